@@ -1,0 +1,156 @@
+#include "cli.hpp"
+
+#include "drops_cmd.hpp"
+#include "generate_cmd.hpp"
+#include "import_cmd.hpp"
+#include "options.hpp"
+#include "output.hpp"
+#include "signals.hpp"
+#include "suggest.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdlib>
+#include <vector>
+
+namespace dropcat::cli {
+
+namespace {
+
+constexpr std::array k_commands{
+    CommandInfo{"import", "read drop lists into the store", add_import_command},
+    CommandInfo{"drops", "list drops: by date, TLD, length, pattern", add_drops_command},
+    CommandInfo{"generate", "write man page option lists and completions", add_generate_command,
+                true},
+};
+
+// Global options that take a value, so the scan for the command word can skip it.
+bool takes_value(std::string_view arg) {
+    return arg == "--db" || arg == "--config" || arg == "--color";
+}
+
+// The command word on the line: the first argument that is not an option or an option's value.
+std::optional<std::string_view> command_word(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--") return std::nullopt;
+        if (arg.starts_with("-")) {
+            if (takes_value(arg)) ++i;
+            continue;
+        }
+        return arg;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::span<const CommandInfo> commands() { return k_commands; }
+
+std::optional<Store> Context::open_store(int& code) {
+    auto store = Store::open(store_path());
+    if (!store) {
+        code = failed(store.error());
+        return std::nullopt;
+    }
+    return std::move(*store);
+}
+
+int Context::failed(const Error& error) {
+    report.error(error.message);
+    return exit_code(error.kind);
+}
+
+std::unique_ptr<CLI::App> build_app(Context& ctx) {
+    auto app = std::make_unique<CLI::App>(
+        "dropcat: a toolkit for domain drop-catch operators.\n"
+        "Import drop lists, list what drops, record backorders, catch and offer names.",
+        "dropcat");
+    app->set_version_flag("--version", "dropcat " DROPCAT_VERSION, "print the version and exit");
+    app->set_help_flag("-h,--help", "print this help and exit");
+    app->require_subcommand(0, 1);
+    app->fallthrough();
+    app->get_formatter()->column_width(30);
+    app->option_defaults()->group("Global options");
+
+    auto* db = app->add_option("--db", ctx.db_path,
+                               "the store (default: $XDG_DATA_HOME/dropcat/dropcat.db)");
+    db->envname("DROPCAT_DB")->type_name("PATH");
+    set_value_kind(db, ValueKind::file);
+    auto* config = app->add_option("--config", ctx.config_path,
+                                   "the configuration file (default: "
+                                   "$XDG_CONFIG_HOME/dropcat/config.toml)");
+    config->envname("DROPCAT_CONFIG")->type_name("PATH");
+    set_value_kind(config, ValueKind::file);
+    app->add_flag("-q,--quiet", ctx.quiet, "print errors and data only");
+    set_repeatable(app->add_flag("-v,--verbose", ctx.verbosity, "say more (repeat for more detail)"));
+    add_choice(*app, "--color", ctx.color, {"auto", "always", "never"},
+               "colour on stderr and tables (default: auto; NO_COLOR is honoured)");
+
+    app->option_defaults()->group("Options"); // subcommands copy the defaults when created
+
+    std::string footer = "Commands:\n";
+    for (const auto& cmd : k_commands)
+        if (!cmd.hidden) footer += fmt::format("  {:<10}{}\n", cmd.name, cmd.summary);
+    footer += "\nRun 'dropcat COMMAND --help' for a command's options; man dropcat for more.\n"
+              "Exit status: 0 ok, 1 failed, 2 usage, 65 data rejected, 69 service unavailable,\n"
+              "75 try later, 78 configuration, 130 interrupted.";
+    app->footer(footer);
+
+    for (const auto& cmd : k_commands) {
+        CLI::App* sub = cmd.add(*app, ctx);
+        if (cmd.hidden) sub->group("");
+    }
+    return app;
+}
+
+int run(int argc, char** argv) {
+    install_signal_handlers();
+    Context ctx;
+    ctx.report.configure("auto", false, 0);
+
+    std::vector<std::string_view> names;
+    for (const auto& cmd : k_commands) names.push_back(cmd.name);
+    auto word = command_word(argc, argv);
+    if (word && std::find(names.begin(), names.end(), *word) == names.end()) {
+        std::vector<std::string_view> visible;
+        for (const auto& cmd : k_commands)
+            if (!cmd.hidden) visible.push_back(cmd.name);
+        std::string message = fmt::format("'{}' is not a dropcat command", *word);
+        if (auto guess = closest(*word, visible)) message += fmt::format("; did you mean '{}'?", *guess);
+        ctx.report.error(message);
+        ctx.report.plain("try 'dropcat --help'");
+        return exit_code(ErrorKind::usage);
+    }
+
+    auto app = build_app(ctx);
+    try {
+        app->parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app->exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::string message = e.what();
+        ctx.report.error(message);
+        ctx.report.plain(word ? fmt::format("try 'dropcat {} --help'", *word)
+                              : std::string("try 'dropcat --help'"));
+        return exit_code(ErrorKind::usage);
+    }
+    ctx.report.configure(ctx.color, ctx.quiet, ctx.verbosity);
+    if (!ctx.action) {
+        std::fputs(app->help().c_str(), stderr);
+        return exit_code(ErrorKind::usage);
+    }
+    try {
+        int code = ctx.action();
+        Out::flush();
+        return code;
+    } catch (const BrokenPipe&) {
+        return 0;
+    } catch (const std::exception& e) {
+        ctx.report.error(fmt::format("internal error: {}", e.what()));
+        return exit_code(ErrorKind::failed);
+    }
+}
+
+} // namespace dropcat::cli

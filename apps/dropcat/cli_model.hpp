@@ -1,0 +1,27 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace dropcat::cli {
+
+// One option as the generators see it, read from the CLI11 definitions.
+struct OptionModel {
+    std::vector<std::string> names; // "-q", "--quiet"; empty for a positional
+    std::string value_name;         // "PATH", "auto|always|never"; empty for a flag
+    std::string positional;         // "FILE" for a positional
+    std::string description;
+    std::string env;
+    std::string group;
+    std::vector<std::string> choices;
+    bool takes_value = false;
+    bool files = false;
+    bool directories = false;
+    bool repeatable = false;
+};
+
+std::vector<OptionModel> describe_options(const CLI::App& app);
+
+} // namespace dropcat::cli

@@ -1,0 +1,172 @@
+#include "drops_cmd.hpp"
+
+#include "options.hpp"
+#include "output.hpp"
+
+#include <dropcat/domain.hpp>
+
+#include <fmt/format.h>
+
+#include <array>
+#include <regex>
+
+namespace dropcat::cli {
+
+namespace {
+
+const std::vector<std::string> k_columns{"domain", "unicode", "tld", "drop_date",
+                                         "drop_time", "source", "first_seen", "last_seen"};
+
+// The filters that look at the name itself, applied to the label left of the public suffix in
+// its display (Unicode) form.
+struct NameFilter {
+    std::vector<std::string> suffixes; // ".com", ".co.uk"
+    std::optional<std::size_t> min_length;
+    std::optional<std::size_t> max_length;
+    bool no_hyphens = false;
+    bool no_digits = false;
+    std::optional<std::regex> match;
+
+    bool accepts(std::string_view domain, std::string_view unicode) const {
+        if (!suffixes.empty()) {
+            bool any = false;
+            for (const auto& s : suffixes)
+                if (domain.ends_with(s)) any = true;
+            if (!any) return false;
+        }
+        std::string_view label = unicode.substr(0, unicode.find('.'));
+        std::size_t length = display_width(label);
+        if (min_length && length < *min_length) return false;
+        if (max_length && length > *max_length) return false;
+        if (no_hyphens && label.find('-') != std::string_view::npos) return false;
+        if (no_digits && label.find_first_of("0123456789") != std::string_view::npos) return false;
+        if (match && !std::regex_search(domain.begin(), domain.end(), *match)) return false;
+        return true;
+    }
+};
+
+// A --tld value as a suffix of A-label names: ".com", ".co.uk", ".xn--p1ai" for ".рф".
+std::optional<std::string> tld_suffix(std::string_view given) {
+    while (!given.empty() && given.front() == '.') given.remove_prefix(1);
+    if (given.empty()) return std::nullopt;
+    // Normalise through the domain rules by putting a label in front of it.
+    auto name = parse_domain(fmt::format("x.{}", given));
+    if (name) return "." + name->ascii.substr(2);
+    std::string lowered(given);
+    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return "." + lowered;
+}
+
+} // namespace
+
+CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
+    auto opts = std::make_shared<DropsOptions>();
+    auto* cmd = parent.add_subcommand("drops", "List drops from the store.");
+    cmd->description("List the drops in the store, by drop date then domain, filtered by date,\n"
+                     "TLD, source, length, characters and pattern.");
+    auto* date = cmd->add_option("--date", opts->date, "drops on this day")
+                     ->type_name("DATE")
+                     ->check(date_validator())
+                     ->group("Dates");
+    cmd->add_option("--from", opts->from, "drops on or after this day")
+        ->type_name("DATE")
+        ->check(date_validator())
+        ->excludes(date)
+        ->group("Dates");
+    cmd->add_option("--to", opts->to, "drops on or before this day")
+        ->type_name("DATE")
+        ->check(date_validator())
+        ->excludes(date)
+        ->group("Dates");
+    cmd->add_option("--tld", opts->tlds, "only names under this TLD or suffix (repeatable)")
+        ->type_name("TLD")
+        ->allow_extra_args(false)
+        ->group("Names");
+    cmd->add_option("--source", opts->source, "only rows from this source")
+        ->type_name("NAME")
+        ->group("Names");
+    cmd->add_option("--min-length", opts->min_length, "label at least N characters long")
+        ->type_name("N")
+        ->check(CLI::PositiveNumber)
+        ->group("Names");
+    cmd->add_option("--max-length", opts->max_length, "label at most N characters long")
+        ->type_name("N")
+        ->check(CLI::PositiveNumber)
+        ->group("Names");
+    cmd->add_flag("--no-hyphens", opts->no_hyphens, "no hyphen in the label")->group("Names");
+    cmd->add_flag("--no-digits", opts->no_digits, "no digit in the label")->group("Names");
+    cmd->add_option("--match", opts->match, "domain matches this regular expression (ECMAScript)")
+        ->type_name("REGEX")
+        ->group("Names");
+    cmd->add_option("--limit", opts->limit, "print at most N rows")
+        ->type_name("N")
+        ->check(CLI::PositiveNumber)
+        ->group("Output");
+    add_choice(*cmd, "--format", opts->format, {"table", "tsv", "csv", "json"},
+               "output format (default: table on a terminal, else tsv)")
+        ->group("Output");
+    cmd->footer("Examples:\n"
+                "  dropcat drops --date tomorrow --tld com --max-length 6 --no-digits\n"
+                "  dropcat drops --from 2026-12-01 --to 2026-12-07 --format csv > week.csv\n"
+                "  dropcat drops --match '^[a-z]{4}\\.(com|net)$' --format json | jq .domain\n"
+                "See dropcat-drops(1).");
+    cmd->callback([opts, &ctx] { ctx.action = [opts, &ctx] { return run_drops(*opts, ctx); }; });
+    return cmd;
+}
+
+int run_drops(const DropsOptions& options, Context& ctx) {
+    DropQuery query;
+    if (!options.date.empty()) query.from = query.to = parse_cli_date(options.date);
+    if (!options.from.empty()) query.from = parse_cli_date(options.from);
+    if (!options.to.empty()) query.to = parse_cli_date(options.to);
+    if (!options.source.empty()) query.source = options.source;
+
+    NameFilter filter;
+    for (const auto& t : options.tlds) {
+        auto suffix = tld_suffix(t);
+        if (!suffix) {
+            ctx.report.error(fmt::format("--tld: '{}' is not a TLD", t));
+            ctx.report.plain("try 'dropcat drops --help'");
+            return exit_code(ErrorKind::usage);
+        }
+        filter.suffixes.push_back(*suffix);
+    }
+    filter.min_length = options.min_length;
+    filter.max_length = options.max_length;
+    filter.no_hyphens = options.no_hyphens;
+    filter.no_digits = options.no_digits;
+    if (!options.match.empty()) {
+        try {
+            filter.match.emplace(options.match, std::regex::ECMAScript | std::regex::optimize);
+        } catch (const std::regex_error& e) {
+            ctx.report.error(fmt::format("--match: '{}' is not a regular expression: {}",
+                                         options.match, e.what()));
+            ctx.report.plain("try 'dropcat drops --help'");
+            return exit_code(ErrorKind::usage);
+        }
+    }
+
+    int code = 0;
+    auto store = ctx.open_store(code);
+    if (!store) return code;
+
+    OutputFormat format = options.format.empty() ? default_output_format()
+                                                 : parse_output_format(options.format);
+    RowWriter writer(format, k_columns, use_color(ctx.color, 1));
+    std::size_t printed = 0;
+    std::string unicode;
+    auto done = store->each_drop(query, [&](const DropRecord& r) {
+        unicode = to_unicode(r.domain);
+        if (!filter.accepts(r.domain, unicode)) return true;
+        std::array<Cell, 8> cells{Cell{r.domain},    Cell{unicode},       Cell{r.tld},
+                                  Cell{r.drop_date}, Cell{r.drop_time},   Cell{r.source},
+                                  Cell{r.first_seen}, Cell{r.last_seen}};
+        writer.row(cells);
+        return !(options.limit && ++printed >= *options.limit);
+    });
+    if (!done) return ctx.failed(done.error());
+    writer.finish();
+    return 0;
+}
+
+} // namespace dropcat::cli

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "context.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dropcat::cli {
+
+struct DropsOptions {
+    std::string date;
+    std::string from;
+    std::string to;
+    std::vector<std::string> tlds;
+    std::string source;
+    std::optional<std::size_t> min_length;
+    std::optional<std::size_t> max_length;
+    bool no_hyphens = false;
+    bool no_digits = false;
+    std::string match;
+    std::optional<std::size_t> limit;
+    std::string format;
+};
+
+CLI::App* add_drops_command(CLI::App& parent, Context& ctx);
+int run_drops(const DropsOptions& options, Context& ctx);
+
+} // namespace dropcat::cli

@@ -1,0 +1,177 @@
+#include "import_cmd.hpp"
+
+#include "import_collect.hpp"
+#include "options.hpp"
+#include "output.hpp"
+#include "signals.hpp"
+
+#include <dropcat/droplist.hpp>
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace dropcat::cli {
+
+namespace {
+
+constexpr std::size_t k_shown_rejections = 20;
+
+// Collects good rows and reports rejected ones as FILE:LINE: REASON: 'TEXT', the first 20.
+class ImportSink : public RowSink {
+  public:
+    ImportSink(ImportCollector& collector, const Reporter& report, std::size_t& rejected)
+        : m_collector(collector), m_report(report), m_rejected(rejected) {}
+    void start(const std::string& file) { m_file = file; }
+    void row(DropRow&& row) override { m_collector.add(row); }
+    void reject(Rejection&& r) override {
+        if (++m_rejected <= k_shown_rejections)
+            m_report.plain(fmt::format("{}:{}: {}: '{}'", m_file, r.line, r.reason, r.text));
+    }
+    bool interrupted() const override { return cli::interrupted(); }
+
+  private:
+    ImportCollector& m_collector;
+    const Reporter& m_report;
+    std::size_t& m_rejected;
+    std::string m_file;
+};
+
+struct Totals {
+    std::size_t read = 0;
+    std::size_t rejected = 0;
+    std::size_t duplicates = 0;
+    ImportCounts counts;
+};
+
+void print_summary(const Totals& t, const ImportOptions& options, const Context& ctx) {
+    std::size_t imported = t.counts.added + t.counts.updated + t.counts.unchanged;
+    if (options.format == "json") {
+        Out::write(fmt::format("{{\"read\":{},\"imported\":{},\"new\":{},\"updated\":{},"
+                               "\"unchanged\":{},\"rejected\":{},\"duplicates\":{},"
+                               "\"dry_run\":{}}}\n",
+                               t.read, imported, t.counts.added, t.counts.updated,
+                               t.counts.unchanged, t.rejected, t.duplicates,
+                               options.dry_run ? "true" : "false"));
+        return;
+    }
+    std::string line = fmt::format("read {} rows: {} {} ({} new, {} updated, {} unchanged), {} "
+                                   "rejected",
+                                   t.read, options.dry_run ? "would import" : "imported", imported,
+                                   t.counts.added, t.counts.updated, t.counts.unchanged,
+                                   t.rejected);
+    if (t.duplicates > 0) line += fmt::format(", {} duplicate rows counted once", t.duplicates);
+    if (options.dry_run) line += "; dry run, nothing written";
+    ctx.report.note(line);
+}
+
+} // namespace
+
+CLI::App* add_import_command(CLI::App& parent, Context& ctx) {
+    auto opts = std::make_shared<ImportOptions>();
+    auto* cmd = parent.add_subcommand("import", "Read drop lists into the store.");
+    cmd->description(
+        "Read drop lists (plain text, CSV/TSV, registry formats; gzip or not) into the\n"
+        "store, validating and normalising every name. One transaction per run.");
+    auto* files = cmd->add_option("FILE", opts->files, "drop lists to read; none or - is stdin");
+    files->type_name("FILE");
+    set_value_kind(files, ValueKind::file);
+
+    std::vector<std::string> formats{"auto"};
+    for (const auto& f : input_formats()) formats.emplace_back(f.name);
+    add_choice(*cmd, "--input-format", opts->input_format, formats,
+               "the list's format (default: auto, told from the content)")
+        ->group("Input");
+    cmd->add_option("--domain-column", opts->domain_column,
+                    "CSV column with the domain: header name or number")
+        ->type_name("COLUMN")
+        ->group("Input");
+    cmd->add_option("--date-column", opts->date_column,
+                    "CSV column with the drop date: header name or number")
+        ->type_name("COLUMN")
+        ->group("Input");
+    cmd->add_option("--drop-date", opts->drop_date, "drop date for rows that have none")
+        ->type_name("DATE")
+        ->check(date_validator())
+        ->group("Input");
+    cmd->add_option("--source", opts->source, "label for the rows (default: file name or stdin)")
+        ->type_name("NAME")
+        ->group("Input");
+    cmd->add_flag("--strict", opts->strict, "import nothing if any row is rejected")
+        ->group("Behaviour");
+    cmd->add_flag("-n,--dry-run", opts->dry_run, "report what would change, write nothing")
+        ->group("Behaviour");
+    add_choice(*cmd, "--format", opts->format, {"text", "json"},
+               "summary as text on stderr or one JSON object on stdout (default: text)")
+        ->group("Output");
+    cmd->footer("Examples:\n"
+                "  dropcat import --drop-date 2026-12-01 namejet-12-01-2026.txt\n"
+                "  dropcat import --source nominet drop-list.csv.gz\n"
+                "  curl -s URL | dropcat import --input-format se-json --source se -\n"
+                "See dropcat-import(1).");
+    cmd->callback([opts, &ctx] { ctx.action = [opts, &ctx] { return run_import(*opts, ctx); }; });
+    return cmd;
+}
+
+int run_import(const ImportOptions& options, Context& ctx) {
+    ReadOptions read;
+    read.format = *find_input_format(options.input_format);
+    read.domain_column = options.domain_column;
+    read.date_column = options.date_column;
+    if (!options.drop_date.empty()) read.default_day = parse_cli_date(options.drop_date);
+
+    int code = 0;
+    auto store = ctx.open_store(code);
+    if (!store) return code;
+
+    std::vector<std::string> files = options.files;
+    if (files.empty()) files.push_back("-");
+    ImportCollector collector;
+    Totals totals;
+    ImportSink sink(collector, ctx.report, totals.rejected);
+    for (const auto& file : files) {
+        auto input = Input::open(file);
+        if (!input) {
+            int failed = ctx.failed(input.error());
+            ctx.report.note("nothing was imported");
+            return failed;
+        }
+        std::string source = options.source;
+        if (source.empty())
+            source = file == "-" ? "stdin" : std::filesystem::path(file).filename().string();
+        collector.set_source(source);
+        sink.start(input->display_name());
+        auto summary = read_drop_list(*input, read, sink);
+        if (!summary) {
+            ctx.report.error(summary.error().message);
+            if (summary.error().kind != ErrorKind::interrupted)
+                ctx.report.note("nothing was imported");
+            else
+                ctx.report.note("interrupted; nothing was imported");
+            return exit_code(summary.error().kind);
+        }
+        if (summary->rows == 0) ctx.report.warning(fmt::format("{}: no drop-list rows", file));
+        ctx.report.verbose(fmt::format("{}: read as '{}', {} rows", input->display_name(),
+                                       format_name(summary->format), summary->rows));
+        totals.read += summary->rows;
+    }
+    if (totals.rejected > k_shown_rejections)
+        ctx.report.plain(fmt::format("... and {} more rejected rows",
+                                     totals.rejected - k_shown_rejections));
+    if (options.strict && totals.rejected > 0) {
+        ctx.report.error(fmt::format("{} of {} rows rejected; nothing imported (--strict)",
+                                     totals.rejected, totals.read));
+        return exit_code(ErrorKind::data);
+    }
+
+    std::vector<DropEntry> entries = collector.entries();
+    totals.duplicates = collector.rows() - entries.size();
+    auto counts = store->import_drops(entries, now_unix_seconds(), options.dry_run,
+                                      [] { return interrupted(); });
+    if (!counts) return ctx.failed(counts.error());
+    totals.counts = *counts;
+    print_summary(totals, options, ctx);
+    return totals.rejected > 0 ? exit_code(ErrorKind::data) : 0;
+}
+
+} // namespace dropcat::cli

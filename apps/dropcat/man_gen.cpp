@@ -1,0 +1,81 @@
+#include "cli_model.hpp"
+#include "generate_cmd.hpp"
+
+#include <fmt/format.h>
+
+namespace dropcat::cli {
+
+namespace {
+
+// Escapes text for roff: backslashes, hyphens as minus signs, and a leading dot or quote.
+std::string roff(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '\\') out += "\\e";
+        else if (c == '-') out += "\\-";
+        else out += c;
+    }
+    std::string result;
+    std::size_t start = 0;
+    while (start <= out.size()) {
+        std::size_t end = out.find('\n', start);
+        std::string_view line = std::string_view(out).substr(start, end == std::string::npos ? end : end - start);
+        if (!line.empty() && (line.front() == '.' || line.front() == '\'')) result += "\\&";
+        result += line;
+        if (end == std::string::npos) break;
+        result += '\n';
+        start = end + 1;
+    }
+    return result;
+}
+
+std::string sentence(std::string text) {
+    if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    if (!text.empty() && text.back() != '.') text += '.';
+    return text;
+}
+
+std::string item(const OptionModel& m) {
+    std::string head;
+    if (!m.positional.empty()) {
+        head = fmt::format("\\fI{}\\fR", roff(m.positional));
+        if (m.repeatable) head += " .\\|.\\|.";
+    } else {
+        for (const auto& n : m.names) head += (head.empty() ? "" : ", ") + fmt::format("\\fB{}\\fR", roff(n));
+        if (m.takes_value) head += fmt::format(" \\fI{}\\fR", roff(m.value_name));
+    }
+    std::string body = roff(sentence(m.description));
+    if (!m.choices.empty()) {
+        std::string list;
+        for (const auto& c : m.choices) list += (list.empty() ? "" : ", ") + fmt::format("\\fB{}\\fR", roff(c));
+        body += fmt::format("\nOne of {}.", list);
+    }
+    if (!m.positional.empty() && m.repeatable) body += "\nMay be given more than once.";
+    else if (m.repeatable) body += "\nMay be repeated.";
+    if (!m.env.empty()) body += fmt::format("\nEnvironment: \\fB{}\\fR.", roff(m.env));
+    return fmt::format(".TP\n{}\n{}\n", head, body);
+}
+
+} // namespace
+
+std::string man_options(const CLI::App& app, bool global) {
+    auto models = describe_options(app);
+    std::string out;
+    std::string args;
+    for (const auto& m : models)
+        if (!m.positional.empty()) args += item(m);
+    if (!args.empty()) out += ".SS Arguments\n" + args;
+    std::vector<std::string> groups;
+    for (const auto& m : models)
+        if (m.positional.empty() && std::find(groups.begin(), groups.end(), m.group) == groups.end())
+            groups.push_back(m.group);
+    for (const auto& g : groups) {
+        std::string heading = g.empty() || g == "Options" ? (global ? "Global options" : "Options") : g;
+        out += fmt::format(".SS {}\n", roff(heading));
+        for (const auto& m : models)
+            if (m.positional.empty() && m.group == g) out += item(m);
+    }
+    return out;
+}
+
+} // namespace dropcat::cli

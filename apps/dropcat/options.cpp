@@ -1,0 +1,83 @@
+#include "options.hpp"
+
+#include "suggest.hpp"
+
+#include <map>
+#include <set>
+
+namespace dropcat::cli {
+
+namespace {
+std::map<const CLI::Option*, std::vector<std::string>>& choice_registry() {
+    static std::map<const CLI::Option*, std::vector<std::string>> registry;
+    return registry;
+}
+std::map<const CLI::Option*, ValueKind>& kind_registry() {
+    static std::map<const CLI::Option*, ValueKind> registry;
+    return registry;
+}
+} // namespace
+
+CLI::Option* add_choice(CLI::App& app, const std::string& name, std::string& value,
+                        std::vector<std::string> choices, const std::string& description) {
+    std::string shown;
+    for (const auto& c : choices) shown += (shown.empty() ? "" : "|") + c;
+    auto* option = app.add_option(name, value, description);
+    option->type_name(shown);
+    option->check(CLI::Validator(
+        [choices](std::string& given) -> std::string {
+            for (const auto& c : choices)
+                if (given == c) return {};
+            std::vector<std::string_view> views(choices.begin(), choices.end());
+            return not_one_of("value", given, views);
+        },
+        "", "choice"));
+    choice_registry()[option] = std::move(choices);
+    return option;
+}
+
+const std::vector<std::string>* choices_of(const CLI::Option* option) {
+    auto it = choice_registry().find(option);
+    return it == choice_registry().end() ? nullptr : &it->second;
+}
+
+void set_value_kind(CLI::Option* option, ValueKind kind) { kind_registry()[option] = kind; }
+
+ValueKind value_kind_of(const CLI::Option* option) {
+    auto it = kind_registry().find(option);
+    return it == kind_registry().end() ? ValueKind::none : it->second;
+}
+
+namespace {
+std::set<const CLI::Option*>& repeatable_registry() {
+    static std::set<const CLI::Option*> registry;
+    return registry;
+}
+} // namespace
+
+void set_repeatable(CLI::Option* option) { repeatable_registry().insert(option); }
+
+bool is_repeatable(const CLI::Option* option) {
+    return repeatable_registry().count(option) != 0 || option->get_expected_max() > 1;
+}
+
+std::optional<Day> parse_cli_date(std::string_view text) {
+    Day today = static_cast<Day>(now_unix_seconds() / 86400);
+    if (text == "today") return today;
+    if (text == "tomorrow") return today + 1;
+    if (text == "yesterday") return today - 1;
+    auto moment = parse_drop_date(text);
+    if (!moment || moment->unix_seconds) return std::nullopt;
+    return moment->day;
+}
+
+CLI::Validator date_validator() {
+    return CLI::Validator(
+        [](std::string& given) -> std::string {
+            if (parse_cli_date(given)) return {};
+            return "'" + given + "' is not a date (YYYY-MM-DD, today, tomorrow or yesterday)";
+        },
+        "", "date");
+}
+
+} // namespace dropcat::cli

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdio>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dropcat::cli {
+
+enum class OutputFormat { table, tsv, csv, json };
+
+// The listing formats as --format spells them.
+inline constexpr std::string_view k_listing_formats[] = {"table", "tsv", "csv", "json"};
+
+OutputFormat parse_output_format(std::string_view name);
+// `table` on a terminal, `tsv` otherwise, when the user gave none.
+OutputFormat default_output_format();
+
+// Thrown when stdout is a closed pipe; main turns it into a quiet exit 0.
+struct BrokenPipe : std::runtime_error {
+    BrokenPipe() : std::runtime_error("broken pipe") {}
+};
+
+// Buffered writes to stdout that notice a closed pipe.
+class Out {
+  public:
+    static void write(std::string_view text);
+    static void flush();
+};
+
+struct Cell {
+    std::string_view text;
+    bool number = false; // JSON: written bare
+};
+
+// Streams rows in one of the listing formats. JSON is JSON Lines with the column names as keys;
+// a table sizes its columns from the first rows and streams the rest.
+class RowWriter {
+  public:
+    RowWriter(OutputFormat format, std::vector<std::string> columns, bool color);
+    ~RowWriter();
+    void row(std::span<const Cell> cells);
+    void finish();
+
+  private:
+    void flush_table();
+    void write_table_row(const std::vector<std::string>& cells, bool header);
+
+    OutputFormat m_format;
+    std::vector<std::string> m_columns;
+    bool m_color;
+    std::vector<std::vector<std::string>> m_pending; // table rows held to size the columns
+    std::vector<std::size_t> m_widths;
+    bool m_table_started = false;
+    bool m_finished = false;
+    std::string m_line;
+};
+
+void append_json_string(std::string& out, std::string_view text);
+// Display width of UTF-8 text in columns (one per code point; good enough for names).
+std::size_t display_width(std::string_view text);
+
+} // namespace dropcat::cli

@@ -1,0 +1,10 @@
+#pragma once
+
+namespace dropcat::cli {
+
+// SIGINT and SIGTERM set a flag that long operations poll, so they can roll back and exit 130
+// instead of dying mid-write. SIGPIPE is ignored: a closed stdout is noticed on write.
+void install_signal_handlers();
+bool interrupted();
+
+} // namespace dropcat::cli

@@ -1,0 +1,110 @@
+#pragma once
+
+#include "dropcat/date.hpp"
+#include "dropcat/domain.hpp"
+#include "dropcat/error.hpp"
+
+#include <zlib.h>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dropcat {
+
+enum class InputFormat { automatic, lines, csv, se_json, auda };
+
+// A name an operator can give to --input-format, and the reader behind it. Several names share
+// a reader where the formats are the same on the wire (a .se TXT list is the `lines` format).
+struct FormatInfo {
+    std::string_view name;
+    InputFormat format;
+    std::string_view summary;
+};
+
+std::span<const FormatInfo> input_formats();
+std::optional<InputFormat> find_input_format(std::string_view name);
+std::string_view format_name(InputFormat format);
+
+// A file or stdin read line by line, gzip-compressed or not (told by its magic bytes, whatever
+// its name). Lines may end in LF or CRLF; a UTF-8 byte-order mark is skipped.
+class Input {
+  public:
+    // "-" is stdin. `display_name` is what messages call it ("stdin" for "-").
+    static Result<Input> open(const std::string& path);
+    Input(Input&& other) noexcept;
+    Input& operator=(Input&&) = delete;
+    Input(const Input&) = delete;
+    ~Input();
+
+    const std::string& display_name() const { return m_name; }
+    bool compressed() const { return m_compressed; }
+
+    // The first bytes of the content (decompressed), without consuming them.
+    Result<std::string_view> head(std::size_t bytes);
+    // The next line without its end; false at the end of the input. The view stays valid until
+    // the next call.
+    Result<bool> next_line(std::string_view& line);
+    // The number of the line next_line returned last (1-based).
+    std::size_t line_number() const { return m_line; }
+
+  private:
+    Input(gzFile file, std::string name, bool compressed);
+    Result<bool> fill();
+
+    gzFile m_file = nullptr;
+    std::string m_name;
+    bool m_compressed = false;
+    std::vector<char> m_buf;
+    std::size_t m_pos = 0;
+    std::size_t m_end = 0;
+    bool m_eof = false;
+    bool m_started = false;
+    std::size_t m_line = 0;
+};
+
+struct ReadOptions {
+    InputFormat format = InputFormat::automatic;
+    std::string domain_column; // a header name or 1-based number; empty: found by name
+    std::string date_column;
+    std::optional<Day> default_day; // for rows without a date (--drop-date)
+};
+
+struct DropRow {
+    DomainName name;
+    DropMoment when;
+    std::size_t line = 0;
+};
+
+struct Rejection {
+    std::size_t line = 0;
+    std::string reason;
+    std::string text; // the row as it stood, shortened for display
+};
+
+// Receives what a reader finds, in file order.
+class RowSink {
+  public:
+    virtual ~RowSink() = default;
+    virtual void row(DropRow&& row) = 0;
+    virtual void reject(Rejection&& rejection) = 0;
+    // Polled between rows; true stops the reader with ErrorKind::interrupted.
+    virtual bool interrupted() const { return false; }
+};
+
+struct ReadSummary {
+    InputFormat format = InputFormat::automatic;
+    std::size_t rows = 0;          // data rows read (not headers, comments or blank lines)
+    std::size_t good = 0;          // rows handed to RowSink::row
+    std::size_t valid_domains = 0; // rows whose domain was valid, whatever their date
+};
+
+// Reads a whole drop list. A row that is bad goes to RowSink::reject with its line and reason;
+// a file that is not a drop list at all (binary data, an HTML page, malformed JSON, a CSV header
+// without a domain column, no valid domain on any row) is an Error of kind `data` whose message
+// starts with "FILE:" or "FILE:LINE:".
+Result<ReadSummary> read_drop_list(Input& input, const ReadOptions& options, RowSink& sink);
+
+} // namespace dropcat
