@@ -154,13 +154,16 @@ int run_drops(const DropsOptions& options, Context& ctx) {
                                                  : parse_output_format(options.format);
     RowWriter writer(format, k_columns, use_color(ctx.color, 1));
     std::size_t printed = 0;
-    std::string unicode;
+    std::string unicode, drop_time, first_seen, last_seen;
     auto done = store->each_drop(query, [&](const DropRecord& r) {
         unicode = to_unicode(r.domain);
         if (!filter.accepts(r.domain, unicode)) return true;
-        std::array<Cell, 8> cells{Cell{r.domain},    Cell{unicode},       Cell{r.tld},
-                                  Cell{r.drop_date}, Cell{r.drop_time},   Cell{r.source},
-                                  Cell{r.first_seen}, Cell{r.last_seen}};
+        drop_time = r.drop_time ? format_utc(*r.drop_time) : std::string();
+        first_seen = format_utc(r.first_seen);
+        last_seen = format_utc(r.last_seen);
+        std::array<Cell, 8> cells{Cell{r.domain},    Cell{unicode},    Cell{r.tld},
+                                  Cell{r.drop_date}, Cell{drop_time},  Cell{r.source},
+                                  Cell{first_seen},  Cell{last_seen}};
         writer.row(cells);
         return !(options.limit && ++printed >= *options.limit);
     });

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
 
 namespace dropcat::cli {
@@ -126,6 +127,11 @@ int run_import(const ImportOptions& options, Context& ctx) {
 
     std::vector<std::string> files = options.files;
     if (files.empty()) files.push_back("-");
+    using Clock = std::chrono::steady_clock;
+    auto seconds_since = [](Clock::time_point t) {
+        return std::chrono::duration<double>(Clock::now() - t).count();
+    };
+    auto started = Clock::now();
     ImportCollector collector;
     Totals totals;
     ImportSink sink(collector, ctx.report, totals.rejected);
@@ -164,11 +170,18 @@ int run_import(const ImportOptions& options, Context& ctx) {
         return exit_code(ErrorKind::data);
     }
 
+    ctx.report.verbose(fmt::format("read and checked {} rows in {:.2f} s", totals.read,
+                                   seconds_since(started)));
+    auto sorting = Clock::now();
     std::vector<DropEntry> entries = collector.entries();
     totals.duplicates = collector.rows() - entries.size();
+    ctx.report.verbose(fmt::format("sorted {} names in {:.2f} s", entries.size(),
+                                   seconds_since(sorting)));
+    auto writing = Clock::now();
     auto counts = store->import_drops(entries, now_unix_seconds(), options.dry_run,
                                       [] { return interrupted(); });
     if (!counts) return ctx.failed(counts.error());
+    ctx.report.verbose(fmt::format("wrote the store in {:.2f} s", seconds_since(writing)));
     totals.counts = *counts;
     print_summary(totals, options, ctx);
     return totals.rejected > 0 ? exit_code(ErrorKind::data) : 0;

@@ -1,7 +1,6 @@
 #include "import_collect.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 namespace dropcat::cli {
 
@@ -19,25 +18,45 @@ void ImportCollector::add(const DropRow& row) {
     m_arena += name;
 }
 
+namespace {
+// The first eight bytes of a name as a big-endian number: comparing these orders names the way
+// comparing the strings does, without touching the arena for most pairs.
+std::uint64_t prefix_key(std::string_view name) {
+    std::uint64_t key = 0;
+    for (std::size_t i = 0; i < 8; ++i)
+        key = (key << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
+    return key;
+}
+} // namespace
+
 std::vector<DropEntry> ImportCollector::entries() const {
     auto name = [this](const Packed& p) {
         return std::string_view(m_arena).substr(p.offset, p.length);
     };
-    std::vector<std::uint32_t> order(m_rows.size());
-    std::iota(order.begin(), order.end(), 0u);
-    // Stable by position, so among equal names the last row read ends up last.
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return name(m_rows[a]) < name(m_rows[b]);
+    struct Key {
+        std::uint64_t prefix;
+        std::uint32_t index;
+    };
+    std::vector<Key> order(m_rows.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = {prefix_key(name(m_rows[i])), i};
+    // By name, then by position, so among equal names the last row read ends up last.
+    std::sort(order.begin(), order.end(), [&](const Key& a, const Key& b) {
+        if (a.prefix != b.prefix) return a.prefix < b.prefix;
+        std::string_view na = name(m_rows[a.index]);
+        std::string_view nb = name(m_rows[b.index]);
+        if (na != nb) return na < nb;
+        return a.index < b.index;
     });
     std::vector<DropEntry> out;
     out.reserve(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
-        const Packed& p = m_rows[order[i]];
-        if (i + 1 < order.size() && name(m_rows[order[i + 1]]) == name(p)) continue;
-        std::string_view domain = name(p);
-        out.push_back(DropEntry{domain, domain.substr(p.tld_pos), p.day,
-                                p.time == k_no_time ? std::nullopt : std::optional(p.time),
-                                m_sources[p.source]});
+        const Packed& p = m_rows[order[i].index];
+        if (i + 1 < order.size() && order[i + 1].prefix == order[i].prefix &&
+            name(m_rows[order[i + 1].index]) == name(p))
+            continue;
+        out.push_back(DropEntry{name(p), m_sources[p.source],
+                                p.time == k_no_time ? std::nullopt : std::optional(p.time), p.day,
+                                p.tld_pos});
     }
     return out;
 }

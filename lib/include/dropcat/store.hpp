@@ -21,10 +21,12 @@ namespace dropcat {
 // One drop as an import hands it to the store.
 struct DropEntry {
     std::string_view domain; // A-label
-    std::string_view tld;
-    Day day = 0;
-    std::optional<std::int64_t> time; // UTC seconds, when the list gave a time
     std::string_view source;
+    std::optional<std::int64_t> time; // Unix seconds, UTC, when the list gave a time
+    Day day = 0;
+    std::uint16_t tld_pos = 0; // where the TLD starts in domain
+
+    std::string_view tld() const { return domain.substr(tld_pos); }
 };
 
 struct ImportCounts {
@@ -37,11 +39,11 @@ struct ImportCounts {
 struct DropRecord {
     std::string_view domain;
     std::string_view tld;
-    std::string_view drop_date;  // YYYY-MM-DD
-    std::string_view drop_time;  // YYYY-MM-DDTHH:MM:SSZ, empty when unknown
+    std::string_view drop_date; // YYYY-MM-DD
+    std::optional<std::int64_t> drop_time; // Unix seconds, UTC, when known
     std::string_view source;
-    std::string_view first_seen; // YYYY-MM-DDTHH:MM:SSZ
-    std::string_view last_seen;
+    std::int64_t first_seen = 0; // Unix seconds, UTC
+    std::int64_t last_seen = 0;
 };
 
 struct DropQuery {
@@ -67,7 +69,8 @@ class Store {
 
     // Writes drops: new names are added, names already there get last_seen = now and, where
     // the date, time or source differ, those too. A list without a time does not erase a
-    // time the store has for the same day. `entries` must be sorted by domain and unique.
+    // time the store has for the same day. `entries` must be sorted by domain and unique
+    // (byte order, as std::string_view compares).
     // With dry_run the transaction is rolled back after counting. `interrupted` is polled.
     Result<ImportCounts> import_drops(std::span<const DropEntry> entries, std::int64_t now,
                                       bool dry_run, const std::function<bool()>& interrupted);

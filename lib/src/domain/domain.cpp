@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <unordered_map>
 
 namespace dropcat {
 
@@ -65,6 +66,18 @@ bool valid_a_label(std::string_view label) {
 bool is_icann_suffix(const std::string& name, bool allow_star) {
     int type = PSL_TYPE_ICANN | (allow_star ? 0 : PSL_TYPE_NO_STAR_RULE);
     return psl_is_public_suffix2(suffix_list(), name.c_str(), type) != 0;
+}
+
+// The same for the few suffixes (TLDs, parents of names) that drop lists repeat endlessly:
+// remembered per thread, so a million names under .com ask the list twice, not two million
+// times.
+bool is_icann_suffix_cached(const std::string& name, bool allow_star) {
+    thread_local std::unordered_map<std::string, bool> cache[2];
+    auto& map = cache[allow_star ? 1 : 0];
+    if (auto it = map.find(name); it != map.end()) return it->second;
+    bool result = is_icann_suffix(name, allow_star);
+    if (map.size() < 4096) map.emplace(name, result);
+    return result;
 }
 
 // Checks one label against the LDH, length and hyphen rules.
@@ -147,12 +160,12 @@ Result<DomainName> parse_domain(std::string_view text) {
                     fmt::format("'{}' is a single label, not a domain name", name));
 
     std::string tld = name.substr(last_dot + 1);
-    if (!is_icann_suffix(tld, false))
+    if (!is_icann_suffix_cached(tld, false))
         return fail(ErrorKind::data, fmt::format("unknown top-level domain '.{}'", tld));
     if (is_icann_suffix(name, true))
         return fail(ErrorKind::data,
                     fmt::format("'{}' is a public suffix, not a registrable domain", name));
-    if (!is_icann_suffix(name.substr(first_dot + 1), true)) {
+    if (!is_icann_suffix_cached(name.substr(first_dot + 1), true)) {
         // Find the registrable domain the name sits under, to say so.
         std::size_t pos = first_dot;
         std::string under = name;

@@ -43,10 +43,11 @@ Result<void> read_auda(RowContext& ctx) {
         if (!*more) return {};
         if (is_blank_or_comment(line)) continue;
         std::size_t at = input.line_number();
-        if (auto ok = split_csv(input, line, ',', cells, raw); !ok) return ok;
+        auto split = split_csv(input, line, ',', cells, raw);
+        if (!split) return std::unexpected(split.error());
         std::string low = lower(raw);
         if (low.find("eligible purge time") != std::string::npos) continue; // a header
-        if (cells.size() < 3) {
+        if (*split < 3) {
             if (low.find("expired") != std::string::npos) {
                 cycle = k_expired_cycle;
                 continue;
@@ -55,8 +56,7 @@ Result<void> read_auda(RowContext& ctx) {
                 cycle = k_deleted_cycle;
                 continue;
             }
-            ++ctx.summary.rows;
-            ctx.sink.reject({at, "expected Date, Eligible purge time, Domain name", shorten(raw)});
+            reject(ctx, at, "expected Date, Eligible purge time, Domain name", raw);
             continue;
         }
         auto day = parse_day_first_date(cells[0]);

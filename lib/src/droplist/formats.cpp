@@ -111,6 +111,7 @@ Result<ReadSummary> read_drop_list(Input& input, const ReadOptions& options, Row
     case InputFormat::automatic: break;
     }
     if (!done) return std::unexpected(done.error());
+    droplist::flush(ctx);
     if (summary.rows > 0 && summary.valid_domains == 0)
         return fail(ErrorKind::data,
                     fmt::format("{}: not a drop list: none of its {} rows holds a domain name "

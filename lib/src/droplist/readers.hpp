@@ -4,18 +4,60 @@
 
 #include "dropcat/droplist.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace dropcat::droplist {
 
+// Rows waiting to be checked. Readers queue rows here in file order; a full batch is checked
+// on two threads (the domain rules are the costly part of a read) and handed to the sink in
+// the same order.
+class RowBatch {
+  public:
+    struct Pending {
+        std::size_t line;
+        std::uint32_t domain_off, domain_len;
+        std::uint32_t date_off, date_len;
+        std::uint32_t raw_off, raw_len;
+        std::optional<DropMoment> when; // given by the reader, else parsed from the date text
+        bool parse_date;                // date text is to be parsed
+        std::int32_t reason = -1;       // index into m_reasons: rejected by the reader itself
+    };
+    std::string arena;
+    std::vector<Pending> rows;
+    std::vector<std::string> reasons;
+
+    std::uint32_t put(std::string_view text) {
+        auto offset = static_cast<std::uint32_t>(arena.size());
+        arena.append(text);
+        return offset;
+    }
+    std::string_view view(std::uint32_t off, std::uint32_t len) const {
+        return std::string_view(arena).substr(off, len);
+    }
+    void clear() {
+        arena.clear();
+        rows.clear();
+        reasons.clear();
+    }
+};
+
 struct RowContext {
     Input& input;
     const ReadOptions& options;
     RowSink& sink;
     ReadSummary& summary;
+    RowBatch batch{};
 };
+
+// Checks and delivers the queued rows; readers need not call it (read_drop_list does at the end).
+void flush(RowContext& ctx);
+
+// Queues a row the reader itself rejects (a missing column, say), keeping file order.
+void reject(RowContext& ctx, std::size_t line, std::string reason, std::string_view raw);
 
 // The row's text as messages quote it: trimmed and at most 80 characters.
 std::string shorten(std::string_view raw);
@@ -37,9 +79,10 @@ bool is_domain_header(std::string_view normalised);
 int date_header_rank(std::string_view normalised);
 
 // Splits one CSV record (RFC 4180 quoting, quoted fields may span lines) starting with `line`.
-// `raw` receives the record's text. Returns an error for an unterminated quote at end of input.
-Result<void> split_csv(Input& input, std::string_view line, char delimiter,
-                       std::vector<std::string>& cells, std::string& raw);
+// `raw` receives the record's text. Returns the number of cells, which are the first entries of
+// `cells` (kept allocated from row to row), or an error for a quote never closed.
+Result<std::size_t> split_csv(Input& input, std::string_view line, char delimiter,
+                              std::vector<std::string>& cells, std::string& raw);
 
 // Which of ',', ';' and TAB separates the cells of this line (outside quotes); '\0' for none.
 char guess_delimiter(std::string_view line);

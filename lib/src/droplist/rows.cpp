@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <thread>
+
 namespace dropcat::droplist {
 
 namespace {
@@ -20,37 +22,110 @@ std::string shorten(std::string_view raw) {
     return out;
 }
 
+namespace {
+
+constexpr std::size_t k_batch_rows = 8192;
+
+std::string_view view_or_empty(const RowBatch& b, std::uint32_t off, std::uint32_t len) {
+    return len == 0 ? std::string_view{} : b.view(off, len);
+}
+
+void enqueue(RowContext& ctx, RowBatch::Pending row, std::string_view domain,
+             std::string_view date, std::string_view raw) {
+    RowBatch& b = ctx.batch;
+    row.domain_off = b.put(domain);
+    row.domain_len = static_cast<std::uint32_t>(domain.size());
+    row.date_off = b.put(date);
+    row.date_len = static_cast<std::uint32_t>(date.size());
+    row.raw_off = b.put(raw);
+    row.raw_len = static_cast<std::uint32_t>(raw.size());
+    b.rows.push_back(row);
+    if (b.rows.size() >= k_batch_rows) flush(ctx);
+}
+
+} // namespace
+
+void flush(RowContext& ctx) {
+    RowBatch& b = ctx.batch;
+    const std::size_t n = b.rows.size();
+    if (n == 0) return;
+    std::vector<std::optional<Result<DomainName>>> names(n);
+    auto check = [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+            RowBatch::Pending& r = b.rows[i];
+            if (r.reason >= 0) continue;
+            names[i] = parse_domain(b.view(r.domain_off, r.domain_len));
+            if (r.parse_date) {
+                std::string_view date = trim(view_or_empty(b, r.date_off, r.date_len));
+                if (!date.empty()) r.when = parse_drop_date(date);
+            }
+        }
+    };
+    if (n >= 1024) {
+        std::thread helper(check, n / 2, n);
+        check(0, n / 2);
+        helper.join();
+    } else {
+        check(0, n);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        RowBatch::Pending& r = b.rows[i];
+        std::string_view raw = view_or_empty(b, r.raw_off, r.raw_len);
+        ++ctx.summary.rows;
+        if (r.reason >= 0) {
+            ctx.sink.reject({r.line, b.reasons[static_cast<std::size_t>(r.reason)], shorten(raw)});
+            continue;
+        }
+        auto& name = *names[i];
+        if (!name) {
+            ctx.sink.reject({r.line, name.error().message, shorten(raw)});
+            continue;
+        }
+        ++ctx.summary.valid_domains;
+        std::optional<DropMoment> when = r.when;
+        if (!when) {
+            std::string_view date_text = trim(view_or_empty(b, r.date_off, r.date_len));
+            if (!date_text.empty()) {
+                ctx.sink.reject({r.line,
+                                 fmt::format("cannot read the date '{}'", shorten(date_text)),
+                                 shorten(raw)});
+                continue;
+            }
+            if (!ctx.options.default_day) {
+                ctx.sink.reject({r.line, "no drop date (give one with --drop-date)", shorten(raw)});
+                continue;
+            }
+            when = DropMoment{*ctx.options.default_day, std::nullopt};
+        }
+        ++ctx.summary.good;
+        ctx.sink.row(DropRow{std::move(*name), *when, r.line});
+    }
+    b.clear();
+}
+
+void reject(RowContext& ctx, std::size_t line, std::string reason, std::string_view raw) {
+    RowBatch::Pending row{};
+    row.line = line;
+    row.reason = static_cast<std::int32_t>(ctx.batch.reasons.size());
+    ctx.batch.reasons.push_back(std::move(reason));
+    enqueue(ctx, row, {}, {}, raw);
+}
+
 void emit(RowContext& ctx, std::size_t line, std::string_view domain_text,
           std::optional<DropMoment> when, std::string_view date_text, std::string_view raw) {
-    ++ctx.summary.rows;
-    auto name = parse_domain(domain_text);
-    if (!name) {
-        ctx.sink.reject({line, name.error().message, shorten(raw)});
-        return;
-    }
-    ++ctx.summary.valid_domains;
-    if (!when) {
-        if (!trim(date_text).empty()) {
-            ctx.sink.reject({line, fmt::format("cannot read the date '{}'", shorten(date_text)),
-                             shorten(raw)});
-            return;
-        }
-        if (!ctx.options.default_day) {
-            ctx.sink.reject({line, "no drop date (give one with --drop-date)", shorten(raw)});
-            return;
-        }
-        when = DropMoment{*ctx.options.default_day, std::nullopt};
-    }
-    ++ctx.summary.good;
-    ctx.sink.row(DropRow{std::move(*name), *when, line});
+    RowBatch::Pending row{};
+    row.line = line;
+    row.when = when;
+    row.parse_date = false;
+    enqueue(ctx, row, domain_text, when ? std::string_view{} : date_text, raw);
 }
 
 void emit_text(RowContext& ctx, std::size_t line, std::string_view domain_text,
                std::string_view date_text, std::string_view raw) {
-    date_text = trim(date_text);
-    std::optional<DropMoment> when;
-    if (!date_text.empty()) when = parse_drop_date(date_text);
-    emit(ctx, line, domain_text, when, date_text, raw);
+    RowBatch::Pending row{};
+    row.line = line;
+    row.parse_date = true;
+    enqueue(ctx, row, domain_text, date_text, raw);
 }
 
 std::string normalise_header(std::string_view cell) {
@@ -98,42 +173,57 @@ char guess_delimiter(std::string_view line) {
     return semicolon >= tab ? ';' : '\t';
 }
 
-Result<void> split_csv(Input& input, std::string_view line, char delimiter,
-                       std::vector<std::string>& cells, std::string& raw) {
-    cells.clear();
-    cells.emplace_back();
+Result<std::size_t> split_csv(Input& input, std::string_view line, char delimiter,
+                              std::vector<std::string>& cells, std::string& raw) {
+    // Cells are reused from row to row (cleared, not freed), so a long list allocates once.
+    std::size_t count = 0;
+    auto next_cell = [&]() -> std::string& {
+        if (count == cells.size()) cells.emplace_back();
+        std::string& cell = cells[count++];
+        cell.clear();
+        return cell;
+    };
+    std::string* cell = &next_cell();
     raw.assign(line);
     bool quoted = false;
     std::size_t start_line = input.line_number();
     while (true) {
-        for (std::size_t i = 0; i < line.size(); ++i) {
+        std::size_t i = 0;
+        while (i < line.size()) {
             char c = line[i];
             if (quoted) {
                 if (c == '"') {
                     if (i + 1 < line.size() && line[i + 1] == '"') {
-                        cells.back() += '"';
+                        *cell += '"';
                         ++i;
                     } else {
                         quoted = false;
                     }
                 } else {
-                    cells.back() += c;
+                    *cell += c;
                 }
+                ++i;
             } else if (c == '"') {
                 quoted = true;
+                ++i;
             } else if (c == delimiter) {
-                cells.emplace_back();
+                cell = &next_cell();
+                ++i;
             } else {
-                cells.back() += c;
+                // Copy the run of plain characters up to the next quote or delimiter at once.
+                std::size_t end = i;
+                while (end < line.size() && line[end] != '"' && line[end] != delimiter) ++end;
+                cell->append(line.substr(i, end - i));
+                i = end;
             }
         }
-        if (!quoted) return {};
+        if (!quoted) return count;
         auto more = input.next_line(line);
         if (!more) return std::unexpected(more.error());
         if (!*more)
             return fail(ErrorKind::data, fmt::format("{}:{}: a quoted field is never closed",
                                                      input.display_name(), start_line));
-        cells.back() += '\n';
+        *cell += '\n';
         raw += ' ';
         raw.append(line);
     }

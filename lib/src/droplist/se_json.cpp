@@ -75,8 +75,7 @@ class DropListSax : public nlohmann::json_sax<nlohmann::json> {
                 std::string raw = *m_domain + " " + m_date;
                 emit_text(m_ctx, m_item_line, *m_domain, m_date, raw);
             } else if (m_date_rank >= 0) {
-                ++m_ctx.summary.rows;
-                m_ctx.sink.reject({m_item_line, "no \"name\" in this entry", m_date});
+                reject(m_ctx, m_item_line, "no \"name\" in this entry", m_date);
             }
         }
         m_stack.pop_back();

@@ -76,7 +76,10 @@ Result<void> read_csv(RowContext& ctx, char delimiter) {
     if (delimiter == '\0') delimiter = guess_delimiter(line);
     if (delimiter == '\0') delimiter = ',';
     std::size_t first_line = input.line_number();
-    if (auto ok = split_csv(input, line, delimiter, cells, raw); !ok) return ok;
+    auto split = split_csv(input, line, delimiter, cells, raw);
+    if (!split) return std::unexpected(split.error());
+    std::size_t size = *split;
+    cells.resize(size);
 
     ColumnChoice domain_choice = column_choice(ctx.options.domain_column);
     ColumnChoice date_choice = column_choice(ctx.options.date_column);
@@ -138,14 +141,12 @@ Result<void> read_csv(RowContext& ctx, char delimiter) {
     }
 
     auto handle = [&](std::size_t at) {
-        if (*domain_col >= cells.size()) {
-            ++ctx.summary.rows;
-            ctx.sink.reject({at, fmt::format("no column {} on this row", *domain_col + 1),
-                             shorten(raw)});
+        if (*domain_col >= size) {
+            reject(ctx, at, fmt::format("no column {} on this row", *domain_col + 1), raw);
             return;
         }
         std::string_view date;
-        if (date_col && *date_col < cells.size()) date = cells[*date_col];
+        if (date_col && *date_col < size) date = cells[*date_col];
         emit_text(ctx, at, cells[*domain_col], date, raw);
     };
     if (!header) handle(first_line);
@@ -158,7 +159,9 @@ Result<void> read_csv(RowContext& ctx, char delimiter) {
         if (++count % k_poll_every == 0 && ctx.sink.interrupted()) return interrupted(ctx);
         if (is_blank_or_comment(line)) continue;
         std::size_t at = input.line_number();
-        if (auto ok = split_csv(input, line, delimiter, cells, raw); !ok) return ok;
+        split = split_csv(input, line, delimiter, cells, raw);
+        if (!split) return std::unexpected(split.error());
+        size = *split;
         handle(at);
     }
 }

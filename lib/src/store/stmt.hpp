@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -41,6 +42,11 @@ class Stmt {
         if (value.empty()) check(sqlite3_bind_null(m_stmt, index));
         else text(index, value);
     }
+    void integer(int index, std::int64_t value) { check(sqlite3_bind_int64(m_stmt, index, value)); }
+    void integer_or_null(int index, std::optional<std::int64_t> value) {
+        if (value) integer(index, *value);
+        else check(sqlite3_bind_null(m_stmt, index));
+    }
     // Steps once: true when a row is there to read.
     bool step() {
         int rc = sqlite3_step(m_stmt);
@@ -56,6 +62,11 @@ class Stmt {
         auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, index));
         return p == nullptr ? std::string_view{}
                             : std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, index)));
+    }
+
+    std::optional<std::int64_t> integer_column(int index) const {
+        if (sqlite3_column_type(m_stmt, index) == SQLITE_NULL) return std::nullopt;
+        return sqlite3_column_int64(m_stmt, index);
     }
 
   private:
