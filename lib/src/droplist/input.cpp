@@ -32,7 +32,7 @@ Result<Input> Input::open(const std::string& path) {
     std::string name = is_stdin ? "stdin" : path;
     int fd = is_stdin ? dup(STDIN_FILENO) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return fail(ErrorKind::data, fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
+        return fail(ErrorKind::failed, fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
     // Peek at the magic bytes where the file can be rewound; zlib reads plain data as it is
     // either way, so this only decides what the messages say.
     bool compressed = false;

@@ -1,0 +1,78 @@
+# dropcat drops: filters, order, formats and the JSON interface.
+. "$(dirname "$0")/lib.sh"
+db=$WORK/d.db
+"$DROPCAT" --db "$db" import -q "$DATA/drops.csv" || bad "setup import"
+printf 'domain,drop_date\nпример.рф,2026-12-02\nab3.com,2026-12-03\n' >"$WORK/more.csv"
+"$DROPCAT" --db "$db" import -q "$WORK/more.csv" || bad "setup import 2"
+
+# Default in a pipe: TSV with a header, sorted by date then domain.
+run --db "$db" drops
+expect_rc 0
+expect_equal "$(head -n 1 "$OUT")" "$(printf 'domain\tunicode\ttld\tdrop_date\tdrop_time\tsource\tfirst_seen\tlast_seen')" "TSV header"
+expect_equal "$(tail -n +2 "$OUT" | cut -f1 | tr '\n' ' ')" "alpha.com bravo.net charlie-7.org delta.info xn--e1afmkfd.xn--p1ai ab3.com echo.co.uk xn--mnchen-bcker-ncb24a.de " "order"
+
+run --db "$db" drops --date 2026-12-02 --format tsv
+expect_out_lines 4 "--date"
+run --db "$db" drops --from 2026-12-02 --to 2026-12-03 --format tsv
+expect_out_lines 7 "--from/--to"
+run --db "$db" drops --from 2026-12-03 --format tsv
+expect_out_lines 4 "--from alone"
+
+run --db "$db" drops --tld com --format tsv
+expect_out_lines 3 "--tld com"
+run --db "$db" drops --tld .co.uk --format tsv
+expect_out "echo.co.uk"
+expect_out_lines 2 "--tld co.uk"
+run --db "$db" drops --tld рф --format tsv
+expect_out "xn--e1afmkfd.xn--p1ai	пример.рф	xn--p1ai"
+run --db "$db" drops --tld com --tld net --format tsv
+expect_out_lines 4 "two --tld"
+
+run --db "$db" drops --max-length 5 --format tsv
+expect_equal "$(tail -n +2 "$OUT" | cut -f1 | tr '\n' ' ')" "alpha.com bravo.net delta.info ab3.com echo.co.uk " "--max-length counts the label before the suffix"
+run --db "$db" drops --min-length 7 --format tsv
+expect_equal "$(tail -n +2 "$OUT" | cut -f1 | tr '\n' ' ')" "charlie-7.org xn--mnchen-bcker-ncb24a.de " "--min-length counts characters of the Unicode label"
+run --db "$db" drops --no-hyphens --no-digits --format tsv
+expect_no_out "charlie-7.org"
+expect_no_out "ab3.com"
+expect_no_out "xn--mnchen"
+expect_out "xn--e1afmkfd.xn--p1ai"
+run --db "$db" drops --match '^[a-e][a-z]+\.(com|net)$' --format tsv
+expect_equal "$(tail -n +2 "$OUT" | cut -f1 | tr '\n' ' ')" "alpha.com bravo.net " "--match"
+run --db "$db" drops --match '(['
+expect_rc 2 "a bad regular expression"
+expect_err "is not a regular expression"
+run --db "$db" drops --limit 2 --format tsv
+expect_out_lines 3 "--limit"
+run --db "$db" drops --source more.csv --format tsv
+expect_out_lines 3 "--source"
+
+# JSON Lines: one object per row with the documented keys.
+run --db "$db" drops --format json --date 2026-12-03
+expect_rc 0
+python3 - "$OUT" <<'PY' && ok || bad "JSON Lines keys and values"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 3, rows
+keys = ["domain", "unicode", "tld", "drop_date", "drop_time", "source", "first_seen", "last_seen"]
+assert all(list(r.keys()) == keys for r in rows), rows[0].keys()
+de = [r for r in rows if r["tld"] == "de"][0]
+assert de["unicode"] == "münchen-bäcker.de", de
+assert de["drop_date"] == "2026-12-03" and de["drop_time"] == ""
+assert de["first_seen"].endswith("Z") and "T" in de["first_seen"]
+PY
+
+# CSV quotes what needs quoting; table aligns columns.
+run --db "$db" drops --format csv --limit 1
+expect_equal "$(head -n 1 "$OUT" | tr -d '\r')" "domain,unicode,tld,drop_date,drop_time,source,first_seen,last_seen" "CSV header"
+run --db "$db" drops --format table --limit 2
+expect_out "DOMAIN"
+expect_out "DROP DATE"
+expect_out "alpha.com  "
+
+# An empty store lists just the header.
+run --db "$WORK/empty.db" drops --format tsv
+expect_rc 0
+expect_out_lines 1 "empty store"
+
+finish

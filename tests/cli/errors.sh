@@ -1,0 +1,86 @@
+# Usage errors, files that are not drop lists, help, version, broken pipes and a busy store.
+. "$(dirname "$0")/lib.sh"
+
+run improt x.csv
+expect_rc 2 "unknown command"
+expect_err "dropcat: error: 'improt' is not a dropcat command; did you mean 'import'?"
+expect_err "try 'dropcat --help'"
+
+run drops --format jsno
+expect_rc 2 "bad --format value"
+expect_err "did you mean 'json'?"
+expect_err "try 'dropcat drops --help'"
+
+run import --input-format cvs x.csv
+expect_rc 2 "bad --input-format value"
+expect_err "did you mean 'csv'?"
+
+run drops --date 2026-13-01
+expect_rc 2 "bad date"
+expect_err "is not a date"
+
+run drops --date 2026-12-01 --from 2026-12-01
+expect_rc 2 "--date with --from"
+
+run drops --min-length x
+expect_rc 2 "--min-length takes a number"
+
+run
+expect_rc 2 "no command"
+
+run --help
+expect_rc 0
+expect_out "Usage"
+expect_out "import"
+run import --help
+expect_rc 0
+expect_out "--drop-date"
+expect_out "Examples:"
+run --version
+expect_rc 0
+expect_out "dropcat 0.1.0"
+
+# Not drop lists: clear message, exit 65, nothing imported (from the whole run).
+db=$WORK/e.db
+"$DROPCAT" --db "$db" import -q "$DATA/drops.csv"
+run --db "$db" import "$DATA/namejet.txt" "$DATA/error-page.csv" --drop-date 2026-12-01
+expect_rc 65 "an HTML page saved as .csv"
+expect_err "error-page.csv: looks like an HTML or XML page, not a drop list"
+expect_err "nothing was imported"
+expect_equal "$(rows "$db")" 6 "store unchanged after an HTML page"
+
+head -c 2048 /dev/urandom >"$WORK/random.bin"
+printf '\0' >>"$WORK/random.bin"
+run --db "$db" import "$WORK/random.bin"
+expect_rc 65 "binary data"
+expect_err "binary data, not a drop list"
+expect_equal "$(rows "$db")" 6
+
+run --db "$db" import "$WORK/no-such-file.csv"
+expect_rc 1 "missing file"
+expect_err "no-such-file.csv: cannot open: No such file or directory"
+
+# A broken pipe on stdout ends quietly with 0.
+awk 'BEGIN { print "domain,drop_date"; for (i = 0; i < 50000; i++) printf "p%06d.com,2026-12-01\n", i }' >"$WORK/pipe.csv"
+"$DROPCAT" --db "$WORK/pipe.db" import -q "$WORK/pipe.csv"
+"$DROPCAT" --db "$WORK/pipe.db" drops --format tsv 2>"$WORK/pipe.err" | head -n 1 >/dev/null
+status=${PIPESTATUS[0]}
+expect_equal "$status" 0 "exit status with a closed pipe"
+[ ! -s "$WORK/pipe.err" ] && ok || bad "stderr with a closed pipe: $(cat "$WORK/pipe.err")"
+
+# Another run holding the store: wait, then exit 75 with a clear message.
+python3 - "$db" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+time.sleep(8)
+c.execute("ROLLBACK")
+PY
+holder=$!
+sleep 1
+run --db "$db" import "$DATA/drops.csv"
+expect_rc 75 "busy store"
+expect_err "is busy: another dropcat run is writing to it; try again later"
+wait "$holder"
+
+finish

@@ -1,0 +1,49 @@
+# The man page option lists and the completions are generated from the CLI definitions,
+# committed, and must not drift; the completions must parse and the pages must lint clean.
+. "$(dirname "$0")/lib.sh"
+: "${SOURCE_DIR:?}"
+
+run generate --check --dir "$SOURCE_DIR"
+expect_rc 0 "committed man pages and completions match the CLI (run 'dropcat generate' if not)"
+
+# A drifted copy is noticed, and regenerating mends it.
+copy=$WORK/tree
+mkdir -p "$copy"
+cp -r "$SOURCE_DIR/man" "$SOURCE_DIR/completions" "$copy/"
+sed -i 's/--drop-date/--drop-day/' "$copy/man/dropcat-import.1"
+echo "# stale" >>"$copy/completions/dropcat.bash"
+run generate --check --dir "$copy"
+expect_rc 1 "drift noticed"
+expect_err "dropcat-import.1 is out of date"
+expect_err "dropcat.bash is out of date"
+run generate --dir "$copy"
+expect_rc 0
+run generate --check --dir "$copy"
+expect_rc 0 "regenerated tree is up to date"
+
+# Every option of every command appears in its man page and in each completion.
+for cmd in import drops; do
+  "$DROPCAT" "$cmd" --help >"$WORK/help.txt"
+  for opt in $(grep -oE -- '--[a-z][a-z-]+' "$WORK/help.txt" | sort -u); do
+    esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+    grep -q -- "$esc" "$SOURCE_DIR/man/dropcat-$cmd.1" && ok || bad "$opt missing from dropcat-$cmd.1"
+    grep -q -- "$opt" "$SOURCE_DIR/completions/dropcat.bash" && ok || bad "$opt missing from bash completion"
+    grep -q -- "$opt" "$SOURCE_DIR/completions/_dropcat" && ok || bad "$opt missing from zsh completion"
+    grep -q -- "-l ${opt#--}" "$SOURCE_DIR/completions/dropcat.fish" && ok || bad "$opt missing from fish completion"
+  done
+done
+
+bash -n "$SOURCE_DIR/completions/dropcat.bash" && ok || bad "bash -n"
+# The bash completion completes commands and option values.
+result=$(bash -c '. "$1"; COMP_WORDS=(dropcat im); COMP_CWORD=1; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash")
+expect_equal "$result" "import" "bash completes a command"
+result=$(bash -c '. "$1"; COMP_WORDS=(dropcat drops --format j); COMP_CWORD=3; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash")
+expect_equal "$result" "json" "bash completes a choice"
+if command -v zsh >/dev/null; then zsh -n "$SOURCE_DIR/completions/_dropcat" && ok || bad "zsh -n"; fi
+if command -v fish >/dev/null; then fish -n "$SOURCE_DIR/completions/dropcat.fish" && ok || bad "fish -n"; fi
+if command -v mandoc >/dev/null; then
+  lint=$(mandoc -Tlint -Wwarning "$SOURCE_DIR"/man/*.1 2>&1)
+  [ -z "$lint" ] && ok || bad "mandoc -Tlint: $lint"
+fi
+
+finish

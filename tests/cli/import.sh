@@ -1,0 +1,138 @@
+# dropcat import: summaries, exit codes, rejected rows, strict, dry run, stdin, gzip, crashes.
+. "$(dirname "$0")/lib.sh"
+
+# A first import into the default store (created with its folder under XDG_DATA_HOME).
+run import "$DATA/drops.csv"
+expect_rc 0 "import of a clean list"
+expect_err "read 6 rows: imported 6 (6 new, 0 updated, 0 unchanged), 0 rejected"
+[ -f "$XDG_DATA_HOME/dropcat/dropcat.db" ] && ok || bad "store not created under XDG_DATA_HOME"
+expect_equal "$(wc -c <"$OUT")" 0 "nothing on stdout for a text summary"
+
+# Re-importing changes nothing but last_seen.
+run import "$DATA/drops.csv"
+expect_rc 0
+expect_err "imported 6 (0 new, 0 updated, 6 unchanged)"
+
+# JSON summary on stdout with the documented keys.
+run import --format json "$DATA/drops.csv"
+expect_rc 0
+python3 - "$OUT" <<'PY' && ok || bad "JSON summary keys"
+import json, sys
+s = json.loads(open(sys.argv[1]).read())
+want = {"read": 6, "imported": 6, "new": 0, "updated": 0, "unchanged": 6, "rejected": 0}
+assert all(s[k] == v for k, v in want.items()), s
+PY
+
+# Rejected rows: FILE:LINE: REASON: 'TEXT' on stderr, the good rows imported, exit 65.
+db=$WORK/bad.db
+run --db "$db" import "$DATA/bad.csv"
+expect_rc 65 "some rows rejected"
+expect_err "$DATA/bad.csv:3: not a registrable domain: 'www.bad-subdomain.com' is a name under 'bad-subdomain.com': 'www.bad-subdomain.com,2026-12-01'"
+expect_err "$DATA/bad.csv:4: '_' is not allowed in a domain name"
+expect_err "$DATA/bad.csv:6: no drop date (give one with --drop-date): 'no-date.org,'"
+expect_err "$DATA/bad.csv:7: unknown top-level domain '.notatld'"
+expect_err "read 6 rows: imported 2 (2 new, 0 updated, 0 unchanged), 4 rejected"
+expect_equal "$(rows "$db")" 2 "good rows of a partly bad list are imported"
+
+# --strict: one bad row and nothing is imported.
+db=$WORK/strict.db
+run --db "$db" import --strict "$DATA/bad.csv"
+expect_rc 65 "--strict"
+expect_err "4 of 6 rows rejected; nothing imported (--strict)"
+expect_equal "$(rows "$db")" 0 "--strict imports nothing"
+
+# --drop-date supplies the date; stdin with - and --source.
+db=$WORK/stdin.db
+run_in "$DATA/namejet.txt" --db "$db" import --drop-date 2026-12-05 --source namejet -
+expect_rc 0 "stdin import"
+expect_err "imported 3 (3 new"
+run --db "$db" drops --format tsv
+expect_out "bluecanyon.net	bluecanyon.net	net	2026-12-05		namejet	"
+run_in "$DATA/namejet.txt" --db "$WORK/nodate.db" import
+expect_rc 65 "rows without a date and no --drop-date"
+expect_err "stdin:2: no drop date (give one with --drop-date): 'quietharbor.com'"
+
+# No FILE at all reads stdin too, and its source is "stdin".
+printf 'solo.com 2026-12-09\n' >"$WORK/solo.txt"
+run_in "$WORK/solo.txt" --db "$WORK/solo.db" import
+expect_rc 0
+run --db "$WORK/solo.db" drops --format csv
+expect_out "solo.com,solo.com,com,2026-12-09,,stdin,"
+
+# --dry-run reports and writes nothing.
+db=$WORK/dry.db
+run --db "$db" import --dry-run "$DATA/drops.csv"
+expect_rc 0
+expect_err "would import 6 (6 new"
+expect_err "dry run, nothing written"
+expect_equal "$(rows "$db")" 0 "--dry-run writes nothing"
+
+# gzip is told from the content, whatever the file is called.
+gzip -c "$DATA/drops.csv" >"$WORK/list.dat"
+run --db "$WORK/gz.db" import "$WORK/list.dat"
+expect_rc 0 "gzip input"
+expect_err "imported 6 (6 new"
+
+# Duplicates in one run count once; the last row wins.
+printf 'domain,drop_date\ntwice.com,2026-12-01\nother.com,2026-12-01\ntwice.com,2026-12-03\n' >"$WORK/dup.csv"
+run --db "$WORK/dup.db" import "$WORK/dup.csv"
+expect_rc 0
+expect_err "imported 2 (2 new, 0 updated, 0 unchanged), 0 rejected, 1 duplicate rows counted once"
+run --db "$WORK/dup.db" drops --format tsv --match '^twice'
+expect_out "	2026-12-03	"
+
+# A changed drop date updates the row.
+printf 'domain,drop_date\ntwice.com,2026-12-04\n' >"$WORK/moved.csv"
+run --db "$WORK/dup.db" import "$WORK/moved.csv"
+expect_err "(0 new, 1 updated, 0 unchanged)"
+
+# More than 20 rejected rows: the first 20, then a count.
+{ echo "domain,drop_date"; for i in $(seq 1 25); do echo "bad_$i.com,2026-12-01"; done; echo "fine.com,2026-12-01"; } >"$WORK/many-bad.csv"
+run --db "$WORK/many.db" import "$WORK/many-bad.csv"
+expect_rc 65
+expect_err "many-bad.csv:21: '_' is not allowed"
+expect_no_err "many-bad.csv:22:"
+expect_err "... and 5 more rejected rows"
+
+# -q keeps the rejected rows but drops the summary.
+run --db "$WORK/quiet.db" -q import "$DATA/bad.csv"
+expect_rc 65
+expect_err "bad.csv:3:"
+expect_no_err "read 6 rows"
+
+# A killed import leaves the store as it was: all of the list or none of it, never a part.
+big=$WORK/big.csv
+awk 'BEGIN { print "domain,drop_date"; for (i = 0; i < 300000; i++) printf "n%07d-x.com,2026-12-0%d\n", i, i % 5 + 1 }' >"$big"
+db=$WORK/killed.db
+"$DROPCAT" --db "$db" import -q "$DATA/drops.csv"
+for delay in 0.3 0.6 0.9 1.2; do
+  "$DROPCAT" --db "$db" import -q "$big" 2>/dev/null &
+  pid=$!
+  sleep "$delay"
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  n=$(rows "$db")
+  if [ "$n" -eq 6 ] || [ "$n" -eq 300006 ]; then ok; else bad "after kill -9 at ${delay}s the store holds $n rows (6 or 300006 expected)"; fi
+  [ "$n" -eq 300006 ] && break
+done
+
+# SIGINT rolls back and exits 130 (or the import had already finished).
+db=$WORK/interrupted.db
+"$DROPCAT" --db "$db" import -q "$DATA/drops.csv"
+"$DROPCAT" --db "$db" import "$big" 2>"$WORK/int.err" &
+pid=$!
+sleep 0.5
+kill -INT "$pid"
+wait "$pid"
+RC=$?
+n=$(rows "$db")
+if [ "$RC" -eq 130 ]; then
+  expect_equal "$n" 6 "interrupted import leaves the store unchanged"
+  grep -q "nothing was imported\|left unchanged" "$WORK/int.err" && ok || bad "interrupt message"
+elif [ "$RC" -eq 0 ]; then
+  expect_equal "$n" 300006 "import finished before the signal"
+else
+  bad "SIGINT gave exit $RC"
+fi
+
+finish
