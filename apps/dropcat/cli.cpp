@@ -20,7 +20,7 @@ namespace {
 
 constexpr std::array k_commands{
     CommandInfo{"import", "read drop lists into the store", add_import_command},
-    CommandInfo{"drops", "list drops: by date, TLD, length, pattern", add_drops_command},
+    CommandInfo{"drops", "list drops by date, TLD, length, pattern", add_drops_command},
     CommandInfo{"generate", "write man page option lists and completions", add_generate_command,
                 true},
 };
@@ -67,39 +67,37 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
         "dropcat: a toolkit for domain drop-catch operators.\n"
         "Import drop lists, list what drops, record backorders, catch and offer names.",
         "dropcat");
-    app->set_version_flag("--version", "dropcat " DROPCAT_VERSION, "print the version and exit");
-    app->set_help_flag("-h,--help", "print this help and exit");
+    app->set_version_flag("--version", "dropcat " DROPCAT_VERSION, "print the version and exit")
+        ->group("Global options");
+    app->set_help_flag("-h,--help", "print this help and exit")->group("Global options");
     app->require_subcommand(0, 1);
     app->fallthrough();
     app->get_formatter()->column_width(30);
     app->option_defaults()->group("Global options");
 
     auto* db = app->add_option("--db", ctx.db_path,
-                               "the store (default: $XDG_DATA_HOME/dropcat/dropcat.db)");
+                               "the store (default: under $XDG_DATA_HOME)");
     db->envname("DROPCAT_DB")->type_name("PATH");
     set_value_kind(db, ValueKind::file);
     auto* config = app->add_option("--config", ctx.config_path,
-                                   "the configuration file (default: "
-                                   "$XDG_CONFIG_HOME/dropcat/config.toml)");
+                                   "the config file (default: under $XDG_CONFIG_HOME)");
     config->envname("DROPCAT_CONFIG")->type_name("PATH");
     set_value_kind(config, ValueKind::file);
     app->add_flag("-q,--quiet", ctx.quiet, "print errors and data only");
     set_repeatable(app->add_flag("-v,--verbose", ctx.verbosity, "say more (repeat for more detail)"));
     add_choice(*app, "--color", ctx.color, {"auto", "always", "never"},
-               "colour on stderr and tables (default: auto; NO_COLOR is honoured)");
+               "when to colour stderr and tables (default: auto)");
 
     app->option_defaults()->group("Options"); // subcommands copy the defaults when created
 
-    std::string footer = "Commands:\n";
-    for (const auto& cmd : k_commands)
-        if (!cmd.hidden) footer += fmt::format("  {:<10}{}\n", cmd.name, cmd.summary);
-    footer += "\nRun 'dropcat COMMAND --help' for a command's options; man dropcat for more.\n"
+    std::string footer = "Run 'dropcat COMMAND --help' for a command's options; man dropcat for more.\n"
               "Exit status: 0 ok, 1 failed, 2 usage, 65 data rejected, 69 service unavailable,\n"
               "75 try later, 78 configuration, 130 interrupted.";
     app->footer(footer);
 
     for (const auto& cmd : k_commands) {
         CLI::App* sub = cmd.add(*app, ctx);
+        sub->description(std::string(cmd.summary)); // the table is the one source of summaries
         if (cmd.hidden) sub->group("");
     }
     return app;

@@ -11,7 +11,7 @@ std::vector<OptionModel> describe_options(const CLI::App& app) {
         for (const auto& s : opt->get_snames()) m.names.push_back("-" + s);
         for (const auto& l : opt->get_lnames()) m.names.push_back("--" + l);
         if (opt->get_positional()) m.positional = opt->get_name(true);
-        m.takes_value = opt->get_type_size_max() > 0 || opt->get_positional();
+        m.takes_value = opt->get_expected_max() > 0 || opt->get_positional();
         if (m.takes_value) m.value_name = opt->get_type_name();
         m.description = opt->get_description();
         m.env = opt->get_envname();

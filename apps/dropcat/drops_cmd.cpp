@@ -2,6 +2,7 @@
 
 #include "options.hpp"
 #include "output.hpp"
+#include "signals.hpp"
 
 #include <dropcat/domain.hpp>
 
@@ -61,9 +62,7 @@ std::optional<std::string> tld_suffix(std::string_view given) {
 
 CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
     auto opts = std::make_shared<DropsOptions>();
-    auto* cmd = parent.add_subcommand("drops", "List drops from the store.");
-    cmd->description("List the drops in the store, by drop date then domain, filtered by date,\n"
-                     "TLD, source, length, characters and pattern.");
+    auto* cmd = parent.add_subcommand("drops");
     auto* date = cmd->add_option("--date", opts->date, "drops on this day")
                      ->type_name("DATE")
                      ->check(date_validator())
@@ -78,7 +77,7 @@ CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
         ->check(date_validator())
         ->excludes(date)
         ->group("Dates");
-    cmd->add_option("--tld", opts->tlds, "only names under this TLD or suffix (repeatable)")
+    cmd->add_option("--tld", opts->tlds, "only names under this TLD or suffix")
         ->type_name("TLD")
         ->allow_extra_args(false)
         ->group("Names");
@@ -95,7 +94,7 @@ CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
         ->group("Names");
     cmd->add_flag("--no-hyphens", opts->no_hyphens, "no hyphen in the label")->group("Names");
     cmd->add_flag("--no-digits", opts->no_digits, "no digit in the label")->group("Names");
-    cmd->add_option("--match", opts->match, "domain matches this regular expression (ECMAScript)")
+    cmd->add_option("--match", opts->match, "domain matches this ECMAScript regex")
         ->type_name("REGEX")
         ->group("Names");
     cmd->add_option("--limit", opts->limit, "print at most N rows")
@@ -103,9 +102,11 @@ CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
         ->check(CLI::PositiveNumber)
         ->group("Output");
     add_choice(*cmd, "--format", opts->format, {"table", "tsv", "csv", "json"},
-               "output format (default: table on a terminal, else tsv)")
+               "output format (default: table on a terminal)")
         ->group("Output");
-    cmd->footer("Examples:\n"
+    cmd->footer("Lists drops by drop date, then domain; length and character filters apply\n"
+                "to the label left of the public suffix.\n\n"
+                "Examples:\n"
                 "  dropcat drops --date tomorrow --tld com --max-length 6 --no-digits\n"
                 "  dropcat drops --from 2026-12-01 --to 2026-12-07 --format csv > week.csv\n"
                 "  dropcat drops --match '^[a-z]{4}\\.(com|net)$' --format json | jq .domain\n"
@@ -155,7 +156,12 @@ int run_drops(const DropsOptions& options, Context& ctx) {
     RowWriter writer(format, k_columns, use_color(ctx.color, 1));
     std::size_t printed = 0;
     std::string unicode, drop_time, first_seen, last_seen;
+    bool stopped = false;
     auto done = store->each_drop(query, [&](const DropRecord& r) {
+        if (interrupted()) {
+            stopped = true;
+            return false;
+        }
         unicode = to_unicode(r.domain);
         if (!filter.accepts(r.domain, unicode)) return true;
         drop_time = r.drop_time ? format_utc(*r.drop_time) : std::string();
@@ -169,6 +175,10 @@ int run_drops(const DropsOptions& options, Context& ctx) {
     });
     if (!done) return ctx.failed(done.error());
     writer.finish();
+    if (stopped) {
+        ctx.report.error("interrupted");
+        return exit_code(ErrorKind::interrupted);
+    }
     return 0;
 }
 

@@ -91,7 +91,7 @@ std::string splice_man_page(const std::string& page, const std::string& options)
 
 CLI::App* add_generate_command(CLI::App& parent, Context& ctx) {
     auto opts = std::make_shared<GenerateOptions>();
-    auto* cmd = parent.add_subcommand("generate", "Write generated man page parts and completions.");
+    auto* cmd = parent.add_subcommand("generate");
     cmd->add_option("--dir", opts->dir, "the source tree (default: .)")->type_name("DIR");
     cmd->add_flag("--check", opts->check, "only check that the files are up to date");
     cmd->callback([opts, &ctx, &parent] {

@@ -70,10 +70,7 @@ void print_summary(const Totals& t, const ImportOptions& options, const Context&
 
 CLI::App* add_import_command(CLI::App& parent, Context& ctx) {
     auto opts = std::make_shared<ImportOptions>();
-    auto* cmd = parent.add_subcommand("import", "Read drop lists into the store.");
-    cmd->description(
-        "Read drop lists (plain text, CSV/TSV, registry formats; gzip or not) into the\n"
-        "store, validating and normalising every name. One transaction per run.");
+    auto* cmd = parent.add_subcommand("import");
     auto* files = cmd->add_option("FILE", opts->files, "drop lists to read; none or - is stdin");
     files->type_name("FILE");
     set_value_kind(files, ValueKind::file);
@@ -81,21 +78,21 @@ CLI::App* add_import_command(CLI::App& parent, Context& ctx) {
     std::vector<std::string> formats{"auto"};
     for (const auto& f : input_formats()) formats.emplace_back(f.name);
     add_choice(*cmd, "--input-format", opts->input_format, formats,
-               "the list's format (default: auto, told from the content)")
+               "the list's format (default: auto, from content)")
         ->group("Input");
     cmd->add_option("--domain-column", opts->domain_column,
-                    "CSV column with the domain: header name or number")
+                    "CSV column of the domain: name or number")
         ->type_name("COLUMN")
         ->group("Input");
     cmd->add_option("--date-column", opts->date_column,
-                    "CSV column with the drop date: header name or number")
+                    "CSV column of the drop date: name or number")
         ->type_name("COLUMN")
         ->group("Input");
     cmd->add_option("--drop-date", opts->drop_date, "drop date for rows that have none")
         ->type_name("DATE")
         ->check(date_validator())
         ->group("Input");
-    cmd->add_option("--source", opts->source, "label for the rows (default: file name or stdin)")
+    cmd->add_option("--source", opts->source, "label for the rows (default: the file name)")
         ->type_name("NAME")
         ->group("Input");
     cmd->add_flag("--strict", opts->strict, "import nothing if any row is rejected")
@@ -103,9 +100,12 @@ CLI::App* add_import_command(CLI::App& parent, Context& ctx) {
     cmd->add_flag("-n,--dry-run", opts->dry_run, "report what would change, write nothing")
         ->group("Behaviour");
     add_choice(*cmd, "--format", opts->format, {"text", "json"},
-               "summary as text on stderr or one JSON object on stdout (default: text)")
+               "summary: text on stderr or JSON on stdout")
         ->group("Output");
-    cmd->footer("Examples:\n"
+    cmd->footer("Reads plain text, CSV/TSV and registry lists, gzip or not, checking every\n"
+                "name; one transaction per run. Formats (--input-format): auto, lines,\n"
+                "se-txt, csv, nominet, hexonet, se-json, auda.\n\n"
+                "Examples:\n"
                 "  dropcat import --drop-date 2026-12-01 namejet-12-01-2026.txt\n"
                 "  dropcat import --source nominet drop-list.csv.gz\n"
                 "  curl -s URL | dropcat import --input-format se-json --source se -\n"

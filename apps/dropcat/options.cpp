@@ -23,7 +23,8 @@ CLI::Option* add_choice(CLI::App& app, const std::string& name, std::string& val
     std::string shown;
     for (const auto& c : choices) shown += (shown.empty() ? "" : "|") + c;
     auto* option = app.add_option(name, value, description);
-    option->type_name(shown);
+    // Short choice lists show in the placeholder; long ones are named in the help's footer.
+    option->type_name(shown.size() <= 24 ? shown : "NAME");
     option->check(CLI::Validator(
         [choices](std::string& given) -> std::string {
             for (const auto& c : choices)

@@ -10,7 +10,7 @@ expect_rc 0 "committed man pages and completions match the CLI (run 'dropcat gen
 copy=$WORK/tree
 mkdir -p "$copy"
 cp -r "$SOURCE_DIR/man" "$SOURCE_DIR/completions" "$copy/"
-sed -i 's/--drop-date/--drop-day/' "$copy/man/dropcat-import.1"
+sed -i 's/Drop date for rows that have none/Drop day/' "$copy/man/dropcat-import.1"
 echo "# stale" >>"$copy/completions/dropcat.bash"
 run generate --check --dir "$copy"
 expect_rc 1 "drift noticed"

@@ -46,9 +46,11 @@ Outcome read_text(const std::string& content, ReadOptions options = {}, bool gzi
 } // namespace
 
 TEST_CASE("droplist: lines with and without dates, comments and blank lines") {
+    ReadOptions options;
+    options.default_day = days_from_civil(2026, 12, 1);
     auto o = read_text("# NameJet style\n\nexample.com\nBÜCHER.de 2026-12-02\n"
                        "example.net\t2026-12-03T04:00:00Z\n",
-                       ReadOptions{.default_day = days_from_civil(2026, 12, 1)});
+                       options);
     REQUIRE(o.summary.has_value());
     CHECK(o.summary->format == InputFormat::lines);
     CHECK(o.summary->rows == 3);
@@ -218,6 +220,16 @@ TEST_CASE("droplist: auDA list maps eligible purge times to purge cycles") {
     CHECK(o.got.rows[1].time == "2021-12-17T03:00:00Z");
     // Expired names go in the 13:30 AEST cycle: 01:00 UTC is 11:00 AEST, same day.
     CHECK(o.got.rows[2].time == "2021-12-16T03:30:00Z");
+}
+
+TEST_CASE("droplist: an auDA list that opens with its expired section is detected") {
+    auto o = read_text("Expired Domains\n"
+                       "Date, Eligible purge time (UTC), Domain name\n"
+                       "16/12/2021, 01:00:00, expiredexample.com.au\n");
+    REQUIRE(o.summary.has_value());
+    CHECK(o.summary->format == InputFormat::auda);
+    REQUIRE(o.got.rows.size() == 1);
+    CHECK(o.got.rows[0].time == "2021-12-16T03:30:00Z");
 }
 
 TEST_CASE("droplist: gzip is told by its magic bytes, whatever the name") {

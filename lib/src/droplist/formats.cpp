@@ -55,7 +55,9 @@ Result<InputFormat> detect(Input& input) {
         if (lead == '{' || lead == '[') return InputFormat::se_json;
         std::string low = lower(line);
         if (low.find("eligible purge time") != std::string::npos) return InputFormat::auda;
-        if (low.find("deleted") != std::string::npos && low.find(',') == std::string::npos) {
+        bool section_title = low.find("deleted") != std::string::npos ||
+                             low.find("expired") != std::string::npos;
+        if (section_title && low.find(',') == std::string::npos) {
             // An auDA list may open with its section title before the header.
             std::string_view rest = text.substr(pos, 4096);
             if (lower(rest).find("eligible purge time") != std::string::npos)
