@@ -1,7 +1,5 @@
 #include "temp_files.hpp"
 
-#include "store/schema.hpp"
-
 #include <dropcat/store.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -128,8 +126,9 @@ TEST_CASE("store: a list without a time keeps the time known for the same day") 
     CHECK(all_rows(*store)[0].time.empty());
 }
 
-TEST_CASE("store: small and large imports agree (in place and rebuilt)") {
-    // 8 names already there; a list of 1 is written in place, a list of 8 rebuilds the table.
+TEST_CASE("store: small and large imports agree (looked up and merged)") {
+    // 8 names already there; a list of 1 looks its name up, a list of 8 is compared with the
+    // table in one ordered read.
     test::TempDir dir;
     std::vector<std::string> names;
     for (int i = 0; i < 8; ++i) names.push_back("n" + std::to_string(i) + ".com");
@@ -159,22 +158,27 @@ TEST_CASE("store: small and large imports agree (in place and rebuilt)") {
     }
 }
 
-TEST_CASE("store: the rebuilt table has the migrated schema") {
+TEST_CASE("store: a long list with new, changed and unchanged names merges right") {
     test::TempDir dir;
-    auto path = dir.path() / "s.db";
-    REQUIRE(Store::open(path).has_value());
-    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
-    auto columns = [&](const std::string& table) {
-        std::string out;
-        SQLite::Statement q(db, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)");
-        q.bind(1, table);
-        while (q.executeStep())
-            out += q.getColumn(0).getString() + " " + q.getColumn(1).getString() + " " +
-                   q.getColumn(2).getString() + " " + q.getColumn(3).getString() + "\n";
-        return out;
-    };
-    db.exec(std::string(store::k_drops_next_table));
-    CHECK(columns("drops_next") == columns("drops"));
+    auto store = Store::open(dir.path() / "s.db");
+    REQUIRE(store.has_value());
+    std::vector<DropEntry> base{entry("a.com", k_dec1), entry("c.com", k_dec1), entry("e.com", k_dec1)};
+    REQUIRE(store->import_drops(base, 1000, false, k_never).has_value());
+    std::vector<DropEntry> list{entry("0.com", k_dec1), entry("a.com", k_dec1), entry("b.com", k_dec1),
+                                entry("c.com", k_dec2), entry("d.com", k_dec1)};
+    auto c = store->import_drops(list, 2000, false, k_never);
+    REQUIRE(c.has_value());
+    CHECK(c->added == 3);
+    CHECK(c->updated == 1);
+    CHECK(c->unchanged == 1);
+    auto rows = all_rows(*store);
+    REQUIRE(rows.size() == 6);
+    std::string order;
+    for (const auto& r : rows) order += r.domain + " ";
+    CHECK(order == "0.com a.com b.com d.com e.com c.com ");
+    CHECK(rows[1].first_seen == 1000);
+    CHECK(rows[1].last_seen == 2000);
+    CHECK(rows[4].last_seen == 1000); // e.com was not in the list
 }
 
 TEST_CASE("store: dry run and interruption leave the store as it was") {

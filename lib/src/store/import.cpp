@@ -8,6 +8,7 @@
 #include <SQLiteCpp/Exception.h>
 
 #include <map>
+#include <vector>
 
 namespace dropcat {
 
@@ -62,119 +63,71 @@ class DayText {
 
 constexpr std::size_t k_poll_every = 4096;
 
-Result<void> interrupted_error() {
-    return fail(ErrorKind::interrupted, "interrupted; the store was left unchanged");
-}
+// Writes the rows of one import, entry by entry in key order: inserts for new names, a
+// last_seen update for unchanged ones, a full update for changed ones. Appending in key order
+// keeps the B-tree writes local.
+class Writer {
+  public:
+    Writer(sqlite3* db, std::int64_t stamp)
+        : m_insert(db, "INSERT INTO drops (domain, drop_date, drop_time, source, first_seen, "
+                       "last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"),
+          m_update(db, "UPDATE drops SET drop_date = ?2, drop_time = ?3, source = ?4, "
+                       "last_seen = ?5 WHERE domain = ?1"),
+          m_touch(db, "UPDATE drops SET last_seen = ?2 WHERE domain = ?1"), m_stamp(stamp) {}
 
-// Imports a list that is large next to the table: writes a new table by merging the old one
-// (read in domain order) with the sorted entries, then swaps it in and builds the date index
-// once. Appending in key order is several times faster than updating rows in place.
-Result<void> rebuild(SQLite::Database& database, std::span<const DropEntry> entries,
-                     std::int64_t stamp, ImportCounts& counts,
-                     const std::function<bool()>& interrupted) {
-    sqlite3* db = database.getHandle();
-    // The old table is read in key order and then dropped: its date index is of no more use.
-    // The new table gets the index's name and keeps it through the rename.
-    database.exec("DROP INDEX drops_by_date");
-    database.exec(std::string(store::k_drops_next_table));
-    database.exec(std::string(store::k_drops_next_index));
-    DayText day_text;
-    {
-        store::Stmt old_rows(db, "SELECT domain, drop_date, drop_time, source, first_seen, "
-                                 "last_seen FROM drops ORDER BY domain");
-        store::Stmt insert(db, "INSERT INTO drops_next (domain, drop_date, drop_time, source, "
-                               "first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-        auto write = [&](std::string_view domain, std::string_view date,
-                         std::optional<std::int64_t> time, std::string_view source,
-                         std::int64_t first_seen, std::int64_t last_seen) {
-            insert.text(1, domain);
-            insert.text(2, date);
-            insert.integer_or_null(3, time);
-            insert.text(4, source);
-            insert.integer(5, first_seen);
-            insert.integer(6, last_seen);
-            insert.step();
-            insert.reset();
-        };
-        bool have_old = old_rows.step();
-        std::size_t done = 0;
-        auto e = entries.begin();
-        while (e != entries.end() || have_old) {
-            if (++done % k_poll_every == 0 && interrupted && interrupted()) return interrupted_error();
-            std::string_view old_domain = have_old ? old_rows.column(0) : std::string_view{};
-            if (have_old && (e == entries.end() || old_domain < e->domain)) {
-                write(old_domain, old_rows.column(1), old_rows.integer_column(2),
-                      old_rows.column(3), old_rows.integer_column(4).value_or(stamp),
-                      old_rows.integer_column(5).value_or(stamp));
-                have_old = old_rows.step();
-                continue;
-            }
-            const std::string& date = day_text(e->day);
-            std::optional<Stored> old;
-            if (have_old && old_domain == e->domain)
-                old = Stored{old_rows.column(1), old_rows.integer_column(2), old_rows.column(3),
-                             old_rows.integer_column(4).value_or(stamp)};
-            Merged m = merge(*e, date, old, stamp);
-            count(counts, m);
-            write(e->domain, date, m.drop_time, e->source, m.first_seen, stamp);
-            if (old) have_old = old_rows.step();
-            ++e;
-        }
-    }
-    database.exec("DROP TABLE drops");
-    database.exec("ALTER TABLE drops_next RENAME TO drops");
-    return {};
-}
-
-// Imports a list that is small next to the table: looks each name up and writes it in place.
-Result<void> in_place(SQLite::Database& database, std::span<const DropEntry> entries,
-                      std::int64_t stamp, ImportCounts& counts,
-                      const std::function<bool()>& interrupted) {
-    sqlite3* db = database.getHandle();
-    DayText day_text;
-    store::Stmt select(db, "SELECT drop_date, drop_time, source, first_seen FROM drops "
-                           "WHERE domain = ?1");
-    store::Stmt insert(db, "INSERT INTO drops (domain, drop_date, drop_time, source, first_seen, "
-                           "last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
-    store::Stmt update(db, "UPDATE drops SET drop_date = ?2, drop_time = ?3, source = ?4, "
-                           "last_seen = ?5 WHERE domain = ?1");
-    store::Stmt touch(db, "UPDATE drops SET last_seen = ?2 WHERE domain = ?1");
-    std::size_t done = 0;
-    for (const DropEntry& e : entries) {
-        if (++done % k_poll_every == 0 && interrupted && interrupted()) return interrupted_error();
-        const std::string& date = day_text(e.day);
-        select.text(1, e.domain);
-        std::optional<Stored> old;
-        if (select.step())
-            old = Stored{select.column(0), select.integer_column(1), select.column(2),
-                         select.integer_column(3).value_or(stamp)};
-        Merged m = merge(e, date, old, stamp);
-        select.reset(); // the views in `old` are not used past here
-        count(counts, m);
+    void write(const DropEntry& e, std::string_view date, const Merged& m) {
         if (m.change == Merged::added) {
-            insert.text(1, e.domain);
-            insert.text(2, date);
-            insert.integer_or_null(3, m.drop_time);
-            insert.text(4, e.source);
-            insert.integer(5, stamp);
-            insert.step();
-            insert.reset();
+            m_insert.text(1, e.domain);
+            m_insert.text(2, date);
+            m_insert.integer_or_null(3, m.drop_time);
+            m_insert.text(4, e.source);
+            m_insert.integer(5, m_stamp);
+            m_insert.step();
+            m_insert.reset();
         } else if (m.change == Merged::unchanged) {
-            touch.text(1, e.domain);
-            touch.integer(2, stamp);
-            touch.step();
-            touch.reset();
+            m_touch.text(1, e.domain);
+            m_touch.integer(2, m_stamp);
+            m_touch.step();
+            m_touch.reset();
         } else {
-            update.text(1, e.domain);
-            update.text(2, date);
-            update.integer_or_null(3, m.drop_time);
-            update.text(4, e.source);
-            update.integer(5, stamp);
-            update.step();
-            update.reset();
+            m_update.text(1, e.domain);
+            m_update.text(2, date);
+            m_update.integer_or_null(3, m.drop_time);
+            m_update.text(4, e.source);
+            m_update.integer(5, m_stamp);
+            m_update.step();
+            m_update.reset();
         }
     }
-    return {};
+
+  private:
+    store::Stmt m_insert;
+    store::Stmt m_update;
+    store::Stmt m_touch;
+    std::int64_t m_stamp;
+};
+
+// Compares a list that is large next to the table with what the table holds by reading the
+// table once in key order (a merge of two sorted sequences) instead of looking each name up.
+// The table cannot be written while that read is open, so the outcome is kept per entry.
+std::vector<Merged> merge_with_table(sqlite3* db, std::span<const DropEntry> entries,
+                                     DayText& day_text, std::int64_t stamp) {
+    std::vector<Merged> merged;
+    merged.reserve(entries.size());
+    store::Stmt old_rows(db, "SELECT domain, drop_date, drop_time, source, first_seen FROM drops "
+                             "WHERE domain >= ?1 AND domain <= ?2 ORDER BY domain");
+    old_rows.text(1, entries.front().domain);
+    old_rows.text(2, entries.back().domain);
+    bool have_old = old_rows.step();
+    for (const DropEntry& e : entries) {
+        while (have_old && old_rows.column(0) < e.domain) have_old = old_rows.step();
+        std::optional<Stored> old;
+        if (have_old && old_rows.column(0) == e.domain)
+            old = Stored{old_rows.column(1), old_rows.integer_column(2), old_rows.column(3),
+                         old_rows.integer_column(4).value_or(stamp)};
+        merged.push_back(merge(e, day_text(e.day), old, stamp));
+    }
+    return merged;
 }
 
 } // namespace
@@ -182,16 +135,43 @@ Result<void> in_place(SQLite::Database& database, std::span<const DropEntry> ent
 Result<ImportCounts> Store::import_drops(std::span<const DropEntry> entries, std::int64_t now,
                                          bool dry_run, const std::function<bool()>& interrupted) {
     ImportCounts counts;
+    const std::int64_t stamp = now * 1000;
     try {
         m_db->exec("PRAGMA cache_size = -65536");
-        store::Transaction tx(m_db->getHandle());
+        sqlite3* db = m_db->getHandle();
+        store::Transaction tx(db);
         auto rows = static_cast<std::size_t>(m_db->execAndGet("SELECT count(*) FROM drops").getInt64());
-        // A table the list would touch a good part of (or an empty one) is rebuilt; a large
-        // table and a short list are written in place.
-        Result<void> done = entries.size() * 4 >= rows
-                                ? rebuild(*m_db, entries, now * 1000, counts, interrupted)
-                                : in_place(*m_db, entries, now * 1000, counts, interrupted);
-        if (!done) return std::unexpected(done.error());
+        DayText day_text;
+        Writer writer(db, stamp);
+        // A list that covers a good part of the table is compared in one ordered read of it;
+        // a short list against a large table looks its names up one by one.
+        bool merge_first = !entries.empty() && rows > 0 && entries.size() * 4 >= rows;
+        std::vector<Merged> merged;
+        if (merge_first) merged = merge_with_table(db, entries, day_text, stamp);
+        store::Stmt select(db, "SELECT drop_date, drop_time, source, first_seen FROM drops "
+                               "WHERE domain = ?1");
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            if ((i + 1) % k_poll_every == 0 && interrupted && interrupted())
+                return fail(ErrorKind::interrupted, "interrupted; the store was left unchanged");
+            const DropEntry& e = entries[i];
+            const std::string& date = day_text(e.day);
+            Merged m;
+            if (merge_first) {
+                m = merged[i];
+            } else if (rows == 0) {
+                m = merge(e, date, std::nullopt, stamp);
+            } else {
+                select.text(1, e.domain);
+                std::optional<Stored> old;
+                if (select.step())
+                    old = Stored{select.column(0), select.integer_column(1), select.column(2),
+                                 select.integer_column(3).value_or(stamp)};
+                m = merge(e, date, old, stamp);
+                select.reset(); // the views in `old` are not used past here
+            }
+            count(counts, m);
+            writer.write(e, date, m);
+        }
         if (dry_run) tx.rollback();
         else tx.commit();
     } catch (const SQLite::Exception& e) {

@@ -24,19 +24,4 @@ CREATE TABLE drops (
 CREATE INDEX drops_by_date ON drops (drop_date, domain);
 )sql"};
 
-// The drops table as the latest migration leaves it, for an import that rebuilds it (see
-// import.cpp); a unit test checks the two agree.
-inline constexpr std::string_view k_drops_next_table = R"sql(
-CREATE TABLE drops_next (
-    domain     TEXT PRIMARY KEY NOT NULL,
-    drop_date  TEXT NOT NULL,
-    drop_time  INTEGER,
-    source     TEXT NOT NULL,
-    first_seen INTEGER NOT NULL,
-    last_seen  INTEGER NOT NULL
-) WITHOUT ROWID;
-)sql";
-inline constexpr std::string_view k_drops_next_index =
-    "CREATE INDEX drops_by_date ON drops_next (drop_date, domain)";
-
 } // namespace dropcat::store
