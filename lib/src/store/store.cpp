@@ -4,6 +4,8 @@
 #include "stmt.hpp"
 #include "transaction.hpp"
 
+#include <sqlite3.h>
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
@@ -34,7 +36,20 @@ std::filesystem::path default_store_path() {
     return base / "dropcat" / "dropcat.db";
 }
 
+namespace {
+// SQLite keeps memory statistics behind a global mutex taken on every allocation; dropcat reads
+// none of them. This must run before SQLite initialises, and is harmless when it is too late.
+void configure_sqlite_once() {
+    static const bool done = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    (void)done;
+}
+} // namespace
+
 Result<Store> Store::open(const std::filesystem::path& path) {
+    configure_sqlite_once();
     if (path.has_parent_path()) {
         std::error_code ec;
         std::filesystem::create_directories(path.parent_path(), ec);
