@@ -1,6 +1,7 @@
 #include "import_collect.hpp"
 
 #include <algorithm>
+#include <thread>
 
 namespace dropcat::cli {
 
@@ -39,14 +40,24 @@ std::vector<DropEntry> ImportCollector::entries() const {
     };
     std::vector<Key> order(m_rows.size());
     for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = {prefix_key(name(m_rows[i])), i};
-    // By name, then by position, so among equal names the last row read ends up last.
-    std::sort(order.begin(), order.end(), [&](const Key& a, const Key& b) {
+    // By name, then by position, so among equal names the last row read ends up last. Two
+    // halves are sorted on two threads, then merged.
+    auto less = [&](const Key& a, const Key& b) {
         if (a.prefix != b.prefix) return a.prefix < b.prefix;
         std::string_view na = name(m_rows[a.index]);
         std::string_view nb = name(m_rows[b.index]);
         if (na != nb) return na < nb;
         return a.index < b.index;
-    });
+    };
+    auto middle = order.begin() + static_cast<std::ptrdiff_t>(order.size() / 2);
+    if (order.size() >= 65536) {
+        std::thread helper([&] { std::sort(order.begin(), middle, less); });
+        std::sort(middle, order.end(), less);
+        helper.join();
+        std::inplace_merge(order.begin(), middle, order.end(), less);
+    } else {
+        std::sort(order.begin(), order.end(), less);
+    }
     std::vector<DropEntry> out;
     out.reserve(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {

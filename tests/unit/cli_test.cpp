@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -66,6 +67,30 @@ TEST_CASE("cli: import keeps one entry per domain, sorted, the last row winning"
     CHECK(entries[2].source == "first");
     CHECK(entries[2].tld() == "com");
     CHECK(c.rows() == 4);
+}
+
+TEST_CASE("cli: a large import sorts on two threads and still lets the last row win") {
+    ImportCollector c;
+    c.set_source("list");
+    const int n = 70000;
+    for (int i = n - 1; i >= 0; --i) {
+        auto name = parse_domain("n" + std::to_string(i) + ".com");
+        REQUIRE(name.has_value());
+        c.add(DropRow{*name, DropMoment{1, std::nullopt}, 1});
+    }
+    auto again = parse_domain("n5.com");
+    REQUIRE(again.has_value());
+    c.add(DropRow{*again, DropMoment{9, std::nullopt}, 2}); // read last: wins
+    auto entries = c.entries();
+    REQUIRE(entries.size() == static_cast<std::size_t>(n));
+    bool sorted = true;
+    for (std::size_t i = 1; i < entries.size(); ++i)
+        if (!(entries[i - 1].domain < entries[i].domain)) sorted = false;
+    CHECK(sorted);
+    auto it = std::find_if(entries.begin(), entries.end(),
+                           [](const DropEntry& e) { return e.domain == "n5.com"; });
+    REQUIRE(it != entries.end());
+    CHECK(it->day == 9);
 }
 
 TEST_CASE("cli: generated man options replace only the marked part of a page") {

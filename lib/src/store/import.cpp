@@ -68,12 +68,17 @@ constexpr std::size_t k_poll_every = 4096;
 // keeps the B-tree writes local.
 class Writer {
   public:
+    // OR IGNORE: a statement that cannot abort needs no statement journal, which SQLite would
+    // otherwise fill with a copy of every page it touches again in this transaction. Nothing
+    // is in fact ignored: each write is checked to have changed exactly one row.
     Writer(sqlite3* db, std::int64_t stamp)
-        : m_insert(db, "INSERT INTO drops (domain, drop_date, drop_time, source, first_seen, "
-                       "last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"),
-          m_update(db, "UPDATE drops SET drop_date = ?2, drop_time = ?3, source = ?4, "
+        : m_db(db),
+          m_insert(db, "INSERT OR IGNORE INTO drops (domain, drop_date, drop_time, source, "
+                       "first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"),
+          m_update(db, "UPDATE OR IGNORE drops SET drop_date = ?2, drop_time = ?3, source = ?4, "
                        "last_seen = ?5 WHERE domain = ?1"),
-          m_touch(db, "UPDATE drops SET last_seen = ?2 WHERE domain = ?1"), m_stamp(stamp) {}
+          m_touch(db, "UPDATE OR IGNORE drops SET last_seen = ?2 WHERE domain = ?1"),
+          m_stamp(stamp) {}
 
     void write(const DropEntry& e, std::string_view date, const Merged& m) {
         if (m.change == Merged::added) {
@@ -98,9 +103,13 @@ class Writer {
             m_update.step();
             m_update.reset();
         }
+        if (sqlite3_changes(m_db) != 1)
+            throw store::SqliteError(SQLITE_INTERNAL,
+                                     "a drop was not written: " + std::string(e.domain));
     }
 
   private:
+    sqlite3* m_db;
     store::Stmt m_insert;
     store::Stmt m_update;
     store::Stmt m_touch;
@@ -138,6 +147,7 @@ Result<ImportCounts> Store::import_drops(std::span<const DropEntry> entries, std
     const std::int64_t stamp = now * 1000;
     try {
         m_db->exec("PRAGMA cache_size = -65536");
+        m_db->exec("PRAGMA temp_store = MEMORY");
         sqlite3* db = m_db->getHandle();
         store::Transaction tx(db);
         auto rows = static_cast<std::size_t>(m_db->execAndGet("SELECT count(*) FROM drops").getInt64());
