@@ -1,4 +1,5 @@
 #include "dropcat/date.hpp"
+#include "core/text.hpp"
 
 #include <array>
 #include <chrono>
@@ -29,12 +30,8 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
     return false;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '"' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
+// Dates may come quoted from a list that quotes inconsistently.
+std::string_view trim(std::string_view s) { return text::trim(s, " \t\r\n\""); }
 
 // Parses HH:MM[:SS][.fraction] at pos; returns seconds since midnight.
 std::optional<int> read_clock(std::string_view text, std::size_t& pos) {

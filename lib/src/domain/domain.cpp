@@ -1,4 +1,5 @@
 #include "dropcat/domain.hpp"
+#include "core/text.hpp"
 
 #include <fmt/format.h>
 #include <idn2.h>
@@ -28,13 +29,6 @@ struct FreeDeleter {
     void operator()(char* p) const { idn2_free(p); }
 };
 using Idn2String = std::unique_ptr<char, FreeDeleter>;
-
-std::string_view trim(std::string_view s) {
-    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; };
-    while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-    while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 std::string shown_char(unsigned char c) {
     if (c >= 0x21 && c < 0x7f) return fmt::format("'{}'", static_cast<char>(c));
@@ -111,7 +105,7 @@ Result<void> check_label(std::string_view label) {
 } // namespace
 
 Result<DomainName> parse_domain(std::string_view text) {
-    text = trim(text);
+    text = text::trim(text);
     if (!text.empty() && text.back() == '.') text.remove_suffix(1);
     if (text.empty()) return fail(ErrorKind::data, "empty name");
 

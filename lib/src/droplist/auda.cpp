@@ -1,4 +1,5 @@
 #include "readers.hpp"
+#include "core/text.hpp"
 
 #include <fmt/format.h>
 
@@ -12,13 +13,6 @@ namespace {
 constexpr int k_aest_offset = 10 * 3600;
 constexpr int k_deleted_cycle = 13 * 3600;
 constexpr int k_expired_cycle = 13 * 3600 + 30 * 60;
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 DropMoment purge_moment(Day day, int utc_seconds_of_day, int cycle) {
     std::int64_t eligible = std::int64_t{day} * 86400 + utc_seconds_of_day + k_aest_offset;
@@ -45,7 +39,7 @@ Result<void> read_auda(RowContext& ctx) {
         std::size_t at = input.line_number();
         auto split = split_csv(input, line, ',', cells, raw);
         if (!split) return std::unexpected(split.error());
-        std::string low = lower(raw);
+        std::string low = text::ascii_lower(raw);
         if (low.find("eligible purge time") != std::string::npos) continue; // a header
         if (*split < 3) {
             if (low.find("expired") != std::string::npos) {

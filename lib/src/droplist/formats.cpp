@@ -1,4 +1,5 @@
 #include "readers.hpp"
+#include "core/text.hpp"
 
 #include <fmt/format.h>
 
@@ -17,13 +18,6 @@ constexpr std::array k_formats{
     FormatInfo{"se-json", InputFormat::se_json, ".se/.nu JSON list (data: name, release_at)"},
     FormatInfo{"auda", InputFormat::auda, ".au list (Date, Eligible purge time, Domain name)"},
 };
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 // Decides the format from the first bytes of the content, or says why it is not a drop list.
 Result<InputFormat> detect(Input& input) {
@@ -53,14 +47,14 @@ Result<InputFormat> detect(Input& input) {
             return fail(ErrorKind::data,
                         fmt::format("{}: looks like an HTML or XML page, not a drop list", name));
         if (lead == '{' || lead == '[') return InputFormat::se_json;
-        std::string low = lower(line);
+        std::string low = text::ascii_lower(line);
         if (low.find("eligible purge time") != std::string::npos) return InputFormat::auda;
         bool section_title = low.find("deleted") != std::string::npos ||
                              low.find("expired") != std::string::npos;
         if (section_title && low.find(',') == std::string::npos) {
             // An auDA list may open with its section title before the header.
             std::string_view rest = text.substr(pos, 4096);
-            if (lower(rest).find("eligible purge time") != std::string::npos)
+            if (text::ascii_lower(rest).find("eligible purge time") != std::string::npos)
                 return InputFormat::auda;
         }
         char delimiter = droplist::guess_delimiter(line);

@@ -1,4 +1,5 @@
 #include "readers.hpp"
+#include "core/text.hpp"
 
 #include <fmt/format.h>
 
@@ -6,13 +7,7 @@
 
 namespace dropcat::droplist {
 
-namespace {
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
-} // namespace
+using text::trim;
 
 std::string shorten(std::string_view raw) {
     raw = trim(raw);

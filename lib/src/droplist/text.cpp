@@ -1,4 +1,5 @@
 #include "readers.hpp"
+#include "core/text.hpp"
 
 #include <fmt/format.h>
 
@@ -12,12 +13,6 @@ constexpr std::size_t k_poll_every = 4096;
 
 Result<void> interrupted(RowContext& ctx) {
     return fail(ErrorKind::interrupted, fmt::format("{}: interrupted", ctx.input.display_name()));
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
 }
 
 // A column chosen on the command line: a 1-based number, or a header name.
@@ -51,7 +46,7 @@ Result<void> read_lines(RowContext& ctx) {
         if (!*more) return {};
         if (++count % k_poll_every == 0 && ctx.sink.interrupted()) return interrupted(ctx);
         if (is_blank_or_comment(line)) continue;
-        std::string_view text = trim(line);
+        std::string_view text = dropcat::text::trim(line);
         std::size_t gap = text.find_first_of(" \t");
         std::string_view domain = text.substr(0, gap);
         std::string_view date = gap == std::string_view::npos ? std::string_view{} : text.substr(gap);

@@ -1,0 +1,25 @@
+#pragma once
+
+// Internal to the library: small text helpers the modules share.
+
+#include <string>
+#include <string_view>
+
+namespace dropcat::text {
+
+// `s` without the given characters at either end (by default spaces, tabs and line ends).
+inline std::string_view trim(std::string_view s, std::string_view chars = " \t\r\n\v\f") {
+    std::size_t first = s.find_first_not_of(chars);
+    if (first == std::string_view::npos) return {};
+    return s.substr(first, s.find_last_not_of(chars) - first + 1);
+}
+
+// ASCII lowercase; other bytes as they are.
+inline std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+} // namespace dropcat::text
