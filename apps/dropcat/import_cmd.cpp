@@ -157,8 +157,9 @@ int run_import(const ImportOptions& options, Context& ctx) {
             return exit_code(summary.error().kind);
         }
         if (summary->rows == 0) ctx.report.warning(fmt::format("{}: no drop-list rows", file));
-        ctx.report.verbose(fmt::format("{}: read as '{}', {} rows", input->display_name(),
-                                       format_name(summary->format), summary->rows));
+        ctx.report.verbose(fmt::format("{}: read as '{}'{}, {} rows", input->display_name(),
+                                       format_name(summary->format),
+                                       input->compressed() ? " (gzip)" : "", summary->rows));
         totals.read += summary->rows;
     }
     if (totals.rejected > k_shown_rejections)

@@ -69,8 +69,9 @@ expect_equal "$(rows "$db")" 0 "--dry-run writes nothing"
 
 # gzip is told from the content, whatever the file is called.
 gzip -c "$DATA/drops.csv" >"$WORK/list.dat"
-run --db "$WORK/gz.db" import "$WORK/list.dat"
+run --db "$WORK/gz.db" -v import "$WORK/list.dat"
 expect_rc 0 "gzip input"
+expect_err "list.dat: read as 'csv' (gzip), 6 rows"
 expect_err "imported 6 (6 new"
 
 # Duplicates in one run count once; the last row wins.

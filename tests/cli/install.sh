@@ -1,0 +1,20 @@
+# cmake --install puts the program, the library, its headers, the man pages and the
+# completions where GNUInstallDirs says, and the installed program runs.
+. "$(dirname "$0")/lib.sh"
+: "${BUILD_DIR:?}"
+prefix=$WORK/prefix
+cmake --install "$BUILD_DIR" --prefix "$prefix" >"$WORK/install.log" 2>&1 && ok || bad "cmake --install: $(tail -3 "$WORK/install.log")"
+for f in bin/dropcat include/dropcat/droplist.hpp include/dropcat/store.hpp \
+         share/man/man1/dropcat.1 share/man/man1/dropcat-import.1 share/man/man1/dropcat-drops.1 \
+         share/bash-completion/completions/dropcat share/zsh/vendor-completions/_dropcat \
+         share/fish/vendor_completions.d/dropcat.fish; do
+  [ -e "$prefix/$f" ] && ok || bad "not installed: $f"
+done
+lib=$(find "$prefix" -name 'libdropcat.so*' | head -n 1)
+[ -n "$lib" ] && ok || bad "libdropcat.so not installed"
+libdir=$(dirname "$lib")
+LD_LIBRARY_PATH=$libdir "$prefix/bin/dropcat" --version >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 0 "installed dropcat runs"
+expect_out "dropcat 0.1.0"
+finish
