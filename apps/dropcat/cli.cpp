@@ -44,6 +44,36 @@ std::optional<std::string_view> command_word(int argc, char** argv) {
     return std::nullopt;
 }
 
+// "--colour is not an option of dropcat drops; did you mean --color?" for the first long option
+// on the line that neither the command nor the global options know.
+std::optional<std::string> unknown_option(const CLI::App& app, std::optional<std::string_view> word,
+                                          int argc, char** argv) {
+    std::vector<std::string> known;
+    auto collect = [&](const CLI::App& a) {
+        for (const CLI::Option* opt : a.get_options())
+            for (const auto& l : opt->get_lnames()) known.push_back("--" + l);
+    };
+    collect(app);
+    const CLI::App* sub = nullptr;
+    if (word) {
+        sub = app.get_subcommand(std::string(*word));
+        collect(*sub);
+    }
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--") break;
+        if (!arg.starts_with("--")) continue;
+        std::string_view name = arg.substr(0, arg.find('='));
+        if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+        std::vector<std::string_view> views(known.begin(), known.end());
+        std::string message = fmt::format("{} is not an option of dropcat{}{}", name,
+                                          word ? " " : "", word ? *word : "");
+        if (auto guess = closest(name, views)) message += fmt::format("; did you mean {}?", *guess);
+        return message;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 std::span<const CommandInfo> commands() { return k_commands; }
@@ -129,6 +159,7 @@ int run(int argc, char** argv) {
         return app->exit(e);
     } catch (const CLI::ParseError& e) {
         std::string message = e.what();
+        if (auto unknown = unknown_option(*app, word, argc, argv)) message = *unknown;
         ctx.report.error(message);
         ctx.report.plain(word ? fmt::format("try 'dropcat {} --help'", *word)
                               : std::string("try 'dropcat --help'"));
@@ -145,6 +176,9 @@ int run(int argc, char** argv) {
         return code;
     } catch (const BrokenPipe&) {
         return 0;
+    } catch (const OutputInterrupted&) {
+        ctx.report.error("interrupted");
+        return exit_code(ErrorKind::interrupted);
     } catch (const std::exception& e) {
         ctx.report.error(fmt::format("internal error: {}", e.what()));
         return exit_code(ErrorKind::failed);

@@ -46,16 +46,17 @@ struct NameFilter {
     }
 };
 
-// A --tld value as a suffix of A-label names: ".com", ".co.uk", ".xn--p1ai" for ".рф".
+// A --tld value as a suffix of A-label names: ".com", ".co.uk", ".xn--p1ai" for ".рф". Only a
+// known public suffix is accepted, checked by the same rules as names (a label put in front
+// of it must make a registrable domain).
 std::optional<std::string> tld_suffix(std::string_view given) {
     while (!given.empty() && given.front() == '.') given.remove_prefix(1);
     if (given.empty()) return std::nullopt;
-    // Normalise through the domain rules by putting a label in front of it.
-    auto name = parse_domain(fmt::format("x.{}", given));
-    if (name) return "." + name->ascii.substr(2);
-    std::string lowered(given);
-    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return "." + lowered;
+    // The probe label must not be a public suffix itself, as one letter often is ("x.se").
+    constexpr std::string_view k_probe = "dropcat-tld-probe";
+    auto name = parse_domain(fmt::format("{}.{}", k_probe, given));
+    if (!name) return std::nullopt;
+    return name->ascii.substr(k_probe.size());
 }
 
 } // namespace
@@ -86,11 +87,11 @@ CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
         ->group("Names");
     cmd->add_option("--min-length", opts->min_length, "label at least N characters long")
         ->type_name("N")
-        ->check(CLI::PositiveNumber)
+        ->check(count_validator())
         ->group("Names");
     cmd->add_option("--max-length", opts->max_length, "label at most N characters long")
         ->type_name("N")
-        ->check(CLI::PositiveNumber)
+        ->check(count_validator())
         ->group("Names");
     cmd->add_flag("--no-hyphens", opts->no_hyphens, "no hyphen in the label")->group("Names");
     cmd->add_flag("--no-digits", opts->no_digits, "no digit in the label")->group("Names");
@@ -99,7 +100,7 @@ CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
         ->group("Names");
     cmd->add_option("--limit", opts->limit, "print at most N rows")
         ->type_name("N")
-        ->check(CLI::PositiveNumber)
+        ->check(count_validator())
         ->group("Output");
     add_choice(*cmd, "--format", opts->format, {"table", "tsv", "csv", "json"},
                "output format (default: table on a terminal)")
@@ -126,7 +127,7 @@ int run_drops(const DropsOptions& options, Context& ctx) {
     for (const auto& t : options.tlds) {
         auto suffix = tld_suffix(t);
         if (!suffix) {
-            ctx.report.error(fmt::format("--tld: '{}' is not a TLD", t));
+            ctx.report.error(fmt::format("--tld: '{}' is not a known TLD or public suffix", t));
             ctx.report.plain("try 'dropcat drops --help'");
             return exit_code(ErrorKind::usage);
         }

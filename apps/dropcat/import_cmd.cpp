@@ -121,10 +121,8 @@ int run_import(const ImportOptions& options, Context& ctx) {
     read.date_column = options.date_column;
     if (!options.drop_date.empty()) read.default_day = parse_cli_date(options.drop_date);
 
-    int code = 0;
-    auto store = ctx.open_store(code);
-    if (!store) return code;
-
+    // Every input is read and checked before the store is opened, so a refused file leaves no
+    // trace, not even a new store.
     std::vector<std::string> files = options.files;
     if (files.empty()) files.push_back("-");
     using Clock = std::chrono::steady_clock;
@@ -156,7 +154,6 @@ int run_import(const ImportOptions& options, Context& ctx) {
                 ctx.report.note("interrupted; nothing was imported");
             return exit_code(summary.error().kind);
         }
-        if (summary->rows == 0) ctx.report.warning(fmt::format("{}: no drop-list rows", file));
         ctx.report.verbose(fmt::format("{}: read as '{}'{}, {} rows", input->display_name(),
                                        format_name(summary->format),
                                        input->compressed() ? " (gzip)" : "", summary->rows));
@@ -168,6 +165,7 @@ int run_import(const ImportOptions& options, Context& ctx) {
     if (options.strict && totals.rejected > 0) {
         ctx.report.error(fmt::format("{} of {} rows rejected; nothing imported (--strict)",
                                      totals.rejected, totals.read));
+        if (options.format == "json") print_summary(totals, options, ctx);
         return exit_code(ErrorKind::data);
     }
 
@@ -179,11 +177,20 @@ int run_import(const ImportOptions& options, Context& ctx) {
     ctx.report.verbose(fmt::format("sorted {} names in {:.2f} s", entries.size(),
                                    seconds_since(sorting)));
     auto writing = Clock::now();
-    auto counts = store->import_drops(entries, now_unix_seconds(), options.dry_run,
-                                      [] { return interrupted(); });
-    if (!counts) return ctx.failed(counts.error());
+    if (options.dry_run && !std::filesystem::exists(ctx.store_path())) {
+        // A dry run against a store that does not exist yet: every name would be new, and
+        // the store is not created.
+        totals.counts.added = entries.size();
+    } else {
+        int code = 0;
+        auto store = ctx.open_store(code);
+        if (!store) return code;
+        auto counts = store->import_drops(entries, now_unix_seconds(), options.dry_run,
+                                          [] { return interrupted(); });
+        if (!counts) return ctx.failed(counts.error());
+        totals.counts = *counts;
+    }
     ctx.report.verbose(fmt::format("wrote the store in {:.2f} s", seconds_since(writing)));
-    totals.counts = *counts;
     print_summary(totals, options, ctx);
     return totals.rejected > 0 ? exit_code(ErrorKind::data) : 0;
 }

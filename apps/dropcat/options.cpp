@@ -2,6 +2,7 @@
 
 #include "suggest.hpp"
 
+#include <charconv>
 #include <map>
 #include <set>
 
@@ -70,6 +71,17 @@ std::optional<Day> parse_cli_date(std::string_view text) {
     auto moment = parse_drop_date(text);
     if (!moment || moment->unix_seconds) return std::nullopt;
     return moment->day;
+}
+
+CLI::Validator count_validator() {
+    return CLI::Validator(
+        [](std::string& given) -> std::string {
+            std::size_t n = 0;
+            auto [end, ec] = std::from_chars(given.data(), given.data() + given.size(), n);
+            if (ec == std::errc() && end == given.data() + given.size() && n >= 1) return {};
+            return "'" + given + "' is not a whole number of 1 or more";
+        },
+        "", "count");
 }
 
 CLI::Validator date_validator() {

@@ -34,4 +34,7 @@ std::optional<Day> parse_cli_date(std::string_view text);
 // A CLI11 check for such dates.
 CLI::Validator date_validator();
 
+// A CLI11 check for a whole number of 1 or more.
+CLI::Validator count_validator();
+
 } // namespace dropcat::cli

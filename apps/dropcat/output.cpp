@@ -26,6 +26,7 @@ OutputFormat default_output_format() {
 void Out::write(std::string_view text) {
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
         if (errno == EPIPE) throw BrokenPipe();
+        if (errno == EINTR) throw OutputInterrupted();
         throw std::runtime_error(std::string("cannot write to stdout: ") + std::strerror(errno));
     }
 }
@@ -33,6 +34,7 @@ void Out::write(std::string_view text) {
 void Out::flush() {
     if (std::fflush(stdout) != 0) {
         if (errno == EPIPE) throw BrokenPipe();
+        if (errno == EINTR) throw OutputInterrupted();
         throw std::runtime_error(std::string("cannot write to stdout: ") + std::strerror(errno));
     }
 }

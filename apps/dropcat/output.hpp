@@ -23,6 +23,11 @@ struct BrokenPipe : std::runtime_error {
     BrokenPipe() : std::runtime_error("broken pipe") {}
 };
 
+// Thrown when a signal interrupts a write to stdout; main turns it into exit 130.
+struct OutputInterrupted : std::runtime_error {
+    OutputInterrupted() : std::runtime_error("interrupted") {}
+};
+
 // Buffered writes to stdout that notice a closed pipe.
 class Out {
   public:

@@ -62,9 +62,18 @@ assert de["drop_date"] == "2026-12-03" and de["drop_time"] == ""
 assert de["first_seen"].endswith("Z") and "T" in de["first_seen"]
 PY
 
-# CSV quotes what needs quoting; table aligns columns.
+# CSV quotes what needs quoting (RFC 4180, CRLF); table aligns columns.
 run --db "$db" drops --format csv --limit 1
 expect_equal "$(head -n 1 "$OUT" | tr -d '\r')" "domain,unicode,tld,drop_date,drop_time,source,first_seen,last_seen" "CSV header"
+printf 'quoted.com 2026-12-09\n' >"$WORK/q.txt"
+"$DROPCAT" --db "$db" import -q --source 'list "A", part 2' "$WORK/q.txt"
+run --db "$db" drops --format csv --date 2026-12-09
+expect_out 'quoted.com,quoted.com,com,2026-12-09,,"list ""A"", part 2",'
+python3 - "$OUT" <<'PY' && ok || bad "CSV output read back by a CSV parser"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+assert rows[1][5] == 'list "A", part 2', rows
+PY
 run --db "$db" drops --format table --limit 2
 expect_out "DOMAIN"
 expect_out "DROP DATE"

@@ -24,6 +24,20 @@ expect_rc 2 "--date with --from"
 
 run drops --min-length x
 expect_rc 2 "--min-length takes a number"
+run drops --limit 0
+expect_rc 2 "--limit 0"
+expect_err "'0' is not a whole number of 1 or more"
+
+run drops --tld notatld
+expect_rc 2 "an unknown TLD"
+expect_err "--tld: 'notatld' is not a known TLD or public suffix"
+
+run drops --colour never
+expect_rc 2 "an unknown option"
+expect_err "--colour is not an option of dropcat drops; did you mean --color?"
+run import --dryrun x.csv
+expect_rc 2
+expect_err "did you mean --dry-run?"
 
 run
 expect_rc 2 "no command"
@@ -59,6 +73,9 @@ expect_equal "$(rows "$db")" 6
 run --db "$db" import "$WORK/no-such-file.csv"
 expect_rc 1 "missing file"
 expect_err "no-such-file.csv: cannot open: No such file or directory"
+run --db "$db" import "$WORK"
+expect_rc 1 "a folder"
+expect_err "is a folder, not a file"
 
 # A broken pipe on stdout ends quietly with 0.
 awk 'BEGIN { print "domain,drop_date"; for (i = 0; i < 50000; i++) printf "p%06d.com,2026-12-01\n", i }' >"$WORK/pipe.csv"

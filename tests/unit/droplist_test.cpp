@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -220,6 +222,12 @@ TEST_CASE("droplist: auDA list maps eligible purge times to purge cycles") {
     CHECK(o.got.rows[1].time == "2021-12-17T03:00:00Z");
     // Expired names go in the 13:30 AEST cycle: 01:00 UTC is 11:00 AEST, same day.
     CHECK(o.got.rows[2].time == "2021-12-16T03:30:00Z");
+    // Eligible exactly at a cycle's time: the next day's cycle.
+    auto edge = read_text("Date, Eligible purge time (UTC), Domain name\n"
+                          "16/12/2021, 03:00:00, edgeexample.com.au\n");
+    REQUIRE(edge.summary.has_value());
+    REQUIRE(edge.got.rows.size() == 1);
+    CHECK(edge.got.rows[0].time == "2021-12-17T03:00:00Z");
 }
 
 TEST_CASE("droplist: an auDA list that opens with its expired section is detected") {
@@ -262,10 +270,59 @@ TEST_CASE("droplist: files that are not drop lists") {
     CHECK_THAT(prose.summary.error().message, Catch::Contains("not a drop list"));
 }
 
-TEST_CASE("droplist: an empty file is an empty list") {
-    auto o = read_text("");
+TEST_CASE("droplist: an input without rows is refused (an empty download, an API error)") {
+    for (const char* text : {"", "# only a comment\n\n", "domain,drop_date\n",
+                             "{\"error\":\"rate limited\",\"status\":429}\n", "[]\n"}) {
+        INFO(text);
+        auto o = read_text(text);
+        REQUIRE_FALSE(o.summary.has_value());
+        CHECK(o.summary.error().kind == ErrorKind::data);
+        CHECK_THAT(o.summary.error().message, Catch::Contains("no drop-list rows"));
+    }
+}
+
+TEST_CASE("droplist: a gzip file cut short is an error, not a shorter list") {
+    std::string text = "domain,drop_date\n";
+    for (int i = 0; i < 2000; ++i) text += "cut" + std::to_string(i) + ".com,2026-12-01\n";
+    test::TempDir dir;
+    auto whole = dir.write("whole.csv.gz", text, true);
+    std::ifstream in(whole, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto cut = dir.write("cut.csv.gz", bytes.substr(0, bytes.size() / 2));
+    auto input = Input::open(cut.string());
+    REQUIRE(input.has_value());
+    Collected got;
+    auto summary = read_drop_list(*input, {}, got);
+    REQUIRE_FALSE(summary.has_value());
+    CHECK(summary.error().kind == ErrorKind::data);
+    CHECK_THAT(summary.error().message, Catch::Contains("gzip data ends too soon"));
+}
+
+TEST_CASE("droplist: a tab-separated header names its columns in any order") {
+    auto o = read_text("drop_date\tdomain\n2026-12-01\ttabfirst.com\n");
     REQUIRE(o.summary.has_value());
-    CHECK(o.summary->rows == 0);
+    CHECK(o.summary->format == InputFormat::csv);
+    REQUIRE(o.got.rows.size() == 1);
+    CHECK(o.got.rows[0].domain == "tabfirst.com");
+}
+
+TEST_CASE("droplist: 'domain' is preferred over 'name' wherever the columns stand") {
+    auto o = read_text("name,domain,drop_date\nJohn Smith,pref.com,2026-12-01\n");
+    REQUIRE(o.summary.has_value());
+    REQUIRE(o.got.rows.size() == 1);
+    CHECK(o.got.rows[0].domain == "pref.com");
+    auto j = read_text("[{\"domain\":\"pref.se\",\"name\":\"Anna\",\"date\":\"2026-12-01\"}]\n");
+    REQUIRE(j.summary.has_value());
+    REQUIRE(j.got.rows.size() == 1);
+    CHECK(j.got.rows[0].domain == "pref.se");
+}
+
+TEST_CASE("droplist: a folder is not a file") {
+    test::TempDir dir;
+    auto input = Input::open(dir.path().string());
+    REQUIRE_FALSE(input.has_value());
+    CHECK(input.error().kind == ErrorKind::failed);
+    CHECK_THAT(input.error().message, Catch::Contains("is a folder"));
 }
 
 TEST_CASE("droplist: many rows keep their order across batches") {

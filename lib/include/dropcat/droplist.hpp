@@ -40,6 +40,7 @@ class Input {
     ~Input();
 
     const std::string& display_name() const { return m_name; }
+    // Whether the content is gzip-compressed; known once the first bytes have been read.
     bool compressed() const { return m_compressed; }
 
     // The first bytes of the content (decompressed), without consuming them.
@@ -62,6 +63,7 @@ class Input {
     std::size_t m_end = 0;
     bool m_eof = false;
     bool m_started = false;
+    bool m_started_reading = false;
     std::size_t m_line = 0;
 };
 

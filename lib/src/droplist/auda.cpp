@@ -8,8 +8,9 @@ namespace dropcat::droplist {
 namespace {
 
 // auDA purges in two daily cycles, in AEST (UTC+10, no daylight saving): names deleted by a
-// registrar at 13:00, expired names at 13:30. A name goes in the first cycle at or after its
-// eligible purge time.
+// registrar at 13:00, expired names at 13:30. A name goes in its section's first cycle that
+// starts after its eligible purge time (the reference: "before 13:00 AEST drops that day,
+// otherwise the next day").
 constexpr int k_aest_offset = 10 * 3600;
 constexpr int k_deleted_cycle = 13 * 3600;
 constexpr int k_expired_cycle = 13 * 3600 + 30 * 60;
@@ -18,7 +19,7 @@ DropMoment purge_moment(Day day, int utc_seconds_of_day, int cycle) {
     std::int64_t eligible = std::int64_t{day} * 86400 + utc_seconds_of_day + k_aest_offset;
     std::int64_t aest_day = eligible / 86400;
     std::int64_t aest_time = eligible % 86400;
-    if (aest_time > cycle) ++aest_day;
+    if (aest_time >= cycle) ++aest_day; // a name eligible at the cycle's time waits a day
     std::int64_t purge_utc = aest_day * 86400 + cycle - k_aest_offset;
     return DropMoment{static_cast<Day>(purge_utc / 86400), purge_utc};
 }

@@ -61,10 +61,17 @@ Result<InputFormat> detect(Input& input) {
         if (delimiter == ',' || delimiter == ';') return InputFormat::csv;
         if (delimiter == '\t') {
             // A tab-separated header names its columns; otherwise it is "domain<TAB>date".
-            std::string_view cell = line.substr(0, line.find('\t'));
-            return droplist::is_domain_header(droplist::normalise_header(cell))
-                       ? InputFormat::csv
-                       : InputFormat::lines;
+            std::size_t start = 0;
+            while (start <= line.size()) {
+                std::size_t tab = line.find('\t', start);
+                std::string cell = droplist::normalise_header(
+                    line.substr(start, tab == std::string_view::npos ? tab : tab - start));
+                if (droplist::domain_header_rank(cell) >= 0 || droplist::date_header_rank(cell) >= 0)
+                    return InputFormat::csv;
+                if (tab == std::string_view::npos) break;
+                start = tab + 1;
+            }
+            return InputFormat::lines;
         }
         return InputFormat::lines;
     }
@@ -108,7 +115,11 @@ Result<ReadSummary> read_drop_list(Input& input, const ReadOptions& options, Row
     }
     if (!done) return std::unexpected(done.error());
     droplist::flush(ctx);
-    if (summary.rows > 0 && summary.valid_domains == 0)
+    if (summary.rows == 0)
+        return fail(ErrorKind::data,
+                    fmt::format("{}: no drop-list rows in it (read as '{}'); an empty download?",
+                                input.display_name(), format_name(summary.format)));
+    if (summary.valid_domains == 0)
         return fail(ErrorKind::data,
                     fmt::format("{}: not a drop list: none of its {} rows holds a domain name "
                                 "(read as '{}'; --input-format chooses another format)",

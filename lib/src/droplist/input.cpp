@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace dropcat {
@@ -19,7 +20,8 @@ Input::Input(gzFile file, std::string name, bool compressed)
 Input::Input(Input&& other) noexcept
     : m_file(other.m_file), m_name(std::move(other.m_name)), m_compressed(other.m_compressed),
       m_buf(std::move(other.m_buf)), m_pos(other.m_pos), m_end(other.m_end), m_eof(other.m_eof),
-      m_started(other.m_started), m_line(other.m_line) {
+      m_started(other.m_started), m_started_reading(other.m_started_reading),
+      m_line(other.m_line) {
     other.m_file = nullptr;
 }
 
@@ -33,12 +35,10 @@ Result<Input> Input::open(const std::string& path) {
     int fd = is_stdin ? dup(STDIN_FILENO) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return fail(ErrorKind::failed, fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
-    // Peek at the magic bytes where the file can be rewound; zlib reads plain data as it is
-    // either way, so this only decides what the messages say.
-    bool compressed = false;
-    if (!is_stdin) {
-        unsigned char magic[2] = {0, 0};
-        if (pread(fd, magic, 2, 0) == 2) compressed = magic[0] == 0x1f && magic[1] == 0x8b;
+    struct stat info {};
+    if (fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+        close(fd);
+        return fail(ErrorKind::failed, fmt::format("{}: is a folder, not a file", name));
     }
     gzFile file = gzdopen(fd, "rb");
     if (file == nullptr) {
@@ -46,10 +46,11 @@ Result<Input> Input::open(const std::string& path) {
         return fail(ErrorKind::failed, fmt::format("{}: cannot read: out of memory", name));
     }
     gzbuffer(file, 256 * 1024);
-    return Input(file, std::move(name), compressed);
+    return Input(file, std::move(name), false);
 }
 
-// Reads more data after m_end, compacting or growing the buffer; false at end of input.
+// Reads more data after m_end, compacting or growing the buffer; false at end of input. A
+// gzip stream that stops before its end (a cut-off download) is an error, not an end.
 Result<bool> Input::fill() {
     if (m_eof) return false;
     if (m_pos > 0 && m_started) {
@@ -59,11 +60,23 @@ Result<bool> Input::fill() {
     }
     if (m_end == m_buf.size()) m_buf.resize(m_buf.size() * 2);
     int got = gzread(m_file, m_buf.data() + m_end, static_cast<unsigned>(m_buf.size() - m_end));
-    if (got < 0) {
-        int code = 0;
-        const char* what = gzerror(m_file, &code);
-        return fail(ErrorKind::data, fmt::format("{}: cannot read: {}", m_name,
-                                                 code == Z_ERRNO ? std::strerror(errno) : what));
+    int code = Z_OK;
+    const char* what = gzerror(m_file, &code);
+    if (got < 0 || (got == 0 && code != Z_OK)) {
+        if (code == Z_ERRNO && errno == EINTR)
+            return fail(ErrorKind::interrupted, fmt::format("{}: interrupted", m_name));
+        if (code == Z_ERRNO)
+            return fail(ErrorKind::failed, fmt::format("{}: cannot read: {}", m_name,
+                                                       std::strerror(errno)));
+        if (code == Z_BUF_ERROR)
+            return fail(ErrorKind::data,
+                        fmt::format("{}: the gzip data ends too soon (a cut-off download?)", m_name));
+        return fail(ErrorKind::data, fmt::format("{}: bad gzip data: {}", m_name, what));
+    }
+    // zlib knows whether it is decompressing once it has read the first bytes.
+    if (!m_started_reading) {
+        m_started_reading = true;
+        m_compressed = gzdirect(m_file) == 0;
     }
     if (got == 0) {
         m_eof = true;

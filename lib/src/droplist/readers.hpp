@@ -74,7 +74,9 @@ void emit_text(RowContext& ctx, std::size_t line, std::string_view domain_text,
 // A header cell reduced for comparison: lowercase, without spaces, underscores, hyphens and any
 // parenthesised note ("Drop time (UTC)" -> "droptime").
 std::string normalise_header(std::string_view cell);
-bool is_domain_header(std::string_view normalised);
+// The rank of a domain header among the known names (lower wins: domain, domain_name, name),
+// or -1.
+int domain_header_rank(std::string_view normalised);
 // The rank of a date header among the known names (lower wins), or -1.
 int date_header_rank(std::string_view normalised);
 

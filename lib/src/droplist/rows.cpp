@@ -135,8 +135,11 @@ std::string normalise_header(std::string_view cell) {
     return out;
 }
 
-bool is_domain_header(std::string_view n) {
-    return n == "domain" || n == "domainname" || n == "name";
+int domain_header_rank(std::string_view n) {
+    if (n == "domain") return 0;
+    if (n == "domainname") return 1;
+    if (n == "name") return 2;
+    return -1;
 }
 
 int date_header_rank(std::string_view n) {

@@ -59,6 +59,7 @@ class DropListSax : public nlohmann::json_sax<nlohmann::json> {
             m_item_depth = m_stack.size();
             m_item_line = m_line;
             m_domain.reset();
+            m_domain_rank = -1;
             m_date.clear();
             m_date_rank = -1;
         }
@@ -98,12 +99,14 @@ class DropListSax : public nlohmann::json_sax<nlohmann::json> {
   private:
     bool value(const std::string& v) {
         if (m_item_depth != 0 && m_item_depth == m_stack.size()) {
-            if (is_domain_header(m_key) || m_key == "domain") {
+            if (int rank = domain_header_rank(m_key);
+                rank >= 0 && (m_domain_rank < 0 || rank < m_domain_rank)) {
                 m_domain = v;
-            } else if (int rank = date_header_rank(m_key); rank >= 0 &&
-                                                            (m_date_rank < 0 || rank < m_date_rank)) {
+                m_domain_rank = rank;
+            } else if (int date_rank = date_header_rank(m_key);
+                       date_rank >= 0 && (m_date_rank < 0 || date_rank < m_date_rank)) {
                 m_date = v;
-                m_date_rank = rank;
+                m_date_rank = date_rank;
             }
         }
         return true;
@@ -116,6 +119,7 @@ class DropListSax : public nlohmann::json_sax<nlohmann::json> {
     std::size_t m_item_line = 0;
     std::string m_key;
     std::optional<std::string> m_domain;
+    int m_domain_rank = -1;
     std::string m_date;
     int m_date_rank = -1;
     std::string m_error;

@@ -91,7 +91,7 @@ Result<void> read_csv(RowContext& ctx, char delimiter) {
     std::optional<std::size_t> domain_col;
     std::optional<std::size_t> date_col;
     for (std::size_t i = 0; i < names.size(); ++i)
-        if (is_domain_header(names[i]) || date_header_rank(names[i]) >= 0) header = true;
+        if (domain_header_rank(names[i]) >= 0 || date_header_rank(names[i]) >= 0) header = true;
     if (!domain_choice.given.empty() && !domain_choice.index) {
         domain_col = find_named(domain_choice.given);
         if (!domain_col)
@@ -111,9 +111,16 @@ Result<void> read_csv(RowContext& ctx, char delimiter) {
     if (domain_choice.index) domain_col = domain_choice.index;
     if (date_choice.index) date_col = date_choice.index;
     if (header) {
-        if (!domain_col)
-            for (std::size_t i = 0; i < names.size() && !domain_col; ++i)
-                if (is_domain_header(names[i])) domain_col = i;
+        if (!domain_col) {
+            int best = -1;
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                int rank = domain_header_rank(names[i]);
+                if (rank >= 0 && (best < 0 || rank < best)) {
+                    best = rank;
+                    domain_col = i;
+                }
+            }
+        }
         if (!domain_col)
             return fail(ErrorKind::data,
                         fmt::format("{}:{}: the header has no domain column (looked for domain, "
