@@ -66,6 +66,8 @@ class Store {
     static int known_schema_version();
     int schema_version() const;
     const std::filesystem::path& path() const { return m_path; }
+    // The connection, for the library's other store-backed modules (backorders).
+    SQLite::Database& database() const { return *m_db; }
 
     // Writes drops: new names are added, names already there get last_seen = now and, where
     // the date, time or source differ, those too. A list without a time does not erase a

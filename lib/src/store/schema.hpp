@@ -11,7 +11,7 @@ namespace dropcat::store {
 // YYYY-MM-DD text.
 // Migration i takes a store from user_version i to i + 1. Never edit a released migration; add
 // the next one.
-inline constexpr std::array<std::string_view, 1> k_migrations{
+inline constexpr std::array<std::string_view, 2> k_migrations{
     R"sql(
 CREATE TABLE drops (
     domain     TEXT PRIMARY KEY NOT NULL,  -- A-label, lowercase
@@ -22,6 +22,44 @@ CREATE TABLE drops (
     last_seen  INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX drops_by_date ON drops (drop_date, domain);
+)sql",
+    // 2: customers and their backorders (informational: no money, no card data), and the
+    // events table every state change appends to. Personal data lives in customers only, so
+    // that forgetting a customer is one row's worth of erasing.
+    R"sql(
+CREATE TABLE customers (
+    id           INTEGER PRIMARY KEY,
+    email        TEXT UNIQUE,                -- normalised; NULL once forgotten
+    name         TEXT,
+    company      TEXT,
+    phone        TEXT,
+    created_at   INTEGER NOT NULL,           -- Unix ms
+    forgotten_at INTEGER                     -- Unix ms, set by 'backorder forget'
+);
+CREATE TABLE backorders (
+    id          INTEGER PRIMARY KEY,
+    domain      TEXT NOT NULL,               -- A-label; need not be in drops
+    customer_id INTEGER NOT NULL REFERENCES customers (id),
+    priority    INTEGER NOT NULL DEFAULT 0,
+    note        TEXT,
+    status      TEXT NOT NULL DEFAULT 'active'
+                CHECK (status IN ('active', 'cancelled', 'caught', 'lost', 'expired')),
+    created_at  INTEGER NOT NULL,            -- Unix ms
+    updated_at  INTEGER NOT NULL,
+    UNIQUE (domain, customer_id)
+);
+CREATE INDEX backorders_by_domain ON backorders (domain, status);
+CREATE INDEX backorders_by_customer ON backorders (customer_id);
+CREATE TABLE events (
+    id         INTEGER PRIMARY KEY,
+    at         INTEGER NOT NULL,             -- Unix ms
+    actor      TEXT NOT NULL,
+    subject    TEXT NOT NULL,                -- 'backorder' or 'customer'
+    subject_id INTEGER NOT NULL,
+    action     TEXT NOT NULL,
+    detail     TEXT NOT NULL DEFAULT ''      -- never personal data
+);
+CREATE INDEX events_by_subject ON events (subject, subject_id);
 )sql"};
 
 } // namespace dropcat::store

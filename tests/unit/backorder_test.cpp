@@ -1,0 +1,203 @@
+#include "temp_files.hpp"
+
+#include <dropcat/backorder.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
+
+using namespace dropcat;
+
+namespace {
+
+BackorderRequest request(std::string domain, std::string email, int priority = 0,
+                         std::string note = "") {
+    BackorderRequest r;
+    r.domain = std::move(domain);
+    r.contact.email = std::move(email);
+    r.priority = priority;
+    r.note = std::move(note);
+    return r;
+}
+
+std::string file_bytes(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+} // namespace
+
+TEST_CASE("backorder: card numbers are recognised by length and Luhn") {
+    CHECK(looks_like_card_number("4111111111111111"));
+    CHECK(looks_like_card_number("4111 1111 1111 1111"));
+    CHECK(looks_like_card_number("card: 4111-1111-1111-1111 exp 12/29"));
+    CHECK(looks_like_card_number("378282246310005"));        // 15 digits
+    CHECK_FALSE(looks_like_card_number("4111 1111 1111 1112")); // fails Luhn
+    CHECK_FALSE(looks_like_card_number("+1 555-123-4567"));     // a phone number
+    CHECK_FALSE(looks_like_card_number("order 123456789012"));  // 12 digits
+    CHECK_FALSE(looks_like_card_number("12345678901234567890")); // 20 digits
+    CHECK_FALSE(looks_like_card_number(""));
+}
+
+TEST_CASE("backorder: email addresses are checked and normalised") {
+    CHECK(normalise_email("  Anna.Berg@Example.COM ") == "Anna.Berg@example.com");
+    CHECK(normalise_email("a+tag@mail.example.co.uk") == "a+tag@mail.example.co.uk");
+    for (const char* bad : {"", "anna", "@example.com", "anna@", "anna@example", "an na@example.com",
+                            "anna@exa_mple.com", "anna..b@example.com", "anna@-example.com"}) {
+        INFO(bad);
+        CHECK_FALSE(normalise_email(bad).has_value());
+    }
+}
+
+TEST_CASE("backorder: phone numbers need 7 to 15 digits") {
+    CHECK(check_phone("+46 8 123 456 78").has_value());
+    CHECK_FALSE(check_phone("12345").has_value());
+    CHECK_FALSE(check_phone("1234567890123456").has_value());
+}
+
+TEST_CASE("backorder: statuses by name") {
+    CHECK(parse_status("expired") == BackorderStatus::expired);
+    CHECK_FALSE(parse_status("paid").has_value());
+    CHECK(status_name(BackorderStatus::cancelled) == "cancelled");
+    CHECK(status_names().size() == 5);
+}
+
+TEST_CASE("backorder: add is idempotent, one customer per email, events recorded") {
+    test::TempDir dir;
+    auto store = Store::open(dir.path() / "s.db");
+    REQUIRE(store.has_value());
+    Backorders book(*store);
+    std::vector<BackorderRequest> one{request("example.com", "anna@example.com", 5)};
+    auto first = book.add(one, "alice", 1000);
+    REQUIRE(first.has_value());
+    REQUIRE(first->size() == 1);
+    CHECK((*first)[0].result == AddOutcome::created);
+    auto again = book.add(one, "alice", 2000);
+    REQUIRE(again.has_value());
+    CHECK((*again)[0].result == AddOutcome::already);
+    CHECK((*again)[0].id == (*first)[0].id);
+    auto rows = book.on_domain("example.com");
+    REQUIRE(rows.has_value());
+    CHECK(rows->size() == 1);
+    auto events = book.events((*first)[0].id);
+    REQUIRE(events.has_value());
+    REQUIRE(events->size() == 1);
+    CHECK((*events)[0].actor == "alice");
+    CHECK((*events)[0].action == "created");
+}
+
+TEST_CASE("backorder: allocation order is priority high to low, then oldest first") {
+    test::TempDir dir;
+    auto store = Store::open(dir.path() / "s.db");
+    REQUIRE(store.has_value());
+    Backorders book(*store);
+    REQUIRE(book.add(std::vector{request("x.com", "first@example.com", 1)}, "t", 100).has_value());
+    REQUIRE(book.add(std::vector{request("x.com", "second@example.com", 9)}, "t", 200).has_value());
+    REQUIRE(book.add(std::vector{request("x.com", "third@example.com", 1)}, "t", 300).has_value());
+    REQUIRE(book.add(std::vector{request("x.com", "fourth@example.com", 9)}, "t", 400).has_value());
+    auto rows = book.on_domain("x.com");
+    REQUIRE(rows.has_value());
+    REQUIRE(rows->size() == 4);
+    CHECK((*rows)[0].email == "second@example.com");
+    CHECK((*rows)[1].email == "fourth@example.com");
+    CHECK((*rows)[2].email == "first@example.com");
+    CHECK((*rows)[3].email == "third@example.com");
+}
+
+TEST_CASE("backorder: a card number in any field refuses the whole call") {
+    test::TempDir dir;
+    auto store = Store::open(dir.path() / "s.db");
+    REQUIRE(store.has_value());
+    Backorders book(*store);
+    std::vector<BackorderRequest> two{request("ok.com", "anna@example.com"),
+                                      request("card.com", "anna@example.com", 0,
+                                              "pay with 4111 1111 1111 1111")};
+    auto r = book.add(two, "t", 100);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().kind == ErrorKind::data);
+    CHECK_THAT(r.error().message, Catch::Contains("dropcat stores no payment data"));
+    CHECK_THAT(r.error().message, Catch::Contains("the note of the backorder for card.com"));
+    auto ids = book.ids();
+    REQUIRE(ids.has_value());
+    CHECK(ids->empty());
+    std::vector<BackorderRequest> luhn_fails{request("ok.com", "anna@example.com", 0,
+                                                     "ref 4111 1111 1111 1112")};
+    CHECK(book.add(luhn_fails, "t", 100).has_value());
+}
+
+TEST_CASE("backorder: cancel and expire change status and leave events") {
+    test::TempDir dir;
+    auto store = Store::open(dir.path() / "s.db");
+    REQUIRE(store.has_value());
+    Day today = days_from_civil(2026, 12, 10);
+    std::vector<DropEntry> drops{
+        DropEntry{"old.com", "list", std::nullopt, days_from_civil(2026, 12, 6), 4},
+        DropEntry{"recent.com", "list", std::nullopt, days_from_civil(2026, 12, 8), 7}};
+    REQUIRE(store->import_drops(drops, 1000, false, [] { return false; }).has_value());
+    Backorders book(*store);
+    auto added = book.add(std::vector{request("old.com", "a@example.com"),
+                                      request("recent.com", "a@example.com"),
+                                      request("never.com", "a@example.com")},
+                          "t", 100);
+    REQUIRE(added.has_value());
+    CHECK((*added)[0].drop_date == "2026-12-06");
+    CHECK((*added)[2].drop_date.empty());
+
+    auto expired = book.expire(today, 3, "cron", 200);
+    REQUIRE(expired.has_value());
+    CHECK(*expired == 1); // old.com dropped 4 days ago; recent.com 2 days ago
+    auto old_rows = book.on_domain("old.com");
+    REQUIRE(old_rows.has_value());
+    CHECK((*old_rows)[0].status == BackorderStatus::expired);
+    CHECK(book.expire(today, 3, "cron", 300).value() == 0); // safe to run again
+
+    std::int64_t never_id = (*added)[2].id;
+    std::vector<std::int64_t> ids{never_id};
+    CHECK(book.cancel(ids, "bob", 400).value() == 1);
+    CHECK(book.cancel(ids, "bob", 500).value() == 0);
+    auto events = book.events(never_id);
+    REQUIRE(events.has_value());
+    REQUIRE(events->size() == 2);
+    CHECK((*events)[1].action == "cancelled");
+    CHECK((*events)[1].actor == "bob");
+    std::vector<std::int64_t> missing{999};
+    auto bad = book.cancel(missing, "bob", 600);
+    REQUIRE_FALSE(bad.has_value());
+    CHECK_THAT(bad.error().message, Catch::Contains("no backorder 999"));
+}
+
+TEST_CASE("backorder: forget leaves no trace of the address in the store file") {
+    test::TempDir dir;
+    auto path = dir.path() / "s.db";
+    auto store = Store::open(path);
+    REQUIRE(store.has_value());
+    Backorders book(*store);
+    BackorderRequest r = request("forget-me.com", "unique.person@example.org", 2, "call Ulrika");
+    r.contact.name = "Ulrika Uniquename";
+    r.contact.phone = "+46 70 123 45 67";
+    r.contact.company = "Uniquecorp AB";
+    REQUIRE(book.add(std::vector{r}, "t", 100).has_value());
+    REQUIRE(book.add(std::vector{request("other.com", "unique.person@example.org")}, "t", 101)
+                .has_value());
+    auto out = book.forget("unique.person@example.org", "t", 200);
+    REQUIRE(out.has_value());
+    CHECK(out->found);
+    CHECK(out->backorders == 2);
+    for (const auto& file : {path, std::filesystem::path(path.string() + "-wal")}) {
+        if (!std::filesystem::exists(file)) continue;
+        std::string bytes = file_bytes(file);
+        INFO(file);
+        CHECK(bytes.find("unique.person") == std::string::npos);
+        CHECK(bytes.find("Uniquename") == std::string::npos);
+        CHECK(bytes.find("Uniquecorp") == std::string::npos);
+        CHECK(bytes.find("123 45 67") == std::string::npos);
+        CHECK(bytes.find("call Ulrika") == std::string::npos);
+    }
+    auto rows = book.on_domain("forget-me.com");
+    REQUIRE(rows.has_value());
+    REQUIRE(rows->size() == 1); // the backorder stays, anonymous
+    CHECK(rows->front().email.empty());
+    CHECK_FALSE(book.forget("unique.person@example.org", "t", 300).value().found);
+}
