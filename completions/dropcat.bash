@@ -2,12 +2,12 @@
 
 _dropcat() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local cmd='' i
+    local cmd='' sub='' i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
             --db|--config|--color) ((i++)) ;;
             -*) ;;
-            *) cmd=${COMP_WORDS[i]}; break ;;
+            *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;
         esac
     done
     case $prev in
@@ -16,7 +16,7 @@ _dropcat() {
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     esac
     case $cmd in
-        '') COMPREPLY=($(compgen -W "import drops --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur")) ;;
+        '') COMPREPLY=($(compgen -W "import drops backorder --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur")) ;;
         import)
             case $prev in
                 --input-format) COMPREPLY=($(compgen -W "auto lines se-txt csv nominet hexonet se-json auda" -- "$cur")); return ;;
@@ -30,7 +30,8 @@ _dropcat() {
                 COMPREPLY=($(compgen -W "-h --help --input-format --domain-column --date-column --drop-date --source --strict -n --dry-run --format --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
-            fi ;;
+            fi
+            ;;
         drops)
             case $prev in
                 --date) COMPREPLY=(); return ;;
@@ -45,10 +46,96 @@ _dropcat() {
                 --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
             esac
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "-h --help --date --from --to --tld --source --min-length --max-length --no-hyphens --no-digits --match --limit --format --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur"))
+                COMPREPLY=($(compgen -W "-h --help --date --from --to --tld --source --min-length --max-length --no-hyphens --no-digits --backordered --not-backordered --match --limit --format --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur"))
             else
                 COMPREPLY=()
-            fi ;;
+            fi
+            ;;
+        backorder)
+            case $sub in
+                '') case $prev in
+                        --by) COMPREPLY=(); return ;;
+                    esac
+                    COMPREPLY=($(compgen -W "add import list show cancel forget expire --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur")) ;;
+                add)
+                    case $prev in
+                        --email) COMPREPLY=(); return ;;
+                        --name) COMPREPLY=(); return ;;
+                        --company) COMPREPLY=(); return ;;
+                        --phone) COMPREPLY=(); return ;;
+                        --priority) COMPREPLY=(); return ;;
+                        --note) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --email --name --company --phone --priority --note --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                import)
+                    case $prev in
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                    else
+                        COMPREPLY=($(compgen -f -- "$cur"))
+                    fi
+                    ;;
+                list)
+                    case $prev in
+                        --status) COMPREPLY=($(compgen -W "$(dropcat __complete statuses 2>/dev/null)" -- "$cur")); return ;;
+                        --email) COMPREPLY=(); return ;;
+                        --domain) COMPREPLY=(); return ;;
+                        --due) COMPREPLY=(); return ;;
+                        --due-within) COMPREPLY=(); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --status --email --domain --due --due-within --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                show)
+                    case $prev in
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                cancel)
+                    case $prev in
+                        --domain) COMPREPLY=(); return ;;
+                        --email) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --domain --email --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                    else
+                        COMPREPLY=($(compgen -W "$(dropcat __complete backorder-ids 2>/dev/null)" -- "$cur"))
+                    fi
+                    ;;
+                forget)
+                    case $prev in
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help -y --yes --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                expire)
+                    case $prev in
+                        --grace) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --grace --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+            esac ;;
     esac
 }
 complete -F _dropcat dropcat

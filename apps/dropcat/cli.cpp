@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include "backorder_cmd.hpp"
+#include "complete_cmd.hpp"
 #include "drops_cmd.hpp"
 #include "generate_cmd.hpp"
 #include "import_cmd.hpp"
@@ -21,8 +23,11 @@ namespace {
 constexpr std::array k_commands{
     CommandInfo{"import", "read drop lists into the store", add_import_command},
     CommandInfo{"drops", "list drops by date, TLD, length, pattern", add_drops_command},
+    CommandInfo{"backorder", "customers' backorders: add, list, show, cancel, forget",
+                add_backorder_command},
     CommandInfo{"generate", "write man page option lists and completions", add_generate_command,
                 true},
+    CommandInfo{"__complete", "print live values for shell completions", add_complete_command, true},
 };
 
 // Global options that take a value, so the scan for the command word can skip it.
@@ -44,21 +49,41 @@ std::optional<std::string_view> command_word(int argc, char** argv) {
     return std::nullopt;
 }
 
-// "--colour is not an option of dropcat drops; did you mean --color?" for the first long option
-// on the line that neither the command nor the global options know.
-std::optional<std::string> unknown_option(const CLI::App& app, std::optional<std::string_view> word,
-                                          int argc, char** argv) {
-    std::vector<std::string> known;
-    auto collect = [&](const CLI::App& a) {
-        for (const CLI::Option* opt : a.get_options())
-            for (const auto& l : opt->get_lnames()) known.push_back("--" + l);
-    };
-    collect(app);
-    const CLI::App* sub = nullptr;
-    if (word) {
-        sub = app.get_subcommand(std::string(*word));
-        collect(*sub);
+// The commands named on the line, outermost first: dropcat, backorder, add for
+// `dropcat backorder add --oops`.
+std::vector<const CLI::App*> command_path(const CLI::App& app, int argc, char** argv) {
+    std::vector<const CLI::App*> path{&app};
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--") break;
+        if (arg.starts_with("-")) {
+            if (takes_value(arg)) ++i;
+            continue;
+        }
+        const CLI::App* next = nullptr;
+        for (const CLI::App* sub : path.back()->get_subcommands([](const CLI::App*) { return true; }))
+            if (sub->get_name() == arg) next = sub;
+        if (next == nullptr) break;
+        path.push_back(next);
     }
+    return path;
+}
+
+// "backorder add " for the "try 'dropcat backorder add --help'" hint.
+std::string help_path(const std::vector<const CLI::App*>& path) {
+    std::string out;
+    for (std::size_t i = 1; i < path.size(); ++i) out += path[i]->get_name() + " ";
+    return out;
+}
+
+// "--colour is not an option of dropcat drops; did you mean --color?" for the first long option
+// on the line that none of the commands named on it knows.
+std::optional<std::string> unknown_option(const std::vector<const CLI::App*>& path, int argc,
+                                          char** argv) {
+    std::vector<std::string> known;
+    for (const CLI::App* a : path)
+        for (const CLI::Option* opt : a->get_options())
+            for (const auto& l : opt->get_lnames()) known.push_back("--" + l);
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         if (arg == "--") break;
@@ -66,8 +91,8 @@ std::optional<std::string> unknown_option(const CLI::App& app, std::optional<std
         std::string_view name = arg.substr(0, arg.find('='));
         if (std::find(known.begin(), known.end(), name) != known.end()) continue;
         std::vector<std::string_view> views(known.begin(), known.end());
-        std::string message = fmt::format("{} is not an option of dropcat{}{}", name,
-                                          word ? " " : "", word ? *word : "");
+        std::string message = fmt::format("{} is not an option of dropcat {}", name, help_path(path));
+        while (message.back() == ' ') message.pop_back();
         if (auto guess = closest(name, views)) message += fmt::format("; did you mean {}?", *guess);
         return message;
     }
@@ -159,10 +184,10 @@ int run(int argc, char** argv) {
         return app->exit(e);
     } catch (const CLI::ParseError& e) {
         std::string message = e.what();
-        if (auto unknown = unknown_option(*app, word, argc, argv)) message = *unknown;
+        auto path = command_path(*app, argc, argv);
+        if (auto unknown = unknown_option(path, argc, argv)) message = *unknown;
         ctx.report.error(message);
-        ctx.report.plain(word ? fmt::format("try 'dropcat {} --help'", *word)
-                              : std::string("try 'dropcat --help'"));
+        ctx.report.plain(fmt::format("try 'dropcat {}--help'", help_path(path)));
         return exit_code(ErrorKind::usage);
     }
     ctx.report.configure(ctx.color, ctx.quiet, ctx.verbosity);

@@ -1,5 +1,6 @@
 #include "cli_model.hpp"
 
+#include "cli.hpp"
 #include "options.hpp"
 
 namespace dropcat::cli {
@@ -20,7 +21,27 @@ std::vector<OptionModel> describe_options(const CLI::App& app) {
         m.files = value_kind_of(opt) == ValueKind::file;
         m.directories = value_kind_of(opt) == ValueKind::directory;
         m.repeatable = is_repeatable(opt);
+        if (const auto* live = live_values_of(opt)) m.live = *live;
         out.push_back(std::move(m));
+    }
+    return out;
+}
+
+namespace {
+CommandModel describe_command(const CLI::App& app, std::string summary) {
+    CommandModel m{app.get_name(), std::move(summary), describe_options(app), {}};
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+        m.children.push_back(describe_command(*sub, sub->get_description()));
+    return m;
+}
+} // namespace
+
+std::vector<CommandModel> describe_commands(const CLI::App& root) {
+    std::vector<CommandModel> out;
+    for (const auto& cmd : commands()) {
+        if (cmd.hidden) continue;
+        out.push_back(describe_command(*root.get_subcommand(std::string(cmd.name)),
+                                       std::string(cmd.summary)));
     }
     return out;
 }

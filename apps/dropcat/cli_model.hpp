@@ -16,6 +16,7 @@ struct OptionModel {
     std::string env;
     std::string group;
     std::vector<std::string> choices;
+    std::string live; // `dropcat __complete LIVE` lists the values
     bool takes_value = false;
     bool files = false;
     bool directories = false;
@@ -23,5 +24,16 @@ struct OptionModel {
 };
 
 std::vector<OptionModel> describe_options(const CLI::App& app);
+
+// A visible command and, for a group such as `backorder`, its subcommands.
+struct CommandModel {
+    std::string name;
+    std::string summary;
+    std::vector<OptionModel> options;
+    std::vector<CommandModel> children;
+};
+
+// The visible commands of the command table, read from the CLI11 definitions.
+std::vector<CommandModel> describe_commands(const CLI::App& root);
 
 } // namespace dropcat::cli

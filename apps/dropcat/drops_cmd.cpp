@@ -15,8 +15,9 @@ namespace dropcat::cli {
 
 namespace {
 
-const std::vector<std::string> k_columns{"domain", "unicode", "tld", "drop_date",
-                                         "drop_time", "source", "first_seen", "last_seen"};
+const std::vector<std::string> k_columns{"domain",    "unicode",    "tld",
+                                         "drop_date", "drop_time",  "source",
+                                         "first_seen", "last_seen", "backorders"};
 
 // The filters that look at the name itself, applied to the label left of the public suffix in
 // its display (Unicode) form.
@@ -95,6 +96,12 @@ CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
         ->group("Names");
     cmd->add_flag("--no-hyphens", opts->no_hyphens, "no hyphen in the label")->group("Names");
     cmd->add_flag("--no-digits", opts->no_digits, "no digit in the label")->group("Names");
+    auto* backordered =
+        cmd->add_flag("--backordered", opts->backordered, "only names with active backorders")
+            ->group("Names");
+    cmd->add_flag("--not-backordered", opts->not_backordered, "only names without them")
+        ->excludes(backordered)
+        ->group("Names");
     cmd->add_option("--match", opts->match, "domain matches this ECMAScript regex")
         ->type_name("REGEX")
         ->group("Names");
@@ -122,6 +129,8 @@ int run_drops(const DropsOptions& options, Context& ctx) {
     if (!options.from.empty()) query.from = parse_cli_date(options.from);
     if (!options.to.empty()) query.to = parse_cli_date(options.to);
     if (!options.source.empty()) query.source = options.source;
+    if (options.backordered) query.backordered = true;
+    if (options.not_backordered) query.backordered = false;
 
     NameFilter filter;
     for (const auto& t : options.tlds) {
@@ -156,7 +165,7 @@ int run_drops(const DropsOptions& options, Context& ctx) {
                                                  : parse_output_format(options.format);
     RowWriter writer(format, k_columns, use_color(ctx.color, 1));
     std::size_t printed = 0;
-    std::string unicode, drop_time, first_seen, last_seen;
+    std::string unicode, drop_time, first_seen, last_seen, backorders;
     bool stopped = false;
     auto done = store->each_drop(query, [&](const DropRecord& r) {
         if (interrupted()) {
@@ -168,9 +177,10 @@ int run_drops(const DropsOptions& options, Context& ctx) {
         drop_time = r.drop_time ? format_utc(*r.drop_time) : std::string();
         first_seen = format_utc(r.first_seen);
         last_seen = format_utc(r.last_seen);
-        std::array<Cell, 8> cells{Cell{r.domain},    Cell{unicode},    Cell{r.tld},
+        backorders = std::to_string(r.backorders);
+        std::array<Cell, 9> cells{Cell{r.domain},    Cell{unicode},    Cell{r.tld},
                                   Cell{r.drop_date}, Cell{drop_time},  Cell{r.source},
-                                  Cell{first_seen},  Cell{last_seen}};
+                                  Cell{first_seen},  Cell{last_seen},  Cell{backorders, true}};
         writer.row(cells);
         return !(options.limit && ++printed >= *options.limit);
     });

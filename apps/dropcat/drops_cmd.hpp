@@ -20,6 +20,8 @@ struct DropsOptions {
     std::optional<std::size_t> max_length;
     bool no_hyphens = false;
     bool no_digits = false;
+    bool backordered = false;
+    bool not_backordered = false;
     std::string match;
     std::optional<std::size_t> limit;
     std::string format;

@@ -75,6 +75,12 @@ std::string man_options(const CLI::App& app, bool global) {
         for (const auto& m : models)
             if (m.positional.empty() && m.group == g) out += item(m);
     }
+    // A group command (backorder) lists each subcommand's arguments and options under its name.
+    for (const CLI::App* sub : app.get_subcommands([global](const CLI::App*) { return !global; })) {
+        out += fmt::format(".SS \"{} {}\"\n", roff(app.get_name()), roff(sub->get_name()));
+        for (const auto& m : describe_options(*sub))
+            if (m.names != std::vector<std::string>{"-h", "--help"}) out += item(m);
+    }
     return out;
 }
 

@@ -59,6 +59,22 @@ std::set<const CLI::Option*>& repeatable_registry() {
 
 void set_repeatable(CLI::Option* option) { repeatable_registry().insert(option); }
 
+namespace {
+std::map<const CLI::Option*, std::string>& live_registry() {
+    static std::map<const CLI::Option*, std::string> registry;
+    return registry;
+}
+} // namespace
+
+void set_live_values(CLI::Option* option, std::string source) {
+    live_registry()[option] = std::move(source);
+}
+
+const std::string* live_values_of(const CLI::Option* option) {
+    auto it = live_registry().find(option);
+    return it == live_registry().end() ? nullptr : &it->second;
+}
+
 bool is_repeatable(const CLI::Option* option) {
     return repeatable_registry().count(option) != 0 || option->get_expected_max() > 1;
 }
@@ -82,6 +98,19 @@ CLI::Validator count_validator() {
             return "'" + given + "' is not a whole number of 1 or more";
         },
         "", "count");
+}
+
+CLI::Validator range_validator(long low, long high) {
+    return CLI::Validator(
+        [low, high](std::string& given) -> std::string {
+            long n = 0;
+            auto [end, ec] = std::from_chars(given.data(), given.data() + given.size(), n);
+            if (ec == std::errc() && end == given.data() + given.size() && n >= low && n <= high)
+                return {};
+            return "'" + given + "' is not a whole number from " + std::to_string(low) + " to " +
+                   std::to_string(high);
+        },
+        "", "range");
 }
 
 CLI::Validator date_validator() {

@@ -24,6 +24,10 @@ enum class ValueKind { none, file, directory };
 void set_value_kind(CLI::Option* option, ValueKind kind);
 ValueKind value_kind_of(const CLI::Option* option);
 
+// Marks an option whose values completions ask the program for: `dropcat __complete SOURCE`.
+void set_live_values(CLI::Option* option, std::string source);
+const std::string* live_values_of(const CLI::Option* option);
+
 // Marks a flag that counts its repeats (-vv), for completions.
 void set_repeatable(CLI::Option* option);
 bool is_repeatable(const CLI::Option* option);
@@ -36,5 +40,7 @@ CLI::Validator date_validator();
 
 // A CLI11 check for a whole number of 1 or more.
 CLI::Validator count_validator();
+// A CLI11 check for a whole number from `low` to `high`.
+CLI::Validator range_validator(long low, long high);
 
 } // namespace dropcat::cli

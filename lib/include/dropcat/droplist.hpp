@@ -67,6 +67,22 @@ class Input {
     std::size_t m_line = 0;
 };
 
+// Reads CSV records (RFC 4180 quoting; quoted fields may span lines; blank lines and lines
+// starting with '#' skipped) for tables other than drop lists, such as backorder imports.
+class CsvReader {
+  public:
+    CsvReader(Input& input, char delimiter = ',') : m_input(input), m_delimiter(delimiter) {}
+    // The next record's cells and the line it starts on; false at the end of the input.
+    Result<bool> next(std::vector<std::string>& cells, std::size_t& line);
+    // The record's text as it stood, for messages.
+    const std::string& raw() const { return m_raw; }
+
+  private:
+    Input& m_input;
+    char m_delimiter;
+    std::string m_raw;
+};
+
 struct ReadOptions {
     InputFormat format = InputFormat::automatic;
     std::string domain_column; // a header name or 1-based number; empty: found by name

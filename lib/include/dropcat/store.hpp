@@ -44,12 +44,14 @@ struct DropRecord {
     std::string_view source;
     std::int64_t first_seen = 0; // Unix seconds, UTC
     std::int64_t last_seen = 0;
+    std::int64_t backorders = 0; // active backorders on the name
 };
 
 struct DropQuery {
     std::optional<Day> from; // inclusive
     std::optional<Day> to;   // inclusive
     std::optional<std::string> source;
+    std::optional<bool> backordered; // only names with (true) or without (false) active ones
 };
 
 // The SQLite store: one file, WAL, schema migrations by PRAGMA user_version. Every mutating call

@@ -228,3 +228,22 @@ Result<std::size_t> split_csv(Input& input, std::string_view line, char delimite
 }
 
 } // namespace dropcat::droplist
+
+namespace dropcat {
+
+Result<bool> CsvReader::next(std::vector<std::string>& cells, std::size_t& line) {
+    std::string_view text;
+    while (true) {
+        auto more = m_input.next_line(text);
+        if (!more) return std::unexpected(more.error());
+        if (!*more) return false;
+        if (!droplist::is_blank_or_comment(text)) break;
+    }
+    line = m_input.line_number();
+    auto count = droplist::split_csv(m_input, text, m_delimiter, cells, m_raw);
+    if (!count) return std::unexpected(count.error());
+    cells.resize(*count);
+    return true;
+}
+
+} // namespace dropcat

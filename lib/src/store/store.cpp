@@ -97,9 +97,12 @@ int Store::schema_version() const { return m_db->execAndGet("PRAGMA user_version
 Result<void> Store::each_drop(const DropQuery& query,
                               const std::function<bool(const DropRecord&)>& each) const {
     try {
-        std::string sql = "SELECT domain, drop_date, drop_time, source, first_seen, last_seen "
+        std::string sql = "SELECT domain, drop_date, drop_time, source, first_seen, last_seen, "
+                          "(SELECT count(*) FROM backorders b WHERE b.domain = drops.domain "
+                          "AND b.status = 'active') AS backorders "
                           "FROM drops WHERE drop_date >= ?1 AND drop_date <= ?2";
         if (query.source) sql += " AND source = ?3";
+        if (query.backordered) sql += *query.backordered ? " AND backorders > 0" : " AND backorders = 0";
         sql += " ORDER BY drop_date, domain";
         store::Stmt stmt(m_db->getHandle(), sql);
         std::string from = query.from ? format_day(*query.from) : "0000-00-00";
@@ -116,7 +119,8 @@ Result<void> Store::each_drop(const DropQuery& query,
                          ms ? std::optional(*ms / 1000) : std::nullopt,
                          stmt.column(3),
                          stmt.integer_column(4).value_or(0) / 1000,
-                         stmt.integer_column(5).value_or(0) / 1000};
+                         stmt.integer_column(5).value_or(0) / 1000,
+                         stmt.integer_column(6).value_or(0)};
             if (!each(r)) break;
         }
     } catch (const SQLite::Exception& e) {

@@ -1,0 +1,142 @@
+#include "backorder_cmd.hpp"
+#include "options.hpp"
+#include "output.hpp"
+
+#include <dropcat/domain.hpp>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace dropcat::cli {
+
+namespace {
+
+struct CancelOptions {
+    std::vector<std::int64_t> ids;
+    std::string domain;
+    std::string email;
+};
+
+int run_cancel(const CancelOptions& options, const BackorderGroup& group, Context& ctx) {
+    bool by_name = !options.domain.empty() || !options.email.empty();
+    if (options.ids.empty() == !by_name || (by_name && (options.domain.empty() || options.email.empty()))) {
+        ctx.report.error("give backorder ids, or --domain and --email together");
+        ctx.report.plain("try 'dropcat backorder cancel --help'");
+        return exit_code(ErrorKind::usage);
+    }
+    int code = 0;
+    auto store = ctx.open_store(code);
+    if (!store) return code;
+    Backorders book(*store);
+    std::vector<std::int64_t> ids = options.ids;
+    if (by_name) {
+        auto name = parse_domain(options.domain);
+        if (!name) return ctx.failed(Error{ErrorKind::data, "--domain: " + name.error().message});
+        auto email = normalise_email(options.email);
+        if (!email) return ctx.failed(Error{ErrorKind::data, "--email: " + email.error().message});
+        auto found = book.find(name->ascii, *email);
+        if (!found) return ctx.failed(found.error());
+        if (found->empty())
+            return ctx.failed(Error{ErrorKind::data, fmt::format("{} has no backorder on {}",
+                                                                 *email, name->ascii)});
+        ids = *found;
+    }
+    auto changed = book.cancel(ids, group.actor(), now_unix_seconds());
+    if (!changed) return ctx.failed(changed.error());
+    ctx.report.note(fmt::format("cancelled {} of {} backorders (the others were not active)",
+                                *changed, ids.size()));
+    return 0;
+}
+
+struct ForgetOptions {
+    std::string email;
+    bool yes = false;
+};
+
+int run_forget(const ForgetOptions& options, const BackorderGroup& group, Context& ctx) {
+    auto email = normalise_email(options.email);
+    if (!email) return ctx.failed(email.error());
+    if (!options.yes) {
+        if (isatty(STDIN_FILENO) == 0) {
+            ctx.report.error("forget erases personal data for good: confirm with --yes when not on "
+                             "a terminal");
+            return exit_code(ErrorKind::usage);
+        }
+        std::fprintf(stderr, "Erase the name, email, company, phone and notes of %s for good? [y/N] ",
+                     email->c_str());
+        char answer[16] = {0};
+        if (std::fgets(answer, sizeof answer, stdin) == nullptr || (answer[0] != 'y' && answer[0] != 'Y')) {
+            ctx.report.note("nothing was erased");
+            return exit_code(ErrorKind::failed);
+        }
+    }
+    int code = 0;
+    auto store = ctx.open_store(code);
+    if (!store) return code;
+    Backorders book(*store);
+    auto out = book.forget(*email, group.actor(), now_unix_seconds());
+    if (!out) return ctx.failed(out.error());
+    if (!out->found) {
+        ctx.report.note(fmt::format("no customer with the address {}; nothing to erase", *email));
+        return 0;
+    }
+    ctx.report.note(fmt::format("erased the personal data of {}; {} backorders kept without it",
+                                *email, out->backorders));
+    return 0;
+}
+
+int run_expire(int grace, const BackorderGroup& group, Context& ctx) {
+    int code = 0;
+    auto store = ctx.open_store(code);
+    if (!store) return code;
+    Backorders book(*store);
+    Day today = static_cast<Day>(now_unix_seconds() / 86400);
+    auto n = book.expire(today, grace, group.actor(), now_unix_seconds());
+    if (!n) return ctx.failed(n.error());
+    ctx.report.note(fmt::format("expired {} backorders whose names dropped {} or more days ago",
+                                *n, grace));
+    return 0;
+}
+
+} // namespace
+
+void add_backorder_change(CLI::App& group, Context& ctx, std::shared_ptr<BackorderGroup> shared) {
+    auto cancel = std::make_shared<CancelOptions>();
+    auto* c = group.add_subcommand("cancel", "cancel backorders (kept, with an event)");
+    c->fallthrough();
+    set_live_values(c->add_option("ID", cancel->ids, "backorder ids")->type_name("ID"),
+                    "backorder-ids");
+    c->add_option("--domain", cancel->domain, "the name (with --email)")->type_name("DOMAIN");
+    c->add_option("--email", cancel->email, "the customer (with --domain)")->type_name("EMAIL");
+    c->footer("Examples:\n  dropcat backorder cancel 12 14\n"
+              "  dropcat backorder cancel --domain example.com --email anna@example.se");
+    c->callback([cancel, shared, &ctx] {
+        ctx.action = [cancel, shared, &ctx] { return run_cancel(*cancel, *shared, ctx); };
+    });
+
+    auto forget = std::make_shared<ForgetOptions>();
+    auto* f = group.add_subcommand("forget", "erase a customer's personal data on request");
+    f->fallthrough();
+    f->add_option("EMAIL", forget->email, "the customer's address")->required()->type_name("EMAIL");
+    f->add_flag("-y,--yes", forget->yes, "do not ask (needed when not on a terminal)");
+    f->footer("Keeps anonymous counts; afterwards the store holds no trace of the address.\n"
+              "Example:\n  dropcat backorder forget anna@example.se --yes");
+    f->callback([forget, shared, &ctx] {
+        ctx.action = [forget, shared, &ctx] { return run_forget(*forget, *shared, ctx); };
+    });
+
+    auto grace = std::make_shared<int>(3);
+    auto* e = group.add_subcommand("expire", "mark backorders expired whose names dropped uncaught");
+    e->fallthrough();
+    e->add_option("--grace", *grace, "days after the drop date (default: 3)")
+        ->type_name("DAYS")
+        ->check(range_validator(0, 365));
+    e->footer("Safe to run from cron.\nExample:\n  dropcat backorder expire --grace 3");
+    e->callback([grace, shared, &ctx] {
+        ctx.action = [grace, shared, &ctx] { return run_expire(*grace, *shared, ctx); };
+    });
+}
+
+} // namespace dropcat::cli

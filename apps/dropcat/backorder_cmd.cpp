@@ -1,0 +1,36 @@
+#include "backorder_cmd.hpp"
+
+#include <cstdlib>
+#include <pwd.h>
+#include <unistd.h>
+
+namespace dropcat::cli {
+
+std::string BackorderGroup::actor() const {
+    if (!by.empty()) return by;
+    if (const char* login = getlogin(); login != nullptr && *login != '\0') return login;
+    if (const passwd* pw = getpwuid(getuid()); pw != nullptr && pw->pw_name != nullptr)
+        return pw->pw_name;
+    if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
+    return "unknown";
+}
+
+CLI::App* add_backorder_command(CLI::App& parent, Context& ctx) {
+    auto shared = std::make_shared<BackorderGroup>();
+    auto* group = parent.add_subcommand("backorder");
+    group->require_subcommand(1);
+    group->fallthrough();
+    group->add_option("--by", shared->by, "who makes the change, for the events (default: login)")
+        ->type_name("NAME");
+    group->footer("Backorders are informational: no pre-payment, no card data.\n"
+                  "Commands: add, import, list, show, cancel, forget, expire.\n"
+                  "See dropcat-backorder(1).");
+    add_backorder_add(*group, ctx, shared);
+    add_backorder_import(*group, ctx, shared);
+    add_backorder_list(*group, ctx);
+    add_backorder_show(*group, ctx);
+    add_backorder_change(*group, ctx, shared);
+    return group;
+}
+
+} // namespace dropcat::cli

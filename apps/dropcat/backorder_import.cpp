@@ -1,0 +1,142 @@
+#include "backorder_cmd.hpp"
+#include "options.hpp"
+#include "output.hpp"
+
+#include <dropcat/domain.hpp>
+#include <dropcat/droplist.hpp>
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace dropcat::cli {
+
+namespace {
+
+constexpr std::size_t k_shown_rejections = 20;
+
+struct ImportOptions {
+    std::string file = "-";
+};
+
+std::string lower(std::string s) {
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return s;
+}
+
+// One CSV row as a request, or the reason it is refused. Rows are reported without their
+// text: they hold personal data, and a refused one may hold a card number.
+Result<BackorderRequest> parse_row(const std::vector<std::string>& cells,
+                                   const std::vector<int>& column) {
+    auto cell = [&](std::size_t which) -> std::string {
+        int i = column[which];
+        return i >= 0 && static_cast<std::size_t>(i) < cells.size() ? cells[static_cast<std::size_t>(i)]
+                                                                    : std::string();
+    };
+    for (const auto& c : cells)
+        if (looks_like_card_number(c))
+            return fail(ErrorKind::data, "looks like a payment card number; dropcat stores no "
+                                         "payment data: backorders are informational");
+    auto name = parse_domain(cell(0));
+    if (!name) return std::unexpected(name.error());
+    auto email = normalise_email(cell(1));
+    if (!email) return std::unexpected(email.error());
+    BackorderRequest r;
+    r.domain = name->ascii;
+    r.contact = Contact{*email, cell(2), cell(3), cell(4)};
+    if (!r.contact.phone.empty())
+        if (auto ok = check_phone(r.contact.phone); !ok) return std::unexpected(ok.error());
+    std::string priority = cell(5);
+    if (!priority.empty()) {
+        auto [end, ec] = std::from_chars(priority.data(), priority.data() + priority.size(), r.priority);
+        if (ec != std::errc() || end != priority.data() + priority.size())
+            return fail(ErrorKind::data, fmt::format("priority '{}' is not a whole number", priority));
+    }
+    r.note = cell(6);
+    return r;
+}
+
+int run_import(const ImportOptions& options, const BackorderGroup& group, Context& ctx) {
+    auto input = Input::open(options.file);
+    if (!input) return ctx.failed(input.error());
+    const std::string& file = input->display_name();
+    CsvReader reader(*input);
+    std::vector<std::string> cells;
+    std::size_t line = 0;
+    auto header = reader.next(cells, line);
+    if (!header) return ctx.failed(header.error());
+    static constexpr std::string_view k_names[] = {"domain", "email", "name", "company",
+                                                   "phone", "priority", "note"};
+    std::vector<int> column(std::size(k_names), -1);
+    if (*header)
+        for (std::size_t i = 0; i < cells.size(); ++i)
+            for (std::size_t k = 0; k < std::size(k_names); ++k)
+                if (lower(cells[i]) == k_names[k]) column[k] = static_cast<int>(i);
+    if (!*header || column[0] < 0 || column[1] < 0) {
+        ctx.report.error(fmt::format("{}:{}: the header needs 'domain' and 'email' columns "
+                                     "(domain,email,name,company,phone,priority,note); nothing "
+                                     "was stored",
+                                     file, *header ? line : 1));
+        return exit_code(ErrorKind::data);
+    }
+    std::vector<BackorderRequest> requests;
+    std::size_t rejected = 0;
+    while (true) {
+        auto more = reader.next(cells, line);
+        if (!more) return ctx.failed(more.error());
+        if (!*more) break;
+        auto r = parse_row(cells, column);
+        if (r) {
+            requests.push_back(std::move(*r));
+        } else if (++rejected <= k_shown_rejections) {
+            ctx.report.plain(fmt::format("{}:{}: {}", file, line, r.error().message));
+        }
+    }
+    if (rejected > k_shown_rejections)
+        ctx.report.plain(fmt::format("... and {} more rejected rows", rejected - k_shown_rejections));
+    if (rejected > 0) {
+        ctx.report.error(fmt::format("{} of {} rows rejected; nothing was stored", rejected,
+                                     rejected + requests.size()));
+        return exit_code(ErrorKind::data);
+    }
+    if (requests.empty()) {
+        ctx.report.error(fmt::format("{}: no backorders in it; nothing was stored", file));
+        return exit_code(ErrorKind::data);
+    }
+    int code = 0;
+    auto store = ctx.open_store(code);
+    if (!store) return code;
+    Backorders book(*store);
+    auto added = book.add(requests, group.actor(), now_unix_seconds());
+    if (!added) return ctx.failed(added.error());
+    std::size_t created = 0, already = 0, reactivated = 0;
+    for (const auto& o : *added) {
+        if (o.result == AddOutcome::created) ++created;
+        else if (o.result == AddOutcome::already) ++already;
+        else ++reactivated;
+    }
+    ctx.report.note(fmt::format("read {} backorders: {} added, {} already there, {} made active "
+                                "again",
+                                added->size(), created, already, reactivated));
+    return 0;
+}
+
+} // namespace
+
+void add_backorder_import(CLI::App& group, Context& ctx, std::shared_ptr<BackorderGroup> shared) {
+    auto opts = std::make_shared<ImportOptions>();
+    auto* cmd = group.add_subcommand("import", "add backorders from a CSV file, all or nothing");
+    cmd->fallthrough();
+    set_value_kind(cmd->add_option("FILE", opts->file, "CSV with a header; - is stdin")->type_name("FILE"),
+                   ValueKind::file);
+    cmd->footer("Columns: domain,email,name,company,phone,priority,note (domain and email\n"
+                "required). One bad row and nothing is stored.\n"
+                "Example:\n"
+                "  dropcat backorder import customers.csv");
+    cmd->callback([opts, shared, &ctx] {
+        ctx.action = [opts, shared, &ctx] { return run_import(*opts, *shared, ctx); };
+    });
+}
+
+} // namespace dropcat::cli

@@ -1,0 +1,172 @@
+# dropcat backorder: add, import, list, show, cancel, forget, expire, and what drops shows.
+. "$(dirname "$0")/lib.sh"
+export DROPCAT_DB=$WORK/b.db
+"$DROPCAT" import -q "$DATA/drops.csv" || bad "setup"
+
+# add: one line per name with its id and drop date; the customer by normalised email.
+run backorder --by maria add alpha.com münchen-bäcker.de --email ' Anna@Example.SE ' --name 'Anna Berg' --priority 2
+expect_rc 0 "add"
+expect_out "backorder 1: alpha.com for Anna@example.se: added; drops 2026-12-01"
+expect_out "backorder 2: münchen-bäcker.de for Anna@example.se: added; drops 2026-12-03"
+run backorder add alpha.com --email 'Anna@EXAMPLE.se '
+expect_rc 0 "adding the same backorder again"
+expect_out "backorder 1: alpha.com for Anna@example.se: already there, nothing new"
+printf 'bravo.net\n# a comment\n\nnot-dropping.org\n' >"$WORK/wanted.txt"
+run_in "$WORK/wanted.txt" backorder add - --email ops@example.net --priority 5
+expect_rc 0 "add from stdin"
+expect_out "backorder 3: bravo.net for ops@example.net: added; drops 2026-12-01"
+expect_out "backorder 4: not-dropping.org for ops@example.net: added; drop date not known yet"
+run backorder add alpha.com --email early@example.org --priority 2
+run backorder add alpha.com --email high@example.org --priority 9
+expect_rc 0
+
+# Bad input: exit 65, nothing stored.
+run backorder add www.alpha.com --email a@example.com
+expect_rc 65 "not a registrable name"
+expect_err "'www.alpha.com': not a registrable domain"
+run backorder add alpha.com --email not-an-address
+expect_rc 65 "bad email"
+expect_err "'not-an-address' is not an email address"
+run backorder add alpha.com --email a@example.com --phone 123
+expect_rc 65 "bad phone"
+expect_err "phone '123' has 3 digits"
+
+# No payment data: a card number anywhere refuses the command; a number failing Luhn passes.
+before=$("$DROPCAT" backorder list --format tsv | wc -l)
+run backorder add charlie-7.org --email card@example.com --note 'paid with 4111 1111 1111 1111'
+expect_rc 65 "card number in a note"
+expect_err "looks like a payment card number; dropcat stores no payment data: backorders are informational"
+run backorder add charlie-7.org --email card@example.com --company '4111-1111-1111-1111'
+expect_rc 65 "card number with dashes"
+run backorder add charlie-7.org delta.info --email card@example.com --name 4111111111111111
+expect_rc 65 "card number without spaces"
+expect_equal "$("$DROPCAT" backorder list --format tsv | wc -l)" "$before" "nothing stored after a card refusal"
+run backorder add charlie-7.org --email card@example.com --note 'order 4111 1111 1111 1112' --phone '+46 8 123 456 78'
+expect_rc 0 "a number that fails Luhn and a phone pass"
+
+# list: allocation order within a name, filters, JSON keys.
+run backorder list --domain alpha.com --format tsv
+expect_equal "$(tail -n +2 "$OUT" | cut -f4 | tr '\n' ' ')" "high@example.org Anna@example.se early@example.org " "allocation order: priority, then oldest"
+run backorder list --email ops@example.net --format json
+expect_rc 0
+python3 - "$OUT" <<'PY' && ok || bad "list JSON keys"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 2, rows
+keys = ["id", "domain", "unicode", "email", "name", "priority", "status", "created_at", "drop_date"]
+assert all(list(r) == keys for r in rows), rows[0]
+assert rows[0]["domain"] == "bravo.net" and rows[0]["priority"] == 5 and rows[0]["status"] == "active"
+assert rows[1]["drop_date"] == ""
+PY
+run backorder list --due 2026-12-03 --format tsv
+expect_out_lines 2 "--due"
+expect_out "xn--mnchen-bcker-ncb24a.de"
+run backorder list --status cancelled --format tsv
+expect_out_lines 1 "no cancelled backorders yet"
+run backorder list --status activ
+expect_rc 2
+expect_err "did you mean 'active'?"
+
+# show: drop date, allocation order, event history with the actor.
+run backorder show alpha.com
+expect_rc 0
+expect_out "alpha.com: drops 2026-12-01"
+expect_out "1. backorder 6: high@example.org, priority 9, active"
+expect_out "2. backorder 1: Anna@example.se (Anna Berg), priority 2, active"
+expect_out "created by maria: priority 2"
+run backorder show nobody-wants.com
+expect_rc 0
+expect_out "no backorders"
+
+# drops shows how many backorders a name has, and filters on it.
+run drops --format tsv --backordered
+expect_out "alpha.com	alpha.com	com	2026-12-01		drops.csv"
+expect_equal "$(grep '^alpha.com' "$OUT" | cut -f9)" 3 "backorders column"
+expect_no_out "delta.info"
+run drops --format tsv --not-backordered
+expect_out "delta.info"
+expect_no_out "alpha.com"
+
+# cancel by id and by domain and email: kept, with an event.
+run backorder --by carol cancel 6
+expect_rc 0
+expect_err "cancelled 1 of 1"
+run backorder cancel --domain alpha.com --email early@example.org
+expect_rc 0
+run backorder show alpha.com
+expect_out "backorder 6: high@example.org, priority 9, cancelled"
+expect_out "cancelled by carol: was active"
+run backorder cancel 999
+expect_rc 65 "unknown id"
+expect_err "there is no backorder 999"
+run backorder cancel
+expect_rc 2 "cancel without ids"
+run backorder add alpha.com --email high@example.org --priority 9
+expect_out "made active again"
+
+# import: all or nothing, FILE:LINE: REASON without the row's text.
+printf 'domain,email,name,priority,note\ndelta.info,bob@example.com,Bob,1,\nwww.bad.com,bob@example.com,Bob,1,\ndelta.info,x@example.com,X,1,card 4111111111111111\n' >"$WORK/bad-import.csv"
+before=$("$DROPCAT" backorder list --format tsv | wc -l)
+run backorder import "$WORK/bad-import.csv"
+expect_rc 65 "import with bad rows"
+expect_err "bad-import.csv:3: not a registrable domain"
+expect_err "bad-import.csv:4: looks like a payment card number"
+expect_no_err "4111111111111111"
+expect_err "2 of 3 rows rejected; nothing was stored"
+expect_equal "$("$DROPCAT" backorder list --format tsv | wc -l)" "$before" "nothing stored from a bad import"
+printf 'Email,Domain,Priority\nbob@example.com,delta.info,3\nbob@example.com,echo.co.uk,\n' >"$WORK/good-import.csv"
+run_in "$WORK/good-import.csv" backorder import -
+expect_rc 0 "import from stdin"
+expect_err "read 2 backorders: 2 added, 0 already there, 0 made active again"
+printf 'name,company\nx,y\n' >"$WORK/no-columns.csv"
+run backorder import "$WORK/no-columns.csv"
+expect_rc 65
+expect_err "the header needs 'domain' and 'email' columns"
+
+# expire: active backorders whose name dropped the grace period ago; safe to run again.
+past=$(date -u -d '5 days ago' +%F)
+recent=$(date -u -d '1 day ago' +%F)
+printf 'olddrop.com\n' | "$DROPCAT" import -q --drop-date "$past" --source old -
+printf 'newdrop.com\n' | "$DROPCAT" import -q --drop-date "$recent" --source new -
+"$DROPCAT" backorder add olddrop.com newdrop.com --email late@example.com >/dev/null
+run backorder --by cron expire
+expect_rc 0
+expect_err "expired 1 backorders"
+run backorder list --domain olddrop.com --format tsv
+expect_out "	expired	"
+run backorder list --domain newdrop.com --format tsv
+expect_out "	active	"
+run backorder expire --grace 0
+expect_err "expired 1 backorders"
+run backorder expire --grace 0
+expect_err "expired 0 backorders"
+
+# forget: confirmation, then no trace of the address anywhere in the store's files.
+"$DROPCAT" backorder add quietname.com --email 'zelda.unique@example.org' --name 'Zelda Uniquist' \
+  --company 'Uniquist AB' --phone '+46 70 765 43 21' --note 'prefers Zelda' >/dev/null
+run backorder forget zelda.unique@example.org
+expect_rc 2 "forget without --yes off a terminal"
+expect_err "confirm with --yes"
+run backorder forget zelda.unique@example.org --yes
+expect_rc 0
+expect_err "erased the personal data of zelda.unique@example.org; 1 backorders kept without it"
+for f in "$DROPCAT_DB" "$DROPCAT_DB-wal"; do
+  [ -e "$f" ] || continue
+  for needle in zelda.unique Uniquist '765 43 21' 'prefers Zelda'; do
+    grep -qaF -- "$needle" "$f" && bad "'$needle' is still in $(basename "$f") after forget" || ok
+  done
+done
+run backorder list --domain quietname.com --format tsv
+expect_out_lines 2 "the forgotten customer's backorder is kept"
+run backorder forget zelda.unique@example.org --yes
+expect_rc 0
+expect_err "no customer with the address"
+
+# The completion helper lists ids and statuses, one per line.
+run __complete backorder-ids
+expect_rc 0
+expect_out "12"
+run __complete statuses
+expect_equal "$(tr '\n' ' ' <"$OUT")" "active cancelled caught lost expired " "statuses"
+
+finish
