@@ -162,6 +162,20 @@ run backorder forget zelda.unique@example.org --yes
 expect_rc 0
 expect_err "no customer with the address"
 
+# On a terminal, forget asks first (script(1), from Debian's essential bsdutils, gives it one).
+"$DROPCAT" backorder add ttyname.com --email tty.person@example.com >/dev/null
+echo n | script -qec "'$DROPCAT' backorder forget tty.person@example.com" /dev/null >"$OUT" 2>&1
+RC=$?
+expect_rc 1 "answering no"
+expect_out "for good? [y/N]"
+expect_out "nothing was erased"
+run backorder list --email tty.person@example.com --format tsv
+expect_out_lines 2 "kept after answering no"
+echo y | script -qec "'$DROPCAT' backorder forget tty.person@example.com" /dev/null >"$OUT" 2>&1
+RC=$?
+expect_rc 0 "answering yes"
+expect_out "erased the personal data of tty.person@example.com"
+
 # The completion helper lists ids and statuses, one per line.
 run __complete backorder-ids
 expect_rc 0
