@@ -165,7 +165,7 @@ int run_drops(const DropsOptions& options, Context& ctx) {
                                                  : parse_output_format(options.format);
     RowWriter writer(format, k_columns, use_color(ctx.color, 1));
     std::size_t printed = 0;
-    std::string unicode, drop_time, first_seen, last_seen, backorders;
+    std::string unicode, drop_date, drop_time, first_seen, last_seen, backorders;
     bool stopped = false;
     auto done = store->each_drop(query, [&](const DropRecord& r) {
         if (interrupted()) {
@@ -174,12 +174,13 @@ int run_drops(const DropsOptions& options, Context& ctx) {
         }
         unicode = to_unicode(r.domain);
         if (!filter.accepts(r.domain, unicode)) return true;
+        drop_date = format_day(r.drop_date);
         drop_time = r.drop_time ? format_utc(*r.drop_time) : std::string();
         first_seen = format_utc(r.first_seen);
         last_seen = format_utc(r.last_seen);
         backorders = std::to_string(r.backorders);
         std::array<Cell, 9> cells{Cell{r.domain},    Cell{unicode},    Cell{r.tld},
-                                  Cell{r.drop_date}, Cell{drop_time},  Cell{r.source},
+                                  Cell{drop_date},   Cell{drop_time},  Cell{r.source},
                                   Cell{first_seen},  Cell{last_seen},  Cell{backorders, true}};
         writer.row(cells);
         return !(options.limit && ++printed >= *options.limit);

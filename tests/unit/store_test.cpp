@@ -20,7 +20,7 @@ struct Row {
 std::vector<Row> all_rows(const Store& store, DropQuery query = {}) {
     std::vector<Row> rows;
     auto ok = store.each_drop(query, [&](const DropRecord& r) {
-        rows.push_back({std::string(r.domain), std::string(r.drop_date),
+        rows.push_back({std::string(r.domain), format_day(r.drop_date),
                         r.drop_time ? format_utc(*r.drop_time) : "", std::string(r.source),
                         r.first_seen, r.last_seen});
         return true;
@@ -235,4 +235,8 @@ TEST_CASE("store: listing filters by date range and source, in date then domain 
     DropQuery source;
     source.source = "x";
     CHECK(all_rows(*store, source).size() == 2);
+    CHECK(all_rows(*store, source)[0].source == "x");
+    DropQuery unknown;
+    unknown.source = "never-imported";
+    CHECK(all_rows(*store, unknown).empty());
 }

@@ -39,7 +39,7 @@ struct ImportCounts {
 struct DropRecord {
     std::string_view domain;
     std::string_view tld;
-    std::string_view drop_date; // YYYY-MM-DD
+    Day drop_date = 0;
     std::optional<std::int64_t> drop_time; // Unix seconds, UTC, when known
     std::string_view source;
     std::int64_t first_seen = 0; // Unix seconds, UTC

@@ -109,8 +109,12 @@ BackorderRow read_row(SQLite::Statement& q) {
     return r;
 }
 
+// drops.drop_date is the Unix ms of the drop day; shown as YYYY-MM-DD.
+#define DROP_DAY_TEXT "strftime('%Y-%m-%d', d.drop_date / 1000, 'unixepoch')"
+constexpr std::int64_t k_ms_per_day = 86'400'000;
+
 constexpr const char* k_select_rows =
-    "SELECT b.id, b.domain, c.email, c.name, b.priority, b.status, b.created_at, d.drop_date "
+    "SELECT b.id, b.domain, c.email, c.name, b.priority, b.status, b.created_at, " DROP_DAY_TEXT " "
     "FROM backorders b JOIN customers c ON c.id = b.customer_id "
     "LEFT JOIN drops d ON d.domain = b.domain ";
 
@@ -164,7 +168,7 @@ Result<std::vector<AddOutcome>> Backorders::add(std::span<const BackorderRequest
                 append_event(db, now, actor, "backorder", o.id, "created",
                              fmt::format("priority {}", r.priority));
             }
-            SQLite::Statement date(db, "SELECT drop_date FROM drops WHERE domain = ?");
+            SQLite::Statement date(db, "SELECT " DROP_DAY_TEXT " FROM drops d WHERE domain = ?");
             date.bind(1, r.domain);
             if (date.executeStep()) o.drop_date = date.getColumn(0).getString();
             out.push_back(std::move(o));
@@ -187,8 +191,8 @@ Result<void> Backorders::each(const BackorderQuery& query,
         if (query.status) q.bind(1, std::string(status_name(*query.status)));
         if (query.email) q.bind(2, *query.email);
         if (query.domain) q.bind(3, *query.domain);
-        if (query.due_from) q.bind(4, format_day(*query.due_from));
-        if (query.due_to) q.bind(5, format_day(*query.due_to));
+        if (query.due_from) q.bind(4, static_cast<int64_t>(*query.due_from * k_ms_per_day));
+        if (query.due_to) q.bind(5, static_cast<int64_t>(*query.due_to * k_ms_per_day));
         while (q.executeStep())
             if (!row(read_row(q))) break;
         return {};
@@ -223,7 +227,8 @@ Result<std::vector<EventRow>> Backorders::events(std::int64_t backorder_id) cons
 
 Result<std::optional<std::string>> Backorders::drop_date(std::string_view domain) const {
     return guarded(m_store, [&]() -> Result<std::optional<std::string>> {
-        SQLite::Statement q(m_store.database(), "SELECT drop_date FROM drops WHERE domain = ?");
+        SQLite::Statement q(m_store.database(),
+                            "SELECT " DROP_DAY_TEXT " FROM drops d WHERE domain = ?");
         q.bind(1, std::string(domain));
         if (q.executeStep()) return q.getColumn(0).getString();
         return std::nullopt;
@@ -318,10 +323,10 @@ Result<std::size_t> Backorders::expire(Day today, int grace_days, std::string_vi
     return guarded(m_store, [&]() -> Result<std::size_t> {
         SQLite::Database& db = m_store.database();
         store::Transaction tx(db.getHandle());
-        SQLite::Statement due(db, "SELECT b.id, d.drop_date FROM backorders b JOIN drops d ON "
-                                  "d.domain = b.domain WHERE b.status = 'active' AND "
+        SQLite::Statement due(db, "SELECT b.id, " DROP_DAY_TEXT " FROM backorders b JOIN drops d "
+                                  "ON d.domain = b.domain WHERE b.status = 'active' AND "
                                   "d.drop_date <= ? ORDER BY b.id");
-        due.bind(1, format_day(today - grace_days));
+        due.bind(1, static_cast<int64_t>(std::int64_t{today - grace_days} * k_ms_per_day));
         std::vector<std::pair<std::int64_t, std::string>> rows;
         while (due.executeStep())
             rows.emplace_back(due.getColumn(0).getInt64(), due.getColumn(1).getString());

@@ -7,17 +7,24 @@
 
 namespace dropcat::store {
 
-// Times are Unix milliseconds (UTC) in INTEGER columns throughout; calendar days are
-// YYYY-MM-DD text.
+// Times are Unix milliseconds (UTC) in INTEGER columns throughout; a calendar day is the Unix
+// ms of its 00:00 UTC.
 // Migration i takes a store from user_version i to i + 1. Never edit a released migration; add
 // the next one.
 inline constexpr std::array<std::string_view, 2> k_migrations{
     R"sql(
+CREATE TABLE sources (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE              -- a list's label (dropcat import --source)
+);
+-- Rows are kept small (integers, a source id): an import writes a million of them at once.
+-- source_id is not declared a foreign key, which would cost a lookup per row; the import
+-- writes only ids it has just read or created.
 CREATE TABLE drops (
     domain     TEXT PRIMARY KEY NOT NULL,  -- A-label, lowercase
-    drop_date  TEXT NOT NULL,              -- YYYY-MM-DD, UTC
+    drop_date  INTEGER NOT NULL,           -- Unix ms of 00:00 UTC on the drop day
     drop_time  INTEGER,                    -- Unix ms, UTC; NULL when the list gave none
-    source     TEXT NOT NULL,              -- the list the row came from last
+    source_id  INTEGER NOT NULL,           -- sources.id of the list the row came from last
     first_seen INTEGER NOT NULL,           -- Unix ms, UTC
     last_seen  INTEGER NOT NULL
 ) WITHOUT ROWID;

@@ -96,28 +96,40 @@ int Store::schema_version() const { return m_db->execAndGet("PRAGMA user_version
 
 Result<void> Store::each_drop(const DropQuery& query,
                               const std::function<bool(const DropRecord&)>& each) const {
+    constexpr std::int64_t k_ms_per_day = 86'400'000;
     try {
-        std::string sql = "SELECT domain, drop_date, drop_time, source, first_seen, last_seen, "
+        sqlite3* db = m_db->getHandle();
+        // The few sources by id, so that rows need no join.
+        std::map<std::int64_t, std::string> sources;
+        std::optional<std::int64_t> source_id;
+        {
+            store::Stmt names(db, "SELECT id, name FROM sources");
+            while (names.step()) {
+                std::int64_t id = names.integer_column(0).value_or(0);
+                sources.emplace(id, std::string(names.column(1)));
+                if (query.source && names.column(1) == *query.source) source_id = id;
+            }
+        }
+        if (query.source && !source_id) return {}; // no rows from a source never imported
+        std::string sql = "SELECT domain, drop_date, drop_time, source_id, first_seen, last_seen, "
                           "(SELECT count(*) FROM backorders b WHERE b.domain = drops.domain "
                           "AND b.status = 'active') AS backorders "
                           "FROM drops WHERE drop_date >= ?1 AND drop_date <= ?2";
-        if (query.source) sql += " AND source = ?3";
+        if (source_id) sql += " AND source_id = ?3";
         if (query.backordered) sql += *query.backordered ? " AND backorders > 0" : " AND backorders = 0";
         sql += " ORDER BY drop_date, domain";
-        store::Stmt stmt(m_db->getHandle(), sql);
-        std::string from = query.from ? format_day(*query.from) : "0000-00-00";
-        std::string to = query.to ? format_day(*query.to) : "9999-99-99";
-        stmt.text(1, from);
-        stmt.text(2, to);
-        if (query.source) stmt.text(3, *query.source);
+        store::Stmt stmt(db, sql);
+        stmt.integer(1, query.from ? std::int64_t{*query.from} * k_ms_per_day : INT64_MIN);
+        stmt.integer(2, query.to ? std::int64_t{*query.to} * k_ms_per_day : INT64_MAX);
+        if (source_id) stmt.integer(3, *source_id);
         while (stmt.step()) {
             std::string_view domain = stmt.column(0);
             auto ms = stmt.integer_column(2);
             DropRecord r{domain,
                          domain.substr(domain.rfind('.') + 1),
-                         stmt.column(1),
+                         static_cast<Day>(stmt.integer_column(1).value_or(0) / k_ms_per_day),
                          ms ? std::optional(*ms / 1000) : std::nullopt,
-                         stmt.column(3),
+                         sources[stmt.integer_column(3).value_or(0)],
                          stmt.integer_column(4).value_or(0) / 1000,
                          stmt.integer_column(5).value_or(0) / 1000,
                          stmt.integer_column(6).value_or(0)};
