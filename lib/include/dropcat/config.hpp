@@ -1,0 +1,65 @@
+#pragma once
+
+#include "dropcat/error.hpp"
+#include "dropcat/money.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dropcat {
+
+// The contact a registrar needs for the registrant, admin, tech and billing roles (Namecheap).
+struct RegistrarContact {
+    std::string first_name;
+    std::string last_name;
+    std::string address;
+    std::string city;
+    std::string state_province;
+    std::string postal_code;
+    std::string country; // ISO 3166-1 alpha-2
+    std::string phone;   // +NNN.NNNNNNNNNN
+    std::string email;
+};
+
+// One registrar account from the configuration. Secrets are never here: only the names of the
+// environment variables (or secrets-file entries) that hold them.
+struct RegistrarAccount {
+    std::string name; // the account's label on the command line
+    std::string kind; // dynadot | porkbun | namecheap
+    std::string endpoint; // empty: the kind's default
+    std::string key_env;
+    std::string secret_env; // porkbun
+    std::string api_user;   // namecheap
+    std::string username;   // namecheap; defaults to api_user
+    std::string client_ip;  // namecheap
+    std::optional<RegistrarContact> contact;
+    int checks_per_minute = 0; // 0: the kind's documented limit
+    int creates_per_minute = 0;
+    int max_in_flight = 1;
+    std::vector<std::string> tlds;
+    std::optional<Money> max_price;
+    std::size_t line = 0; // where the account starts in the file
+};
+
+struct Config {
+    std::filesystem::path path; // empty when there was no file
+    std::optional<std::filesystem::path> secrets_file;
+    std::vector<RegistrarAccount> registrars;
+};
+
+// ${XDG_CONFIG_HOME:-~/.config}/dropcat/config.toml
+std::filesystem::path default_config_path();
+
+// Reads and checks the configuration. A missing file is an empty configuration unless
+// `must_exist`. Every problem is an Error of kind `config` whose message names the file, the
+// line and the key ("FILE:LINE: KEY: REASON"); a secret written into the file itself, a
+// secrets file that others can read, an unknown key or kind are such problems.
+Result<Config> load_config(const std::filesystem::path& path, bool must_exist);
+
+// The value of a secret named by a *_env key: from the environment, else from the secrets
+// file (which must be mode 0600, as ssh insists for its keys). Kind `config` when missing.
+Result<std::string> resolve_secret(const Config& config, const std::string& name);
+
+} // namespace dropcat

@@ -1,0 +1,298 @@
+#include "dropcat/config.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <set>
+#include <sys/stat.h>
+
+namespace dropcat {
+
+namespace {
+
+constexpr std::string_view k_kinds[] = {"dynadot", "porkbun", "namecheap"};
+// Keys that would hold a secret in the file itself; refused with a pointer to *_env.
+constexpr std::string_view k_secret_keys[] = {"key",      "secret",   "api_key", "apikey",
+                                              "password", "token",    "api_secret",
+                                              "secret_key", "passwd"};
+
+// Builds "FILE:LINE: KEY: REASON" errors.
+class Problems {
+  public:
+    explicit Problems(std::filesystem::path path) : m_path(std::move(path)) {}
+    std::unexpected<Error> at(const toml::source_region& where, std::string_view key,
+                              std::string_view reason) const {
+        return fail(ErrorKind::config, fmt::format("{}:{}: {}: {}", m_path.string(),
+                                                   where.begin.line, key, reason));
+    }
+
+  private:
+    std::filesystem::path m_path;
+};
+
+bool valid_env_name(std::string_view name) {
+    if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+    for (char c : name)
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    return true;
+}
+
+bool valid_label(std::string_view name) {
+    if (name.empty() || name.size() > 40) return false;
+    for (char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+    return true;
+}
+
+bool valid_ipv4(std::string_view ip) {
+    int parts = 0;
+    std::size_t start = 0;
+    while (start <= ip.size()) {
+        std::size_t dot = ip.find('.', start);
+        std::string_view part = ip.substr(start, dot == std::string_view::npos ? dot : dot - start);
+        if (part.empty() || part.size() > 3) return false;
+        int value = 0;
+        for (char c : part) {
+            if (c < '0' || c > '9') return false;
+            value = value * 10 + (c - '0');
+        }
+        if (value > 255) return false;
+        ++parts;
+        if (dot == std::string_view::npos) break;
+        start = dot + 1;
+    }
+    return parts == 4;
+}
+
+// Reads one string key; empty when absent.
+Result<std::string> string_of(const toml::table& t, std::string_view key, const Problems& p) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return std::string();
+    if (!n->is_string()) return p.at(n->source(), key, "must be a string");
+    return n->value<std::string>().value_or("");
+}
+
+Result<int> positive_of(const toml::table& t, std::string_view key, int fallback, const Problems& p) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return fallback;
+    auto v = n->value<std::int64_t>();
+    if (!n->is_integer() || !v || *v < 1 || *v > 100000)
+        return p.at(n->source(), key, "must be a whole number from 1 to 100000");
+    return static_cast<int>(*v);
+}
+
+Result<RegistrarContact> contact_of(const toml::node& node, const Problems& p) {
+    const toml::table* t = node.as_table();
+    if (t == nullptr) return p.at(node.source(), "contact", "must be a table");
+    RegistrarContact c;
+    std::pair<std::string_view, std::string*> fields[] = {
+        {"first_name", &c.first_name}, {"last_name", &c.last_name},
+        {"address", &c.address},       {"city", &c.city},
+        {"state_province", &c.state_province}, {"postal_code", &c.postal_code},
+        {"country", &c.country},       {"phone", &c.phone},
+        {"email", &c.email}};
+    for (auto& [key, target] : fields) {
+        auto v = string_of(*t, key, p);
+        if (!v) return std::unexpected(v.error());
+        if (v->empty()) return p.at(node.source(), fmt::format("contact.{}", key), "is required");
+        *target = *v;
+    }
+    for (auto&& [key, value] : *t) {
+        bool known = false;
+        for (auto& [name, target] : fields) known = known || key.str() == name;
+        if (!known)
+            return p.at(value.source(), fmt::format("contact.{}", key.str()), "unknown key");
+    }
+    if (c.country.size() != 2) return p.at(node.source(), "contact.country", "must be two letters");
+    bool phone_ok = c.phone.size() > 3 && c.phone[0] == '+' && c.phone.find('.') != std::string::npos;
+    for (char ch : c.phone) phone_ok = phone_ok && (ch == '+' || ch == '.' || (ch >= '0' && ch <= '9'));
+    if (!phone_ok) return p.at(node.source(), "contact.phone", "must look like +NNN.NNNNNNNNNN");
+    return c;
+}
+
+Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
+    const toml::table* t = node.as_table();
+    if (t == nullptr) return p.at(node.source(), "registrar", "each [[registrar]] must be a table");
+    static const std::set<std::string_view> k_known{
+        "name",          "kind",          "endpoint",           "key_env",
+        "secret_env",    "api_user",      "username",           "client_ip",
+        "contact",       "checks_per_minute", "creates_per_minute", "max_in_flight",
+        "tlds",          "max_price"};
+    for (auto&& [key, value] : *t) {
+        for (std::string_view secret : k_secret_keys)
+            if (key.str() == secret)
+                return p.at(value.source(), key.str(),
+                            "secrets do not go in the configuration file: name the environment "
+                            "variable that holds it (key_env, secret_env) or use secrets_file");
+        if (!k_known.contains(key.str())) return p.at(value.source(), key.str(), "unknown key");
+    }
+    RegistrarAccount a;
+    a.line = node.source().begin.line;
+    std::pair<std::string_view, std::string*> strings[] = {
+        {"name", &a.name},       {"kind", &a.kind},         {"endpoint", &a.endpoint},
+        {"key_env", &a.key_env}, {"secret_env", &a.secret_env}, {"api_user", &a.api_user},
+        {"username", &a.username}, {"client_ip", &a.client_ip}};
+    for (auto& [key, target] : strings) {
+        auto v = string_of(*t, key, p);
+        if (!v) return std::unexpected(v.error());
+        *target = *v;
+    }
+    if (!valid_label(a.name))
+        return p.at(node.source(), "name",
+                    "is required: lowercase letters, digits, '-' or '_', at most 40");
+    bool kind_ok = false;
+    for (auto k : k_kinds) kind_ok = kind_ok || a.kind == k;
+    if (!kind_ok)
+        return p.at(node.source(), "kind",
+                    fmt::format("'{}' is not one of dynadot, porkbun, namecheap", a.kind));
+    auto need_env = [&](std::string_view key, const std::string& value) -> Result<void> {
+        if (value.empty()) return p.at(node.source(), key, fmt::format("is required for {}", a.kind));
+        if (!valid_env_name(value))
+            return p.at(t->get(key)->source(), key,
+                        fmt::format("'{}' is not an environment variable name", value));
+        return {};
+    };
+    if (auto ok = need_env("key_env", a.key_env); !ok) return std::unexpected(ok.error());
+    if (a.kind == "porkbun")
+        if (auto ok = need_env("secret_env", a.secret_env); !ok) return std::unexpected(ok.error());
+    if (a.kind == "namecheap") {
+        if (a.api_user.empty()) return p.at(node.source(), "api_user", "is required for namecheap");
+        if (a.username.empty()) a.username = a.api_user;
+        if (!valid_ipv4(a.client_ip))
+            return p.at(node.source(), "client_ip", "is required for namecheap: the IPv4 address "
+                                                    "whitelisted with Namecheap");
+        const toml::node* contact = t->get("contact");
+        if (contact == nullptr) return p.at(node.source(), "contact", "is required for namecheap");
+        auto c = contact_of(*contact, p);
+        if (!c) return std::unexpected(c.error());
+        a.contact = *c;
+    }
+    if (!a.endpoint.empty() && !a.endpoint.starts_with("https://") &&
+        !a.endpoint.starts_with("http://127.") && !a.endpoint.starts_with("http://localhost"))
+        return p.at(t->get("endpoint")->source(), "endpoint",
+                    "must be an https:// URL (plain http only on loopback, for dropcat-sim)");
+    for (auto [key, target, fallback] :
+         {std::tuple{"checks_per_minute", &a.checks_per_minute, 0},
+          std::tuple{"creates_per_minute", &a.creates_per_minute, 0},
+          std::tuple{"max_in_flight", &a.max_in_flight, 1}}) {
+        auto v = positive_of(*t, key, fallback, p);
+        if (!v) return std::unexpected(v.error());
+        *target = *v;
+    }
+    if (const toml::node* tlds = t->get("tlds")) {
+        const toml::array* arr = tlds->as_array();
+        if (arr == nullptr) return p.at(tlds->source(), "tlds", "must be a list of strings");
+        for (const toml::node& tld : *arr) {
+            auto s = tld.value<std::string>();
+            if (!tld.is_string() || !s || s->empty())
+                return p.at(tld.source(), "tlds", "must be a list of strings");
+            a.tlds.push_back(*s);
+        }
+    }
+    if (const toml::node* price = t->get("max_price")) {
+        auto text = price->value<std::string>();
+        auto money = parse_money(text.value_or(""));
+        if (!price->is_string() || !money)
+            return p.at(price->source(), "max_price", "must be an amount such as \"25.00 USD\"");
+        a.max_price = *money;
+    }
+    return a;
+}
+
+Result<void> check_private(const std::filesystem::path& path) {
+    struct stat info {};
+    if (stat(path.c_str(), &info) != 0)
+        return fail(ErrorKind::config, fmt::format("secrets file {} cannot be read", path.string()));
+    if ((info.st_mode & 077) != 0)
+        return fail(ErrorKind::config,
+                    fmt::format("secrets file {} can be read by others (mode {:03o}); it must be "
+                                "private: chmod 600 {}",
+                                path.string(), info.st_mode & 0777, path.string()));
+    return {};
+}
+
+} // namespace
+
+std::filesystem::path default_config_path() {
+    const char* config_home = std::getenv("XDG_CONFIG_HOME");
+    std::filesystem::path base;
+    if (config_home != nullptr && *config_home == '/') {
+        base = config_home;
+    } else {
+        const char* home = std::getenv("HOME");
+        base = std::filesystem::path(home != nullptr ? home : ".") / ".config";
+    }
+    return base / "dropcat" / "config.toml";
+}
+
+Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
+    Config config;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        if (must_exist)
+            return fail(ErrorKind::config, fmt::format("{}: no such configuration file", path.string()));
+        return config;
+    }
+    config.path = path;
+    Problems p(path);
+    toml::table root;
+    try {
+        root = toml::parse_file(path.string());
+    } catch (const toml::parse_error& e) {
+        return fail(ErrorKind::config, fmt::format("{}:{}: {}", path.string(), e.source().begin.line,
+                                                   e.description()));
+    }
+    for (auto&& [key, value] : root) {
+        if (key.str() == "registrar" || key.str() == "secrets_file") continue;
+        for (std::string_view secret : k_secret_keys)
+            if (key.str() == secret)
+                return p.at(value.source(), key.str(),
+                            "secrets do not go in the configuration file: use secrets_file");
+        return p.at(value.source(), key.str(), "unknown key");
+    }
+    if (const toml::node* s = root.get("secrets_file")) {
+        auto text = s->value<std::string>();
+        if (!s->is_string() || !text || text->empty())
+            return p.at(s->source(), "secrets_file", "must be a path");
+        std::filesystem::path secrets = *text;
+        if (secrets.is_relative()) secrets = path.parent_path() / secrets;
+        if (auto ok = check_private(secrets); !ok)
+            return p.at(s->source(), "secrets_file", ok.error().message);
+        config.secrets_file = secrets;
+    }
+    if (const toml::node* r = root.get("registrar")) {
+        const toml::array* accounts = r->as_array();
+        if (accounts == nullptr)
+            return p.at(r->source(), "registrar", "must be written as [[registrar]] tables");
+        std::set<std::string> names;
+        for (const toml::node& node : *accounts) {
+            auto a = account_of(node, p);
+            if (!a) return std::unexpected(a.error());
+            if (!names.insert(a->name).second)
+                return p.at(node.source(), "name", fmt::format("'{}' is used twice", a->name));
+            config.registrars.push_back(std::move(*a));
+        }
+    }
+    return config;
+}
+
+Result<std::string> resolve_secret(const Config& config, const std::string& name) {
+    if (const char* value = std::getenv(name.c_str()); value != nullptr && *value != '\0')
+        return std::string(value);
+    if (config.secrets_file) {
+        if (auto ok = check_private(*config.secrets_file); !ok) return std::unexpected(ok.error());
+        try {
+            toml::table secrets = toml::parse_file(config.secrets_file->string());
+            if (auto v = secrets[name].value<std::string>(); v && !v->empty()) return *v;
+        } catch (const toml::parse_error& e) {
+            return fail(ErrorKind::config, fmt::format("{}:{}: {}", config.secrets_file->string(),
+                                                       e.source().begin.line, e.description()));
+        }
+    }
+    return fail(ErrorKind::config,
+                fmt::format("the secret {} is not set: export it, or add it to the secrets file",
+                            name));
+}
+
+} // namespace dropcat

@@ -1,0 +1,172 @@
+#include "temp_files.hpp"
+
+#include <dropcat/config.hpp>
+#include <dropcat/money.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <sys/stat.h>
+
+using namespace dropcat;
+
+namespace {
+
+const char* k_example = R"toml(
+[[registrar]]
+name = "dyn-main"             # the account's label on the command line
+kind = "dynadot"              # dynadot | porkbun | namecheap
+key_env = "DROPCAT_DYN_MAIN_KEY"
+endpoint = "https://api.dynadot.com"
+checks_per_minute = 60
+creates_per_minute = 60
+max_in_flight = 1
+tlds = ["com", "net"]
+max_price = "25.00 USD"
+
+[[registrar]]
+name = "pork"
+kind = "porkbun"
+key_env = "PORK_KEY"
+secret_env = "PORK_SECRET"
+
+[[registrar]]
+name = "nc"
+kind = "namecheap"
+api_user = "opsuser"
+key_env = "NC_KEY"
+client_ip = "203.0.113.7"
+[registrar.contact]
+first_name = "Ann"
+last_name = "Ops"
+address = "1 Main St"
+city = "Springfield"
+state_province = "IL"
+postal_code = "62701"
+country = "US"
+phone = "+1.5555550100"
+email = "ops@example.com"
+)toml";
+
+std::string config_error(const std::string& text) {
+    test::TempDir dir;
+    auto path = dir.write("config.toml", text);
+    auto c = load_config(path, true);
+    REQUIRE_FALSE(c.has_value());
+    CHECK(c.error().kind == ErrorKind::config);
+    CHECK_THAT(c.error().message, Catch::StartsWith(path.string() + ":"));
+    return c.error().message;
+}
+
+} // namespace
+
+TEST_CASE("money: amounts as integer minor units") {
+    CHECK(parse_money("25.00 USD") == Money{2500, "USD"});
+    CHECK(parse_money("25 USD") == Money{2500, "USD"});
+    CHECK(parse_money(" 9.5 EUR ") == Money{950, "EUR"});
+    CHECK(parse_money("0.99 GBP") == Money{99, "GBP"});
+    for (const char* bad : {"", "25", "25.001 USD", "USD 25", "25,00 USD", "-1 USD", "25.00 usd",
+                            "25. USD"}) {
+        INFO(bad);
+        CHECK_FALSE(parse_money(bad).has_value());
+    }
+    CHECK(format_money(Money{2500, "USD"}) == "25.00 USD");
+    CHECK(format_money(Money{5, "EUR"}) == "0.05 EUR");
+}
+
+TEST_CASE("config: the documented example loads") {
+    test::TempDir dir;
+    auto c = load_config(dir.write("config.toml", k_example), true);
+    REQUIRE(c.has_value());
+    REQUIRE(c->registrars.size() == 3);
+    const auto& dyn = c->registrars[0];
+    CHECK(dyn.name == "dyn-main");
+    CHECK(dyn.kind == "dynadot");
+    CHECK(dyn.key_env == "DROPCAT_DYN_MAIN_KEY");
+    CHECK(dyn.checks_per_minute == 60);
+    CHECK(dyn.tlds == std::vector<std::string>{"com", "net"});
+    CHECK(dyn.max_price == Money{2500, "USD"});
+    CHECK(dyn.line == 2);
+    CHECK(c->registrars[1].secret_env == "PORK_SECRET");
+    const auto& nc = c->registrars[2];
+    CHECK(nc.username == "opsuser"); // defaults to api_user
+    REQUIRE(nc.contact.has_value());
+    CHECK(nc.contact->phone == "+1.5555550100");
+}
+
+TEST_CASE("config: a missing file is an empty configuration unless required") {
+    test::TempDir dir;
+    auto c = load_config(dir.path() / "none.toml", false);
+    REQUIRE(c.has_value());
+    CHECK(c->registrars.empty());
+    auto must = load_config(dir.path() / "none.toml", true);
+    REQUIRE_FALSE(must.has_value());
+    CHECK(must.error().kind == ErrorKind::config);
+}
+
+TEST_CASE("config: errors name the file, the line and the key") {
+    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"godaddy\"\nkey_env = \"K\"\n"),
+               Catch::Contains(":1: kind: 'godaddy' is not one of dynadot, porkbun, namecheap"));
+    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"K\"\n"
+                            "checks_per_minute = 0\n"),
+               Catch::Contains(":5: checks_per_minute: must be a whole number"));
+    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"porkbun\"\nkey_env = \"K\"\n"),
+               Catch::Contains("secret_env: is required for porkbun"));
+    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"K\"\n"
+                            "colour = \"red\"\n"),
+               Catch::Contains(":5: colour: unknown key"));
+    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"K\"\n"
+                            "[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"K\"\n"),
+               Catch::Contains(":5: name: 'a' is used twice"));
+    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"not an env\"\n"),
+               Catch::Contains(":4: key_env: 'not an env' is not an environment variable name"));
+    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"K\"\n"
+                            "max_price = \"25 dollars\"\n"),
+               Catch::Contains(":5: max_price:"));
+    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"K\"\n"
+                            "endpoint = \"http://api.example.com\"\n"),
+               Catch::Contains(":5: endpoint: must be an https:// URL"));
+    CHECK_THAT(config_error("[[registrar]]\nname = \"nc\"\nkind = \"namecheap\"\napi_user = \"u\"\n"
+                            "key_env = \"K\"\nclient_ip = \"1.2.3.4\"\n"),
+               Catch::Contains("contact: is required for namecheap"));
+    CHECK_THAT(config_error("this is = not toml ["), Catch::Contains(":1:"));
+}
+
+TEST_CASE("config: a secret in the file itself is refused") {
+    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\n"
+                            "key = \"abc123secret\"\nkey_env = \"K\"\n"),
+               Catch::Contains(":4: key: secrets do not go in the configuration file"));
+    CHECK_THAT(config_error("password = \"hunter2\"\n"),
+               Catch::Contains(":1: password: secrets do not go in the configuration file"));
+}
+
+TEST_CASE("config: secrets come from the environment or a private secrets file") {
+    test::TempDir dir;
+    auto secrets = dir.write("secrets.toml", "DROPCAT_TEST_FILE_KEY = \"from-file\"\n");
+    ::chmod(secrets.c_str(), 0600);
+    auto path = dir.write("config.toml", "secrets_file = \"secrets.toml\"\n");
+    auto c = load_config(path, true);
+    REQUIRE(c.has_value());
+    CHECK(resolve_secret(*c, "DROPCAT_TEST_FILE_KEY") == "from-file");
+    ::setenv("DROPCAT_TEST_FILE_KEY", "from-env", 1);
+    CHECK(resolve_secret(*c, "DROPCAT_TEST_FILE_KEY") == "from-env");
+    ::unsetenv("DROPCAT_TEST_FILE_KEY");
+    auto missing = resolve_secret(*c, "DROPCAT_TEST_MISSING");
+    REQUIRE_FALSE(missing.has_value());
+    CHECK(missing.error().kind == ErrorKind::config);
+    CHECK_THAT(missing.error().message, Catch::Contains("DROPCAT_TEST_MISSING is not set"));
+    CHECK_THAT(missing.error().message, !Catch::Contains("from-file"));
+}
+
+TEST_CASE("config: a secrets file others can read is refused, like ssh does") {
+    test::TempDir dir;
+    auto secrets = dir.write("secrets.toml", "K = \"v\"\n");
+    ::chmod(secrets.c_str(), 0640);
+    auto path = dir.write("config.toml", "\nsecrets_file = \"secrets.toml\"\n");
+    auto c = load_config(path, true);
+    REQUIRE_FALSE(c.has_value());
+    CHECK(c.error().kind == ErrorKind::config);
+    CHECK_THAT(c.error().message, Catch::Contains(":2: secrets_file:"));
+    CHECK_THAT(c.error().message, Catch::Contains("can be read by others (mode 640)"));
+    CHECK_THAT(c.error().message, Catch::Contains("chmod 600"));
+}
