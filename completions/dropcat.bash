@@ -2,10 +2,12 @@
 
 _dropcat() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local cmd='' sub='' i
+    local cmd='' sub='' db='' i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            --db|--config|--color) ((i++)) ;;
+            --db) db=${COMP_WORDS[i+1]}; ((i++)) ;;
+            --db=*) db=${COMP_WORDS[i]#--db=} ;;
+            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--source|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace) ((i++)) ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;
         esac
@@ -83,7 +85,7 @@ _dropcat() {
                     ;;
                 list)
                     case $prev in
-                        --status) COMPREPLY=($(compgen -W "$(dropcat __complete statuses 2>/dev/null)" -- "$cur")); return ;;
+                        --status) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete statuses 2>/dev/null)" -- "$cur")); return ;;
                         --email) COMPREPLY=(); return ;;
                         --domain) COMPREPLY=(); return ;;
                         --due) COMPREPLY=(); return ;;
@@ -113,7 +115,7 @@ _dropcat() {
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --domain --email --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
                     else
-                        COMPREPLY=($(compgen -W "$(dropcat __complete backorder-ids 2>/dev/null)" -- "$cur"))
+                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete backorder-ids 2>/dev/null)" -- "$cur"))
                     fi
                     ;;
                 forget)

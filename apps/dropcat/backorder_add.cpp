@@ -76,9 +76,12 @@ int run_add(const AddOptions& options, const BackorderGroup& group, Context& ctx
     for (const auto& o : *added) {
         std::string drops = o.drop_date.empty() ? std::string("drop date not known yet")
                                                 : fmt::format("drops {}", o.drop_date);
-        std::string what = o.result == AddOutcome::created   ? "added"
-                           : o.result == AddOutcome::already ? "already there, nothing new"
-                                                             : "made active again";
+        std::string what = o.result == AddOutcome::created ? "added"
+                           : o.result == AddOutcome::already
+                               ? (o.kept_values ? "already there, nothing new (its priority and "
+                                                  "note were kept as they were)"
+                                                : "already there, nothing new")
+                               : "made active again, at the back of the queue";
         Out::write(fmt::format("backorder {}: {} for {}: {}; {}\n", o.id, to_unicode(o.domain),
                                *email, what, drops));
     }

@@ -79,8 +79,13 @@ int run_forget(const ForgetOptions& options, const BackorderGroup& group, Contex
     auto out = book.forget(*email, group.actor(), now_unix_seconds());
     if (!out) return ctx.failed(out.error());
     if (!out->found) {
-        ctx.report.note(fmt::format("no customer with the address {}; nothing to erase", *email));
-        return 0;
+        std::string message = fmt::format("no customer with the address {}; nothing was erased",
+                                          *email);
+        if (!out->similar.empty())
+            message += fmt::format(" (the local part of an address is kept as given: did you "
+                                   "mean {}?)",
+                                   out->similar);
+        return ctx.failed(Error{ErrorKind::data, message});
     }
     ctx.report.note(fmt::format("erased the personal data of {}; {} backorders kept without it",
                                 *email, out->backorders));

@@ -40,13 +40,14 @@ Result<BackorderRequest> parse_row(const std::vector<std::string>& cells,
                                          "payment data: backorders are informational");
     auto name = parse_domain(cell(0));
     if (!name) return std::unexpected(name.error());
+    // The email and phone are personal data: their errors do not quote them.
     auto email = normalise_email(cell(1));
-    if (!email) return std::unexpected(email.error());
+    if (!email) return fail(ErrorKind::data, "the email is not an address such as name@example.com");
     BackorderRequest r;
     r.domain = name->ascii;
     r.contact = Contact{*email, cell(2), cell(3), cell(4)};
-    if (!r.contact.phone.empty())
-        if (auto ok = check_phone(r.contact.phone); !ok) return std::unexpected(ok.error());
+    if (!r.contact.phone.empty() && !check_phone(r.contact.phone))
+        return fail(ErrorKind::data, "the phone number must hold 7 to 15 digits");
     std::string priority = cell(5);
     if (!priority.empty()) {
         auto [end, ec] = std::from_chars(priority.data(), priority.data() + priority.size(), r.priority);

@@ -83,11 +83,14 @@ int run_show(const std::string& domain_text, Context& ctx) {
     Out::write(fmt::format("{}: {}\n", shown,
                            *date ? "drops " + **date : std::string("drop date not known")));
     if (rows->empty()) Out::write("no backorders\n");
+    // Active backorders are numbered by their place in the queue; the others are listed, in
+    // the same order, with a dash.
     std::size_t place = 0;
     for (const auto& r : *rows) {
         std::string who = r.email.empty() ? "(forgotten customer)" : r.email;
         if (!r.name.empty()) who += fmt::format(" ({})", r.name);
-        Out::write(fmt::format("{}. backorder {}: {}, priority {}, {}, since {}\n", ++place, r.id,
+        std::string mark = r.status == BackorderStatus::active ? fmt::format("{}.", ++place) : "-";
+        Out::write(fmt::format("{} backorder {}: {}, priority {}, {}, since {}\n", mark, r.id,
                                who, r.priority, status_name(r.status), format_utc(r.created_at)));
         auto events = book.events(r.id);
         if (!events) return ctx.failed(events.error());

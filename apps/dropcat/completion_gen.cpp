@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <functional>
+
 namespace dropcat::cli {
 
 namespace {
@@ -29,6 +32,26 @@ std::vector<std::string> child_names(const CommandModel& c) {
     return out;
 }
 
+// Every option on any command that takes a value, for scanning the line for command words.
+std::vector<std::string> value_options(const CLI::App& root) {
+    std::vector<std::string> out;
+    auto add = [&](const std::vector<OptionModel>& options) {
+        for (const auto& o : options)
+            if (o.takes_value)
+                for (const auto& n : o.names)
+                    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+    };
+    add(describe_options(root));
+    std::function<void(const std::vector<CommandModel>&)> walk = [&](const auto& cmds) {
+        for (const auto& c : cmds) {
+            add(c.options);
+            walk(c.children);
+        }
+    };
+    walk(describe_commands(root));
+    return out;
+}
+
 const OptionModel* positional_of(const CommandModel& c) {
     for (const auto& o : c.options)
         if (!o.positional.empty()) return &o;
@@ -39,8 +62,8 @@ const OptionModel* positional_of(const CommandModel& c) {
 
 std::string bash_values(const OptionModel& o) {
     if (!o.live.empty())
-        return fmt::format("COMPREPLY=($(compgen -W \"$(dropcat __complete {} 2>/dev/null)\" -- "
-                           "\"$cur\"))",
+        return fmt::format("COMPREPLY=($(compgen -W \"$(dropcat ${{db:+--db \"$db\"}} __complete {} "
+                           "2>/dev/null)\" -- \"$cur\"))",
                            o.live);
     if (!o.choices.empty())
         return fmt::format("COMPREPLY=($(compgen -W \"{}\" -- \"$cur\"))", join(o.choices, " "));
@@ -94,7 +117,7 @@ std::string zsh_escape(std::string_view text) {
 }
 
 std::string zsh_action(const OptionModel& o) {
-    if (!o.live.empty()) return fmt::format("{{compadd -- $(dropcat __complete {} 2>/dev/null)}}", o.live);
+    if (!o.live.empty()) return fmt::format("{{_dropcat_live {}}}", o.live);
     if (!o.choices.empty()) return fmt::format("({})", join(o.choices, " "));
     if (o.files) return "_files";
     if (o.directories) return "_files -/";
@@ -168,7 +191,7 @@ std::string fish_lines(const std::vector<OptionModel>& options, const std::strin
         std::string line = "complete -c dropcat";
         if (!condition.empty()) line += fmt::format(" -n '{}'", condition);
         if (!o.positional.empty()) {
-            if (!o.live.empty()) out += line + fmt::format(" -x -a '(dropcat __complete {} 2>/dev/null)'\n", o.live);
+            if (!o.live.empty()) out += line + fmt::format(" -x -a '(__dropcat_live {})'\n", o.live);
             else if (o.files) out += line + " -F\n";
             continue;
         }
@@ -177,7 +200,7 @@ std::string fish_lines(const std::vector<OptionModel>& options, const std::strin
             else line += " -s " + n.substr(1);
         }
         if (o.takes_value) {
-            if (!o.live.empty()) line += fmt::format(" -x -a '(dropcat __complete {} 2>/dev/null)'", o.live);
+            if (!o.live.empty()) line += fmt::format(" -x -a '(__dropcat_live {})'", o.live);
             else if (!o.choices.empty()) line += fmt::format(" -x -a '{}'", join(o.choices, " "));
             else if (o.files || o.directories) line += " -r -F";
             else line += " -x";
@@ -193,19 +216,18 @@ std::string fish_lines(const std::vector<OptionModel>& options, const std::strin
 std::string bash_completion(const CLI::App& root) {
     auto globals = describe_options(root);
     auto cmds = describe_commands(root);
-    std::vector<std::string> value_globals;
-    for (const auto& o : globals)
-        if (o.takes_value && !o.names.empty()) value_globals.insert(value_globals.end(), o.names.begin(), o.names.end());
     std::vector<std::string> names;
     for (const auto& c : cmds) names.push_back(c.name);
 
     std::string out = fmt::format("# bash completion for dropcat ({})\n\n", k_header);
     out += "_dropcat() {\n"
            "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
-           "    local cmd='' sub='' i\n"
+           "    local cmd='' sub='' db='' i\n"
            "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
-           "        case ${COMP_WORDS[i]} in\n";
-    out += fmt::format("            {}) ((i++)) ;;\n", join(value_globals, "|"));
+           "        case ${COMP_WORDS[i]} in\n"
+           "            --db) db=${COMP_WORDS[i+1]}; ((i++)) ;;\n"
+           "            --db=*) db=${COMP_WORDS[i]#--db=} ;;\n";
+    out += fmt::format("            {}) ((i++)) ;;\n", join(value_options(root), "|"));
     out += "            -*) ;;\n"
            "            *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then "
            "sub=${COMP_WORDS[i]}; fi ;;\n"
@@ -249,6 +271,20 @@ std::string zsh_completion(const CLI::App& root) {
     auto globals = describe_options(root);
     auto cmds = describe_commands(root);
     std::string out = fmt::format("#compdef dropcat\n# zsh completion for dropcat ({})\n\n", k_header);
+    out += "# Live values from the store named on the line (--db), one per line.\n"
+           "_dropcat_live() {\n"
+           "    local -a w vals\n"
+           "    local db i\n"
+           "    w=(${(z)BUFFER})\n"
+           "    for ((i = 1; i <= $#w; i++)); do\n"
+           "        case $w[i] in\n"
+           "            --db) db=${(Q)w[i+1]} ;;\n"
+           "            --db=*) db=${(Q)${w[i]#--db=}} ;;\n"
+           "        esac\n"
+           "    done\n"
+           "    vals=(${(f)\"$(dropcat ${db:+--db \"$db\"} __complete $1 2>/dev/null)\"})\n"
+           "    compadd -a vals\n"
+           "}\n\n";
     out += zsh_function("_dropcat", globals, cmds);
     out += "_dropcat \"$@\"\n";
     return out;
@@ -257,29 +293,65 @@ std::string zsh_completion(const CLI::App& root) {
 std::string fish_completion(const CLI::App& root) {
     auto globals = describe_options(root);
     auto cmds = describe_commands(root);
-    std::vector<std::string> names;
-    for (const auto& c : cmds) names.push_back(c.name);
     std::string out = fmt::format("# fish completion for dropcat ({})\n\n", k_header);
-    out += "complete -c dropcat -f\n";
+    out += "# The command words on the line, without options and their values.\n"
+           "function __dropcat_words\n"
+           "    set -l words (commandline -opc)\n"
+           "    set -e words[1]\n"
+           "    set -l skip 0\n"
+           "    for w in $words\n"
+           "        if test $skip = 1\n"
+           "            set skip 0\n"
+           "            continue\n"
+           "        end\n"
+           "        switch $w\n";
+    out += fmt::format("            case {}\n"
+                       "                set skip 1\n",
+                       join(value_options(root), " "));
+    out += "            case '-*'\n"
+           "            case '*'\n"
+           "                echo $w\n"
+           "        end\n"
+           "    end\n"
+           "end\n\n"
+           "# True when the command words begin with the arguments (and, with -x, are exactly them).\n"
+           "function __dropcat_in\n"
+           "    set -l exact 0\n"
+           "    if test \"$argv[1]\" = -x\n"
+           "        set exact 1\n"
+           "        set -e argv[1]\n"
+           "    end\n"
+           "    set -l words (__dropcat_words)\n"
+           "    test (count $words) -ge (count $argv); or return 1\n"
+           "    test $exact = 0; or test (count $words) -eq (count $argv); or return 1\n"
+           "    for i in (seq (count $argv))\n"
+           "        test \"$words[$i]\" = \"$argv[$i]\"; or return 1\n"
+           "    end\n"
+           "end\n\n"
+           "# Live values from the store named on the line (--db).\n"
+           "function __dropcat_live\n"
+           "    set -l words (commandline -opc)\n"
+           "    set -l db\n"
+           "    for i in (seq (count $words))\n"
+           "        if test \"$words[$i]\" = --db; and test $i -lt (count $words)\n"
+           "            set db --db $words[(math $i + 1)]\n"
+           "        end\n"
+           "    end\n"
+           "    dropcat $db __complete $argv 2>/dev/null\n"
+           "end\n\n"
+           "complete -c dropcat -f\n";
     for (const auto& c : cmds)
-        out += fmt::format("complete -c dropcat -n '__fish_use_subcommand' -a {} -d '{}'\n", c.name,
+        out += fmt::format("complete -c dropcat -n '__dropcat_in -x' -a {} -d '{}'\n", c.name,
                            fish_escape(c.summary));
     out += fish_lines(globals, "");
     for (const auto& c : cmds) {
-        std::string in_cmd = fmt::format("__fish_seen_subcommand_from {}", c.name);
-        if (c.children.empty()) {
-            out += fish_lines(c.options, in_cmd);
-            continue;
-        }
-        std::string no_sub = fmt::format("{}; and not __fish_seen_subcommand_from {}", in_cmd,
-                                         join(child_names(c), " "));
+        std::string in_cmd = fmt::format("__dropcat_in {}", c.name);
         for (const auto& k : c.children)
-            out += fmt::format("complete -c dropcat -n '{}' -a {} -d '{}'\n", no_sub, k.name,
-                               fish_escape(k.summary));
+            out += fmt::format("complete -c dropcat -n '__dropcat_in -x {}' -a {} -d '{}'\n", c.name,
+                               k.name, fish_escape(k.summary));
         out += fish_lines(c.options, in_cmd);
         for (const auto& k : c.children)
-            out += fish_lines(k.options, fmt::format("{}; and __fish_seen_subcommand_from {}",
-                                                     in_cmd, k.name));
+            out += fish_lines(k.options, fmt::format("__dropcat_in {} {}", c.name, k.name));
     }
     return out;
 }

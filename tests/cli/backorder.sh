@@ -41,8 +41,13 @@ expect_rc 65 "card number with dashes"
 run backorder add charlie-7.org delta.info --email card@example.com --name 4111111111111111
 expect_rc 65 "card number without spaces"
 expect_equal "$("$DROPCAT" backorder list --format tsv | wc -l)" "$before" "nothing stored after a card refusal"
-run backorder add charlie-7.org --email card@example.com --note 'order 4111 1111 1111 1112' --phone '+46 8 123 456 78'
-expect_rc 0 "a number that fails Luhn and a phone pass"
+run backorder add charlie-7.org --email card@example.com --note 'card 4111 1111 1111 1111 12/25'
+expect_rc 65 "a card number followed by its expiry"
+run backorder --by 4111111111111111 add charlie-7.org --email card@example.com
+expect_rc 65 "a card number as the actor"
+expect_equal "$("$DROPCAT" backorder list --format tsv | wc -l)" "$before" "nothing stored after a card refusal"
+run backorder add charlie-7.org --email card@example.com --note 'order 4111 1111 1111 1112 window 2026-12-01 2026-12-03' --phone '+86 139 1234 5677'
+expect_rc 0 "numbers that fail Luhn, dates and a phone pass"
 
 # list: allocation order within a name, filters, JSON keys.
 run backorder list --domain alpha.com --format tsv
@@ -63,6 +68,16 @@ expect_out_lines 2 "--due"
 expect_out "xn--mnchen-bcker-ncb24a.de"
 run backorder list --status cancelled --format tsv
 expect_out_lines 1 "no cancelled backorders yet"
+tomorrow=$(date -u -d tomorrow +%F)
+later=$(date -u -d '20 days' +%F)
+printf 'soon.com\n' | "$DROPCAT" import -q --drop-date "$tomorrow" --source soon -
+printf 'later.com\n' | "$DROPCAT" import -q --drop-date "$later" --source later -
+"$DROPCAT" backorder add soon.com later.com --email soon@example.com >/dev/null
+run backorder list --due-within 3 --format tsv
+expect_out "soon.com" "--due-within"
+expect_no_out "later.com" "--due-within"
+run backorder list --due-within 30 --format tsv
+expect_out "later.com"
 run backorder list --status activ
 expect_rc 2
 expect_err "did you mean 'active'?"
@@ -96,13 +111,31 @@ expect_rc 0
 run backorder show alpha.com
 expect_out "backorder 6: high@example.org, priority 9, cancelled"
 expect_out "cancelled by carol: was active"
+run backorder list --status cancelled --format tsv
+expect_out_lines 3 "two cancelled backorders"
+expect_out "high@example.org"
+run backorder show alpha.com
+expect_out "- backorder 6: high@example.org, priority 9, cancelled"
 run backorder cancel 999
 expect_rc 65 "unknown id"
 expect_err "there is no backorder 999"
 run backorder cancel
 expect_rc 2 "cancel without ids"
 run backorder add alpha.com --email high@example.org --priority 9
+expect_out "made active again, at the back of the queue"
+run backorder add alpha.com --email early@example.org --priority 2
 expect_out "made active again"
+# Anna asked first; cancelled and back a second later, she queues behind early@.
+sleep 1.1
+"$DROPCAT" backorder cancel 1 >/dev/null 2>&1
+run backorder add alpha.com --email Anna@example.se --priority 2
+expect_out "made active again, at the back of the queue"
+run backorder show alpha.com
+expect_out "1. backorder 6: high@example.org, priority 9, active"
+expect_out "2. backorder 5: early@example.org, priority 2, active"
+expect_out "3. backorder 1: Anna@example.se (Anna Berg), priority 2, active"
+run backorder add alpha.com --email high@example.org --priority 1
+expect_out "already there, nothing new (its priority and note were kept as they were)"
 
 # import: all or nothing, FILE:LINE: REASON without the row's text.
 printf 'domain,email,name,priority,note\ndelta.info,bob@example.com,Bob,1,\nwww.bad.com,bob@example.com,Bob,1,\ndelta.info,x@example.com,X,1,card 4111111111111111\n' >"$WORK/bad-import.csv"
@@ -114,6 +147,14 @@ expect_err "bad-import.csv:4: looks like a payment card number"
 expect_no_err "4111111111111111"
 expect_err "2 of 3 rows rejected; nothing was stored"
 expect_equal "$("$DROPCAT" backorder list --format tsv | wc -l)" "$before" "nothing stored from a bad import"
+printf 'domain,email,phone\nok.com,Secret.Person@bad_domain.com,\nok.com,fine@example.com,+46 1\n' >"$WORK/personal.csv"
+run backorder import "$WORK/personal.csv"
+expect_rc 65
+expect_err "personal.csv:2: the email is not an address"
+expect_err "personal.csv:3: the phone number must hold 7 to 15 digits"
+expect_no_err "Secret.Person"
+expect_no_err "+46 1"
+
 printf 'Email,Domain,Priority\nbob@example.com,delta.info,3\nbob@example.com,echo.co.uk,\n' >"$WORK/good-import.csv"
 run_in "$WORK/good-import.csv" backorder import -
 expect_rc 0 "import from stdin"
@@ -159,8 +200,11 @@ done
 run backorder list --domain quietname.com --format tsv
 expect_out_lines 2 "the forgotten customer's backorder is kept"
 run backorder forget zelda.unique@example.org --yes
-expect_rc 0
-expect_err "no customer with the address"
+expect_rc 65 "forgetting an unknown address"
+expect_err "no customer with the address zelda.unique@example.org; nothing was erased"
+run backorder forget anna@example.se --yes
+expect_rc 65
+expect_err "did you mean Anna@example.se?"
 
 # On a terminal, forget asks first (script(1), from Debian's essential bsdutils, gives it one).
 "$DROPCAT" backorder add ttyname.com --email tty.person@example.com >/dev/null

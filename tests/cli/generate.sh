@@ -27,11 +27,14 @@ run generate --check --dir "$copy"
 expect_rc 0 "regenerated tree is up to date"
 
 # Every option of every command appears in its man page and in each completion.
-for cmd in import drops; do
-  "$DROPCAT" "$cmd" --help >"$WORK/help.txt"
-  for opt in $(grep -oE -- '--[a-z][a-z-]+' "$WORK/help.txt" | sort -u); do
+for cmd in import drops backorder "backorder add" "backorder import" "backorder list" \
+           "backorder show" "backorder cancel" "backorder forget" "backorder expire"; do
+  # shellcheck disable=SC2086
+  "$DROPCAT" $cmd --help >"$WORK/help.txt"
+  page=${cmd%% *}
+  for opt in $(sed -n '/^Examples:/q;p' "$WORK/help.txt" | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
     esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
-    grep -q -- "$esc" "$SOURCE_DIR/man/dropcat-$cmd.1" && ok || bad "$opt missing from dropcat-$cmd.1"
+    grep -q -- "$esc" "$SOURCE_DIR/man/dropcat-$page.1" && ok || bad "$opt missing from dropcat-$page.1"
     grep -q -- "$opt" "$SOURCE_DIR/completions/dropcat.bash" && ok || bad "$opt missing from bash completion"
     grep -q -- "$opt" "$SOURCE_DIR/completions/_dropcat" && ok || bad "$opt missing from zsh completion"
     grep -q -- "-l ${opt#--}" "$SOURCE_DIR/completions/dropcat.fish" && ok || bad "$opt missing from fish completion"
@@ -44,6 +47,21 @@ result=$(bash -c '. "$1"; COMP_WORDS=(dropcat im); COMP_CWORD=1; _dropcat; echo 
 expect_equal "$result" "import" "bash completes a command"
 result=$(bash -c '. "$1"; COMP_WORDS=(dropcat drops --format j); COMP_CWORD=3; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash")
 expect_equal "$result" "json" "bash completes a choice"
+# Live values come from the store named on the line, past the values of any option (--by).
+"$DROPCAT" --db "$WORK/live.db" backorder add a.com b.com --email x@example.com >/dev/null
+"$DROPCAT" --db "$WORK/other.db" backorder add a.com --email x@example.com >/dev/null
+export PATH="$(dirname "$DROPCAT"):$PATH" DROPCAT_DB="$WORK/other.db"
+result=$(bash -c '. "$1"; COMP_WORDS=(dropcat --db "$2" backorder --by maria cancel ""); COMP_CWORD=7; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash" "$WORK/live.db")
+expect_equal "$result" "1 2" "bash completes backorder ids from the --db store"
+result=$(bash -c '. "$1"; COMP_WORDS=(dropcat backorder list --status c); COMP_CWORD=4; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash")
+expect_equal "$result" "cancelled caught" "bash completes statuses through the helper"
+result=$(fish -c "source '$SOURCE_DIR/completions/dropcat.fish'; complete -C 'dropcat --db $WORK/live.db backorder cancel '" | cut -f1 | tr '\n' ' ')
+expect_equal "$result" "1 2 " "fish completes backorder ids from the --db store"
+result=$(fish -c "source '$SOURCE_DIR/completions/dropcat.fish'; complete -C 'dropcat backorder import --'" | cut -f1 | tr '\n' ' ')
+case "$result" in *--strict*|*--input-format*) bad "fish offers import's options for backorder import: $result" ;; *) ok ;; esac
+result=$(fish -c "source '$SOURCE_DIR/completions/dropcat.fish'; complete -C 'dropcat backorder '" | cut -f1 | tr '\n' ' ')
+expect_equal "$result" "add cancel expire forget import list show " "fish completes backorder subcommands"
+unset DROPCAT_DB
 zsh -n "$SOURCE_DIR/completions/_dropcat" && ok || bad "zsh -n"
 fish -n "$SOURCE_DIR/completions/dropcat.fish" && ok || bad "fish -n"
 lint=$(mandoc -Tlint -Wwarning "$SOURCE_DIR"/man/*.1 2>&1)

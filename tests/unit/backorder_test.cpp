@@ -41,6 +41,20 @@ TEST_CASE("backorder: card numbers are recognised by length and Luhn") {
     CHECK_FALSE(looks_like_card_number(""));
 }
 
+TEST_CASE("backorder: a card number is found among other digits, ordinary numbers are not") {
+    // Digits next to a card must not hide it.
+    CHECK(looks_like_card_number("card 4111 1111 1111 1111 12/25"));
+    CHECK(looks_like_card_number("4111111111111111 123"));
+    CHECK(looks_like_card_number("ref 12 4111 1111 1111 1111"));
+    CHECK(looks_like_card_number("4111  1111  1111  1111"));
+    CHECK(looks_like_card_number("4111 - 1111 - 1111 - 1111"));
+    CHECK(looks_like_card_number("amex 3782 822463 10005"));
+    // Dates and phone numbers are not cards, even when their digits pass Luhn together.
+    CHECK_FALSE(looks_like_card_number("window 2026-12-01 2026-12-03"));
+    CHECK_FALSE(looks_like_card_number("+86 139 1234 5677"));
+    CHECK_FALSE(looks_like_card_number("+8613912345677"));
+}
+
 TEST_CASE("backorder: email addresses are checked and normalised") {
     CHECK(normalise_email("  Anna.Berg@Example.COM ") == "Anna.Berg@example.com");
     CHECK(normalise_email("a+tag@mail.example.co.uk") == "a+tag@mail.example.co.uk");
@@ -104,6 +118,26 @@ TEST_CASE("backorder: allocation order is priority high to low, then oldest firs
     CHECK((*rows)[1].email == "fourth@example.com");
     CHECK((*rows)[2].email == "first@example.com");
     CHECK((*rows)[3].email == "third@example.com");
+}
+
+TEST_CASE("backorder: made active again, a backorder joins the back of the queue") {
+    test::TempDir dir;
+    auto store = Store::open(dir.path() / "s.db");
+    REQUIRE(store.has_value());
+    Backorders book(*store);
+    auto a = book.add(std::vector{request("q.com", "a@example.com", 1)}, "t", 100);
+    REQUIRE(book.add(std::vector{request("q.com", "b@example.com", 1)}, "t", 200).has_value());
+    REQUIRE(a.has_value());
+    std::vector<std::int64_t> ids{(*a)[0].id};
+    REQUIRE(book.cancel(ids, "t", 250).has_value());
+    auto again = book.add(std::vector{request("q.com", "a@example.com", 1)}, "t", 300);
+    REQUIRE(again.has_value());
+    CHECK((*again)[0].result == AddOutcome::reactivated);
+    auto rows = book.on_domain("q.com");
+    REQUIRE(rows.has_value());
+    REQUIRE(rows->size() == 2);
+    CHECK((*rows)[0].email == "b@example.com"); // oldest first: b has waited since 200
+    CHECK((*rows)[1].email == "a@example.com"); // a since 300, despite its lower id
 }
 
 TEST_CASE("backorder: a card number in any field refuses the whole call") {

@@ -51,6 +51,7 @@ struct AddOutcome {
     std::int64_t id = 0;
     std::string domain;
     enum { created, already, reactivated } result = created;
+    bool kept_values = false; // already there with another priority or note, which were kept
     std::string drop_date; // empty when the name is not in the drops table
 };
 
@@ -83,6 +84,7 @@ struct BackorderQuery {
 struct ForgetOutcome {
     bool found = false;
     std::size_t backorders = 0; // kept, without personal data
+    std::string similar;        // when not found: an address that differs only in case
 };
 
 // The backorder book in the store. Every call that changes something is one transaction and
@@ -93,7 +95,8 @@ class Backorders {
     explicit Backorders(Store& store) : m_store(store) {}
 
     // Adds backorders; the customer is created or updated by email. Adding one that exists is
-    // not an error and creates nothing (a cancelled or expired one is made active again).
+    // not an error and creates nothing (a cancelled or expired one is made active again, at
+    // the back of the queue; an active one keeps its priority and note).
     // Any field that looks like a card number refuses the whole call (kind `data`).
     Result<std::vector<AddOutcome>> add(std::span<const BackorderRequest> requests,
                                         std::string_view actor, std::int64_t now);

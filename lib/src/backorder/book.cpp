@@ -20,7 +20,8 @@ template <typename Body> auto guarded(const Store& store, Body&& body) -> declty
     try {
         return body();
     } catch (const SQLite::Exception& e) {
-        return std::unexpected(store::store_error(store.path(), e.getExtendedErrorCode(), e.what()));
+        return std::unexpected(
+            store::store_error(store.path(), e.getExtendedErrorCode(), e.what()));
     } catch (const store::SqliteError& e) {
         return std::unexpected(store::store_error(store.path(), e.code(), e.what()));
     }
@@ -44,10 +45,19 @@ std::string column_text(SQLite::Statement& q, int i) {
     return q.getColumn(i).isNull() ? std::string() : q.getColumn(i).getString();
 }
 
+// The actor named in events is free text too.
+Result<void> check_actor(std::string_view actor) {
+    if (looks_like_card_number(actor))
+        return fail(ErrorKind::data,
+                    fmt::format("the actor (--by) looks like a payment card number; {}",
+                                k_no_payment_data));
+    return {};
+}
+
 // Refuses a request with anything that looks like a card number in any of its fields.
 Result<void> check_request(const BackorderRequest& r) {
     const std::pair<std::string_view, const std::string*> fields[] = {
-        {"domain", &r.domain},         {"email", &r.contact.email}, {"name", &r.contact.name},
+        {"domain", &r.domain},           {"email", &r.contact.email}, {"name", &r.contact.name},
         {"company", &r.contact.company}, {"phone", &r.contact.phone}, {"note", &r.note}};
     for (const auto& [field, value] : fields)
         if (looks_like_card_number(*value))
@@ -122,6 +132,7 @@ constexpr const char* k_select_rows =
 
 Result<std::vector<AddOutcome>> Backorders::add(std::span<const BackorderRequest> requests,
                                                 std::string_view actor, std::int64_t now) {
+    if (auto ok = check_actor(actor); !ok) return std::unexpected(ok.error());
     for (const auto& r : requests)
         if (auto ok = check_request(r); !ok) return std::unexpected(ok.error());
     return guarded(m_store, [&]() -> Result<std::vector<AddOutcome>> {
@@ -132,26 +143,32 @@ Result<std::vector<AddOutcome>> Backorders::add(std::span<const BackorderRequest
             std::int64_t customer = upsert_customer(db, r.contact, actor, now);
             AddOutcome o;
             o.domain = r.domain;
-            SQLite::Statement find(db, "SELECT id, status FROM backorders WHERE domain = ? AND "
-                                       "customer_id = ?");
+            SQLite::Statement find(db, "SELECT id, status, priority, coalesce(note, '') FROM "
+                                       "backorders WHERE domain = ? AND customer_id = ?");
             find.bind(1, r.domain);
             find.bind(2, static_cast<int64_t>(customer));
             if (find.executeStep()) {
                 o.id = find.getColumn(0).getInt64();
                 std::string status = find.getColumn(1).getString();
                 if (status == "cancelled" || status == "expired") {
-                    SQLite::Statement q(db, "UPDATE backorders SET status = 'active', priority = ?, "
-                                            "note = NULLIF(?, ''), updated_at = ? WHERE id = ?");
+                    // Made active again, it joins the back of the queue: created_at is now.
+                    SQLite::Statement q(db,
+                                        "UPDATE backorders SET status = 'active', priority = ?, "
+                                        "note = NULLIF(?, ''), created_at = ?, updated_at = ? "
+                                        "WHERE id = ?");
                     q.bind(1, r.priority);
                     q.bind(2, r.note);
                     q.bind(3, static_cast<int64_t>(now * 1000));
-                    q.bind(4, static_cast<int64_t>(o.id));
+                    q.bind(4, static_cast<int64_t>(now * 1000));
+                    q.bind(5, static_cast<int64_t>(o.id));
                     q.exec();
                     append_event(db, now, actor, "backorder", o.id, "reactivated",
                                  fmt::format("was {}; priority {}", status, r.priority));
                     o.result = AddOutcome::reactivated;
                 } else {
                     o.result = AddOutcome::already;
+                    o.kept_values = find.getColumn(2).getInt() != r.priority ||
+                                    find.getColumn(3).getString() != r.note;
                 }
             } else {
                 SQLite::Statement q(db, "INSERT INTO backorders (domain, customer_id, priority, "
@@ -181,13 +198,14 @@ Result<std::vector<AddOutcome>> Backorders::add(std::span<const BackorderRequest
 Result<void> Backorders::each(const BackorderQuery& query,
                               const std::function<bool(const BackorderRow&)>& row) const {
     return guarded(m_store, [&]() -> Result<void> {
-        SQLite::Statement q(m_store.database(),
-                            std::string(k_select_rows) +
-                                "WHERE (?1 IS NULL OR b.status = ?1) AND (?2 IS NULL OR c.email = ?2) "
-                                "AND (?3 IS NULL OR b.domain = ?3) "
-                                "AND (?4 IS NULL OR d.drop_date >= ?4) "
-                                "AND (?5 IS NULL OR d.drop_date <= ?5) "
-                                "ORDER BY b.domain, b.priority DESC, b.created_at, b.id");
+        SQLite::Statement q(
+            m_store.database(),
+            std::string(k_select_rows) +
+                "WHERE (?1 IS NULL OR b.status = ?1) AND (?2 IS NULL OR c.email = ?2) "
+                "AND (?3 IS NULL OR b.domain = ?3) "
+                "AND (?4 IS NULL OR d.drop_date >= ?4) "
+                "AND (?5 IS NULL OR d.drop_date <= ?5) "
+                "ORDER BY b.domain, b.priority DESC, b.created_at, b.id");
         if (query.status) q.bind(1, std::string(status_name(*query.status)));
         if (query.email) q.bind(2, *query.email);
         if (query.domain) q.bind(3, *query.domain);
@@ -206,7 +224,8 @@ Result<std::vector<BackorderRow>> Backorders::on_domain(std::string_view domain)
                                 "WHERE b.domain = ? ORDER BY b.priority DESC, b.created_at, b.id");
         q.bind(1, std::string(domain));
         std::vector<BackorderRow> rows;
-        while (q.executeStep()) rows.push_back(read_row(q));
+        while (q.executeStep())
+            rows.push_back(read_row(q));
         return rows;
     });
 }
@@ -237,6 +256,7 @@ Result<std::optional<std::string>> Backorders::drop_date(std::string_view domain
 
 Result<std::size_t> Backorders::cancel(std::span<const std::int64_t> ids, std::string_view actor,
                                        std::int64_t now) {
+    if (auto ok = check_actor(actor); !ok) return std::unexpected(ok.error());
     return guarded(m_store, [&]() -> Result<std::size_t> {
         SQLite::Database& db = m_store.database();
         store::Transaction tx(db.getHandle());
@@ -254,7 +274,8 @@ Result<std::size_t> Backorders::cancel(std::span<const std::int64_t> ids, std::s
             q.bind(1, static_cast<int64_t>(now * 1000));
             q.bind(2, static_cast<int64_t>(id));
             q.exec();
-            append_event(db, now, actor, "backorder", id, "cancelled", fmt::format("was {}", status));
+            append_event(db, now, actor, "backorder", id, "cancelled",
+                         fmt::format("was {}", status));
             ++changed;
         }
         tx.commit();
@@ -271,13 +292,15 @@ Result<std::vector<std::int64_t>> Backorders::find(std::string_view domain,
         q.bind(1, std::string(domain));
         q.bind(2, std::string(email));
         std::vector<std::int64_t> ids;
-        while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+        while (q.executeStep())
+            ids.push_back(q.getColumn(0).getInt64());
         return ids;
     });
 }
 
 Result<ForgetOutcome> Backorders::forget(std::string_view email, std::string_view actor,
                                          std::int64_t now) {
+    if (auto ok = check_actor(actor); !ok) return std::unexpected(ok.error());
     return guarded(m_store, [&]() -> Result<ForgetOutcome> {
         SQLite::Database& db = m_store.database();
         // Overwrite what is deleted, so the old values do not linger in free space.
@@ -287,39 +310,54 @@ Result<ForgetOutcome> Backorders::forget(std::string_view email, std::string_vie
             store::Transaction tx(db.getHandle());
             SQLite::Statement find(db, "SELECT id FROM customers WHERE email = ?");
             find.bind(1, std::string(email));
-            if (!find.executeStep()) return out;
-            std::int64_t id = find.getColumn(0).getInt64();
-            out.found = true;
-            SQLite::Statement count(db, "SELECT count(*) FROM backorders WHERE customer_id = ?");
-            count.bind(1, static_cast<int64_t>(id));
-            count.executeStep();
-            out.backorders = static_cast<std::size_t>(count.getColumn(0).getInt64());
-            SQLite::Statement erase(db, "UPDATE customers SET email = NULL, name = NULL, company = "
+            if (!find.executeStep()) {
+                // The same address but for the case of its local part, to suggest.
+                SQLite::Statement similar(db, "SELECT email FROM customers WHERE lower(email) = "
+                                              "lower(?) LIMIT 1");
+                similar.bind(1, std::string(email));
+                if (similar.executeStep()) out.similar = similar.getColumn(0).getString();
+            } else {
+                std::int64_t id = find.getColumn(0).getInt64();
+                out.found = true;
+                SQLite::Statement count(db,
+                                        "SELECT count(*) FROM backorders WHERE customer_id = ?");
+                count.bind(1, static_cast<int64_t>(id));
+                count.executeStep();
+                out.backorders = static_cast<std::size_t>(count.getColumn(0).getInt64());
+                SQLite::Statement erase(db,
+                                        "UPDATE customers SET email = NULL, name = NULL, company = "
                                         "NULL, phone = NULL, forgotten_at = ? WHERE id = ?");
-            erase.bind(1, static_cast<int64_t>(now * 1000));
-            erase.bind(2, static_cast<int64_t>(id));
-            erase.exec();
-            SQLite::Statement notes(db, "UPDATE backorders SET note = NULL WHERE customer_id = ?");
-            notes.bind(1, static_cast<int64_t>(id));
-            notes.exec();
-            append_event(db, now, actor, "customer", id, "forgotten",
-                         fmt::format("personal data erased; {} backorders kept", out.backorders));
+                erase.bind(1, static_cast<int64_t>(now * 1000));
+                erase.bind(2, static_cast<int64_t>(id));
+                erase.exec();
+                SQLite::Statement notes(db,
+                                        "UPDATE backorders SET note = NULL WHERE customer_id = ?");
+                notes.bind(1, static_cast<int64_t>(id));
+                notes.exec();
+                append_event(
+                    db, now, actor, "customer", id, "forgotten",
+                    fmt::format("personal data erased; {} backorders kept", out.backorders));
+            }
             tx.commit();
         }
-        // The write-ahead log still holds the old pages: copy the new ones into the database
-        // and empty it. A reader holding an old snapshot would stop that; say so.
+        // The old pages are still in the write-ahead log, and the file's own pages are only
+        // overwritten when the log is copied back: do that now and empty the log. This runs
+        // whether or not a customer was found, so that running forget again after a
+        // checkpoint that a reader blocked finishes the job.
         SQLite::Statement checkpoint(db, "PRAGMA wal_checkpoint(TRUNCATE)");
         if (checkpoint.executeStep() && checkpoint.getColumn(0).getInt() != 0)
             return fail(ErrorKind::temporary,
-                        "the customer's data was erased, but another dropcat run is reading the "
-                        "store, so its log still holds old pages; run 'dropcat backorder forget' "
-                        "again when it has finished");
+                        "the personal data is erased from the store's tables, but another "
+                        "process is reading the store, so old copies of its pages remain in the "
+                        "store's files; run 'dropcat backorder forget' again once it has "
+                        "finished");
         return out;
     });
 }
 
 Result<std::size_t> Backorders::expire(Day today, int grace_days, std::string_view actor,
                                        std::int64_t now) {
+    if (auto ok = check_actor(actor); !ok) return std::unexpected(ok.error());
     return guarded(m_store, [&]() -> Result<std::size_t> {
         SQLite::Database& db = m_store.database();
         store::Transaction tx(db.getHandle());
@@ -348,7 +386,8 @@ Result<std::vector<std::int64_t>> Backorders::ids() const {
     return guarded(m_store, [&]() -> Result<std::vector<std::int64_t>> {
         SQLite::Statement q(m_store.database(), "SELECT id FROM backorders ORDER BY id");
         std::vector<std::int64_t> ids;
-        while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+        while (q.executeStep())
+            ids.push_back(q.getColumn(0).getInt64());
         return ids;
     });
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <vector>
 
 namespace dropcat {
 
@@ -61,28 +62,61 @@ std::optional<BackorderStatus> parse_status(std::string_view name) {
 
 std::span<const std::string_view> status_names() { return k_status_names; }
 
+// Card numbers are written as one block of 13 to 19 digits, or in groups: fours (4-4-4-4,
+// 4-4-4-4-3) or the 4-6-5 / 4-6-4 of American Express and Diners. Digits around them (an expiry
+// date, a CVV, a reference) must not hide one, and ordinary numbers (dates, phone numbers)
+// must not look like one: so every group boundary is a possible start, only those groupings
+// count, and a group that starts with '+' (a phone number) never does.
 bool looks_like_card_number(std::string_view text) {
+    struct Group {
+        std::string digits;
+        bool chained; // joined to the previous group by spaces or one dash
+    };
+    std::vector<Group> groups;
     std::size_t i = 0;
+    std::size_t last_end = std::string_view::npos;
     while (i < text.size()) {
         if (!is_digit(text[i])) {
             ++i;
             continue;
         }
-        // A run of digits, single spaces or dashes allowed between them.
-        std::string digits;
-        std::size_t j = i;
-        while (j < text.size()) {
-            if (is_digit(text[j])) {
-                digits += text[j++];
-            } else if ((text[j] == ' ' || text[j] == '-') && j + 1 < text.size() &&
-                       is_digit(text[j + 1])) {
-                ++j;
-            } else {
-                break;
+        std::size_t start = i;
+        while (i < text.size() && is_digit(text[i])) ++i;
+        bool chained = false;
+        if (last_end != std::string_view::npos) {
+            std::string_view gap = text.substr(last_end, start - last_end);
+            std::size_t dashes = 0;
+            bool only_blanks_and_dashes = !gap.empty();
+            for (char c : gap) {
+                if (c == '-') ++dashes;
+                else if (c != ' ') only_blanks_and_dashes = false;
             }
+            chained = only_blanks_and_dashes && dashes <= 1;
         }
-        if (digits.size() >= 13 && digits.size() <= 19 && luhn_valid(digits)) return true;
-        i = j;
+        bool phone = start > 0 && text[start - 1] == '+';
+        groups.push_back({std::string(text.substr(start, i - start)), chained && !phone});
+        if (phone) groups.back().digits.clear(); // never part of a card
+        last_end = i;
+    }
+    auto luhn_card = [](const std::string& digits) {
+        return digits.size() >= 13 && digits.size() <= 19 && luhn_valid(digits);
+    };
+    for (std::size_t first = 0; first < groups.size(); ++first) {
+        if (luhn_card(groups[first].digits)) return true;
+        if (groups[first].digits.size() != 4) continue;
+        // Fours, with a shorter last group: 4-4-4-4, 4-4-4-4-3, 4-4-4-1 ...
+        std::string joined = groups[first].digits;
+        for (std::size_t j = first + 1; j < groups.size() && groups[j].chained; ++j) {
+            joined += groups[j].digits;
+            if (luhn_card(joined)) return true;
+            if (groups[j].digits.size() != 4) break;
+        }
+        // 4-6-5 and 4-6-4.
+        if (first + 2 < groups.size() && groups[first + 1].chained && groups[first + 2].chained &&
+            groups[first + 1].digits.size() == 6 &&
+            (groups[first + 2].digits.size() == 5 || groups[first + 2].digits.size() == 4) &&
+            luhn_card(groups[first].digits + groups[first + 1].digits + groups[first + 2].digits))
+            return true;
     }
     return false;
 }
