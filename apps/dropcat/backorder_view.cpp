@@ -46,9 +46,7 @@ int run_list(const ListOptions& options, Context& ctx) {
     int code = 0;
     auto store = ctx.open_store(code);
     if (!store) return code;
-    OutputFormat format = options.format.empty() ? default_output_format()
-                                                 : parse_output_format(options.format);
-    RowWriter writer(format, k_columns, use_color(ctx.color, 1));
+    RowWriter writer(listing_format(options.format), k_columns, use_color(ctx.color, 1));
     Backorders book(*store);
     auto done = book.each(query, [&](const BackorderRow& r) {
         std::string id = std::to_string(r.id);

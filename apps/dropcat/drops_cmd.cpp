@@ -161,9 +161,7 @@ int run_drops(const DropsOptions& options, Context& ctx) {
     auto store = ctx.open_store(code);
     if (!store) return code;
 
-    OutputFormat format = options.format.empty() ? default_output_format()
-                                                 : parse_output_format(options.format);
-    RowWriter writer(format, k_columns, use_color(ctx.color, 1));
+    RowWriter writer(listing_format(options.format), k_columns, use_color(ctx.color, 1));
     std::size_t printed = 0;
     std::string unicode, drop_date, drop_time, first_seen, last_seen, backorders;
     bool stopped = false;

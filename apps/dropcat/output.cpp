@@ -23,6 +23,10 @@ OutputFormat default_output_format() {
     return isatty(STDOUT_FILENO) != 0 ? OutputFormat::table : OutputFormat::tsv;
 }
 
+OutputFormat listing_format(std::string_view given) {
+    return given.empty() ? default_output_format() : parse_output_format(given);
+}
+
 void Out::write(std::string_view text) {
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
         if (errno == EPIPE) throw BrokenPipe();

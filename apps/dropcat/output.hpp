@@ -17,6 +17,8 @@ inline constexpr std::string_view k_listing_formats[] = {"table", "tsv", "csv", 
 OutputFormat parse_output_format(std::string_view name);
 // `table` on a terminal, `tsv` otherwise, when the user gave none.
 OutputFormat default_output_format();
+// The --format a listing command was given, or the default when none.
+OutputFormat listing_format(std::string_view given);
 
 // Thrown when stdout is a closed pipe; main turns it into a quiet exit 0.
 struct BrokenPipe : std::runtime_error {
