@@ -18,7 +18,7 @@ _dropcat() {
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     esac
     case $cmd in
-        '') COMPREPLY=($(compgen -W "import drops backorder --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur")) ;;
+        '') COMPREPLY=($(compgen -W "import drops backorder registrar --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur")) ;;
         import)
             case $prev in
                 --input-format) COMPREPLY=($(compgen -W "auto lines se-txt csv nominet hexonet se-json auda" -- "$cur")); return ;;
@@ -133,6 +133,22 @@ _dropcat() {
                     esac
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --grace --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+            esac ;;
+        registrar)
+            case $sub in
+                '') case $prev in
+                    esac
+                    COMPREPLY=($(compgen -W "list --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur")) ;;
+                list)
+                    case $prev in
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
                     else
                         COMPREPLY=()
                     fi

@@ -3,6 +3,7 @@
 #include "backorder_cmd.hpp"
 #include "complete_cmd.hpp"
 #include "drops_cmd.hpp"
+#include "registrar_cmd.hpp"
 #include "generate_cmd.hpp"
 #include "import_cmd.hpp"
 #include "options.hpp"
@@ -25,6 +26,7 @@ constexpr std::array k_commands{
     CommandInfo{"drops", "list drops by date, TLD, length, pattern", add_drops_command},
     CommandInfo{"backorder", "customers' backorders: add, list, show, cancel, forget",
                 add_backorder_command},
+    CommandInfo{"registrar", "registrar accounts from the configuration", add_registrar_command},
     CommandInfo{"generate", "write man page option lists and completions", add_generate_command,
                 true},
     CommandInfo{"__complete", "print live values for shell completions", add_complete_command, true},

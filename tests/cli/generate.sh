@@ -28,7 +28,8 @@ expect_rc 0 "regenerated tree is up to date"
 
 # Every option of every command appears in its man page and in each completion.
 for cmd in import drops backorder "backorder add" "backorder import" "backorder list" \
-           "backorder show" "backorder cancel" "backorder forget" "backorder expire"; do
+           "backorder show" "backorder cancel" "backorder forget" "backorder expire" \
+           registrar "registrar list"; do
   # shellcheck disable=SC2086
   "$DROPCAT" $cmd --help >"$WORK/help.txt"
   page=${cmd%% *}

@@ -1,0 +1,68 @@
+#include "registrar_cmd.hpp"
+
+#include "options.hpp"
+#include "output.hpp"
+
+#include <dropcat/config.hpp>
+#include <dropcat/registrar.hpp>
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace dropcat::cli {
+
+namespace {
+
+const std::vector<std::string> k_columns{"name",          "kind",           "endpoint",
+                                         "checks_per_minute", "creates_per_minute",
+                                         "max_in_flight", "tlds",           "max_price",
+                                         "catch_policy"};
+
+int run_list(const std::string& format, Context& ctx) {
+    bool given = !ctx.config_path.empty();
+    std::filesystem::path path = given ? std::filesystem::path(ctx.config_path) : default_config_path();
+    auto config = load_config(path, given);
+    if (!config) return ctx.failed(config.error());
+    if (config->registrars.empty())
+        ctx.report.note(fmt::format("no registrar accounts are configured ({})", path.string()));
+    RowWriter writer(listing_format(format), k_columns, use_color(ctx.color, 1));
+    for (const auto& a : config->registrars) {
+        const RegistrarKind* kind = find_registrar_kind(a.kind);
+        std::string endpoint = a.endpoint.empty() ? std::string(kind->production) : a.endpoint;
+        std::string checks = std::to_string(a.checks_per_minute ? a.checks_per_minute
+                                                                : kind->checks_per_minute);
+        std::string creates = std::to_string(a.creates_per_minute ? a.creates_per_minute
+                                                                  : kind->creates_per_minute);
+        std::string in_flight = std::to_string(a.max_in_flight);
+        std::string tlds;
+        for (const auto& t : a.tlds) tlds += (tlds.empty() ? "" : " ") + t;
+        std::string price = a.max_price ? format_money(*a.max_price) : std::string();
+        std::array<Cell, 9> cells{Cell{a.name},        Cell{a.kind},       Cell{endpoint},
+                                  Cell{checks, true},  Cell{creates, true}, Cell{in_flight, true},
+                                  Cell{tlds},          Cell{price},        Cell{kind->catch_policy}};
+        writer.row(cells);
+    }
+    writer.finish();
+    return 0;
+}
+
+} // namespace
+
+CLI::App* add_registrar_command(CLI::App& parent, Context& ctx) {
+    auto* group = parent.add_subcommand("registrar");
+    group->require_subcommand(1);
+    group->fallthrough();
+    group->footer("Accounts come from the configuration file (--config); secrets never do.\n"
+                  "See dropcat-registrar(1).");
+    auto format = std::make_shared<std::string>();
+    auto* list = group->add_subcommand("list", "the configured accounts, limits and catch policy");
+    list->fallthrough();
+    add_choice(*list, "--format", *format, {"table", "tsv", "csv", "json"},
+               "output format (default: table on a terminal)");
+    list->footer("Example:\n  dropcat registrar list --format json");
+    list->callback([format, &ctx] { ctx.action = [format, &ctx] { return run_list(*format, ctx); }; });
+    return group;
+}
+
+} // namespace dropcat::cli

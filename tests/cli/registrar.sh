@@ -1,0 +1,64 @@
+# dropcat registrar list: accounts from the configuration; configuration errors exit 78.
+. "$(dirname "$0")/lib.sh"
+
+run registrar list
+expect_rc 0 "no configuration file"
+expect_err "no registrar accounts are configured"
+expect_out_lines 1 "only the header"
+
+mkdir -p "$XDG_CONFIG_HOME/dropcat"
+cat >"$XDG_CONFIG_HOME/dropcat/config.toml" <<'TOML'
+[[registrar]]
+name = "dyn-main"
+kind = "dynadot"
+key_env = "DROPCAT_DYN_MAIN_KEY"
+tlds = ["com", "net"]
+max_price = "25.00 USD"
+
+[[registrar]]
+name = "pork"
+kind = "porkbun"
+key_env = "PORK_KEY"
+secret_env = "PORK_SECRET"
+endpoint = "http://127.0.0.1:8080/api/json/v3"
+checks_per_minute = 3
+TOML
+run registrar list --format tsv
+expect_rc 0
+expect_out "dyn-main	dynadot	https://api.dynadot.com	60	60	1	com net	25.00 USD	advertises drop-catching"
+expect_out "pork	porkbun	http://127.0.0.1:8080/api/json/v3	3	60	1"
+run registrar list --format json
+python3 - "$OUT" <<'PY' && ok || bad "registrar list JSON"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+keys = ["name", "kind", "endpoint", "checks_per_minute", "creates_per_minute", "max_in_flight",
+        "tlds", "max_price", "catch_policy"]
+assert [list(r) for r in rows] == [keys, keys], rows
+assert rows[0]["checks_per_minute"] == 60 and rows[1]["checks_per_minute"] == 3
+PY
+
+# A secret in the file, a bad kind: exit 78, FILE:LINE: KEY.
+printf '[[registrar]]\nname = "x"\nkind = "dynadot"\nkey = "s3cr3t-value"\nkey_env = "K"\n' >"$WORK/secret.toml"
+run --config "$WORK/secret.toml" registrar list
+expect_rc 78 "a secret in the configuration"
+expect_err "secret.toml:4: key: secrets do not go in the configuration file"
+expect_no_err "s3cr3t-value"
+printf '[[registrar]]\nname = "x"\nkind = "godaddy"\nkey_env = "K"\n' >"$WORK/kind.toml"
+DROPCAT_CONFIG=$WORK/kind.toml run registrar list
+expect_rc 78 "an unknown kind, through DROPCAT_CONFIG"
+expect_err "kind.toml:1: kind: 'godaddy' is not one of dynadot, porkbun, namecheap"
+run --config "$WORK/none.toml" registrar list
+expect_rc 78 "a --config file that does not exist"
+
+# A secrets file others can read is refused; a private one is fine.
+printf 'K = "v"\n' >"$WORK/secrets.toml"
+chmod 640 "$WORK/secrets.toml"
+printf 'secrets_file = "secrets.toml"\n' >"$WORK/with-secrets.toml"
+run --config "$WORK/with-secrets.toml" registrar list
+expect_rc 78 "a group-readable secrets file"
+expect_err "can be read by others (mode 640)"
+chmod 600 "$WORK/secrets.toml"
+run --config "$WORK/with-secrets.toml" registrar list
+expect_rc 0 "a private secrets file"
+
+finish
