@@ -123,7 +123,7 @@ void add_backorder_list(CLI::App& group, Context& ctx) {
         ->check(range_validator(0, 3660))
         ->excludes(due)
         ->group("Filters");
-    add_choice(*cmd, "--format", opts->format, {"table", "tsv", "csv", "json"},
+    add_choice(*cmd, "--format", opts->format, listing_format_names(),
                "output format (default: table on a terminal)")
         ->group("Output");
     cmd->footer("Example:\n  dropcat backorder list --due-within 7 --status active");

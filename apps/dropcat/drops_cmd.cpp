@@ -109,7 +109,7 @@ CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
         ->type_name("N")
         ->check(count_validator())
         ->group("Output");
-    add_choice(*cmd, "--format", opts->format, {"table", "tsv", "csv", "json"},
+    add_choice(*cmd, "--format", opts->format, listing_format_names(),
                "output format (default: table on a terminal)")
         ->group("Output");
     cmd->footer("Lists drops by drop date, then domain; length and character filters apply\n"

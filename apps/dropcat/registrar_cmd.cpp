@@ -58,7 +58,7 @@ CLI::App* add_registrar_command(CLI::App& parent, Context& ctx) {
     auto format = std::make_shared<std::string>();
     auto* list = group->add_subcommand("list", "the configured accounts, limits and catch policy");
     list->fallthrough();
-    add_choice(*list, "--format", *format, {"table", "tsv", "csv", "json"},
+    add_choice(*list, "--format", *format, listing_format_names(),
                "output format (default: table on a terminal)");
     list->footer("Example:\n  dropcat registrar list --format json");
     list->callback([format, &ctx] { ctx.action = [format, &ctx] { return run_list(*format, ctx); }; });

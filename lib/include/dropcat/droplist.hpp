@@ -52,7 +52,7 @@ class Input {
     std::size_t line_number() const { return m_line; }
 
   private:
-    Input(gzFile file, std::string name, bool compressed);
+    Input(gzFile file, std::string name);
     Result<bool> fill();
 
     gzFile m_file = nullptr;

@@ -41,6 +41,17 @@ void append_event(SQLite::Database& db, std::int64_t now, std::string_view actor
     q.exec();
 }
 
+// Moves a backorder to a new status and records the change, the one way statuses change.
+void set_status(SQLite::Database& db, std::int64_t id, std::string_view status, std::int64_t now,
+                std::string_view actor, std::string_view detail) {
+    SQLite::Statement q(db, "UPDATE backorders SET status = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, std::string(status));
+    q.bind(2, static_cast<int64_t>(now * 1000));
+    q.bind(3, static_cast<int64_t>(id));
+    q.exec();
+    append_event(db, now, actor, "backorder", id, status, detail);
+}
+
 std::string column_text(SQLite::Statement& q, int i) {
     return q.getColumn(i).isNull() ? std::string() : q.getColumn(i).getString();
 }
@@ -269,13 +280,7 @@ Result<std::size_t> Backorders::cancel(std::span<const std::int64_t> ids, std::s
                             fmt::format("there is no backorder {}; nothing was cancelled", id));
             std::string status = find.getColumn(0).getString();
             if (status != "active" && status != "expired") continue;
-            SQLite::Statement q(db, "UPDATE backorders SET status = 'cancelled', updated_at = ? "
-                                    "WHERE id = ?");
-            q.bind(1, static_cast<int64_t>(now * 1000));
-            q.bind(2, static_cast<int64_t>(id));
-            q.exec();
-            append_event(db, now, actor, "backorder", id, "cancelled",
-                         fmt::format("was {}", status));
+            set_status(db, id, "cancelled", now, actor, fmt::format("was {}", status));
             ++changed;
         }
         tx.commit();
@@ -368,15 +373,9 @@ Result<std::size_t> Backorders::expire(Day today, int grace_days, std::string_vi
         std::vector<std::pair<std::int64_t, std::string>> rows;
         while (due.executeStep())
             rows.emplace_back(due.getColumn(0).getInt64(), due.getColumn(1).getString());
-        for (const auto& [id, date] : rows) {
-            SQLite::Statement q(db, "UPDATE backorders SET status = 'expired', updated_at = ? "
-                                    "WHERE id = ?");
-            q.bind(1, static_cast<int64_t>(now * 1000));
-            q.bind(2, static_cast<int64_t>(id));
-            q.exec();
-            append_event(db, now, actor, "backorder", id, "expired",
-                         fmt::format("dropped {}, not caught within {} days", date, grace_days));
-        }
+        for (const auto& [id, date] : rows)
+            set_status(db, id, "expired", now, actor,
+                       fmt::format("dropped {}, not caught within {} days", date, grace_days));
         tx.commit();
         return rows.size();
     });

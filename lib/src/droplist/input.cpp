@@ -14,8 +14,8 @@ namespace {
 constexpr std::size_t k_chunk = 1 << 20;
 }
 
-Input::Input(gzFile file, std::string name, bool compressed)
-    : m_file(file), m_name(std::move(name)), m_compressed(compressed), m_buf(k_chunk) {}
+Input::Input(gzFile file, std::string name)
+    : m_file(file), m_name(std::move(name)), m_buf(k_chunk) {}
 
 Input::Input(Input&& other) noexcept
     : m_file(other.m_file), m_name(std::move(other.m_name)), m_compressed(other.m_compressed),
@@ -46,7 +46,7 @@ Result<Input> Input::open(const std::string& path) {
         return fail(ErrorKind::failed, fmt::format("{}: cannot read: out of memory", name));
     }
     gzbuffer(file, 256 * 1024);
-    return Input(file, std::move(name), false);
+    return Input(file, std::move(name));
 }
 
 // Reads more data after m_end, compacting or growing the buffer; false at end of input. A
