@@ -7,7 +7,7 @@ _dropcat() {
         case ${COMP_WORDS[i]} in
             --db) db=${COMP_WORDS[i+1]}; ((i++)) ;;
             --db=*) db=${COMP_WORDS[i]#--db=} ;;
-            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--source|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace) ((i++)) ;;
+            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--source|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--registrar|--max-price|--years) ((i++)) ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;
         esac
@@ -142,13 +142,47 @@ _dropcat() {
             case $sub in
                 '') case $prev in
                     esac
-                    COMPREPLY=($(compgen -W "list --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur")) ;;
+                    COMPREPLY=($(compgen -W "list ping check register --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur")) ;;
                 list)
                     case $prev in
                         --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
                     esac
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                ping)
+                    case $prev in
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --sandbox --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete registrars 2>/dev/null)" -- "$cur"))
+                    fi
+                    ;;
+                check)
+                    case $prev in
+                        --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --registrar --sandbox --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                register)
+                    case $prev in
+                        --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
+                        --max-price) COMPREPLY=(); return ;;
+                        --years) COMPREPLY=(); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --registrar --max-price --years --live --sandbox --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
                     else
                         COMPREPLY=()
                     fi

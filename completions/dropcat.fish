@@ -11,7 +11,7 @@ function __dropcat_words
             continue
         end
         switch $w
-            case --db --config --color --input-format --domain-column --date-column --drop-date --source --format --date --from --to --tld --min-length --max-length --match --limit --by --email --name --company --phone --priority --note --status --domain --due --due-within --grace
+            case --db --config --color --input-format --domain-column --date-column --drop-date --source --format --date --from --to --tld --min-length --max-length --match --limit --by --email --name --company --phone --priority --note --status --domain --due --due-within --grace --registrar --max-price --years
                 set skip 1
             case '-*'
             case '*'
@@ -119,6 +119,24 @@ complete -c dropcat -n '__dropcat_in backorder forget' -s y -l yes -d 'do not as
 complete -c dropcat -n '__dropcat_in backorder expire' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in backorder expire' -l grace -x -d 'days after the drop date (default: 3)'
 complete -c dropcat -n '__dropcat_in -x registrar' -a list -d 'the configured accounts, limits and catch policy'
+complete -c dropcat -n '__dropcat_in -x registrar' -a ping -d 'check credentials, IP whitelist and balance'
+complete -c dropcat -n '__dropcat_in -x registrar' -a check -d 'availability and price of names, within limits'
+complete -c dropcat -n '__dropcat_in -x registrar' -a register -d 'register one name (a dry run unless --live)'
 complete -c dropcat -n '__dropcat_in registrar' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in registrar list' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in registrar list' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal)'
+complete -c dropcat -n '__dropcat_in registrar ping' -s h -l help -d 'print this help and exit'
+complete -c dropcat -n '__dropcat_in registrar ping' -x -a '(__dropcat_live registrars)'
+complete -c dropcat -n '__dropcat_in registrar ping' -l sandbox -d 'use each kind\'s sandbox endpoint where the account names none'
+complete -c dropcat -n '__dropcat_in registrar ping' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal)'
+complete -c dropcat -n '__dropcat_in registrar check' -s h -l help -d 'print this help and exit'
+complete -c dropcat -n '__dropcat_in registrar check' -l registrar -x -a '(__dropcat_live registrars)' -d 'the account to ask (default: the first serving the TLD)'
+complete -c dropcat -n '__dropcat_in registrar check' -l sandbox -d 'use each kind\'s sandbox endpoint where the account names none'
+complete -c dropcat -n '__dropcat_in registrar check' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal)'
+complete -c dropcat -n '__dropcat_in registrar register' -s h -l help -d 'print this help and exit'
+complete -c dropcat -n '__dropcat_in registrar register' -l registrar -x -a '(__dropcat_live registrars)' -d 'the account to register with'
+complete -c dropcat -n '__dropcat_in registrar register' -l max-price -x -d 'never pay more than this, e.g. "25.00 USD"'
+complete -c dropcat -n '__dropcat_in registrar register' -l years -x -d 'registration period (default: 1)'
+complete -c dropcat -n '__dropcat_in registrar register' -l live -d 'really register (without it: a dry run)'
+complete -c dropcat -n '__dropcat_in registrar register' -l sandbox -d 'use each kind\'s sandbox endpoint where the account names none'
+complete -c dropcat -n '__dropcat_in registrar register' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal)'

@@ -114,6 +114,11 @@ std::optional<Store> Context::open_store(int& code) {
     return std::move(*store);
 }
 
+Result<Config> Context::load_configuration() const {
+    bool given = !config_path.empty();
+    return load_config(given ? std::filesystem::path(config_path) : default_config_path(), given);
+}
+
 int Context::failed(const Error& error) {
     report.error(error.message);
     return exit_code(error.kind);

@@ -25,6 +25,12 @@ int run_complete(const std::string& what, Context& ctx) {
         for (auto id : *ids) Out::write(std::to_string(id) + "\n");
         return 0;
     }
+    if (what == "registrars") {
+        auto config = ctx.load_configuration();
+        if (!config) return 0;
+        for (const auto& a : config->registrars) Out::write(a.name + "\n");
+        return 0;
+    }
     return exit_code(ErrorKind::usage);
 }
 
@@ -33,7 +39,7 @@ int run_complete(const std::string& what, Context& ctx) {
 CLI::App* add_complete_command(CLI::App& parent, Context& ctx) {
     auto what = std::make_shared<std::string>();
     auto* cmd = parent.add_subcommand("__complete");
-    cmd->add_option("WHAT", *what, "backorder-ids or statuses")->required();
+    cmd->add_option("WHAT", *what, "backorder-ids, statuses or registrars")->required();
     cmd->callback([what, &ctx] { ctx.action = [what, &ctx] { return run_complete(*what, ctx); }; });
     return cmd;
 }

@@ -2,6 +2,8 @@
 
 #include "report.hpp"
 
+#include <dropcat/config.hpp>
+
 #include <dropcat/error.hpp>
 #include <dropcat/store.hpp>
 
@@ -27,6 +29,8 @@ struct Context {
     }
     // Opens the store, reporting a failure in the one voice; empty on failure, with `code` set.
     std::optional<Store> open_store(int& code);
+    // The configuration: --config (which must exist) or the default path (which may not).
+    Result<Config> load_configuration() const;
     // Reports an Error and returns its exit code.
     int failed(const Error& error);
 };

@@ -2,6 +2,7 @@
 
 #include "options.hpp"
 #include "output.hpp"
+#include "registrar_net.hpp"
 
 #include <dropcat/config.hpp>
 #include <dropcat/registrar.hpp>
@@ -20,12 +21,12 @@ const std::vector<std::string> k_columns{"name",          "kind",           "end
                                          "catch_policy"};
 
 int run_list(const std::string& format, Context& ctx) {
-    bool given = !ctx.config_path.empty();
-    std::filesystem::path path = given ? std::filesystem::path(ctx.config_path) : default_config_path();
-    auto config = load_config(path, given);
+    auto config = ctx.load_configuration();
     if (!config) return ctx.failed(config.error());
     if (config->registrars.empty())
-        ctx.report.note(fmt::format("no registrar accounts are configured ({})", path.string()));
+        ctx.report.note(fmt::format("no registrar accounts are configured ({})",
+                                    ctx.config_path.empty() ? default_config_path().string()
+                                                            : ctx.config_path));
     RowWriter writer(listing_format(format), k_columns, use_color(ctx.color, 1));
     for (const auto& a : config->registrars) {
         const RegistrarKind* kind = find_registrar_kind(a.kind);
@@ -62,6 +63,7 @@ CLI::App* add_registrar_command(CLI::App& parent, Context& ctx) {
                "output format (default: table on a terminal)");
     list->footer("Example:\n  dropcat registrar list --format json");
     list->callback([format, &ctx] { ctx.action = [format, &ctx] { return run_list(*format, ctx); }; });
+    add_registrar_net_commands(*group, ctx);
     return group;
 }
 

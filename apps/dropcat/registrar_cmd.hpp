@@ -6,7 +6,7 @@
 
 namespace dropcat::cli {
 
-// `dropcat registrar`: the registrar accounts of the configuration. For now `list`.
+// `dropcat registrar`: the registrar accounts of the configuration. `list`, `ping`, `check`, `register`.
 CLI::App* add_registrar_command(CLI::App& parent, Context& ctx);
 
 } // namespace dropcat::cli

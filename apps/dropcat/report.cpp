@@ -55,6 +55,10 @@ void Reporter::verbose(std::string_view message) const {
     if (m_verbosity > 0 && !m_quiet) write_line("dropcat: ", "", message, false, "");
 }
 
+void Reporter::debug(std::string_view message) const {
+    if (m_verbosity > 1 && !m_quiet) write_line("dropcat: ", "", message, false, "");
+}
+
 void Reporter::plain(std::string_view line) const {
     write_line("", "", line, false, "");
 }

@@ -15,6 +15,8 @@ class Reporter {
     void note(std::string_view message) const;
     // Detail shown with -v.
     void verbose(std::string_view message) const;
+    // Detail shown with -vv (the request log).
+    void debug(std::string_view message) const;
     // A line printed as it is (FILE:LINE reports), even with -q.
     void plain(std::string_view line) const;
     bool color() const { return m_color; }

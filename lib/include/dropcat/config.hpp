@@ -37,6 +37,8 @@ struct RegistrarAccount {
     std::optional<RegistrarContact> contact;
     int checks_per_minute = 0; // 0: the kind's documented limit
     int creates_per_minute = 0;
+    int checks_per_second = 0; // 0: no per-second rule beyond the kind's own
+    int creates_per_second = 0;
     int max_in_flight = 1;
     std::vector<std::string> tlds;
     std::optional<Money> max_price;

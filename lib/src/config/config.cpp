@@ -118,6 +118,7 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
         "name",          "kind",          "endpoint",           "key_env",
         "secret_env",    "api_user",      "username",           "client_ip",
         "contact",       "checks_per_minute", "creates_per_minute", "max_in_flight",
+        "checks_per_second", "creates_per_second",
         "tlds",          "max_price"};
     for (auto&& [key, value] : *t) {
         for (std::string_view secret : k_secret_keys)
@@ -175,6 +176,8 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
     for (auto [key, target, fallback] :
          {std::tuple{"checks_per_minute", &a.checks_per_minute, 0},
           std::tuple{"creates_per_minute", &a.creates_per_minute, 0},
+          std::tuple{"checks_per_second", &a.checks_per_second, 0},
+          std::tuple{"creates_per_second", &a.creates_per_second, 0},
           std::tuple{"max_in_flight", &a.max_in_flight, 1}}) {
         auto v = positive_of(*t, key, fallback, p);
         if (!v) return std::unexpected(v.error());

@@ -1,0 +1,110 @@
+#pragma once
+
+#include <chrono>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dropcat {
+
+struct HttpHeader {
+    std::string name;
+    std::string value;
+};
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;
+    std::vector<HttpHeader> headers;
+    std::string body; // sent as is; set a Content-Type header with it
+};
+
+struct HttpResponse {
+    long status = 0;
+    std::vector<HttpHeader> headers; // names in lower case
+    std::string body;
+    double total_ms = 0;
+
+    // The last value of a header (name in any case), if the response had it.
+    std::optional<std::string> header(std::string_view name) const;
+};
+
+// Whether a failed request may have reached the server. `not_sent`: DNS failure, refused
+// connection, connect timeout, TLS handshake failure: safe to send again. `maybe_sent`: the
+// request was (or may have been) sent and no whole answer came back (reset, timeout after
+// sending, truncated answer): for a create, it may have executed and must never be resent
+// blindly.
+enum class TransportStage { not_sent, maybe_sent };
+
+struct HttpError {
+    TransportStage stage = TransportStage::not_sent;
+    std::string message; // already redacted
+};
+
+using HttpResult = std::expected<HttpResponse, HttpError>;
+
+// One line of the request log. The URL and message are redacted: no secret ever reaches a log.
+struct HttpLogEntry {
+    std::string method;
+    std::string url;
+    long status = 0; // 0 when no answer
+    double connect_ms = 0;
+    double first_byte_ms = 0;
+    double total_ms = 0;
+    bool reused = false; // the connection was kept warm from an earlier request
+    std::string error;
+};
+
+using HttpLog = std::function<void(const HttpLogEntry&)>;
+
+// Hides secrets in text meant for people: values of query parameters whose names say they
+// hold a secret (key, apikey, password, token, signature…) and every occurrence of the secret
+// values it was told about.
+class Redactor {
+  public:
+    void add_secret(std::string value);
+    std::string redact(std::string_view text) const;
+
+  private:
+    std::vector<std::string> m_secrets;
+};
+
+struct HttpOptions {
+    std::chrono::milliseconds connect_timeout{5000};
+    std::chrono::milliseconds total_timeout{30000};
+    std::string user_agent = "dropcat";
+    // Asked between polls; true stops the requests in flight (they fail as maybe_sent).
+    std::function<bool()> cancelled;
+};
+
+// A thin libcurl client for one account: connections are kept alive and reused between calls,
+// TLS is verified, HTTP/2 is used where the server offers it, redirects are never followed (a
+// create must not be replayed somewhere else), and every request is logged redacted.
+class HttpClient {
+  public:
+    HttpClient(HttpOptions options, Redactor redactor, HttpLog log);
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    HttpResult perform(const HttpRequest& request);
+    // Sends all requests concurrently (one curl multi handle) and returns their results in
+    // the same order.
+    std::vector<HttpResult> perform_all(std::span<const HttpRequest> requests);
+
+    const Redactor& redactor() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+// Percent-encoding for query strings and form bodies (RFC 3986 unreserved kept).
+std::string url_encode(std::string_view text);
+
+} // namespace dropcat

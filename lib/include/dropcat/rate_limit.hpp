@@ -1,0 +1,86 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace dropcat {
+
+// At most `count` requests in any window of `window`.
+struct RateRule {
+    int count = 1;
+    std::chrono::milliseconds window{60000};
+};
+
+enum class RequestClass { check, create, other };
+
+// One account's budget, shared by every caller in the process: per-class rules (checks,
+// creates), rules over all requests, a cap on requests in flight, and holds the server asked
+// for (429 Retry-After, Namecheap's 405, Porkbun's ttlRemaining). Windows are exact sliding
+// windows over the send times, widened by a small margin so that network jitter never lets two
+// requests land closer than the server counts.
+class RateLimiter {
+  public:
+    using Clock = std::chrono::steady_clock;
+
+    struct Rules {
+        std::vector<RateRule> checks;
+        std::vector<RateRule> creates;
+        std::vector<RateRule> all;
+        int max_in_flight = 1;
+        std::chrono::milliseconds margin{50};
+    };
+
+    explicit RateLimiter(Rules rules);
+
+    // Releases its in-flight slot when destroyed.
+    class Permit {
+      public:
+        explicit Permit(RateLimiter* owner) : m_owner(owner) {}
+        Permit(Permit&& other) noexcept : m_owner(std::exchange(other.m_owner, nullptr)) {}
+        Permit& operator=(Permit&&) = delete;
+        ~Permit();
+
+      private:
+        RateLimiter* m_owner;
+    };
+
+    // Waits until a request of this class may be sent and records it. nullopt when `deadline`
+    // would pass first (nothing is recorded) or `cancelled` says so.
+    std::optional<Permit> acquire(RequestClass kind, Clock::time_point deadline,
+                                  const std::function<bool()>& cancelled = {});
+
+    // A server hint: no request of this class (or, with `other`, of any class) before `until`.
+    void hold(RequestClass kind, Clock::time_point until);
+    void hold_all(Clock::time_point until);
+
+    // When the next request of this class could go, were it asked now.
+    Clock::time_point next_free(RequestClass kind);
+
+  private:
+    struct Window {
+        RateRule rule;
+        std::deque<Clock::time_point> sent;
+    };
+    std::vector<Window>& windows(RequestClass kind);
+    Clock::time_point earliest(RequestClass kind, Clock::time_point now);
+    void release();
+
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::vector<Window> m_checks;
+    std::vector<Window> m_creates;
+    std::vector<Window> m_all;
+    int m_max_in_flight;
+    int m_in_flight = 0;
+    std::chrono::milliseconds m_margin;
+    Clock::time_point m_hold_check{};
+    Clock::time_point m_hold_create{};
+};
+
+} // namespace dropcat

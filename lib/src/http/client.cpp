@@ -1,0 +1,235 @@
+#include "dropcat/http.hpp"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+namespace dropcat {
+
+namespace {
+
+void global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t write_body(char* data, size_t size, size_t count, void* user) {
+    static_cast<std::string*>(user)->append(data, size * count);
+    return size * count;
+}
+
+size_t write_header(char* data, size_t size, size_t count, void* user) {
+    auto* headers = static_cast<std::vector<HttpHeader>*>(user);
+    std::string_view line(data, size * count);
+    if (line.starts_with("HTTP/")) headers->clear(); // a new response (after 100 Continue)
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos) return size * count;
+    std::string name(line.substr(0, colon));
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+        value.remove_suffix(1);
+    headers->push_back(HttpHeader{std::move(name), std::string(value)});
+    return size * count;
+}
+
+// Whether a curl failure means the request cannot have reached the server.
+bool never_sent(CURLcode code, CURL* easy) {
+    switch (code) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_OUT_OF_MEMORY:
+        return true;
+    case CURLE_OPERATION_TIMEDOUT: {
+        // A connect timeout never got to send; a timeout waiting for the answer did send.
+        curl_off_t pretransfer = 0;
+        curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+        return pretransfer == 0;
+    }
+    default:
+        return false;
+    }
+}
+
+double info_ms(CURL* easy, CURLINFO what) {
+    curl_off_t us = 0;
+    curl_easy_getinfo(easy, what, &us);
+    return static_cast<double>(us) / 1000.0;
+}
+
+// What one transfer needs while it runs.
+struct Transfer {
+    CURL* easy = nullptr;
+    curl_slist* headers = nullptr;
+    HttpResponse response;
+    std::optional<HttpResult> result;
+    char error[CURL_ERROR_SIZE] = {};
+};
+
+} // namespace
+
+struct HttpClient::Impl {
+    HttpOptions options;
+    Redactor redactor;
+    HttpLog log;
+    CURLM* multi = nullptr;
+    std::vector<CURL*> idle; // easy handles kept for reuse
+    std::mutex mutex;        // one batch of transfers at a time
+
+    CURL* take() {
+        if (!idle.empty()) {
+            CURL* easy = idle.back();
+            idle.pop_back();
+            curl_easy_reset(easy);
+            return easy;
+        }
+        return curl_easy_init();
+    }
+
+    void setup(Transfer& t, const HttpRequest& request) {
+        CURL* e = t.easy;
+        curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
+        curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+        curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+        curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+        curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                         static_cast<long>(options.connect_timeout.count()));
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+        curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
+        curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
+        curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_body);
+        curl_easy_setopt(e, CURLOPT_WRITEDATA, &t.response.body);
+        curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, write_header);
+        curl_easy_setopt(e, CURLOPT_HEADERDATA, &t.response.headers);
+        if (request.method == "GET") {
+            curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        } else {
+            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+            curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                             static_cast<curl_off_t>(request.body.size()));
+            curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body.c_str());
+        }
+        // No "Expect: 100-continue" pause before small bodies.
+        t.headers = curl_slist_append(t.headers, "Expect:");
+        for (const auto& h : request.headers)
+            t.headers = curl_slist_append(t.headers, (h.name + ": " + h.value).c_str());
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
+    }
+
+    void finish(Transfer& t, const HttpRequest& request, CURLcode code) {
+        HttpLogEntry entry;
+        entry.method = request.method;
+        entry.url = redactor.redact(request.url);
+        entry.connect_ms = info_ms(t.easy, CURLINFO_CONNECT_TIME_T);
+        entry.first_byte_ms = info_ms(t.easy, CURLINFO_STARTTRANSFER_TIME_T);
+        entry.total_ms = info_ms(t.easy, CURLINFO_TOTAL_TIME_T);
+        long connects = 0;
+        curl_easy_getinfo(t.easy, CURLINFO_NUM_CONNECTS, &connects);
+        entry.reused = connects == 0;
+        if (code == CURLE_OK) {
+            curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &t.response.status);
+            t.response.total_ms = entry.total_ms;
+            entry.status = t.response.status;
+            t.result = std::move(t.response);
+        } else {
+            std::string detail = t.error[0] ? t.error : curl_easy_strerror(code);
+            HttpError error{never_sent(code, t.easy) ? TransportStage::not_sent
+                                                     : TransportStage::maybe_sent,
+                            redactor.redact(detail)};
+            entry.error = error.message;
+            t.result = std::unexpected(std::move(error));
+        }
+        if (log) log(entry);
+    }
+};
+
+HttpClient::HttpClient(HttpOptions options, Redactor redactor, HttpLog log)
+    : m(std::make_unique<Impl>()) {
+    global_init();
+    m->options = std::move(options);
+    m->redactor = std::move(redactor);
+    m->log = std::move(log);
+    m->multi = curl_multi_init();
+}
+
+HttpClient::~HttpClient() {
+    for (CURL* easy : m->idle) curl_easy_cleanup(easy);
+    curl_multi_cleanup(m->multi);
+}
+
+const Redactor& HttpClient::redactor() const { return m->redactor; }
+
+HttpResult HttpClient::perform(const HttpRequest& request) {
+    return std::move(perform_all(std::span(&request, 1)).front());
+}
+
+std::vector<HttpResult> HttpClient::perform_all(std::span<const HttpRequest> requests) {
+    std::lock_guard lock(m->mutex);
+    std::vector<Transfer> transfers(requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        transfers[i].easy = m->take();
+        m->setup(transfers[i], requests[i]);
+        curl_easy_setopt(transfers[i].easy, CURLOPT_PRIVATE, reinterpret_cast<char*>(i));
+        curl_multi_add_handle(m->multi, transfers[i].easy);
+    }
+    int running = static_cast<int>(requests.size());
+    bool cancelled = false;
+    while (running > 0) {
+        if (curl_multi_perform(m->multi, &running) != CURLM_OK) break;
+        int queued = 0;
+        while (CURLMsg* msg = curl_multi_info_read(m->multi, &queued)) {
+            if (msg->msg != CURLMSG_DONE) continue;
+            char* index = nullptr;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &index);
+            auto i = reinterpret_cast<std::size_t>(index);
+            m->finish(transfers[i], requests[i], msg->data.result);
+        }
+        if (running == 0) break;
+        if (m->options.cancelled && m->options.cancelled()) {
+            cancelled = true;
+            break;
+        }
+        // curl's own timeouts bound every transfer; the poll wakes at least every 100 ms so
+        // that cancellation is seen promptly.
+        curl_multi_poll(m->multi, nullptr, 0, 100, nullptr);
+    }
+    std::vector<HttpResult> results;
+    results.reserve(transfers.size());
+    for (std::size_t i = 0; i < transfers.size(); ++i) {
+        auto& t = transfers[i];
+        curl_multi_remove_handle(m->multi, t.easy);
+        if (!t.result) {
+            HttpError error{TransportStage::maybe_sent, cancelled ? "interrupted" : "no answer"};
+            if (m->log)
+                m->log(HttpLogEntry{requests[i].method, m->redactor.redact(requests[i].url), 0, 0,
+                                    0, 0, false, error.message});
+            t.result = std::unexpected(std::move(error));
+        }
+        curl_slist_free_all(t.headers);
+        m->idle.push_back(t.easy);
+        results.push_back(std::move(*t.result));
+    }
+    return results;
+}
+
+} // namespace dropcat

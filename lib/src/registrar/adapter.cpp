@@ -1,0 +1,170 @@
+#include "registrar/adapter.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+
+namespace dropcat::registrar {
+
+Adapter::Adapter(RegistrarAccount account, std::string endpoint, RegistrarLimits limits,
+                 const RegistrarSetup& setup, Redactor redactor)
+    : m_account(std::move(account)), m_endpoint(std::move(endpoint)), m_limits(std::move(limits)),
+      m_http(setup.http, std::move(redactor), setup.log),
+      m_limiter(RateLimiter::Rules{m_limits.checks, m_limits.creates, m_limits.all,
+                                   m_limits.max_in_flight, std::chrono::milliseconds(50)}),
+      m_patience(setup.patience) {
+    while (!m_endpoint.empty() && m_endpoint.back() == '/') m_endpoint.pop_back();
+}
+
+HttpResult Adapter::send(RequestClass kind, const HttpRequest& request, Clock::time_point deadline) {
+    auto permit = m_limiter.acquire(kind, deadline);
+    if (!permit)
+        return std::unexpected(HttpError{TransportStage::not_sent,
+                                         "the account's rate limit leaves no room before the "
+                                         "deadline; nothing was sent"});
+    return m_http.perform(request);
+}
+
+bool Adapter::wait_after_limit(RequestClass kind, std::optional<std::chrono::milliseconds> hint,
+                               int attempt, Clock::time_point deadline, bool all_classes) {
+    using namespace std::chrono;
+    milliseconds wait = hint ? *hint : milliseconds(1000) * (1 << std::min(attempt, 6));
+    wait = std::min(wait, milliseconds(60000));
+    if (hint && *hint > milliseconds(60000)) wait = *hint; // the server's word wins
+    auto until = Clock::now() + wait;
+    if (until > deadline) return false;
+    if (all_classes)
+        m_limiter.hold_all(until);
+    else
+        m_limiter.hold(kind, until);
+    return true;
+}
+
+std::optional<std::chrono::milliseconds> Adapter::retry_hint(const HttpResponse& response) {
+    using namespace std::chrono;
+    if (auto after = response.header("retry-after")) {
+        long seconds = 0;
+        auto [end, ec] = std::from_chars(after->data(), after->data() + after->size(), seconds);
+        if (ec == std::errc() && seconds >= 0) return milliseconds(seconds * 1000);
+        std::tm tm{};
+        if (strptime(after->c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) != nullptr) {
+            auto at = system_clock::from_time_t(timegm(&tm));
+            return std::max(milliseconds(0), duration_cast<milliseconds>(at - system_clock::now()));
+        }
+    }
+    if (auto reset = response.header("x-ratelimit-reset")) {
+        long long unix_s = 0;
+        auto [end, ec] = std::from_chars(reset->data(), reset->data() + reset->size(), unix_s);
+        if (ec == std::errc()) {
+            auto at = system_clock::time_point(seconds(unix_s));
+            return std::max(milliseconds(0), duration_cast<milliseconds>(at - system_clock::now()));
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Money> decimal_money(std::string_view text, const std::string& currency) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    if (text.empty()) return std::nullopt;
+    std::int64_t whole = 0;
+    std::size_t i = 0;
+    for (; i < text.size() && text[i] != '.'; ++i) {
+        if (text[i] < '0' || text[i] > '9' || whole > 100000000000LL) return std::nullopt;
+        whole = whole * 10 + (text[i] - '0');
+    }
+    if (i == 0) return std::nullopt;
+    std::int64_t cents = 0;
+    bool round_up = false;
+    if (i < text.size()) {
+        std::string_view frac = text.substr(i + 1);
+        if (frac.empty()) return std::nullopt;
+        for (std::size_t k = 0; k < frac.size(); ++k) {
+            char c = frac[k];
+            if (c < '0' || c > '9') return std::nullopt;
+            if (k < 2)
+                cents = cents * 10 + (c - '0');
+            else if (c != '0')
+                round_up = true;
+        }
+        if (frac.size() == 1) cents *= 10;
+    }
+    return Money{whole * 100 + cents + (round_up ? 1 : 0), currency};
+}
+
+std::string decimal_text(std::int64_t minor) {
+    return fmt::format("{}.{:02}", minor / 100, minor % 100);
+}
+
+std::string body_excerpt(std::string_view body) {
+    std::string out;
+    for (char c : body.substr(0, 160)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+    if (body.size() > 160) out += "...";
+    return out;
+}
+
+} // namespace dropcat::registrar
+
+namespace dropcat::registrar {
+
+RegisterResult with(RegisterResult result, Outcome outcome, std::string detail) {
+    result.outcome = outcome;
+    result.detail = std::move(detail);
+    return result;
+}
+
+RegisterResult limited(RegisterResult result, std::optional<std::chrono::milliseconds> wait,
+                       std::string_view signal) {
+    result.outcome = Outcome::rate_limited;
+    result.retry_after = wait;
+    result.detail = fmt::format("rate-limited ({}); nothing was executed", signal);
+    return result;
+}
+
+RegisterResult transport_outcome(const HttpError& error, RegisterResult result) {
+    if (error.stage == TransportStage::not_sent)
+        return with(std::move(result), Outcome::transient,
+                    fmt::format("nothing was sent: {}", error.message));
+    result.sent = true;
+    return with(std::move(result), Outcome::ambiguous,
+                fmt::format("no answer to the create ({}); it may have executed: check the "
+                            "account before trying again",
+                            error.message));
+}
+
+std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote, const RegisterRequest& request) {
+    RegisterResult r;
+    r.dry_run = request.dry_run;
+    r.price = quote.price;
+    switch (quote.availability) {
+    case Availability::unknown:
+        return with(r, Outcome::transient,
+                    fmt::format("availability and price could not be confirmed ({}); no create "
+                                "was sent",
+                                quote.detail));
+    case Availability::taken: return with(r, Outcome::lost_race, "not available; no create was sent");
+    case Availability::reserved:
+        return with(r, Outcome::policy_refused, "reserved; no create was sent");
+    case Availability::available:
+    case Availability::premium: break;
+    }
+    if (!quote.price)
+        return with(r, Outcome::price_mismatch,
+                    "the registrar quoted no price, so the ceiling cannot be enforced; no create "
+                    "was sent");
+    if (quote.price->currency != request.max_price.currency)
+        return with(r, Outcome::price_mismatch,
+                    fmt::format("the price is {} and the ceiling {}: another currency; no create "
+                                "was sent",
+                                format_money(*quote.price), format_money(request.max_price)));
+    if (quote.price->minor > request.max_price.minor)
+        return with(r, Outcome::price_mismatch,
+                    fmt::format("{}{} is above the ceiling {}; no create was sent",
+                                quote.availability == Availability::premium ? "premium: " : "",
+                                format_money(*quote.price), format_money(request.max_price)));
+    return std::nullopt;
+}
+
+} // namespace dropcat::registrar

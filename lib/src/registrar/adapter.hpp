@@ -1,0 +1,85 @@
+#pragma once
+
+#include "dropcat/registrar.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dropcat::registrar {
+
+using Clock = std::chrono::steady_clock;
+
+// A short, single-line extract of a body for messages (never the whole body).
+std::string body_excerpt(std::string_view body);
+
+// What every adapter shares: the account, its HTTP client (connections kept warm), its rate
+// limiter, and the rules for waiting after an over-limit signal.
+class Adapter : public Registrar {
+  public:
+    const RegistrarAccount& account() const override { return m_account; }
+    RegistrarLimits limits() const override { return m_limits; }
+
+  protected:
+    Adapter(RegistrarAccount account, std::string endpoint, RegistrarLimits limits,
+            const RegistrarSetup& setup, Redactor redactor);
+
+    // Sends one request once the limiter allows it before `deadline`. An HttpError with stage
+    // not_sent when the limiter would have to wait past the deadline.
+    HttpResult send(RequestClass kind, const HttpRequest& request, Clock::time_point deadline);
+
+    // After an over-limit signal: holds the limiter for the server's wait (or a backoff that
+    // doubles with each attempt: 1 s, 2 s, 4 s… up to 60 s) and says whether a retry still
+    // fits before the deadline.
+    bool wait_after_limit(RequestClass kind, std::optional<std::chrono::milliseconds> hint,
+                          int attempt, Clock::time_point deadline, bool all_classes = false);
+
+    // 429 with Retry-After (seconds or an HTTP date) or x-ratelimit-reset (a Unix time).
+    static std::optional<std::chrono::milliseconds> retry_hint(const HttpResponse& response);
+
+    // A short extract of a body for messages, redacted.
+    std::string excerpt(std::string_view body) const {
+        return m_http.redactor().redact(body_excerpt(body));
+    }
+
+    Clock::time_point deadline() const { return Clock::now() + m_patience; }
+    const std::string& endpoint() const { return m_endpoint; }
+
+    RegistrarAccount m_account;
+    std::string m_endpoint;
+    RegistrarLimits m_limits;
+    HttpClient m_http;
+    RateLimiter m_limiter;
+    std::chrono::milliseconds m_patience;
+};
+
+// A decimal price as the APIs write it ("10.99", "13000.0000", "9.5") in minor units,
+// rounded up to the cent so that a ceiling comparison never errs on the cheap side.
+std::optional<Money> decimal_money(std::string_view text, const std::string& currency);
+
+// "10.99" for 1099 minor units.
+std::string decimal_text(std::int64_t minor);
+
+// Registration outcomes every adapter builds the same way.
+RegisterResult with(RegisterResult result, Outcome outcome, std::string detail);
+RegisterResult limited(RegisterResult result, std::optional<std::chrono::milliseconds> wait,
+                       std::string_view signal);
+// A failed create: `not_sent` is transient, anything else ambiguous.
+RegisterResult transport_outcome(const HttpError& error, RegisterResult result);
+// Refuses before any create when the quote says the name cannot be had within the request:
+// unknown, taken, reserved, no price, another currency or above the ceiling.
+std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote, const RegisterRequest& request);
+
+// The factories, one per adapter file.
+std::unique_ptr<Registrar> make_dynadot(RegistrarAccount account, std::string endpoint,
+                                        RegistrarLimits limits, const RegistrarSetup& setup,
+                                        std::string key);
+std::unique_ptr<Registrar> make_porkbun(RegistrarAccount account, std::string endpoint,
+                                        RegistrarLimits limits, const RegistrarSetup& setup,
+                                        std::string key, std::string secret);
+std::unique_ptr<Registrar> make_namecheap(RegistrarAccount account, std::string endpoint,
+                                          RegistrarLimits limits, const RegistrarSetup& setup,
+                                          std::string key);
+
+} // namespace dropcat::registrar

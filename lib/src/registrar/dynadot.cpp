@@ -1,0 +1,210 @@
+// Dynadot api3 (shared/reference/registrar-apis.md section 3.1): GET /api3.json with the key
+// in the query string (redacted in every log), `search` for availability and price, `register`
+// to buy. Dynadot documents no 429; an over-limit answer is ResponseCode 5, "system_busy".
+#include "registrar/adapter.hpp"
+#include "registrar/json_util.hpp"
+
+#include <fmt/format.h>
+
+namespace dropcat::registrar {
+
+namespace {
+
+class Dynadot final : public Adapter {
+  public:
+    Dynadot(RegistrarAccount account, std::string endpoint, RegistrarLimits limits,
+            const RegistrarSetup& setup, Redactor redactor, std::string key)
+        : Adapter(std::move(account), std::move(endpoint), std::move(limits), setup,
+                  std::move(redactor)),
+          m_key(std::move(key)) {}
+
+    Result<PingResult> ping() override;
+    Result<std::vector<CheckResult>> check(std::span<const std::string> names) override;
+    RegisterResult register_domain(const RegisterRequest& request) override;
+
+  private:
+    std::string url(std::string_view command, std::string_view rest) const {
+        return fmt::format("{}/api3.json?key={}&command={}{}", endpoint(), url_encode(m_key),
+                           command, rest);
+    }
+    Result<void> check_batch(std::span<const std::string> names, std::vector<CheckResult>& out,
+                             Clock::time_point until);
+
+    std::string m_key;
+    std::string m_currency = "USD";
+};
+
+bool auth_words(std::string_view error) {
+    std::string lower = lowercase(error);
+    return lower.find("key") != std::string::npos || lower.find(" ip") != std::string::npos ||
+           lower.starts_with("ip ");
+}
+
+Result<void> Dynadot::check_batch(std::span<const std::string> names, std::vector<CheckResult>& out,
+                                  Clock::time_point until) {
+    std::string rest;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        rest += fmt::format("&domain{}={}", i, url_encode(names[i]));
+    rest += "&show_price=1&currency=" + m_currency;
+    auto unknown = [&](const std::string& why) {
+        for (const auto& n : names) out.push_back(CheckResult{n, Availability::unknown, {}, false, why});
+        return Result<void>{};
+    };
+    for (int attempt = 0;; ++attempt) {
+        auto sent = send(RequestClass::check, HttpRequest{"GET", url("search", rest), {}, {}}, until);
+        if (!sent) return unknown(sent.error().message);
+        if (sent->status == 429) {
+            if (wait_after_limit(RequestClass::check, retry_hint(*sent), attempt, until)) continue;
+            return unknown("rate-limited (HTTP 429)");
+        }
+        if (sent->status != 200) return unknown(fmt::format("HTTP {}", sent->status));
+        auto body = parse_json(sent->body);
+        if (!body) return unknown("unreadable answer: " + excerpt(sent->body));
+        const Json* response = member(*body, "SearchResponse");
+        if (response == nullptr) {
+            const Json* other = member(*body, "Response");
+            std::string error = other ? text_of(*other, "Error") : std::string();
+            if (!error.empty() && auth_words(error))
+                return fail(ErrorKind::config,
+                            fmt::format("{}: Dynadot refused the credentials: {}", account().name, error));
+            return unknown("unexpected answer: " + excerpt(sent->body));
+        }
+        std::string code = text_of(*response, "ResponseCode");
+        if (code == "5" || text_of(*response, "Status") == "system_busy") {
+            if (wait_after_limit(RequestClass::check, std::nullopt, attempt, until, true)) continue;
+            return unknown("rate-limited (system_busy)");
+        }
+        if (code != "0") {
+            std::string error = text_of(*response, "Error");
+            if (auth_words(error))
+                return fail(ErrorKind::config,
+                            fmt::format("{}: Dynadot refused the credentials: {}", account().name, error));
+            return unknown(fmt::format("Dynadot answered ResponseCode {}: {}", code, error));
+        }
+        const Json* results = member(*response, "SearchResults");
+        for (const auto& name : names) {
+            CheckResult r{name, Availability::unknown, {}, false, "not in the answer"};
+            if (results != nullptr && results->is_array())
+                for (const auto& item : *results) {
+                    if (lowercase(text_of(item, "DomainName")) != name) continue;
+                    std::string avail = lowercase(text_of(item, "Available"));
+                    if (avail == "yes") {
+                        r = CheckResult{name, Availability::available,
+                                        decimal_money(text_of(item, "Price"), m_currency), true, {}};
+                    } else if (avail == "no") {
+                        r = CheckResult{name, Availability::taken, {}, true, {}};
+                    } else {
+                        r.detail = "Available is '" + avail + "'";
+                    }
+                }
+            out.push_back(std::move(r));
+        }
+        return {};
+    }
+}
+
+Result<std::vector<CheckResult>> Dynadot::check(std::span<const std::string> names) {
+    std::vector<CheckResult> out;
+    auto until = deadline();
+    auto batch = static_cast<std::size_t>(std::max(1, limits().batch));
+    for (std::size_t i = 0; i < names.size(); i += batch) {
+        auto part = names.subspan(i, std::min(batch, names.size() - i));
+        if (auto ok = check_batch(part, out, until); !ok) return std::unexpected(ok.error());
+    }
+    return out;
+}
+
+Result<PingResult> Dynadot::ping() {
+    auto until = deadline();
+    auto sent = send(RequestClass::other, HttpRequest{"GET", url("account_info", ""), {}, {}}, until);
+    if (!sent)
+        return fail(ErrorKind::unavailable, fmt::format("{}: {}", account().name, sent.error().message));
+    if (sent->status != 200)
+        return fail(ErrorKind::unavailable, fmt::format("{}: HTTP {}", account().name, sent->status));
+    auto body = parse_json(sent->body);
+    if (!body)
+        return fail(ErrorKind::unavailable,
+                    fmt::format("{}: unreadable answer: {}", account().name, excerpt(sent->body)));
+    const Json* response = member(*body, "AccountInfoResponse");
+    if (response == nullptr || text_of(*response, "ResponseCode") != "0") {
+        const Json* any = response ? response : member(*body, "Response");
+        std::string error = any ? text_of(*any, "Error") : excerpt(sent->body);
+        return fail(auth_words(error) ? ErrorKind::config : ErrorKind::unavailable,
+                    fmt::format("{}: Dynadot refused: {}", account().name, error));
+    }
+    PingResult result{"credentials accepted", std::nullopt, sent->total_ms};
+    if (const Json* info = member(*response, "AccountInfo")) {
+        std::string currency = text_of(*info, "Currency");
+        result.balance = decimal_money(text_of(*info, "Balance"), currency.empty() ? "USD" : currency);
+    }
+    return result;
+}
+
+RegisterResult Dynadot::register_domain(const RegisterRequest& request) {
+    auto until = deadline();
+    RegisterResult result;
+    result.dry_run = request.dry_run;
+    // Dynadot's register takes no price, so the ceiling is enforced by asking first.
+    auto quote = check(std::span(&request.domain, 1));
+    if (!quote) return RegisterResult{Outcome::auth_error, request.dry_run, false, {}, {}, {}, quote.error().message};
+    if (auto refused = refuse_by_quote(quote->front(), request)) return *refused;
+    result.price = quote->front().price;
+    if (request.dry_run) {
+        result.outcome = Outcome::dry_run_ok;
+        result.detail = "Dynadot has no dry run outside its sandbox: available at the price; "
+                        "no create was sent";
+        return result;
+    }
+    std::string rest = fmt::format("&domain={}&duration={}&currency={}", url_encode(request.domain),
+                                   request.years, m_currency);
+    for (int attempt = 0;; ++attempt) {
+        auto sent = send(RequestClass::create, HttpRequest{"GET", url("register", rest), {}, {}}, until);
+        if (!sent) return transport_outcome(sent.error(), result);
+        result.sent = true;
+        if (sent->status == 429) {
+            auto hint = retry_hint(*sent);
+            if (wait_after_limit(RequestClass::create, hint, attempt, until)) continue;
+            return limited(result, hint, "HTTP 429");
+        }
+        if (sent->status != 200)
+            return with(result, Outcome::ambiguous,
+                        fmt::format("HTTP {} to a create: it may have executed", sent->status));
+        auto body = parse_json(sent->body);
+        const Json* response = body ? member(*body, "RegisterResponse") : nullptr;
+        if (response == nullptr)
+            return with(result, Outcome::ambiguous,
+                        "unreadable answer to a create: it may have executed: " + excerpt(sent->body));
+        std::string code = text_of(*response, "ResponseCode");
+        std::string status = text_of(*response, "Status");
+        std::string error = text_of(*response, "Error");
+        if (code == "0" && status == "success") return with(result, Outcome::registered, "registered");
+        if (code == "1" || status == "not_available")
+            return with(result, Outcome::lost_race, "not available");
+        if (code == "5" || status == "system_busy") {
+            if (wait_after_limit(RequestClass::create, std::nullopt, attempt, until, true)) continue;
+            return limited(result, std::nullopt, "system_busy");
+        }
+        std::string lower = lowercase(error);
+        if (lower.find("premium") != std::string::npos)
+            return with(result, Outcome::policy_refused,
+                        "a premium name: dropcat does not send Dynadot's premium option: " + error);
+        if (lower.find("balance") != std::string::npos || lower.find("fund") != std::string::npos)
+            return with(result, Outcome::insufficient_funds, error);
+        if (auth_words(error)) return with(result, Outcome::auth_error, error);
+        return with(result, Outcome::policy_refused,
+                    fmt::format("Dynadot refused (ResponseCode {}): {}", code, error));
+    }
+}
+
+} // namespace
+
+std::unique_ptr<Registrar> make_dynadot(RegistrarAccount account, std::string endpoint,
+                                        RegistrarLimits limits, const RegistrarSetup& setup,
+                                        std::string key) {
+    Redactor redactor;
+    redactor.add_secret(key);
+    return std::make_unique<Dynadot>(std::move(account), std::move(endpoint), std::move(limits),
+                                     setup, std::move(redactor), std::move(key));
+}
+
+} // namespace dropcat::registrar

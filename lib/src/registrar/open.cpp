@@ -1,0 +1,94 @@
+#include "registrar/adapter.hpp"
+
+#include <fmt/format.h>
+
+namespace dropcat {
+
+std::string_view availability_name(Availability a) {
+    switch (a) {
+    case Availability::available: return "available";
+    case Availability::taken: return "taken";
+    case Availability::premium: return "premium";
+    case Availability::reserved: return "reserved";
+    case Availability::unknown: break;
+    }
+    return "unknown";
+}
+
+std::string_view outcome_name(Outcome o) {
+    switch (o) {
+    case Outcome::registered: return "registered";
+    case Outcome::pending: return "pending";
+    case Outcome::dry_run_ok: return "dry-run-ok";
+    case Outcome::lost_race: return "lost-race";
+    case Outcome::price_mismatch: return "price-mismatch";
+    case Outcome::insufficient_funds: return "insufficient-funds";
+    case Outcome::rate_limited: return "rate-limited";
+    case Outcome::auth_error: return "auth-error";
+    case Outcome::policy_refused: return "policy-refused";
+    case Outcome::transient: return "transient";
+    case Outcome::ambiguous: break;
+    }
+    return "ambiguous";
+}
+
+RegistrarLimits account_limits(const RegistrarAccount& account) {
+    const RegistrarKind* kind = find_registrar_kind(account.kind);
+    RegistrarLimits limits;
+    limits.batch = kind->batch;
+    limits.max_in_flight = account.max_in_flight;
+    using std::chrono::milliseconds;
+    // An account's own figure replaces the documented one (a bulk Dynadot account may do more);
+    // per-second rules add to the per-minute ones.
+    if (account.checks_per_minute > 0)
+        limits.checks.push_back(RateRule{account.checks_per_minute, milliseconds(60000)});
+    else
+        limits.checks.push_back(
+            RateRule{kind->check_rule_count, milliseconds(kind->check_rule_seconds * 1000)});
+    if (account.checks_per_second > 0)
+        limits.checks.push_back(RateRule{account.checks_per_second, milliseconds(1000)});
+    limits.creates.push_back(RateRule{
+        account.creates_per_minute > 0 ? account.creates_per_minute : kind->creates_per_minute,
+        milliseconds(60000)});
+    if (account.creates_per_second > 0)
+        limits.creates.push_back(RateRule{account.creates_per_second, milliseconds(1000)});
+    if (account.kind == "namecheap") {
+        // Namecheap counts every call, whatever the command: 20/min, 700/h, 8000/day (its FAQ).
+        int per_minute = std::max(account.checks_per_minute, account.creates_per_minute);
+        limits.all.push_back(RateRule{per_minute > 0 ? per_minute : 20, milliseconds(60000)});
+        limits.all.push_back(RateRule{700, milliseconds(3600000)});
+        limits.all.push_back(RateRule{8000, milliseconds(86400000)});
+    }
+    if (account.kind == "porkbun") {
+        limits.idempotent_create = true;
+        limits.dry_run = true;
+    }
+    return limits;
+}
+
+Result<std::unique_ptr<Registrar>> open_registrar(const Config& config,
+                                                  const RegistrarAccount& account,
+                                                  const RegistrarSetup& setup) {
+    const RegistrarKind* kind = find_registrar_kind(account.kind);
+    if (kind == nullptr)
+        return fail(ErrorKind::config, fmt::format("{}: unknown kind '{}'", account.name, account.kind));
+    std::string endpoint = account.endpoint;
+    if (endpoint.empty()) {
+        std::string_view base = setup.sandbox ? kind->sandbox : kind->production;
+        endpoint = std::string(base.substr(0, base.find(' ')));
+    }
+    auto key = resolve_secret(config, account.key_env);
+    if (!key) return std::unexpected(key.error());
+    RegistrarLimits limits = account_limits(account);
+    using namespace registrar;
+    if (account.kind == "dynadot")
+        return make_dynadot(account, endpoint, limits, setup, *key);
+    if (account.kind == "porkbun") {
+        auto secret = resolve_secret(config, account.secret_env);
+        if (!secret) return std::unexpected(secret.error());
+        return make_porkbun(account, endpoint, limits, setup, *key, *secret);
+    }
+    return make_namecheap(account, endpoint, limits, setup, *key);
+}
+
+} // namespace dropcat

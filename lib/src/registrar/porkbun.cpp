@@ -1,0 +1,210 @@
+// Porkbun v3 (shared/reference/registrar-apis.md section 5): JSON POSTs with the keys in the
+// body (never in a URL), checkDomain per name (1 per 10 s by default, its `limits` object says
+// what is left), domain/create with `cost` in integer cents that must equal the quote, a real
+// `dryRun`, and an Idempotency-Key that makes a resend after a lost answer safe.
+#include "registrar/adapter.hpp"
+#include "registrar/json_util.hpp"
+
+#include <fmt/format.h>
+
+#include <random>
+
+namespace dropcat::registrar {
+
+namespace {
+
+std::string new_idempotency_key() {
+    std::random_device rd;
+    std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
+    std::uint64_t a = gen(), b = gen();
+    // A version-4 UUID.
+    a = (a & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
+    b = (b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+    return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF,
+                       a & 0xFFFF, b >> 48, b & 0xFFFFFFFFFFFFULL);
+}
+
+class Porkbun final : public Adapter {
+  public:
+    Porkbun(RegistrarAccount account, std::string endpoint, RegistrarLimits limits,
+            const RegistrarSetup& setup, Redactor redactor, std::string key, std::string secret)
+        : Adapter(std::move(account), std::move(endpoint), std::move(limits), setup,
+                  std::move(redactor)),
+          m_key(std::move(key)), m_secret(std::move(secret)) {}
+
+    Result<PingResult> ping() override;
+    Result<std::vector<CheckResult>> check(std::span<const std::string> names) override;
+    RegisterResult register_domain(const RegisterRequest& request) override;
+
+  private:
+    HttpRequest post(std::string_view path, Json body, std::string idempotency_key = {}) const {
+        body["apikey"] = m_key;
+        body["secretapikey"] = m_secret;
+        HttpRequest r{"POST", endpoint() + std::string(path), {{"Content-Type", "application/json"}},
+                      body.dump()};
+        if (!idempotency_key.empty()) r.headers.push_back({"Idempotency-Key", idempotency_key});
+        return r;
+    }
+    Result<CheckResult> check_one(const std::string& name, Clock::time_point until);
+
+    std::string m_key;
+    std::string m_secret;
+};
+
+// Porkbun's over-limit answer: status ERROR with a `limits` object whose checks are used up.
+// The wait is ttlRemaining (or the window's TTL) seconds.
+std::optional<std::chrono::milliseconds> over_limit(const Json& body) {
+    if (text_of(body, "status") != "ERROR") return std::nullopt;
+    const Json* limits = member(body, "limits");
+    if (limits == nullptr || !limits->is_object()) return std::nullopt;
+    std::string remaining = text_of(*limits, "ttlRemaining");
+    if (remaining.empty()) remaining = text_of(*limits, "TTL");
+    long seconds = remaining.empty() ? 10 : std::atol(remaining.c_str());
+    return std::chrono::milliseconds(std::max(1L, seconds) * 1000);
+}
+
+bool auth_refusal(const HttpResponse& response, const Json* body) {
+    if (response.status == 401 || response.status == 403) return true;
+    return body != nullptr && lowercase(text_of(*body, "message")).find("api key") != std::string::npos;
+}
+
+Result<CheckResult> Porkbun::check_one(const std::string& name, Clock::time_point until) {
+    CheckResult r{name, Availability::unknown, {}, false, {}};
+    for (int attempt = 0;; ++attempt) {
+        auto sent = send(RequestClass::check, post("/domain/checkDomain/" + name, Json::object()), until);
+        if (!sent) return r.detail = sent.error().message, r;
+        auto body = parse_json(sent->body);
+        if (sent->status == 429 || (body && over_limit(*body))) {
+            auto hint = sent->status == 429 ? retry_hint(*sent) : over_limit(*body);
+            if (wait_after_limit(RequestClass::check, hint, attempt, until)) continue;
+            return r.detail = "rate-limited", r;
+        }
+        if (auth_refusal(*sent, body ? &*body : nullptr))
+            return fail(ErrorKind::config,
+                        fmt::format("{}: Porkbun refused the credentials: {}", account().name,
+                                    body ? text_of(*body, "message") : excerpt(sent->body)));
+        if (!body) return r.detail = "unreadable answer: " + excerpt(sent->body), r;
+        if (sent->status != 200 || text_of(*body, "status") != "SUCCESS")
+            return r.detail = fmt::format("HTTP {}: {}", sent->status, text_of(*body, "message")), r;
+        const Json* response = member(*body, "response");
+        if (response == nullptr) return r.detail = "no response object", r;
+        std::string avail = text_of(*response, "avail");
+        if (avail == "no") return CheckResult{name, Availability::taken, {}, true, {}};
+        if (avail != "yes") return r.detail = "avail is '" + avail + "'", r;
+        r.availability = text_of(*response, "premium") == "yes" ? Availability::premium
+                                                                 : Availability::available;
+        r.price = decimal_money(text_of(*response, "price"), "USD");
+        r.definitive = true;
+        return r;
+    }
+}
+
+Result<std::vector<CheckResult>> Porkbun::check(std::span<const std::string> names) {
+    std::vector<CheckResult> out;
+    auto until = deadline();
+    for (const auto& name : names) {
+        auto r = check_one(name, until);
+        if (!r) return std::unexpected(r.error());
+        out.push_back(std::move(*r));
+    }
+    return out;
+}
+
+Result<PingResult> Porkbun::ping() {
+    auto sent = send(RequestClass::other, post("/ping", Json::object()), deadline());
+    if (!sent)
+        return fail(ErrorKind::unavailable, fmt::format("{}: {}", account().name, sent.error().message));
+    auto body = parse_json(sent->body);
+    if (auth_refusal(*sent, body ? &*body : nullptr))
+        return fail(ErrorKind::config, fmt::format("{}: Porkbun refused the credentials: {}",
+                                                   account().name,
+                                                   body ? text_of(*body, "message") : excerpt(sent->body)));
+    if (!body || text_of(*body, "status") != "SUCCESS")
+        return fail(ErrorKind::unavailable, fmt::format("{}: HTTP {}: {}", account().name,
+                                                        sent->status, excerpt(sent->body)));
+    return PingResult{fmt::format("credentials accepted; Porkbun sees IP {}", text_of(*body, "yourIp")),
+                      std::nullopt, sent->total_ms};
+}
+
+RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
+    auto until = deadline();
+    RegisterResult result;
+    result.dry_run = request.dry_run;
+    // The create must carry the quoted price in cents, so the quote comes first.
+    auto quote = check_one(request.domain, until);
+    if (!quote) return with(result, Outcome::auth_error, quote.error().message);
+    if (auto refused = refuse_by_quote(*quote, request)) return *refused;
+    result.price = quote->price;
+    Json body{{"cost", quote->price->minor}, {"agreeToTerms", "yes"}};
+    if (request.years != 1) body["years"] = request.years;
+    if (request.dry_run) body["dryRun"] = true;
+    std::string key = request.idempotency_key.empty() ? new_idempotency_key() : request.idempotency_key;
+    bool resent = false;
+    for (int attempt = 0;; ++attempt) {
+        auto sent = send(RequestClass::create, post("/domain/create/" + request.domain, body, key), until);
+        if (!sent) {
+            // With the same Idempotency-Key a resend cannot buy twice: the registrar replays
+            // the first answer. Only once, and only for a real create whose fate is unknown.
+            if (sent.error().stage == TransportStage::maybe_sent && !request.dry_run && !resent) {
+                resent = true;
+                result.sent = true;
+                continue;
+            }
+            return transport_outcome(sent.error(), result);
+        }
+        result.sent = true;
+        auto json = parse_json(sent->body);
+        if (sent->status == 429 || (json && over_limit(*json))) {
+            auto hint = sent->status == 429 ? retry_hint(*sent) : over_limit(*json);
+            if (wait_after_limit(RequestClass::create, hint, attempt, until)) continue;
+            return limited(result, hint, fmt::format("HTTP {}", sent->status));
+        }
+        if (!json)
+            return with(result, request.dry_run ? Outcome::transient : Outcome::ambiguous,
+                        "unreadable answer to a create: " + excerpt(sent->body));
+        std::string status = text_of(*json, "status");
+        std::string code = text_of(*json, "code");
+        std::string message = text_of(*json, "message");
+        if (status == "SUCCESS") {
+            if (request.dry_run) {
+                const Json* would = member(*json, "wouldSucceed");
+                if (would != nullptr && would->is_boolean() && would->get<bool>())
+                    return with(result, Outcome::dry_run_ok,
+                                "Porkbun's dry run found nothing in the way; nothing was bought");
+                if (text_of(*json, "sufficientFunds") == "false")
+                    return with(result, Outcome::insufficient_funds, "dry run: " + message);
+                return with(result, Outcome::policy_refused, "dry run would not succeed: " + message);
+            }
+            result.order_id = text_of(*json, "orderId");
+            return with(result, Outcome::registered,
+                        resent ? "registered (confirmed by the replayed answer to the same "
+                                 "Idempotency-Key)"
+                               : "registered");
+        }
+        if (auth_refusal(*sent, &*json)) return with(result, Outcome::auth_error, message);
+        if (code == "INSUFFICIENT_FUNDS" || sent->status == 402)
+            return with(result, Outcome::insufficient_funds, message);
+        if (code == "DOMAIN_NOT_AVAILABLE") return with(result, Outcome::lost_race, message);
+        if (code == "PRICE_MISMATCH") return with(result, Outcome::price_mismatch, message);
+        if (sent->status >= 500)
+            return with(result, request.dry_run ? Outcome::transient : Outcome::ambiguous,
+                        fmt::format("HTTP {} to a create; it may have executed: {}", sent->status,
+                                    message));
+        return with(result, Outcome::policy_refused,
+                    fmt::format("Porkbun refused ({}): {}", code.empty() ? "no code" : code, message));
+    }
+}
+
+} // namespace
+
+std::unique_ptr<Registrar> make_porkbun(RegistrarAccount account, std::string endpoint,
+                                        RegistrarLimits limits, const RegistrarSetup& setup,
+                                        std::string key, std::string secret) {
+    Redactor redactor;
+    redactor.add_secret(key);
+    redactor.add_secret(secret);
+    return std::make_unique<Porkbun>(std::move(account), std::move(endpoint), std::move(limits),
+                                     setup, std::move(redactor), std::move(key), std::move(secret));
+}
+
+} // namespace dropcat::registrar
