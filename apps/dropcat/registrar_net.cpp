@@ -10,7 +10,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -33,6 +32,13 @@ struct NetOptions {
 std::string price_text(const std::optional<Money>& price) {
     if (!price) return {};
     return fmt::format("{}.{:02}", price->minor / 100, price->minor % 100);
+}
+
+// One output row from owned texts (a Cell only views its text). `true` marks a JSON bare value.
+void write_row(RowWriter& writer, std::vector<std::pair<std::string, bool>> values) {
+    std::vector<Cell> cells;
+    for (const auto& [text, bare] : values) cells.push_back(Cell{text, bare});
+    writer.row(cells);
 }
 
 RegistrarSetup setup_for(const NetOptions& o, Context& ctx) {
@@ -87,18 +93,18 @@ int run_ping(const NetOptions& o, Context& ctx) {
         Result<PingResult> ping = registrar ? (*registrar)->ping()
                                             : Result<PingResult>(std::unexpected(registrar.error()));
         if (interrupted()) return exit_code(ErrorKind::interrupted);
-        std::array<Cell, 7> cells;
         if (ping) {
-            cells = {Cell{a->name}, Cell{a->kind}, Cell{"true", true}, Cell{price_text(ping->balance), true},
-                     Cell{ping->balance ? ping->balance->currency : ""},
-                     Cell{fmt::format("{:.0f}", ping->round_trip_ms), true}, Cell{ping->detail}};
+            write_row(writer, {{a->name, false}, {a->kind, false}, {"true", true},
+                               {price_text(ping->balance), true},
+                               {ping->balance ? ping->balance->currency : "", false},
+                               {fmt::format("{:.0f}", ping->round_trip_ms), true},
+                               {ping->detail, false}});
         } else {
-            cells = {Cell{a->name}, Cell{a->kind}, Cell{"false", true}, Cell{"", true}, Cell{""},
-                     Cell{"", true}, Cell{ping.error().message}};
+            write_row(writer, {{a->name, false}, {a->kind, false}, {"false", true}, {"", true},
+                               {"", false}, {"", true}, {ping.error().message, false}});
             ctx.report.error(ping.error().message);
             if (code == 0) code = exit_code(ping.error().kind);
         }
-        writer.row(cells);
     }
     writer.finish();
     return code;
@@ -175,12 +181,11 @@ int run_check(const NetOptions& o, Context& ctx) {
         if (!results) return ctx.failed(results.error());
         for (const auto& r : *results) {
             unknown = unknown || r.availability == Availability::unknown;
-            std::array<Cell, 7> cells{Cell{r.domain}, Cell{account->name},
-                                      Cell{std::string(availability_name(r.availability))},
-                                      Cell{price_text(r.price), true},
-                                      Cell{r.price ? r.price->currency : ""},
-                                      Cell{r.definitive ? "true" : "false", true}, Cell{r.detail}};
-            writer.row(cells);
+            write_row(writer, {{r.domain, false}, {account->name, false},
+                               {std::string(availability_name(r.availability)), false},
+                               {price_text(r.price), true},
+                               {r.price ? r.price->currency : "", false},
+                               {r.definitive ? "true" : "false", true}, {r.detail, false}});
         }
     }
     writer.finish();
@@ -226,11 +231,11 @@ int run_register(const NetOptions& o, Context& ctx) {
     RowWriter writer(listing_format(o.format),
                      {"domain", "registrar", "outcome", "dry_run", "price", "currency", "order_id", "detail"},
                      use_color(ctx.color, 1));
-    std::array<Cell, 8> cells{Cell{request.domain}, Cell{account->name},
-                              Cell{std::string(outcome_name(r.outcome))},
-                              Cell{r.dry_run ? "true" : "false", true}, Cell{price_text(r.price), true},
-                              Cell{r.price ? r.price->currency : ""}, Cell{r.order_id}, Cell{r.detail}};
-    writer.row(cells);
+    write_row(writer, {{request.domain, false}, {account->name, false},
+                       {std::string(outcome_name(r.outcome)), false},
+                       {r.dry_run ? "true" : "false", true}, {price_text(r.price), true},
+                       {r.price ? r.price->currency : "", false}, {r.order_id, false},
+                       {r.detail, false}});
     writer.finish();
     if (r.dry_run)
         ctx.report.note(fmt::format("dry run: {}; add --live to register", r.detail));

@@ -159,6 +159,15 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
             if (wait_after_limit(RequestClass::create, hint, attempt, until)) continue;
             return limited(result, hint, fmt::format("HTTP {}", sent->status));
         }
+        if (sent->status >= 500) {
+            if (!request.dry_run && !resent) {
+                resent = true; // the same key: Porkbun replays rather than executes again
+                continue;
+            }
+            return with(result, request.dry_run ? Outcome::transient : Outcome::ambiguous,
+                        fmt::format("HTTP {} to a create; it may have executed: {}", sent->status,
+                                    excerpt(sent->body)));
+        }
         if (!json)
             return with(result, request.dry_run ? Outcome::transient : Outcome::ambiguous,
                         "unreadable answer to a create: " + excerpt(sent->body));
@@ -186,10 +195,6 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
             return with(result, Outcome::insufficient_funds, message);
         if (code == "DOMAIN_NOT_AVAILABLE") return with(result, Outcome::lost_race, message);
         if (code == "PRICE_MISMATCH") return with(result, Outcome::price_mismatch, message);
-        if (sent->status >= 500)
-            return with(result, request.dry_run ? Outcome::transient : Outcome::ambiguous,
-                        fmt::format("HTTP {} to a create; it may have executed: {}", sent->status,
-                                    message));
         return with(result, Outcome::policy_refused,
                     fmt::format("Porkbun refused ({}): {}", code.empty() ? "no code" : code, message));
     }

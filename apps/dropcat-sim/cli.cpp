@@ -1,0 +1,101 @@
+#include "cli.hpp"
+
+#include "listen_address.hpp"
+#include "scenario.hpp"
+#include "server.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+
+namespace dropcat::sim {
+
+namespace {
+
+struct Options {
+    std::string scenario;
+    std::string listen = "127.0.0.1:0";
+    std::string log;
+    bool check = false;
+};
+
+int error(ErrorKind kind, const std::string& message) {
+    fmt::print(stderr, "dropcat-sim: error: {}\n", message);
+    return exit_code(kind);
+}
+
+void build(CLI::App& app, Options& options) {
+    app.set_version_flag("--version", "dropcat-sim " DROPCAT_VERSION, "print the version and exit");
+    app.set_help_flag("-h,--help", "print this help and exit");
+    app.get_formatter()->column_width(26);
+    CLI::Validator existing = CLI::ExistingFile;
+    existing.description(""); // the placeholder says FILE already
+    app.add_option("SCENARIO", options.scenario, "the scenario (TOML): accounts, names, faults")
+        ->required()
+        ->check(existing)
+        ->type_name("FILE");
+    app.add_option("--listen", options.listen,
+                   "where to listen; loopback only, port 0 picks a free one\n"
+                   "(default: 127.0.0.1:0)")
+        ->type_name("ADDR:PORT");
+    app.add_option("--log", options.log,
+                   "write one JSON line per request to FILE (created or\n"
+                   "truncated; - is stdout)")
+        ->type_name("FILE");
+    app.add_flag("--check", options.check, "check the scenario, print a summary and exit");
+    app.footer("It prints its base URL (http://127.0.0.1:PORT) as one line on stdout, then serves\n"
+               "Dynadot api3, Porkbun v3, Namecheap and RDAP under it until SIGINT or SIGTERM.\n"
+               "Point a dropcat [[registrar]] endpoint at that URL to rehearse a catch.\n"
+               "\n"
+               "Examples:\n"
+               "  dropcat-sim --check rehearsal.toml\n"
+               "  dropcat-sim --listen 127.0.0.1:8443 --log sim.jsonl rehearsal.toml\n"
+               "\n"
+               "Exit status: 0 stopped by a signal, 1 the log cannot be written, 2 usage,\n"
+               "65 bad scenario, 69 cannot listen. See dropcat-sim(1) for the scenario format.");
+}
+
+int check_only(const Options& options, const Scenario& s) {
+    fmt::print("{}: ok: {} accounts, {} names, {} faults\n", options.scenario, s.accounts.size(),
+               s.domains.size(), s.faults.size());
+    return 0;
+}
+
+int run_parsed(const Options& options) {
+    auto address = parse_listen_address(options.listen);
+    if (!address) return error(address.error().kind, address.error().message);
+    auto scenario = load_scenario(options.scenario, now());
+    if (!scenario) return error(scenario.error().kind, scenario.error().message);
+    if (options.check) return check_only(options, *scenario);
+    auto served = serve_scenario(std::move(*scenario), *address, options.log);
+    if (!served) return error(served.error().kind, served.error().message);
+    return 0;
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    CLI::App app("dropcat-sim: a local registrar and registry simulator for dropcat.\n"
+                 "Serves the Dynadot, Porkbun and Namecheap APIs and RDAP on loopback, with\n"
+                 "names that drop when a scenario says, rate limits, balances and faults.",
+                 "dropcat-sim");
+    Options options;
+    build(app, options);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        fmt::print(stderr, "dropcat-sim: error: {}\ntry 'dropcat-sim --help'\n", e.what());
+        return exit_code(ErrorKind::usage);
+    }
+    try {
+        return run_parsed(options);
+    } catch (const std::exception& e) {
+        return error(ErrorKind::failed, fmt::format("internal error: {}", e.what()));
+    }
+}
+
+} // namespace dropcat::sim

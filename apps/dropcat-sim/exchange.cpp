@@ -1,0 +1,78 @@
+#include "exchange.hpp"
+
+#include <httplib.h>
+
+#include <fmt/format.h>
+
+#include <thread>
+
+namespace dropcat::sim {
+
+Exchange start_exchange(std::string_view api, std::string_view command) {
+    Exchange exchange;
+    exchange.arrived = now();
+    exchange.api = api;
+    exchange.command = command;
+    return exchange;
+}
+
+void serve(Context& ctx, Exchange& exchange, httplib::Response& res,
+           const std::function<void()>& execute) {
+    res.status = 200;
+    auto fault = ctx.faults.take(exchange.api, exchange.command, exchange.domains);
+    if (!fault) {
+        execute();
+        exchange.status = res.status;
+        ctx.log.write(exchange);
+        return;
+    }
+    switch (fault->kind) {
+    case FaultKind::delay:
+        std::this_thread::sleep_for(fault->delay);
+        execute();
+        exchange.status = res.status;
+        break;
+    case FaultKind::status:
+        res.status = fault->status;
+        res.set_content(fmt::format("dropcat-sim: simulated fault: HTTP {}\n", fault->status),
+                        "text/plain");
+        exchange.status = res.status;
+        break;
+    case FaultKind::reset:
+        cut_connection(res);
+        exchange.status = 0;
+        break;
+    case FaultKind::malformed:
+        // The request runs; only its answer is broken, as when a proxy cuts a body short.
+        execute();
+        truncate_body(res);
+        exchange.status = res.status;
+        break;
+    case FaultKind::lost_response:
+        execute();
+        cut_connection(res);
+        exchange.status = 0;
+        break;
+    }
+    exchange.fault = fault_kind_name(fault->kind);
+    // A delayed answer is still the real answer, so the log keeps its real outcome; every
+    // other fault changes what the client sees, and the outcome says which fault it was.
+    if (fault->kind != FaultKind::delay)
+        exchange.outcome = fmt::format("fault-{}", fault_kind_name(fault->kind));
+    ctx.log.write(exchange);
+}
+
+void reply_json(httplib::Response& res, int status, const Json& body, const char* content_type) {
+    res.status = status;
+    res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                    content_type);
+}
+
+std::string ascii_lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+} // namespace dropcat::sim

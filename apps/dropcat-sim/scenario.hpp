@@ -1,0 +1,74 @@
+#pragma once
+
+#include "dropcat/error.hpp"
+#include "dropcat/money.hpp"
+#include "timing.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dropcat::sim {
+
+// One [[account]]: a registrar account clients authenticate as.
+struct AccountSpec {
+    std::string name; // the log's label for it; never the key
+    std::string api;  // dynadot | porkbun | namecheap
+    std::string key;
+    std::string secret;    // porkbun
+    std::string api_user;  // namecheap
+    std::string client_ip; // namecheap
+    Money balance;
+    std::optional<int> checks;  // check requests per `per`
+    std::optional<int> creates; // create requests per `per`
+    Duration per = std::chrono::minutes(1);
+};
+
+// One [[domain]]: a name the scenario gives a history.
+struct DomainSpec {
+    std::string name;
+    std::optional<Instant> deleted_at; // delete_at plus the jitter drawn at start
+    std::vector<std::string> statuses{"active"};
+    std::optional<Money> price;
+    bool premium = false;
+    bool reserved = false;
+    std::optional<Duration> competitor_after;
+};
+
+enum class FaultKind { delay, status, reset, malformed, lost_response };
+std::string_view fault_kind_name(FaultKind kind); // "lost-response", ...
+
+// One [[fault]]: which requests it hits (an empty field matches anything) and how.
+struct FaultSpec {
+    std::string api;     // dynadot | porkbun | namecheap | rdap
+    std::string command; // check | create | ping | lookup | bootstrap
+    std::string domain;
+    FaultKind kind = FaultKind::status;
+    Duration delay{};
+    int status = 0;
+    int times = 1; // 0: every matching request
+};
+
+struct Scenario {
+    Money default_price{1099, "USD"};
+    std::vector<std::string> tlds{"com", "net", "org"};
+    std::uint64_t seed = 1;
+    Instant start{};
+    std::vector<AccountSpec> accounts;
+    std::vector<DomainSpec> domains;
+    std::vector<FaultSpec> faults;
+};
+
+// Reads and checks a scenario file; relative times count from `start`. Problems come back as
+// ErrorKind::data with "FILE:LINE: KEY: REASON".
+Result<Scenario> load_scenario(const std::filesystem::path& path, Instant start);
+
+// The served TLD a name falls under (the longest that matches), or "" when none does.
+std::string_view tld_of(std::string_view name, const std::vector<std::string>& tlds);
+
+// "a.com" and "xn--bcher-kva.net" are names; "A.com", "a..com", "-a.com" and "com" are not.
+bool valid_name(std::string_view name);
+
+} // namespace dropcat::sim

@@ -1,0 +1,17 @@
+#pragma once
+
+#include "dropcat/error.hpp"
+#include "listen_address.hpp"
+#include "scenario.hpp"
+
+#include <string>
+
+namespace dropcat::sim {
+
+// Binds `address`, prints the base URL as one line on stdout, and serves the scenario until
+// SIGINT or SIGTERM. Call it before any other thread exists: it blocks those signals for the
+// whole process so that one thread can wait for them. A bind failure is ErrorKind::unavailable.
+Result<void> serve_scenario(Scenario scenario, const ListenAddress& address,
+                            const std::string& log_path);
+
+} // namespace dropcat::sim

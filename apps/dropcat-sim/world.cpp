@@ -1,0 +1,117 @@
+#include "world.hpp"
+
+namespace dropcat::sim {
+
+World::World(Scenario scenario) : m_scenario(std::move(scenario)) {
+    for (const auto& account : m_scenario.accounts) {
+        AccountState state{account.balance, std::nullopt, std::nullopt, {}};
+        if (account.checks) state.checks.emplace(*account.checks, account.per);
+        if (account.creates) state.creates.emplace(*account.creates, account.per);
+        m_state.push_back(std::move(state));
+    }
+    for (std::size_t i = 0; i < m_scenario.domains.size(); ++i)
+        m_listed.emplace(m_scenario.domains[i].name, i);
+}
+
+const DomainSpec* World::listed(const std::string& name) const {
+    auto found = m_listed.find(name);
+    return found == m_listed.end() ? nullptr : &m_scenario.domains[found->second];
+}
+
+// A name's history is derived from the clock: the original registrant holds it until its
+// deletion, then the first client to register it, or the competitor once competitor_after has
+// passed with nobody ahead of it. No timers are needed.
+World::Ownership World::ownership(const std::string& name, Instant now) const {
+    const DomainSpec* spec = listed(name);
+    if (spec != nullptr && (!spec->deleted_at || now < *spec->deleted_at))
+        return {Holder::original, m_scenario.start - std::chrono::days(365)};
+    if (auto client = m_client_registrations.find(name); client != m_client_registrations.end())
+        return {Holder::client, client->second};
+    if (spec != nullptr && spec->competitor_after) {
+        Instant taken = *spec->deleted_at + *spec->competitor_after;
+        if (now >= taken) return {Holder::competitor, taken};
+    }
+    return {};
+}
+
+Quote World::quote(const std::string& name, Instant now) const {
+    Quote q;
+    q.price = m_scenario.default_price;
+    if (!valid_name(name) || tld_of(name, m_scenario.tlds).empty()) return q;
+    const DomainSpec* spec = listed(name);
+    if (spec != nullptr) {
+        q.price = spec->price.value_or(m_scenario.default_price);
+        q.premium = spec->premium;
+    }
+    if (spec != nullptr && spec->reserved)
+        q.availability = Availability::reserved;
+    else if (ownership(name, now).holder != Holder::nobody)
+        q.availability = Availability::taken;
+    else
+        q.availability = Availability::available;
+    return q;
+}
+
+std::optional<Holding> World::holding(const std::string& name, Instant now) const {
+    if (tld_of(name, m_scenario.tlds).empty()) return std::nullopt;
+    Ownership owner = ownership(name, now);
+    switch (owner.holder) {
+    case Holder::nobody:
+        return std::nullopt;
+    case Holder::original:
+        return Holding{listed(name)->statuses, owner.since};
+    default:
+        return Holding{{"active"}, owner.since};
+    }
+}
+
+Admission World::admit(std::size_t account, LimitClass what, Instant now) {
+    auto& window = what == LimitClass::check ? m_state[account].checks : m_state[account].creates;
+    if (!window) return {};
+    if (!window->admit(now)) return {false, window->used(now), window->until_free(now)};
+    return {true, window->used(now), {}};
+}
+
+const SlidingWindow* World::limit(std::size_t account, LimitClass what) const {
+    const auto& window =
+        what == LimitClass::check ? m_state[account].checks : m_state[account].creates;
+    return window ? &*window : nullptr;
+}
+
+CreateResult World::create(const CreateOrder& order, Instant now) {
+    AccountState& account = m_state[order.account];
+    Quote q = quote(order.name, now);
+    CreateResult result;
+    result.total = Money{q.price.minor * order.years, q.price.currency};
+    result.balance = account.balance;
+    auto outcome = [&](CreateOutcome o) {
+        result.outcome = o;
+        return result;
+    };
+    if (q.availability == Availability::unsupported_tld)
+        return outcome(CreateOutcome::unsupported_tld);
+    if (q.availability != Availability::available) return outcome(CreateOutcome::not_available);
+    if (q.premium && !order.premium_acknowledged) return outcome(CreateOutcome::premium_refused);
+    if (order.cost && *order.cost != result.total.minor)
+        return outcome(CreateOutcome::price_mismatch);
+    if (account.balance.minor < result.total.minor)
+        return outcome(CreateOutcome::insufficient_funds);
+    if (order.dry_run) return outcome(CreateOutcome::would_succeed);
+    m_client_registrations.emplace(order.name, now);
+    account.balance.minor -= result.total.minor;
+    result.balance = account.balance;
+    result.order_id = next_id();
+    return outcome(CreateOutcome::registered);
+}
+
+const StoredAnswer* World::replay(std::size_t account, const std::string& key) const {
+    const auto& answers = m_state[account].answers;
+    auto found = answers.find(key);
+    return found == answers.end() ? nullptr : &found->second;
+}
+
+void World::remember(std::size_t account, const std::string& key, StoredAnswer answer) {
+    m_state[account].answers.emplace(key, std::move(answer));
+}
+
+} // namespace dropcat::sim

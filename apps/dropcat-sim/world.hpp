@@ -1,0 +1,125 @@
+#pragma once
+
+#include "scenario.hpp"
+#include "sliding_window.hpp"
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dropcat::sim {
+
+enum class Availability { available, taken, reserved, unsupported_tld };
+
+// What a name costs and whether it can be had, at one instant.
+struct Quote {
+    Availability availability = Availability::unsupported_tld;
+    Money price;
+    bool premium = false;
+};
+
+enum class LimitClass { check, create };
+
+// The answer to "may this request run?" for an account with a limit.
+struct Admission {
+    bool admitted = true;
+    int used = 0;           // admitted requests in the window, this one included
+    Duration retry_after{}; // when refused: until a slot frees
+};
+
+struct CreateOrder {
+    std::size_t account = 0;
+    std::string name;
+    int years = 1;
+    bool premium_acknowledged = false;
+    std::optional<std::int64_t> cost; // the total the client agreed to, in minor units
+    bool dry_run = false;
+};
+
+enum class CreateOutcome {
+    registered,
+    would_succeed, // a dry run that found nothing wrong
+    unsupported_tld,
+    not_available,
+    premium_refused,
+    price_mismatch,
+    insufficient_funds
+};
+
+struct CreateResult {
+    CreateOutcome outcome = CreateOutcome::not_available;
+    Money total;   // price times years
+    Money balance; // after the create
+    std::int64_t order_id = 0;
+};
+
+// Who holds a registered name, for RDAP.
+struct Holding {
+    std::vector<std::string> statuses;
+    Instant since;
+};
+
+// An answer kept for a Porkbun Idempotency-Key.
+struct StoredAnswer {
+    int status = 200;
+    std::string body;
+};
+
+// The simulated registry and registrars: names, accounts, balances, limits, registrations.
+// Not thread-safe by itself: a request holds lock() for all it reads and changes, so that a
+// check-then-register is one step, as at a real registry.
+class World {
+  public:
+    explicit World(Scenario scenario);
+
+    std::unique_lock<std::mutex> lock() { return std::unique_lock(m_mutex); }
+
+    // The accounts never change after start, so finding one needs no lock.
+    const std::vector<AccountSpec>& accounts() const { return m_scenario.accounts; }
+    const std::vector<std::string>& tlds() const { return m_scenario.tlds; }
+    const std::string& currency() const { return m_scenario.default_price.currency; }
+    const Money& default_price() const { return m_scenario.default_price; }
+    Instant start() const { return m_scenario.start; }
+
+    Quote quote(const std::string& name, Instant now) const;
+    std::optional<Holding> holding(const std::string& name, Instant now) const;
+
+    Admission admit(std::size_t account, LimitClass what, Instant now);
+    // The account's limit, when it has one (Porkbun reports it with every check).
+    const SlidingWindow* limit(std::size_t account, LimitClass what) const;
+
+    CreateResult create(const CreateOrder& order, Instant now);
+    Money balance(std::size_t account) const { return m_state[account].balance; }
+    std::int64_t next_id() { return ++m_last_id; }
+
+    const StoredAnswer* replay(std::size_t account, const std::string& key) const;
+    void remember(std::size_t account, const std::string& key, StoredAnswer answer);
+
+  private:
+    enum class Holder { nobody, original, competitor, client };
+    struct Ownership {
+        Holder holder = Holder::nobody;
+        Instant since{};
+    };
+    struct AccountState {
+        Money balance;
+        std::optional<SlidingWindow> checks;
+        std::optional<SlidingWindow> creates;
+        std::map<std::string, StoredAnswer> answers;
+    };
+
+    Ownership ownership(const std::string& name, Instant now) const;
+    const DomainSpec* listed(const std::string& name) const;
+
+    std::mutex m_mutex;
+    Scenario m_scenario;
+    std::vector<AccountState> m_state;
+    std::map<std::string, std::size_t, std::less<>> m_listed; // name -> index in domains
+    std::map<std::string, Instant> m_client_registrations;    // the first wins
+    std::int64_t m_last_id = 100000;
+};
+
+} // namespace dropcat::sim

@@ -1,0 +1,172 @@
+# Each registrar adapter against dropcat-sim over real HTTP on loopback: available, taken,
+# premium over the ceiling, lost race, insufficient funds, dry run, a lost create answer, ping,
+# a wrong key, and no secret in -vv output or in the simulator's log.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/cli/sim_lib.sh"
+
+VV=$WORK/all-stderr # every -vv stderr of the run, searched for secrets at the end
+: >"$VV"
+rv() { run -vv "$@"; cat "$ERR" >>"$VV"; }
+
+# json_field KEY: the KEY of the first JSON row on stdout.
+json_field() { python3 -c 'import json,sys; l=open(sys.argv[1]).readline(); print(json.loads(l)[sys.argv[2]] if l else "")' "$OUT" "$1" 2>&1; }
+
+suite() { # suite ACCOUNT PREFIX
+  local acct=$1 p=$2
+  cat >"$WORK/scenario.toml" <<TOML
+[sim]
+default_price = "10.99 USD"
+tlds = ["com", "net"]
+
+$(sim_accounts)
+
+[[domain]]
+name = "$p-taken.com"
+
+[[domain]]
+name = "$p-race.com"
+delete_at = "+0s"
+competitor_after = "2s"
+
+[[domain]]
+name = "$p-premium.com"
+delete_at = "+0s"
+premium = true
+price = "2500.00 USD"
+
+[[domain]]
+name = "$p-rich.com"
+delete_at = "+0s"
+price = "150.00 USD"
+
+[[fault]]
+command = "create"
+domain = "$p-race.com"
+kind = "delay"
+delay = "4s"
+
+[[fault]]
+command = "create"
+domain = "$p-lost.com"
+kind = "lost-response"
+TOML
+  start_sim "$WORK/scenario.toml"
+  PB_CLIENT='checks_per_minute = 600' write_config
+
+  # Lost race first, while the competitor has not yet taken the name: the quote says
+  # available, the create is held 4 s by the simulator, the competitor registers at 2 s.
+  rv registrar register --registrar "$acct" "$p-race.com" --max-price "20.00 USD" --live --format json
+  expect_rc 1 "$acct lost race"
+  expect_equal "$(json_field outcome)" "lost-race" "$acct lost race outcome"
+  log_check "
+c = [r for r in rows if r['command'] == 'create' and r['domain'] == '$p-race.com']
+assert len(c) == 1 and c[0]['outcome'] == 'not-available', c" && ok || bad "$acct: one create, not available"
+
+  rv registrar check --registrar "$acct" "$p-free.com" "$p-taken.com" --format json
+  expect_rc 0 "$acct check"
+  python3 - "$OUT" "$acct" "$p" <<'PY' && ok || bad "$acct check JSON"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+acct, p = sys.argv[2], sys.argv[3]
+assert [list(r)[:6] for r in rows] == [["domain", "registrar", "availability", "price", "currency", "definitive"]] * 2
+free, taken = rows
+assert free["domain"] == p + "-free.com" and free["availability"] == "available", free
+assert free["definitive"] is True and free["registrar"] == acct
+if acct != "nc-main":  # Namecheap's check gives no price for ordinary names
+    assert free["price"] == 10.99 and free["currency"] == "USD", free
+assert taken["availability"] == "taken" and taken["definitive"] is True, taken
+PY
+
+  rv registrar check --registrar "$acct" "$p-premium.com" --format tsv
+  expect_rc 0
+  if [ "$acct" = dyn-main ]; then
+    # Dynadot's search has no premium flag (apps/dropcat-sim/WIRE.md): the price tells.
+    expect_out "$p-premium.com	$acct	available	2500.00	USD	true" "$acct premium check"
+  else
+    expect_out "$p-premium.com	$acct	premium	2500.00	USD	true" "$acct premium check"
+  fi
+
+  rv registrar register --registrar "$acct" "$p-premium.com" --max-price "100.00 USD" --live --format json
+  expect_rc 1 "$acct premium over the ceiling"
+  expect_equal "$(json_field outcome)" "price-mismatch"
+  expect_err "above the ceiling"
+  log_check "assert not [r for r in rows if r['command'] == 'create' and r['domain'] == '$p-premium.com']" \
+    && ok || bad "$acct: no create sent for a premium name over the ceiling"
+
+  rv registrar register --registrar "$acct" "$p-dry.com" --max-price "12.00 USD" --format json
+  expect_rc 0 "$acct dry run"
+  expect_equal "$(json_field outcome)" "dry-run-ok"
+  expect_equal "$(json_field dry_run)" "True"
+  expect_err "dry run"
+  log_check "
+c = [r for r in rows if r['command'] == 'create' and r['domain'] == '$p-dry.com']
+assert all(r['outcome'] == 'dry-run' for r in c), c
+assert len(c) == (1 if '$acct' == 'pb-main' else 0), c" && ok || bad "$acct: dry run registers nothing"
+
+  rv registrar register --registrar "$acct" "$p-free.com" --max-price "12.00 USD" --live --format json
+  expect_rc 0 "$acct live register"
+  expect_equal "$(json_field outcome)" "registered"
+  rv registrar check --registrar "$acct" "$p-free.com" --format tsv
+  expect_out "$p-free.com	$acct	taken" "$acct: a registered name is taken"
+
+  rv registrar register --registrar "$acct" "$p-rich.com" --max-price "200.00 USD" --live --format json
+  expect_rc 1 "$acct insufficient funds"
+  expect_equal "$(json_field outcome)" "insufficient-funds"
+
+  rv registrar register --registrar "$acct" "$p-lost.com" --max-price "12.00 USD" --live --format json
+  if [ "$acct" = pb-main ]; then
+    # Porkbun: the create carries an Idempotency-Key, so one resend with the same key is safe;
+    # the simulator replays the first answer and registers nothing twice.
+    expect_rc 0 "porkbun lost answer, confirmed by the idempotent resend"
+    expect_equal "$(json_field outcome)" "registered"
+    log_check "
+c = [r for r in rows if r['command'] == 'create' and r['domain'] == '$p-lost.com']
+assert [r['outcome'] for r in c] == ['fault-lost-response', 'replayed'], c" && ok || bad "porkbun replay"
+  else
+    expect_rc 1 "$acct lost answer"
+    expect_equal "$(json_field outcome)" "ambiguous"
+    expect_err "may have executed"
+    log_check "
+c = [r for r in rows if r['command'] == 'create' and r['domain'] == '$p-lost.com']
+assert len(c) == 1 and c[0]['outcome'] == 'fault-lost-response', c" && ok || bad "$acct: an ambiguous create is never resent"
+  fi
+
+  rv registrar ping "$acct" --format json
+  expect_rc 0 "$acct ping"
+  expect_equal "$(json_field ok)" "True"
+  if [ "$acct" != pb-main ]; then
+    # 100.00 - 10.99 for the registered name, less the lost-answer one the simulator executed.
+    expect_equal "$(json_field balance)" "78.02" "$acct balance"
+  fi
+
+  local saved
+  case $acct in
+  dyn-main) saved=$DYN_KEY; export DYN_KEY=wrong-key-9999 ;;
+  pb-main) saved=$PB_KEY; export PB_KEY=pk1_wrong_9999 ;;
+  nc-main) saved=$NC_KEY; export NC_KEY=wrong-key-9999 ;;
+  esac
+  rv registrar check --registrar "$acct" "$p-free.net"
+  expect_rc 78 "$acct wrong key"
+  expect_err "refused"
+  case $acct in
+  dyn-main) export DYN_KEY=$saved ;;
+  pb-main) export PB_KEY=$saved ;;
+  nc-main) export NC_KEY=$saved ;;
+  esac
+  stop_sim
+  cp "$SIM_LOG" "$WORK/sim-$acct.log"
+}
+
+suite dyn-main dyn
+suite pb-main pb
+suite nc-main nc
+
+# No secret anywhere: not in -vv output, not in the simulator's logs. The request log is there.
+grep -q 'GET http://127.0.0.1:[0-9]*/api3.json?key=REDACTED&command=search' "$VV" && ok \
+  || bad "-vv shows the request log with the key redacted"
+grep -q 'POST http://127.0.0.1:[0-9]*/xml.response -> 200' "$VV" && ok || bad "-vv logs namecheap posts"
+for secret in "$DYN_KEY" "$PB_KEY" "$PB_SECRET" "$NC_KEY" wrong-key-9999 pk1_wrong_9999; do
+  grep -qF -- "$secret" "$VV" "$WORK"/sim-*.log && bad "secret $secret leaked" || ok
+done
+
+finish

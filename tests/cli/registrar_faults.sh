@@ -1,0 +1,94 @@
+# Failures between dropcat and a registrar, injected by dropcat-sim: a 5xx or an unreadable
+# answer to a check is "unknown" (never available or taken); a reset or a 5xx after a create was
+# sent is "ambiguous" and never resent; a registrar that cannot be reached means nothing was
+# sent ("transient"). Also: a group-readable secrets file is refused before anything is sent.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/cli/sim_lib.sh"
+
+json_field() { python3 -c 'import json,sys; l=open(sys.argv[1]).readline(); print(json.loads(l)[sys.argv[2]] if l else "")' "$OUT" "$1" 2>&1; }
+
+cat >"$WORK/scenario.toml" <<TOML
+[sim]
+default_price = "10.99 USD"
+tlds = ["com", "net"]
+
+$(sim_accounts)
+
+[[fault]]
+command = "check"
+domain = "busy.com"
+kind = "status"
+status = 503
+times = 0
+
+[[fault]]
+command = "check"
+domain = "garbled.com"
+kind = "malformed"
+times = 0
+
+[[fault]]
+command = "create"
+domain = "reset.com"
+kind = "reset"
+times = 0
+
+[[fault]]
+command = "create"
+domain = "err500.com"
+kind = "status"
+status = 500
+times = 0
+TOML
+start_sim "$WORK/scenario.toml"
+PB_CLIENT='checks_per_minute = 600' write_config
+
+for acct in dyn-main pb-main nc-main; do
+  run registrar check --registrar "$acct" busy.com --format json
+  expect_rc 69 "$acct: a 503 to a check"
+  expect_equal "$(json_field availability)" unknown "$acct 503"
+  expect_equal "$(json_field definitive)" False
+  expect_err "availability unknown"
+  run registrar check --registrar "$acct" garbled.com --format json
+  expect_rc 69 "$acct: an unreadable answer"
+  expect_equal "$(json_field availability)" unknown "$acct malformed"
+
+  for name in reset.com err500.com; do
+    run registrar register --registrar "$acct" "$name" --max-price "12.00 USD" --live --format json
+    expect_rc 1 "$acct: $name"
+    expect_equal "$(json_field outcome)" ambiguous "$acct $name"
+    expect_err "may have executed"
+  done
+done
+# Dynadot and Namecheap never resend; Porkbun resends once with the same Idempotency-Key.
+log_check "
+for key, sends in (('dyn-main', 1), ('nc-main', 1), ('pb-main', 2)):
+    for name in ('reset.com', 'err500.com'):
+        c = [r for r in rows if r['key'] == key and r['command'] == 'create' and r['domain'] == name]
+        assert len(c) == sends, (key, name, c)
+" && ok || bad "an ambiguous create is not resent (Porkbun: once, keyed)"
+stop_sim
+
+# Nothing listens any more: nothing can have been sent.
+run registrar check --registrar dyn-main free.com --format json
+expect_rc 69 "registrar down: check"
+expect_equal "$(json_field availability)" unknown
+run registrar register --registrar nc-main free.com --max-price "12.00 USD" --live --format json
+expect_rc 69 "registrar down: register"
+expect_equal "$(json_field outcome)" transient
+run registrar ping dyn-main
+expect_rc 69 "registrar down: ping"
+
+# A secrets file others can read is refused, like ssh refuses such keys, before any request.
+unset NC_KEY
+printf 'NC_KEY = "nc-secret-key-0004"\n' >"$XDG_CONFIG_HOME/dropcat/secrets.toml"
+chmod 640 "$XDG_CONFIG_HOME/dropcat/secrets.toml"
+sed -i '1i secrets_file = "secrets.toml"' "$XDG_CONFIG_HOME/dropcat/config.toml"
+run registrar check --registrar nc-main free.com
+expect_rc 78 "group-readable secrets file"
+expect_err "secrets.toml"
+chmod 600 "$XDG_CONFIG_HOME/dropcat/secrets.toml"
+run registrar check --registrar nc-main free.com
+expect_rc 69 "mode 0600 accepted (then the registrar is down)"
+
+finish

@@ -1,0 +1,94 @@
+# Rate limits against dropcat-sim: the account's own limiter keeps every request within the
+# configured rules, and each API's over-limit signal (Dynadot system_busy, Porkbun's ERROR with
+# ttlRemaining, Namecheap's HTTP 405) is obeyed: after a signal the next request waits, so the
+# simulator never sees a burst beyond its limit. Everything is checked from the simulator's log.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/cli/sim_lib.sh"
+
+scenario() {
+  cat >"$WORK/scenario.toml" <<TOML
+[sim]
+default_price = "10.99 USD"
+tlds = ["com", "net"]
+
+$(sim_accounts)
+TOML
+}
+
+# 1. The client's own limiter: 2 checks per second configured, the simulator unlimited.
+scenario
+start_sim "$WORK/scenario.toml"
+DYN_CLIENT='checks_per_second = 2' write_config
+run registrar check --registrar dyn-main a1.com a2.com a3.com a4.com a5.com a6.com --format tsv
+expect_rc 0 "six checks at two per second"
+expect_out_lines 7
+log_check "
+t = sorted(r['t'] for r in rows if r['key'] == 'dyn-main' and r['command'] == 'check')
+assert len(t) == 6, t
+# never three requests inside one second
+assert all(t[i + 2] - t[i] >= 1.0 for i in range(len(t) - 2)), t
+assert not [r for r in rows if r['outcome'] == 'rate-limited']" && ok || bad "client limiter: 2 per second"
+stop_sim
+
+# 2. The servers' signals. The simulator allows 1 check per 2 s per account; the client is
+# configured far above that, so only the server's signal can hold it back.
+DYN_LIMITS=$'checks = 1\nper = "2s"' PB_LIMITS=$'checks = 1\nper = "2s"' NC_LIMITS=$'checks = 1\nper = "2s"' scenario
+start_sim "$WORK/scenario.toml"
+DYN_CLIENT='checks_per_minute = 6000' PB_CLIENT='checks_per_minute = 6000' \
+  NC_CLIENT='checks_per_minute = 6000' write_config
+
+run registrar check --registrar dyn-main b1.com b2.com b3.com --format tsv
+expect_rc 0 "dynadot: every name answered after system_busy"
+expect_no_out "unknown"
+run registrar check --registrar pb-main b1.com b2.com b3.com --format tsv
+expect_rc 0 "porkbun: every name answered after its limits answer"
+expect_no_out "unknown"
+# 120 names: three Namecheap requests (50, 50, 20).
+seq 1 120 | sed 's/^/n/; s/$/.com/' >"$WORK/names"
+run_in "$WORK/names" registrar check --registrar nc-main - --format tsv
+expect_rc 0 "namecheap: every name answered after 405"
+expect_out_lines 121
+expect_no_out "unknown"
+
+log_check "
+for key in ('dyn-main', 'pb-main', 'nc-main'):
+    seq = [r for r in rows if r['key'] == key and r['command'] == 'check']
+    ok = [r for r in seq if r['outcome'] != 'rate-limited']
+    limited = [r for r in seq if r['outcome'] == 'rate-limited']
+    assert len(ok) == 3, (key, seq)
+    # the signal was seen, and obeyed: after each one the next request waited at least 1 s
+    assert 1 <= len(limited) <= 4, (key, len(limited))
+    for i, r in enumerate(seq[:-1]):
+        if r['outcome'] == 'rate-limited':
+            assert seq[i + 1]['t'] - r['t'] >= 0.9, (key, r, seq[i + 1])
+    # no request was accepted beyond the limit: accepted checks are 2 s apart
+    t = [r['t'] for r in ok]
+    assert all(b - a >= 2.0 for a, b in zip(t, t[1:])), (key, t)
+" && ok || bad "each API's over-limit signal obeyed"
+# Porkbun said how long to wait (ttlRemaining): the client waited that long, not just 1 s.
+log_check "
+seq = [r for r in rows if r['key'] == 'pb-main' and r['command'] == 'check']
+for i, r in enumerate(seq[:-1]):
+    if r['outcome'] == 'rate-limited':
+        assert seq[i + 1]['t'] - r['t'] >= 1.0, (r, seq[i + 1])
+" && ok || bad "porkbun ttlRemaining obeyed"
+stop_sim
+
+# 3. A create over the server's limit is retried only because the signal comes before
+# execution; the name is registered once.
+DYN_LIMITS=$'creates = 1\nper = "2s"' scenario
+start_sim "$WORK/scenario.toml"
+write_config
+run registrar register --registrar dyn-main c1.com --max-price "12.00 USD" --live
+expect_rc 0
+run registrar register --registrar dyn-main c2.com --max-price "12.00 USD" --live --format json
+expect_rc 0 "dynadot create after system_busy"
+log_check "
+c = [r for r in rows if r['command'] == 'create']
+assert [r['outcome'] for r in c if r['domain'] == 'c1.com'] == ['registered'], c
+out = [r['outcome'] for r in c if r['domain'] == 'c2.com']
+assert out[-1] == 'registered' and set(out[:-1]) <= {'rate-limited'}, out
+" && ok || bad "create retried only after a pre-execution signal"
+stop_sim
+
+finish

@@ -1,0 +1,84 @@
+# dropcat-sim itself: loopback only, scenario errors with FILE:LINE: KEY, the printed address,
+# RDAP before and after a deletion, the bootstrap file pointing at itself, the competitor, the
+# JSON Lines log, and a clean stop on SIGTERM.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/cli/sim_lib.sh"
+
+simrun() { "$DROPCAT_SIM" "$@" >"$OUT" 2>"$ERR"; RC=$?; }
+
+simrun --help
+expect_rc 0
+expect_out "SCENARIO"
+printf '[sim]\ndefault_price = "10.99 USD"\n' >"$WORK/min.toml"
+simrun --listen 0.0.0.0:0 "$WORK/min.toml"
+expect_rc 2 "a non-loopback address is refused"
+expect_err "loopback"
+
+cat >"$WORK/bad.toml" <<'TOML'
+[sim]
+default_price = "10.99 USD"
+
+[[domain]]
+name = "a.com"
+delete_at = "soon"
+TOML
+simrun "$WORK/bad.toml"
+expect_rc 65 "a bad scenario"
+expect_err "bad.toml:6: delete_at"
+printf '[sim]\ncolour = "red"\n' >"$WORK/bad2.toml"
+simrun "$WORK/bad2.toml"
+expect_rc 65
+expect_err "bad2.toml:2: colour: unknown key"
+
+cat >"$WORK/scenario.toml" <<TOML
+[sim]
+default_price = "10.99 USD"
+tlds = ["com", "net"]
+
+$(sim_accounts)
+
+[[domain]]
+name = "dropping.com"
+delete_at = "+2s"
+statuses = ["pending delete"]
+
+[[domain]]
+name = "contested.com"
+delete_at = "+1s"
+competitor_after = "100ms"
+TOML
+start_sim "$WORK/scenario.toml"
+case $SIM_URL in
+http://127.0.0.1:[0-9]*) ok ;;
+*) bad "the address line: '$SIM_URL'" ;;
+esac
+
+get() { curl -s -o "$OUT" -w '%{http_code}' "$SIM_URL$1"; }
+expect_equal "$(get /rdap/domain/dropping.com)" 200 "RDAP before the deletion"
+python3 - "$OUT" <<'PY' && ok || bad "RDAP domain object"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["objectClassName"] == "domain" and d["ldhName"].lower() == "dropping.com", d
+assert d["status"] == ["pending delete"], d
+PY
+expect_equal "$(get /rdap/domain/never-listed.com)" 404 "RDAP for a name nobody holds"
+expect_equal "$(get /rdap/bootstrap/dns.json)" 200
+python3 - "$OUT" "$SIM_URL" <<'PY' && ok || bad "bootstrap points at the simulator"
+import json, sys
+b = json.load(open(sys.argv[1]))
+tlds, urls = b["services"][0]
+assert sorted(tlds) == ["com", "net"] and urls[0].startswith(sys.argv[2]), b
+PY
+sleep 2.5
+expect_equal "$(get /rdap/domain/dropping.com)" 404 "RDAP after the deletion"
+expect_equal "$(get /rdap/domain/contested.com)" 200 "the competitor registered its name"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["status"] == ["active"]' "$OUT" \
+  && ok || bad "the competitor's name is active"
+stop_sim
+log_check "
+lookups = [r for r in rows if r['command'] == 'lookup']
+assert [r['status'] for r in lookups] == [200, 404, 404, 200], lookups
+assert all(r['time'].endswith('Z') and len(r['time'].split('.')[1]) == 7 for r in rows)
+" && ok || bad "the log has every lookup with microsecond times"
+
+finish
