@@ -69,6 +69,74 @@ for key, sends in (('dyn-main', 1), ('nc-main', 1), ('pb-main', 2)):
 " && ok || bad "an ambiguous create is not resent (Porkbun: once, keyed)"
 stop_sim
 
+# Concurrency and timeouts: Dynadot checks are answered after 600 ms; with max_in_flight = 3
+# they go three at a time over one multi handle, never more. A create answered after the
+# account's timeout may have executed (the simulator did register it): ambiguous, not resent.
+cat >"$WORK/slow.toml" <<TOML
+[sim]
+default_price = "10.99 USD"
+tlds = ["com", "net"]
+
+$(sim_accounts)
+
+[[fault]]
+api = "dynadot"
+command = "check"
+kind = "delay"
+delay = "600ms"
+times = 0
+
+[[fault]]
+command = "create"
+domain = "slowbuy.com"
+kind = "delay"
+delay = "3s"
+
+[[fault]]
+command = "create"
+domain = "slowbuy.net"
+kind = "delay"
+delay = "3s"
+
+[[fault]]
+api = "porkbun"
+command = "check"
+domain = "slowcheck.com"
+kind = "delay"
+delay = "3s"
+TOML
+start_sim "$WORK/slow.toml"
+DYN_CLIENT=$'max_in_flight = 3\ntimeout_ms = 1500' NC_CLIENT='timeout_ms = 1500' \
+  PB_CLIENT=$'timeout_ms = 1500\nchecks_per_minute = 600' write_config
+run registrar check --registrar dyn-main s1.com s2.com s3.com s4.com s5.com s6.com --format tsv
+expect_rc 0 "six checks, three in flight"
+expect_out_lines 7
+log_check "
+t = sorted(r['t'] for r in rows if r['key'] == 'dyn-main' and r['command'] == 'check')
+assert len(t) == 6, t
+# three at once (within 300 ms), and never a fourth before the first three were answered
+assert t[2] - t[0] < 0.3, t
+assert t[3] - t[0] >= 0.55, t
+" && ok || bad "max_in_flight 3: concurrent, and capped"
+run registrar check --registrar pb-main slowcheck.com --format json
+expect_rc 69 "a check that times out"
+expect_equal "$(json_field availability)" unknown
+for acct in dyn-main nc-main; do
+  name=slowbuy.com
+  [ "$acct" = nc-main ] && name=slowbuy.net
+  run registrar register --registrar "$acct" "$name" --max-price "12.00 USD" --live --format json
+  expect_rc 1 "$acct: a create that times out"
+  expect_equal "$(json_field outcome)" ambiguous
+  expect_err "may have executed"
+done
+sleep 3 # the simulator finishes the delayed creates
+log_check "
+for name in ('slowbuy.com', 'slowbuy.net'):
+    c = [r for r in rows if r['command'] == 'create' and r['domain'] == name]
+    assert [r['outcome'] for r in c] == ['registered'], c  # sent once, never resent; it did execute
+" && ok || bad "timed-out creates: sent once each, and they did register"
+stop_sim
+
 # Nothing listens any more: nothing can have been sent.
 run registrar check --registrar dyn-main free.com --format json
 expect_rc 69 "registrar down: check"

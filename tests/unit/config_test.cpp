@@ -170,3 +170,39 @@ TEST_CASE("config: a secrets file others can read is refused, like ssh does") {
     CHECK_THAT(c.error().message, Catch::Contains("can be read by others (mode 640)"));
     CHECK_THAT(c.error().message, Catch::Contains("chmod 600"));
 }
+
+TEST_CASE("config: per-second limits and timeouts, with their defaults") {
+    test::TempDir dir;
+    auto c = load_config(dir.write("config.toml", R"toml(
+[[registrar]]
+name = "fast"
+kind = "dynadot"
+key_env = "K"
+checks_per_second = 10
+creates_per_second = 2
+timeout_ms = 1500
+connect_timeout_ms = 300
+
+[[registrar]]
+name = "plain"
+kind = "dynadot"
+key_env = "K"
+)toml"),
+                         true);
+    REQUIRE(c.has_value());
+    const auto& fast = c->registrars[0];
+    CHECK(fast.checks_per_second == 10);
+    CHECK(fast.creates_per_second == 2);
+    CHECK(fast.timeout_ms == 1500);
+    CHECK(fast.connect_timeout_ms == 300);
+    const auto& plain = c->registrars[1];
+    CHECK(plain.checks_per_second == 0);
+    CHECK(plain.timeout_ms == 30000);
+    CHECK(plain.connect_timeout_ms == 5000);
+
+    auto bad = load_config(dir.write("bad.toml", "[[registrar]]\nname = \"x\"\nkind = \"dynadot\"\n"
+                                                 "key_env = \"K\"\ntimeout_ms = 0\n"),
+                           true);
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().message.find("bad.toml:5: timeout_ms") != std::string::npos);
+}

@@ -40,6 +40,8 @@ struct RegistrarAccount {
     int checks_per_second = 0; // 0: no per-second rule beyond the kind's own
     int creates_per_second = 0;
     int max_in_flight = 1;
+    int timeout_ms = 30000;        // a whole request, answer included
+    int connect_timeout_ms = 5000; // connecting (and the TLS handshake)
     std::vector<std::string> tlds;
     std::optional<Money> max_price;
     std::size_t line = 0; // where the account starts in the file

@@ -118,7 +118,7 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
         "name",          "kind",          "endpoint",           "key_env",
         "secret_env",    "api_user",      "username",           "client_ip",
         "contact",       "checks_per_minute", "creates_per_minute", "max_in_flight",
-        "checks_per_second", "creates_per_second",
+        "checks_per_second", "creates_per_second", "timeout_ms", "connect_timeout_ms",
         "tlds",          "max_price"};
     for (auto&& [key, value] : *t) {
         for (std::string_view secret : k_secret_keys)
@@ -177,6 +177,8 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
          {std::tuple{"checks_per_minute", &a.checks_per_minute, 0},
           std::tuple{"creates_per_minute", &a.creates_per_minute, 0},
           std::tuple{"checks_per_second", &a.checks_per_second, 0},
+          std::tuple{"timeout_ms", &a.timeout_ms, 30000},
+          std::tuple{"connect_timeout_ms", &a.connect_timeout_ms, 5000},
           std::tuple{"creates_per_second", &a.creates_per_second, 0},
           std::tuple{"max_in_flight", &a.max_in_flight, 1}}) {
         auto v = positive_of(*t, key, fallback, p);

@@ -27,6 +27,59 @@ HttpResult Adapter::send(RequestClass kind, const HttpRequest& request, Clock::t
     return m_http.perform(request);
 }
 
+void Adapter::send_each(RequestClass kind, std::size_t count,
+                        const std::function<HttpRequest(std::size_t)>& build,
+                        const std::function<std::optional<LimitSignal>(std::size_t, HttpResult&)>& handle,
+                        const std::function<void(std::size_t)>& give_up, Clock::time_point deadline) {
+    std::vector<std::size_t> pending(count);
+    for (std::size_t i = 0; i < count; ++i) pending[i] = i;
+    auto wave = static_cast<std::size_t>(std::max(1, m_limits.max_in_flight));
+    for (int attempt = 0; !pending.empty(); ++attempt) {
+        std::vector<std::size_t> refused;
+        LimitSignal signal;
+        for (std::size_t start = 0; start < pending.size(); start += wave) {
+            std::vector<std::size_t> items;
+            std::vector<HttpRequest> requests;
+            std::vector<RateLimiter::Permit> permits;
+            for (std::size_t k = start; k < std::min(pending.size(), start + wave); ++k) {
+                std::size_t item = pending[k];
+                auto permit = m_limiter.acquire(kind, deadline);
+                if (!permit) {
+                    HttpResult none = std::unexpected(HttpError{
+                        TransportStage::not_sent,
+                        "the account's rate limit leaves no room before the deadline; nothing "
+                        "was sent"});
+                    handle(item, none);
+                    continue;
+                }
+                permits.push_back(std::move(*permit));
+                items.push_back(item);
+                requests.push_back(build(item));
+            }
+            auto results = m_http.perform_all(requests);
+            permits.clear();
+            for (std::size_t k = 0; k < items.size(); ++k) {
+                if (auto limited = handle(items[k], results[k])) {
+                    refused.push_back(items[k]);
+                    signal.hint = limited->hint ? limited->hint : signal.hint;
+                    signal.all_classes = signal.all_classes || limited->all_classes;
+                }
+            }
+            if (!refused.empty()) {
+                // Obey the signal: nothing more goes until the wait is over.
+                for (std::size_t k = start + wave; k < pending.size(); ++k) refused.push_back(pending[k]);
+                break;
+            }
+        }
+        if (!refused.empty() &&
+            !wait_after_limit(kind, signal.hint, attempt, deadline, signal.all_classes)) {
+            for (std::size_t item : refused) give_up(item);
+            refused.clear();
+        }
+        pending = std::move(refused);
+    }
+}
+
 bool Adapter::wait_after_limit(RequestClass kind, std::optional<std::chrono::milliseconds> hint,
                                int attempt, Clock::time_point deadline, bool all_classes) {
     using namespace std::chrono;

@@ -3,6 +3,7 @@
 #include "dropcat/registrar.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,22 @@ class Adapter : public Registrar {
     // Sends one request once the limiter allows it before `deadline`. An HttpError with stage
     // not_sent when the limiter would have to wait past the deadline.
     HttpResult send(RequestClass kind, const HttpRequest& request, Clock::time_point deadline);
+
+    // An over-limit answer: the server's wait if it gave one, and whether it holds every
+    // request class (Namecheap, Dynadot) or only the one that was refused.
+    struct LimitSignal {
+        std::optional<std::chrono::milliseconds> hint;
+        bool all_classes = false;
+    };
+
+    // Sends one request per item concurrently (at most max_in_flight at once, through one curl
+    // multi handle), each through the limiter. `handle` reads an item's answer and returns a
+    // LimitSignal when the server's limit refused it; such items are sent again after the wait
+    // while the deadline allows, and `give_up` is called for those still refused after it.
+    void send_each(RequestClass kind, std::size_t count,
+                   const std::function<HttpRequest(std::size_t)>& build,
+                   const std::function<std::optional<LimitSignal>(std::size_t, HttpResult&)>& handle,
+                   const std::function<void(std::size_t)>& give_up, Clock::time_point deadline);
 
     // After an over-limit signal: holds the limiter for the server's wait (or a backoff that
     // doubles with each attempt: 1 s, 2 s, 4 s… up to 60 s) and says whether a retry still

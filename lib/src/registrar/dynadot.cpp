@@ -27,8 +27,9 @@ class Dynadot final : public Adapter {
         return fmt::format("{}/api3.json?key={}&command={}{}", endpoint(), url_encode(m_key),
                            command, rest);
     }
-    Result<void> check_batch(std::span<const std::string> names, std::vector<CheckResult>& out,
-                             Clock::time_point until);
+    std::optional<LimitSignal> read_search(std::span<const std::string> names, HttpResult& sent,
+                                           std::vector<CheckResult>& out,
+                                           std::optional<Error>& refused) const;
 
     std::string m_key;
     std::string m_currency = "USD";
@@ -40,77 +41,81 @@ bool auth_words(std::string_view error) {
            lower.starts_with("ip ");
 }
 
-Result<void> Dynadot::check_batch(std::span<const std::string> names, std::vector<CheckResult>& out,
-                                  Clock::time_point until) {
-    std::string rest;
-    for (std::size_t i = 0; i < names.size(); ++i)
-        rest += fmt::format("&domain{}={}", i, url_encode(names[i]));
-    rest += "&show_price=1&currency=" + m_currency;
+// Reads one search answer into `out` (one result per name, in order). A LimitSignal when
+// Dynadot said system_busy or 429; an Error when it refused the key.
+std::optional<Adapter::LimitSignal> Dynadot::read_search(std::span<const std::string> names,
+                                                        HttpResult& sent,
+                                                        std::vector<CheckResult>& out,
+                                                        std::optional<Error>& refused) const {
+    out.clear();
     auto unknown = [&](const std::string& why) {
         for (const auto& n : names) out.push_back(CheckResult{n, Availability::unknown, {}, false, why});
-        return Result<void>{};
+        return std::nullopt;
     };
-    for (int attempt = 0;; ++attempt) {
-        auto sent = send(RequestClass::check, HttpRequest{"GET", url("search", rest), {}, {}}, until);
-        if (!sent) return unknown(sent.error().message);
-        if (sent->status == 429) {
-            if (wait_after_limit(RequestClass::check, retry_hint(*sent), attempt, until)) continue;
-            return unknown("rate-limited (HTTP 429)");
-        }
-        if (sent->status != 200) return unknown(fmt::format("HTTP {}", sent->status));
-        auto body = parse_json(sent->body);
-        if (!body) return unknown("unreadable answer: " + excerpt(sent->body));
-        const Json* response = member(*body, "SearchResponse");
-        if (response == nullptr) {
-            const Json* other = member(*body, "Response");
-            std::string error = other ? text_of(*other, "Error") : std::string();
-            if (!error.empty() && auth_words(error))
-                return fail(ErrorKind::config,
-                            fmt::format("{}: Dynadot refused the credentials: {}", account().name, error));
-            return unknown("unexpected answer: " + excerpt(sent->body));
-        }
-        std::string code = text_of(*response, "ResponseCode");
-        if (code == "5" || text_of(*response, "Status") == "system_busy") {
-            if (wait_after_limit(RequestClass::check, std::nullopt, attempt, until, true)) continue;
-            return unknown("rate-limited (system_busy)");
-        }
-        if (code != "0") {
-            std::string error = text_of(*response, "Error");
-            if (auth_words(error))
-                return fail(ErrorKind::config,
-                            fmt::format("{}: Dynadot refused the credentials: {}", account().name, error));
-            return unknown(fmt::format("Dynadot answered ResponseCode {}: {}", code, error));
-        }
-        const Json* results = member(*response, "SearchResults");
-        for (const auto& name : names) {
-            CheckResult r{name, Availability::unknown, {}, false, "not in the answer"};
-            if (results != nullptr && results->is_array())
-                for (const auto& item : *results) {
-                    if (lowercase(text_of(item, "DomainName")) != name) continue;
-                    std::string avail = lowercase(text_of(item, "Available"));
-                    if (avail == "yes") {
-                        r = CheckResult{name, Availability::available,
-                                        decimal_money(text_of(item, "Price"), m_currency), true, {}};
-                    } else if (avail == "no") {
-                        r = CheckResult{name, Availability::taken, {}, true, {}};
-                    } else {
-                        r.detail = "Available is '" + avail + "'";
-                    }
-                }
-            out.push_back(std::move(r));
-        }
-        return {};
+    if (!sent) return unknown(sent.error().message);
+    if (sent->status == 429) {
+        unknown("rate-limited (HTTP 429)");
+        return LimitSignal{retry_hint(*sent), false};
     }
+    if (sent->status != 200) return unknown(fmt::format("HTTP {}", sent->status));
+    auto body = parse_json(sent->body);
+    if (!body) return unknown("unreadable answer: " + excerpt(sent->body));
+    const Json* response = member(*body, "SearchResponse");
+    std::string code = response ? text_of(*response, "ResponseCode") : std::string();
+    if (response == nullptr || code != "0") {
+        const Json* any = response ? response : member(*body, "Response");
+        if (any && (text_of(*any, "ResponseCode") == "5" || text_of(*any, "Status") == "system_busy")) {
+            unknown("rate-limited (system_busy)");
+            return LimitSignal{std::nullopt, true}; // one request at a time: hold them all
+        }
+        std::string error = any ? text_of(*any, "Error") : std::string();
+        if (!error.empty() && auth_words(error))
+            refused = Error{ErrorKind::config,
+                            fmt::format("{}: Dynadot refused the credentials: {}", account().name, error)};
+        return unknown(error.empty() ? "unexpected answer: " + excerpt(sent->body)
+                                     : fmt::format("Dynadot answered ResponseCode {}: {}", code, error));
+    }
+    const Json* results = member(*response, "SearchResults");
+    for (const auto& name : names) {
+        CheckResult r{name, Availability::unknown, {}, false, "not in the answer"};
+        if (results != nullptr && results->is_array())
+            for (const auto& item : *results) {
+                if (lowercase(text_of(item, "DomainName")) != name) continue;
+                std::string avail = lowercase(text_of(item, "Available"));
+                if (avail == "yes")
+                    r = CheckResult{name, Availability::available,
+                                    decimal_money(text_of(item, "Price"), m_currency), true, {}};
+                else if (avail == "no")
+                    r = CheckResult{name, Availability::taken, {}, true, {}};
+                else
+                    r.detail = "Available is '" + avail + "'";
+            }
+        out.push_back(std::move(r));
+    }
+    return std::nullopt;
 }
 
 Result<std::vector<CheckResult>> Dynadot::check(std::span<const std::string> names) {
-    std::vector<CheckResult> out;
-    auto until = deadline();
     auto batch = static_cast<std::size_t>(std::max(1, limits().batch));
-    for (std::size_t i = 0; i < names.size(); i += batch) {
-        auto part = names.subspan(i, std::min(batch, names.size() - i));
-        if (auto ok = check_batch(part, out, until); !ok) return std::unexpected(ok.error());
-    }
+    std::vector<std::span<const std::string>> parts;
+    for (std::size_t i = 0; i < names.size(); i += batch)
+        parts.push_back(names.subspan(i, std::min(batch, names.size() - i)));
+    std::vector<std::vector<CheckResult>> answers(parts.size());
+    std::optional<Error> refused;
+    send_each(
+        RequestClass::check, parts.size(),
+        [&](std::size_t i) {
+            std::string rest;
+            for (std::size_t k = 0; k < parts[i].size(); ++k)
+                rest += fmt::format("&domain{}={}", k, url_encode(parts[i][k]));
+            rest += "&show_price=1&currency=" + m_currency;
+            return HttpRequest{"GET", url("search", rest), {}, {}};
+        },
+        [&](std::size_t i, HttpResult& sent) { return read_search(parts[i], sent, answers[i], refused); },
+        [](std::size_t) {}, deadline());
+    if (refused) return std::unexpected(*refused);
+    std::vector<CheckResult> out;
+    for (auto& a : answers) out.insert(out.end(), a.begin(), a.end());
     return out;
 }
 

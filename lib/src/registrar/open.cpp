@@ -80,15 +80,18 @@ Result<std::unique_ptr<Registrar>> open_registrar(const Config& config,
     auto key = resolve_secret(config, account.key_env);
     if (!key) return std::unexpected(key.error());
     RegistrarLimits limits = account_limits(account);
+    RegistrarSetup own = setup;
+    own.http.total_timeout = std::chrono::milliseconds(account.timeout_ms);
+    own.http.connect_timeout = std::chrono::milliseconds(account.connect_timeout_ms);
     using namespace registrar;
     if (account.kind == "dynadot")
-        return make_dynadot(account, endpoint, limits, setup, *key);
+        return make_dynadot(account, endpoint, limits, own, *key);
     if (account.kind == "porkbun") {
         auto secret = resolve_secret(config, account.secret_env);
         if (!secret) return std::unexpected(secret.error());
-        return make_porkbun(account, endpoint, limits, setup, *key, *secret);
+        return make_porkbun(account, endpoint, limits, own, *key, *secret);
     }
-    return make_namecheap(account, endpoint, limits, setup, *key);
+    return make_namecheap(account, endpoint, limits, own, *key);
 }
 
 } // namespace dropcat

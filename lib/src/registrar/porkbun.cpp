@@ -45,7 +45,8 @@ class Porkbun final : public Adapter {
         if (!idempotency_key.empty()) r.headers.push_back({"Idempotency-Key", idempotency_key});
         return r;
     }
-    Result<CheckResult> check_one(const std::string& name, Clock::time_point until);
+    std::optional<LimitSignal> read_check(const std::string& name, HttpResult& sent, CheckResult& r,
+                                          std::optional<Error>& refused) const;
 
     std::string m_key;
     std::string m_secret;
@@ -68,45 +69,49 @@ bool auth_refusal(const HttpResponse& response, const Json* body) {
     return body != nullptr && lowercase(text_of(*body, "message")).find("api key") != std::string::npos;
 }
 
-Result<CheckResult> Porkbun::check_one(const std::string& name, Clock::time_point until) {
-    CheckResult r{name, Availability::unknown, {}, false, {}};
-    for (int attempt = 0;; ++attempt) {
-        auto sent = send(RequestClass::check, post("/domain/checkDomain/" + name, Json::object()), until);
-        if (!sent) return r.detail = sent.error().message, r;
-        auto body = parse_json(sent->body);
-        if (sent->status == 429 || (body && over_limit(*body))) {
-            auto hint = sent->status == 429 ? retry_hint(*sent) : over_limit(*body);
-            if (wait_after_limit(RequestClass::check, hint, attempt, until)) continue;
-            return r.detail = "rate-limited", r;
-        }
-        if (auth_refusal(*sent, body ? &*body : nullptr))
-            return fail(ErrorKind::config,
-                        fmt::format("{}: Porkbun refused the credentials: {}", account().name,
-                                    body ? text_of(*body, "message") : excerpt(sent->body)));
-        if (!body) return r.detail = "unreadable answer: " + excerpt(sent->body), r;
-        if (sent->status != 200 || text_of(*body, "status") != "SUCCESS")
-            return r.detail = fmt::format("HTTP {}: {}", sent->status, text_of(*body, "message")), r;
-        const Json* response = member(*body, "response");
-        if (response == nullptr) return r.detail = "no response object", r;
-        std::string avail = text_of(*response, "avail");
-        if (avail == "no") return CheckResult{name, Availability::taken, {}, true, {}};
-        if (avail != "yes") return r.detail = "avail is '" + avail + "'", r;
-        r.availability = text_of(*response, "premium") == "yes" ? Availability::premium
-                                                                 : Availability::available;
-        r.price = decimal_money(text_of(*response, "price"), "USD");
-        r.definitive = true;
-        return r;
+std::optional<Adapter::LimitSignal> Porkbun::read_check(const std::string& name, HttpResult& sent,
+                                                       CheckResult& r,
+                                                       std::optional<Error>& refused) const {
+    r = CheckResult{name, Availability::unknown, {}, false, {}};
+    if (!sent) return r.detail = sent.error().message, std::nullopt;
+    auto body = parse_json(sent->body);
+    if (sent->status == 429 || (body && over_limit(*body))) {
+        r.detail = "rate-limited";
+        return LimitSignal{sent->status == 429 ? retry_hint(*sent) : over_limit(*body), false};
     }
+    if (auth_refusal(*sent, body ? &*body : nullptr)) {
+        refused = Error{ErrorKind::config,
+                        fmt::format("{}: Porkbun refused the credentials: {}", account().name,
+                                    body ? text_of(*body, "message") : excerpt(sent->body))};
+        return r.detail = "credentials refused", std::nullopt;
+    }
+    if (!body) return r.detail = "unreadable answer: " + excerpt(sent->body), std::nullopt;
+    if (sent->status != 200 || text_of(*body, "status") != "SUCCESS")
+        return r.detail = fmt::format("HTTP {}: {}", sent->status, text_of(*body, "message")), std::nullopt;
+    const Json* response = member(*body, "response");
+    if (response == nullptr) return r.detail = "no response object", std::nullopt;
+    std::string avail = text_of(*response, "avail");
+    if (avail == "no") {
+        r = CheckResult{name, Availability::taken, {}, true, {}};
+        return std::nullopt;
+    }
+    if (avail != "yes") return r.detail = "avail is '" + avail + "'", std::nullopt;
+    r.availability = text_of(*response, "premium") == "yes" ? Availability::premium
+                                                             : Availability::available;
+    r.price = decimal_money(text_of(*response, "price"), "USD");
+    r.definitive = true;
+    return std::nullopt;
 }
 
 Result<std::vector<CheckResult>> Porkbun::check(std::span<const std::string> names) {
-    std::vector<CheckResult> out;
-    auto until = deadline();
-    for (const auto& name : names) {
-        auto r = check_one(name, until);
-        if (!r) return std::unexpected(r.error());
-        out.push_back(std::move(*r));
-    }
+    std::vector<CheckResult> out(names.size());
+    std::optional<Error> refused;
+    send_each(
+        RequestClass::check, names.size(),
+        [&](std::size_t i) { return post("/domain/checkDomain/" + names[i], Json::object()); },
+        [&](std::size_t i, HttpResult& sent) { return read_check(names[i], sent, out[i], refused); },
+        [](std::size_t) {}, deadline());
+    if (refused) return std::unexpected(*refused);
     return out;
 }
 
@@ -131,11 +136,12 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
     RegisterResult result;
     result.dry_run = request.dry_run;
     // The create must carry the quoted price in cents, so the quote comes first.
-    auto quote = check_one(request.domain, until);
-    if (!quote) return with(result, Outcome::auth_error, quote.error().message);
-    if (auto refused = refuse_by_quote(*quote, request)) return *refused;
-    result.price = quote->price;
-    Json body{{"cost", quote->price->minor}, {"agreeToTerms", "yes"}};
+    auto quotes = check(std::span(&request.domain, 1));
+    if (!quotes) return with(result, Outcome::auth_error, quotes.error().message);
+    const CheckResult& quote = quotes->front();
+    if (auto refused = refuse_by_quote(quote, request)) return *refused;
+    result.price = quote.price;
+    Json body{{"cost", quote.price->minor}, {"agreeToTerms", "yes"}};
     if (request.years != 1) body["years"] = request.years;
     if (request.dry_run) body["dryRun"] = true;
     std::string key = request.idempotency_key.empty() ? new_idempotency_key() : request.idempotency_key;
