@@ -29,7 +29,7 @@ expect_rc 0 "regenerated tree is up to date"
 # Every option of every command appears in its man page and in each completion.
 for cmd in import drops backorder "backorder add" "backorder import" "backorder list" \
            "backorder show" "backorder cancel" "backorder forget" "backorder expire" \
-           registrar "registrar list"; do
+           registrar "registrar list" "registrar ping" "registrar check" "registrar register"; do
   # shellcheck disable=SC2086
   "$DROPCAT" $cmd --help >"$WORK/help.txt"
   page=${cmd%% *}

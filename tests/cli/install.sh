@@ -7,7 +7,9 @@ cmake --install "$BUILD_DIR" --prefix "$prefix" >"$WORK/install.log" 2>&1 && ok 
 for f in bin/dropcat include/dropcat/droplist.hpp include/dropcat/store.hpp \
          share/man/man1/dropcat.1 share/man/man1/dropcat-import.1 share/man/man1/dropcat-drops.1 \
          share/bash-completion/completions/dropcat share/zsh/vendor-completions/_dropcat \
-         share/fish/vendor_completions.d/dropcat.fish; do
+         share/fish/vendor_completions.d/dropcat.fish bin/dropcat-sim share/man/man1/dropcat-sim.1 \
+         share/man/man1/dropcat-registrar.1 share/bash-completion/completions/dropcat-sim \
+         share/zsh/vendor-completions/_dropcat-sim share/fish/vendor_completions.d/dropcat-sim.fish; do
   [ -e "$prefix/$f" ] && ok || bad "not installed: $f"
 done
 lib=$(find "$prefix" -name 'libdropcat.so*' | head -n 1)
@@ -17,4 +19,7 @@ env -u LD_LIBRARY_PATH "$prefix/bin/dropcat" --version >"$OUT" 2>"$ERR"
 RC=$?
 expect_rc 0 "installed dropcat runs without LD_LIBRARY_PATH"
 expect_out "dropcat 0.1.0"
+env -u LD_LIBRARY_PATH "$prefix/bin/dropcat-sim" --version >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 0 "installed dropcat-sim runs without LD_LIBRARY_PATH"
 finish

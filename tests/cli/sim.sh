@@ -9,6 +9,18 @@ simrun() { "$DROPCAT_SIM" "$@" >"$OUT" 2>"$ERR"; RC=$?; }
 simrun --help
 expect_rc 0
 expect_out "SCENARIO"
+# The hand-written completions know every option, and parse in their shells.
+for opt in $(grep -oE -- '--[a-z][a-z-]+' "$OUT" | sort -u); do
+  grep -q -- "$opt" "$SOURCE_DIR/completions/dropcat-sim.bash" && ok || bad "$opt missing from bash completion"
+  grep -q -- "$opt" "$SOURCE_DIR/completions/_dropcat-sim" && ok || bad "$opt missing from zsh completion"
+  grep -q -- "-l ${opt#--}" "$SOURCE_DIR/completions/dropcat-sim.fish" && ok || bad "$opt missing from fish completion"
+  grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$SOURCE_DIR/man/dropcat-sim.1" && ok || bad "$opt missing from dropcat-sim.1"
+done
+bash -n "$SOURCE_DIR/completions/dropcat-sim.bash" && ok || bad "bash -n"
+result=$(bash -c '. "$1"; COMP_WORDS=(dropcat-sim --l); COMP_CWORD=1; _dropcat_sim; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat-sim.bash")
+expect_equal "$result" "--listen --log" "bash completes options"
+if command -v zsh >/dev/null; then zsh -n "$SOURCE_DIR/completions/_dropcat-sim" && ok || bad "zsh -n"; fi
+if command -v fish >/dev/null; then fish -n "$SOURCE_DIR/completions/dropcat-sim.fish" && ok || bad "fish -n"; fi
 printf '[sim]\ndefault_price = "10.99 USD"\n' >"$WORK/min.toml"
 simrun --listen 0.0.0.0:0 "$WORK/min.toml"
 expect_rc 2 "a non-loopback address is refused"
