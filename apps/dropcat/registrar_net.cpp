@@ -227,7 +227,12 @@ int run_register(const NetOptions& o, Context& ctx) {
     if (!registrar) return ctx.failed(registrar.error());
     RegisterRequest request{domain->ascii, o.years, *ceiling, {}, !o.live};
     RegisterResult r = (*registrar)->register_domain(request);
-    if (interrupted() && r.outcome != Outcome::registered) return exit_code(ErrorKind::interrupted);
+    // Interrupted before anything was sent: nothing to report. Once a create was sent its
+    // outcome (perhaps ambiguous) is printed whatever happened after.
+    if (interrupted() && !r.sent) {
+        ctx.report.error("interrupted; no create was sent");
+        return exit_code(ErrorKind::interrupted);
+    }
     RowWriter writer(listing_format(o.format),
                      {"domain", "registrar", "outcome", "dry_run", "price", "currency", "order_id", "detail"},
                      use_color(ctx.color, 1));

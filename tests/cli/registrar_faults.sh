@@ -106,7 +106,7 @@ kind = "delay"
 delay = "3s"
 TOML
 start_sim "$WORK/slow.toml"
-DYN_CLIENT=$'max_in_flight = 3\ntimeout_ms = 1500' NC_CLIENT='timeout_ms = 1500' \
+DYN_CLIENT=$'max_in_flight = 3\ntimeout_ms = 1500\nchecks_per_minute = 600' NC_CLIENT='timeout_ms = 1500' \
   PB_CLIENT=$'timeout_ms = 1500\nchecks_per_minute = 600' write_config
 run registrar check --registrar dyn-main s1.com s2.com s3.com s4.com s5.com s6.com --format tsv
 expect_rc 0 "six checks, three in flight"

@@ -18,7 +18,7 @@ TOML
 # 1. The client's own limiter: 2 checks per second configured, the simulator unlimited.
 scenario
 start_sim "$WORK/scenario.toml"
-DYN_CLIENT='checks_per_second = 2' write_config
+DYN_CLIENT=$'checks_per_minute = 600\nchecks_per_second = 2' write_config
 run registrar check --registrar dyn-main a1.com a2.com a3.com a4.com a5.com a6.com --format tsv
 expect_rc 0 "six checks at two per second"
 expect_out_lines 7

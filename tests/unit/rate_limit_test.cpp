@@ -88,3 +88,21 @@ TEST_CASE("rate limit: rules over all requests count every class") {
     REQUIRE(limiter.acquire(RequestClass::create, soon));
     CHECK_FALSE(limiter.acquire(RequestClass::other, soon));
 }
+
+TEST_CASE("rate limit: a request in flight counts until it completes, then from its completion") {
+    RateLimiter::Rules rules = checks(1, milliseconds(200));
+    rules.max_in_flight = 4;
+    RateLimiter limiter(rules);
+    auto first = limiter.acquire(RequestClass::check, Clock::now() + seconds(1));
+    REQUIRE(first);
+    // While it is in flight its arrival is unknown: no second request, however long it takes.
+    std::this_thread::sleep_for(milliseconds(300));
+    auto got = limiter.try_acquire(RequestClass::check);
+    CHECK(std::holds_alternative<Clock::time_point>(got));
+    auto completed = Clock::now();
+    first.reset();
+    // Then the window runs from the completion, not from when the permit was granted.
+    auto second = limiter.acquire(RequestClass::check, Clock::now() + seconds(5));
+    REQUIRE(second);
+    CHECK(Clock::now() - completed >= milliseconds(200));
+}

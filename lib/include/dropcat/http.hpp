@@ -22,6 +22,10 @@ struct HttpRequest {
     std::string url;
     std::vector<HttpHeader> headers;
     std::string body; // sent as is; set a Content-Type header with it
+    // A new connection, never one kept from an earlier request. For requests that must not be
+    // sent twice: on a reused connection that dies before any answer byte, libcurl resends the
+    // request by itself on a fresh one, and a create could execute twice unseen.
+    bool fresh_connection = false;
 };
 
 struct HttpResponse {
@@ -44,6 +48,7 @@ enum class TransportStage { not_sent, maybe_sent };
 struct HttpError {
     TransportStage stage = TransportStage::not_sent;
     std::string message; // already redacted
+    bool interrupted = false; // stopped by the `cancelled` predicate
 };
 
 using HttpResult = std::expected<HttpResponse, HttpError>;
@@ -93,9 +98,22 @@ class HttpClient {
     HttpClient& operator=(const HttpClient&) = delete;
 
     HttpResult perform(const HttpRequest& request);
-    // Sends all requests concurrently (one curl multi handle) and returns their results in
+
+    // Whether the next request may start now: go, wait until `retry_at` (polling the ones in
+    // flight meanwhile), or skip it (it fails as not_sent with `why`).
+    struct Gate {
+        enum class Say { go, wait, skip } say = Say::go;
+        std::chrono::steady_clock::time_point retry_at{};
+        std::string why;
+    };
+    using GateFn = std::function<Gate(std::size_t index)>;
+    using DoneFn = std::function<void(std::size_t index, const HttpResult& result)>;
+
+    // Sends the requests concurrently over one curl multi handle, starting each, in order, as
+    // soon as `gate` says so, and calls `done` as each one completes. Returns the results in
     // the same order.
-    std::vector<HttpResult> perform_all(std::span<const HttpRequest> requests);
+    std::vector<HttpResult> perform_all(std::span<const HttpRequest> requests,
+                                        const GateFn& gate = {}, const DoneFn& done = {});
 
     const Redactor& redactor() const;
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace dropcat {
@@ -22,8 +23,10 @@ enum class RequestClass { check, create, other };
 // One account's budget, shared by every caller in the process: per-class rules (checks,
 // creates), rules over all requests, a cap on requests in flight, and holds the server asked
 // for (429 Retry-After, Namecheap's 405, Porkbun's ttlRemaining). Windows are exact sliding
-// windows over the send times, widened by a small margin so that network jitter never lets two
-// requests land closer than the server counts.
+// windows, widened by a small margin. A request counts from when its permit is granted; while
+// it is in flight its arrival time is unknown, so it counts as arriving as late as it may, and
+// when it completes it counts from its completion (which is no earlier than its arrival): a
+// slow connect or TLS handshake can never bring two arrivals closer than a rule allows.
 class RateLimiter {
   public:
     using Clock = std::chrono::steady_clock;
@@ -38,16 +41,18 @@ class RateLimiter {
 
     explicit RateLimiter(Rules rules);
 
-    // Releases its in-flight slot when destroyed.
+    // Releases its in-flight slot when destroyed: the request completed.
     class Permit {
       public:
-        explicit Permit(RateLimiter* owner) : m_owner(owner) {}
-        Permit(Permit&& other) noexcept : m_owner(std::exchange(other.m_owner, nullptr)) {}
+        Permit(RateLimiter* owner, RequestClass kind) : m_owner(owner), m_kind(kind) {}
+        Permit(Permit&& other) noexcept
+            : m_owner(std::exchange(other.m_owner, nullptr)), m_kind(other.m_kind) {}
         Permit& operator=(Permit&&) = delete;
         ~Permit();
 
       private:
         RateLimiter* m_owner;
+        RequestClass m_kind;
     };
 
     // Waits until a request of this class may be sent and records it. nullopt when `deadline`
@@ -55,12 +60,13 @@ class RateLimiter {
     std::optional<Permit> acquire(RequestClass kind, Clock::time_point deadline,
                                   const std::function<bool()>& cancelled = {});
 
+    // Without waiting: a permit now, or when to ask again (Clock::time_point::max() when that
+    // depends on a request in flight completing).
+    std::variant<Permit, Clock::time_point> try_acquire(RequestClass kind);
+
     // A server hint: no request of this class (or, with `other`, of any class) before `until`.
     void hold(RequestClass kind, Clock::time_point until);
     void hold_all(Clock::time_point until);
-
-    // When the next request of this class could go, were it asked now.
-    Clock::time_point next_free(RequestClass kind);
 
   private:
     struct Window {
@@ -69,7 +75,8 @@ class RateLimiter {
     };
     std::vector<Window>& windows(RequestClass kind);
     Clock::time_point earliest(RequestClass kind, Clock::time_point now);
-    void release();
+    void record(RequestClass kind);
+    void release(RequestClass kind);
 
     std::mutex m_mutex;
     std::condition_variable m_changed;

@@ -122,8 +122,9 @@ struct RegistrarSetup {
     std::chrono::milliseconds patience{120000};
 };
 
-// The adapter for an account, with its secrets resolved and its limits set from the
-// configuration and the kind's documented figures (the lower of the two wins).
+// The adapter for an account, with its secrets resolved and its limits set: the account's
+// configured figures where it has them (a bulk tier may allow more), else the kind's
+// documented ones.
 Result<std::unique_ptr<Registrar>> open_registrar(const Config& config,
                                                   const RegistrarAccount& account,
                                                   const RegistrarSetup& setup);

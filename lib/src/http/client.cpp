@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include <thread>
 
 namespace dropcat {
 
@@ -111,6 +112,7 @@ struct HttpClient::Impl {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
         curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+        if (request.fresh_connection) curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
         curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                          static_cast<long>(options.connect_timeout.count()));
@@ -183,50 +185,96 @@ HttpResult HttpClient::perform(const HttpRequest& request) {
     return std::move(perform_all(std::span(&request, 1)).front());
 }
 
-std::vector<HttpResult> HttpClient::perform_all(std::span<const HttpRequest> requests) {
+std::vector<HttpResult> HttpClient::perform_all(std::span<const HttpRequest> requests,
+                                                const GateFn& gate, const DoneFn& done) {
+    using Clock = std::chrono::steady_clock;
     std::lock_guard lock(m->mutex);
     std::vector<Transfer> transfers(requests.size());
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-        transfers[i].easy = m->take();
-        m->setup(transfers[i], requests[i]);
-        curl_easy_setopt(transfers[i].easy, CURLOPT_PRIVATE, reinterpret_cast<char*>(i));
-        curl_multi_add_handle(m->multi, transfers[i].easy);
-    }
-    int running = static_cast<int>(requests.size());
+    auto fail_unsent = [&](std::size_t i, std::string why, bool interrupted) {
+        HttpError error{TransportStage::not_sent, std::move(why), interrupted};
+        if (m->log)
+            m->log(HttpLogEntry{requests[i].method, m->redactor.redact(requests[i].url), 0, 0, 0,
+                                0, false, error.message});
+        transfers[i].result = std::unexpected(std::move(error));
+        if (done) done(i, *transfers[i].result);
+    };
+    auto is_cancelled = [&] { return m->options.cancelled && m->options.cancelled(); };
+    std::size_t next = 0;
+    int active = 0;
     bool cancelled = false;
-    while (running > 0) {
-        if (curl_multi_perform(m->multi, &running) != CURLM_OK) break;
-        int queued = 0;
-        while (CURLMsg* msg = curl_multi_info_read(m->multi, &queued)) {
-            if (msg->msg != CURLMSG_DONE) continue;
-            char* index = nullptr;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &index);
-            auto i = reinterpret_cast<std::size_t>(index);
-            m->finish(transfers[i], requests[i], msg->data.result);
-        }
-        if (running == 0) break;
-        if (m->options.cancelled && m->options.cancelled()) {
+    for (;;) {
+        if (is_cancelled()) {
             cancelled = true;
             break;
         }
-        // curl's own timeouts bound every transfer; the poll wakes at least every 100 ms so
-        // that cancellation is seen promptly.
-        curl_multi_poll(m->multi, nullptr, 0, 100, nullptr);
+        std::optional<Clock::time_point> wake;
+        while (next < requests.size()) {
+            Gate g = gate ? gate(next) : Gate{};
+            if (g.say == Gate::Say::wait) {
+                wake = g.retry_at;
+                break;
+            }
+            if (g.say == Gate::Say::skip) {
+                fail_unsent(next++, std::move(g.why), false);
+                continue;
+            }
+            Transfer& t = transfers[next];
+            t.easy = m->take();
+            m->setup(t, requests[next]);
+            curl_easy_setopt(t.easy, CURLOPT_PRIVATE, reinterpret_cast<char*>(next));
+            curl_multi_add_handle(m->multi, t.easy);
+            ++active;
+            ++next;
+        }
+        if (active == 0 && next == requests.size()) break;
+        if (active > 0) {
+            int running = 0;
+            if (curl_multi_perform(m->multi, &running) != CURLM_OK) break;
+            int queued = 0;
+            while (CURLMsg* msg = curl_multi_info_read(m->multi, &queued)) {
+                if (msg->msg != CURLMSG_DONE) continue;
+                char* index = nullptr;
+                curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &index);
+                auto i = reinterpret_cast<std::size_t>(index);
+                m->finish(transfers[i], requests[i], msg->data.result);
+                curl_multi_remove_handle(m->multi, transfers[i].easy);
+                --active;
+                if (done) done(i, *transfers[i].result);
+            }
+            if (active == 0 && next == requests.size()) break;
+        }
+        // curl's own timeouts bound every transfer; waits wake at least every 100 ms so that
+        // cancellation and the gate are seen promptly.
+        auto now = Clock::now();
+        auto until = now + std::chrono::milliseconds(100);
+        if (wake && *wake < until) until = std::max(*wake, now);
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count();
+        if (active > 0)
+            curl_multi_poll(m->multi, nullptr, 0, static_cast<int>(std::max<long long>(ms, 0)), nullptr);
+        else
+            std::this_thread::sleep_until(until);
     }
     std::vector<HttpResult> results;
     results.reserve(transfers.size());
     for (std::size_t i = 0; i < transfers.size(); ++i) {
         auto& t = transfers[i];
-        curl_multi_remove_handle(m->multi, t.easy);
-        if (!t.result) {
-            HttpError error{TransportStage::maybe_sent, cancelled ? "interrupted" : "no answer"};
+        if (t.easy == nullptr && !t.result) {
+            // Never started: stopped before its turn.
+            fail_unsent(i, cancelled ? "interrupted before it was sent" : "not sent", cancelled);
+        } else if (!t.result) {
+            curl_multi_remove_handle(m->multi, t.easy);
+            HttpError error{TransportStage::maybe_sent,
+                            cancelled ? "interrupted while in flight" : "no answer", cancelled};
             if (m->log)
                 m->log(HttpLogEntry{requests[i].method, m->redactor.redact(requests[i].url), 0, 0,
                                     0, 0, false, error.message});
             t.result = std::unexpected(std::move(error));
+            if (done) done(i, *t.result);
         }
-        curl_slist_free_all(t.headers);
-        m->idle.push_back(t.easy);
+        if (t.easy != nullptr) {
+            curl_slist_free_all(t.headers);
+            m->idle.push_back(t.easy);
+        }
         results.push_back(std::move(*t.result));
     }
     return results;

@@ -16,8 +16,13 @@ RateLimiter::RateLimiter(Rules rules)
 }
 
 RateLimiter::Permit::~Permit() {
-    if (m_owner != nullptr) m_owner->release();
+    if (m_owner != nullptr) m_owner->release(m_kind);
 }
+
+namespace {
+// An in-flight request's place in a window: it may arrive as late as its completion.
+constexpr auto k_in_flight = RateLimiter::Clock::time_point::max();
+} // namespace
 
 std::vector<RateLimiter::Window>& RateLimiter::windows(RequestClass kind) {
     switch (kind) {
@@ -34,14 +39,25 @@ RateLimiter::Clock::time_point RateLimiter::earliest(RequestClass kind, Clock::t
     auto consider = [&](std::vector<Window>& list) {
         for (auto& w : list) {
             auto span = w.rule.window + m_margin;
-            while (!w.sent.empty() && w.sent.front() + span <= now) w.sent.pop_front();
+            while (!w.sent.empty() && w.sent.front() != k_in_flight && w.sent.front() + span <= now)
+                w.sent.pop_front();
             auto n = static_cast<std::size_t>(w.rule.count);
-            if (w.sent.size() >= n) at = std::max(at, w.sent[w.sent.size() - n] + span);
+            if (w.sent.size() >= n) {
+                auto blocking = w.sent[w.sent.size() - n];
+                at = std::max(at, blocking == k_in_flight ? k_in_flight : blocking + span);
+            }
         }
     };
     if (kind != RequestClass::other) consider(windows(kind));
     consider(m_all);
     return at;
+}
+
+void RateLimiter::record(RequestClass kind) {
+    if (kind != RequestClass::other)
+        for (auto& w : windows(kind)) w.sent.push_back(k_in_flight);
+    for (auto& w : m_all) w.sent.push_back(k_in_flight);
+    ++m_in_flight;
 }
 
 std::optional<RateLimiter::Permit> RateLimiter::acquire(RequestClass kind,
@@ -53,21 +69,30 @@ std::optional<RateLimiter::Permit> RateLimiter::acquire(RequestClass kind,
         auto now = Clock::now();
         auto at = earliest(kind, now);
         if (at <= now && m_in_flight < m_max_in_flight) {
-            if (kind != RequestClass::other)
-                for (auto& w : windows(kind)) w.sent.push_back(now);
-            for (auto& w : m_all) w.sent.push_back(now);
-            ++m_in_flight;
-            return Permit(this);
+            record(kind);
+            return Permit(this, kind);
         }
-        if (at > deadline) return std::nullopt;
-        // Wake at the free time, on a released slot, or every 100 ms to see cancellation.
+        // A known free time past the deadline: give up now rather than wait in vain. An
+        // unknown one (a request in flight) may come soon: wait for it, up to the deadline.
+        if (at != k_in_flight && at > deadline) return std::nullopt;
+        if (now >= deadline) return std::nullopt;
+        // Wake at the free time, on a completed request, or every 100 ms to see cancellation.
         auto wake = std::min({at > now ? at : now + std::chrono::milliseconds(100), deadline,
                               now + std::chrono::milliseconds(100)});
-        if (wake <= now) wake = now + std::chrono::milliseconds(1);
         m_changed.wait_until(lock, wake);
-        if (Clock::now() >= deadline && earliest(kind, Clock::now()) > Clock::now())
-            return std::nullopt;
     }
+}
+
+std::variant<RateLimiter::Permit, RateLimiter::Clock::time_point>
+RateLimiter::try_acquire(RequestClass kind) {
+    std::lock_guard lock(m_mutex);
+    auto now = Clock::now();
+    auto at = earliest(kind, now);
+    if (at <= now && m_in_flight < m_max_in_flight) {
+        record(kind);
+        return Permit(this, kind);
+    }
+    return at > now ? at : k_in_flight; // at <= now: only the in-flight cap stops it
 }
 
 void RateLimiter::hold(RequestClass kind, Clock::time_point until) {
@@ -78,14 +103,21 @@ void RateLimiter::hold(RequestClass kind, Clock::time_point until) {
 
 void RateLimiter::hold_all(Clock::time_point until) { hold(RequestClass::other, until); }
 
-RateLimiter::Clock::time_point RateLimiter::next_free(RequestClass kind) {
-    std::lock_guard lock(m_mutex);
-    return earliest(kind, Clock::now());
-}
-
-void RateLimiter::release() {
+void RateLimiter::release(RequestClass kind) {
     {
         std::lock_guard lock(m_mutex);
+        auto now = Clock::now();
+        // One of the in-flight entries becomes this completion; windows stay sorted.
+        auto complete = [now](std::vector<Window>& list) {
+            for (auto& w : list) {
+                auto it = std::find(w.sent.begin(), w.sent.end(), k_in_flight);
+                if (it == w.sent.end()) continue;
+                w.sent.erase(it);
+                w.sent.insert(std::upper_bound(w.sent.begin(), w.sent.end(), now), now);
+            }
+        };
+        if (kind != RequestClass::other) complete(windows(kind));
+        complete(m_all);
         --m_in_flight;
     }
     m_changed.notify_all();

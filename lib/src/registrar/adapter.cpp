@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <variant>
 
 namespace dropcat::registrar {
 
@@ -14,68 +15,80 @@ Adapter::Adapter(RegistrarAccount account, std::string endpoint, RegistrarLimits
       m_http(setup.http, std::move(redactor), setup.log),
       m_limiter(RateLimiter::Rules{m_limits.checks, m_limits.creates, m_limits.all,
                                    m_limits.max_in_flight, std::chrono::milliseconds(50)}),
-      m_patience(setup.patience) {
+      m_patience(setup.patience), m_cancelled(setup.http.cancelled) {
     while (!m_endpoint.empty() && m_endpoint.back() == '/') m_endpoint.pop_back();
 }
 
 HttpResult Adapter::send(RequestClass kind, const HttpRequest& request, Clock::time_point deadline) {
-    auto permit = m_limiter.acquire(kind, deadline);
-    if (!permit)
+    auto permit = m_limiter.acquire(kind, deadline, m_cancelled);
+    if (!permit) {
+        if (cancelled())
+            return std::unexpected(HttpError{TransportStage::not_sent, "interrupted before it was sent", true});
         return std::unexpected(HttpError{TransportStage::not_sent,
                                          "the account's rate limit leaves no room before the "
                                          "deadline; nothing was sent"});
+    }
     return m_http.perform(request);
 }
 
 void Adapter::send_each(RequestClass kind, std::size_t count,
                         const std::function<HttpRequest(std::size_t)>& build,
-                        const std::function<std::optional<LimitSignal>(std::size_t, HttpResult&)>& handle,
+                        const std::function<std::optional<LimitSignal>(std::size_t, const HttpResult&)>& handle,
                         const std::function<void(std::size_t)>& give_up, Clock::time_point deadline) {
     std::vector<std::size_t> pending(count);
     for (std::size_t i = 0; i < count; ++i) pending[i] = i;
-    auto wave = static_cast<std::size_t>(std::max(1, m_limits.max_in_flight));
     for (int attempt = 0; !pending.empty(); ++attempt) {
+        std::vector<HttpRequest> requests;
+        for (std::size_t item : pending) requests.push_back(build(item));
+        // Each request starts the moment the limiter grants it a permit, and holds the permit
+        // until it completes (the in-flight cap). After an over-limit answer nothing more
+        // starts: the rest wait for the next round, after the wait.
+        std::vector<std::optional<RateLimiter::Permit>> permits(pending.size());
         std::vector<std::size_t> refused;
+        std::vector<bool> deferred(pending.size(), false);
         LimitSignal signal;
-        for (std::size_t start = 0; start < pending.size(); start += wave) {
-            std::vector<std::size_t> items;
-            std::vector<HttpRequest> requests;
-            std::vector<RateLimiter::Permit> permits;
-            for (std::size_t k = start; k < std::min(pending.size(), start + wave); ++k) {
-                std::size_t item = pending[k];
-                auto permit = m_limiter.acquire(kind, deadline);
-                if (!permit) {
-                    HttpResult none = std::unexpected(HttpError{
-                        TransportStage::not_sent,
-                        "the account's rate limit leaves no room before the deadline; nothing "
-                        "was sent"});
-                    handle(item, none);
-                    continue;
-                }
-                permits.push_back(std::move(*permit));
-                items.push_back(item);
-                requests.push_back(build(item));
+        bool stop = false;
+        auto gate = [&](std::size_t k) {
+            using Say = HttpClient::Gate::Say;
+            if (stop) {
+                deferred[k] = true;
+                return HttpClient::Gate{Say::skip, {}, "deferred"};
             }
-            auto results = m_http.perform_all(requests);
-            permits.clear();
-            for (std::size_t k = 0; k < items.size(); ++k) {
-                if (auto limited = handle(items[k], results[k])) {
-                    refused.push_back(items[k]);
-                    signal.hint = limited->hint ? limited->hint : signal.hint;
-                    signal.all_classes = signal.all_classes || limited->all_classes;
-                }
+            auto got = m_limiter.try_acquire(kind);
+            if (auto* permit = std::get_if<RateLimiter::Permit>(&got)) {
+                permits[k].emplace(std::move(*permit));
+                return HttpClient::Gate{Say::go, {}, {}};
             }
-            if (!refused.empty()) {
-                // Obey the signal: nothing more goes until the wait is over.
-                for (std::size_t k = start + wave; k < pending.size(); ++k) refused.push_back(pending[k]);
-                break;
+            auto at = std::get<Clock::time_point>(got);
+            if (at != Clock::time_point::max() && at > deadline)
+                return HttpClient::Gate{Say::skip, {},
+                                        "the account's rate limit leaves no room before the "
+                                        "deadline; nothing was sent"};
+            if (Clock::now() >= deadline)
+                return HttpClient::Gate{Say::skip, {}, "deadline passed; nothing was sent"};
+            return HttpClient::Gate{Say::wait, std::min(at, deadline), {}};
+        };
+        auto done = [&](std::size_t k, const HttpResult& result) {
+            permits[k].reset(); // completed: the limiter counts it from now
+            if (deferred[k]) return;
+            if (auto limited = handle(pending[k], result)) {
+                refused.push_back(pending[k]);
+                if (limited->hint && (!signal.hint || *limited->hint > *signal.hint))
+                    signal.hint = limited->hint;
+                signal.all_classes = signal.all_classes || limited->all_classes;
+                stop = true;
             }
-        }
-        if (!refused.empty() &&
+        };
+        m_http.perform_all(requests, gate, done);
+        for (std::size_t k = 0; k < pending.size(); ++k)
+            if (deferred[k]) refused.push_back(pending[k]);
+        if (refused.empty()) break;
+        if (cancelled() ||
             !wait_after_limit(kind, signal.hint, attempt, deadline, signal.all_classes)) {
             for (std::size_t item : refused) give_up(item);
-            refused.clear();
+            break;
         }
+        std::sort(refused.begin(), refused.end());
         pending = std::move(refused);
     }
 }
@@ -83,16 +96,15 @@ void Adapter::send_each(RequestClass kind, std::size_t count,
 bool Adapter::wait_after_limit(RequestClass kind, std::optional<std::chrono::milliseconds> hint,
                                int attempt, Clock::time_point deadline, bool all_classes) {
     using namespace std::chrono;
-    milliseconds wait = hint ? *hint : milliseconds(1000) * (1 << std::min(attempt, 6));
-    wait = std::min(wait, milliseconds(60000));
-    if (hint && *hint > milliseconds(60000)) wait = *hint; // the server's word wins
+    milliseconds backoff = std::min(milliseconds(1000) * (1 << std::min(attempt, 6)), milliseconds(60000));
+    milliseconds wait = std::max(hint.value_or(milliseconds(0)), backoff); // the server's word, at least
     auto until = Clock::now() + wait;
-    if (until > deadline) return false;
+    // Hold even when giving up, so that the next caller in this process obeys the wait too.
     if (all_classes)
         m_limiter.hold_all(until);
     else
         m_limiter.hold(kind, until);
-    return true;
+    return attempt + 1 < k_max_limit_attempts && until <= deadline && !cancelled();
 }
 
 std::optional<std::chrono::milliseconds> Adapter::retry_hint(const HttpResponse& response) {
@@ -212,11 +224,16 @@ std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote, const Re
                     fmt::format("the price is {} and the ceiling {}: another currency; no create "
                                 "was sent",
                                 format_money(*quote.price), format_money(request.max_price)));
-    if (quote.price->minor > request.max_price.minor)
+    // The quote is for one year; a longer registration costs (at least) that many times it.
+    Money total{quote.price->minor * std::max(1, request.years), quote.price->currency};
+    r.price = total;
+    if (total.minor > request.max_price.minor)
         return with(r, Outcome::price_mismatch,
-                    fmt::format("{}{} is above the ceiling {}; no create was sent",
+                    fmt::format("{}{}{} is above the ceiling {}; no create was sent",
                                 quote.availability == Availability::premium ? "premium: " : "",
-                                format_money(*quote.price), format_money(request.max_price)));
+                                format_money(total),
+                                request.years > 1 ? fmt::format(" for {} years", request.years) : "",
+                                format_money(request.max_price)));
     return std::nullopt;
 }
 

@@ -43,22 +43,26 @@ class Adapter : public Registrar {
     // while the deadline allows, and `give_up` is called for those still refused after it.
     void send_each(RequestClass kind, std::size_t count,
                    const std::function<HttpRequest(std::size_t)>& build,
-                   const std::function<std::optional<LimitSignal>(std::size_t, HttpResult&)>& handle,
+                   const std::function<std::optional<LimitSignal>(std::size_t, const HttpResult&)>& handle,
                    const std::function<void(std::size_t)>& give_up, Clock::time_point deadline);
 
-    // After an over-limit signal: holds the limiter for the server's wait (or a backoff that
-    // doubles with each attempt: 1 s, 2 s, 4 s… up to 60 s) and says whether a retry still
-    // fits before the deadline.
+    // After an over-limit signal: holds the limiter for the server's wait, but at least a
+    // backoff that doubles with each attempt (1 s, 2 s, 4 s… up to 60 s), and says whether a
+    // retry still fits: within the deadline and at most k_max_limit_attempts signals.
     bool wait_after_limit(RequestClass kind, std::optional<std::chrono::milliseconds> hint,
                           int attempt, Clock::time_point deadline, bool all_classes = false);
 
     // 429 with Retry-After (seconds or an HTTP date) or x-ratelimit-reset (a Unix time).
     static std::optional<std::chrono::milliseconds> retry_hint(const HttpResponse& response);
 
-    // A short extract of a body for messages, redacted.
+    // A short extract of a body for messages, redacted (before it is cut, so that no part of
+    // a secret survives the cut).
     std::string excerpt(std::string_view body) const {
-        return m_http.redactor().redact(body_excerpt(body));
+        return body_excerpt(m_http.redactor().redact(body));
     }
+    // A registrar's own words, redacted, for messages.
+    std::string clean(std::string_view text) const { return m_http.redactor().redact(text); }
+    bool cancelled() const { return m_cancelled && m_cancelled(); }
 
     Clock::time_point deadline() const { return Clock::now() + m_patience; }
     const std::string& endpoint() const { return m_endpoint; }
@@ -69,7 +73,12 @@ class Adapter : public Registrar {
     HttpClient m_http;
     RateLimiter m_limiter;
     std::chrono::milliseconds m_patience;
+    std::function<bool()> m_cancelled;
 };
+
+// After this many over-limit answers in one call, dropcat stops asking (as Namecheap's SDK
+// does after 4 attempts).
+constexpr int k_max_limit_attempts = 6;
 
 // A decimal price as the APIs write it ("10.99", "13000.0000", "9.5") in minor units,
 // rounded up to the cent so that a ceiling comparison never errs on the cheap side.

@@ -27,7 +27,7 @@ class Dynadot final : public Adapter {
         return fmt::format("{}/api3.json?key={}&command={}{}", endpoint(), url_encode(m_key),
                            command, rest);
     }
-    std::optional<LimitSignal> read_search(std::span<const std::string> names, HttpResult& sent,
+    std::optional<LimitSignal> read_search(std::span<const std::string> names, const HttpResult& sent,
                                            std::vector<CheckResult>& out,
                                            std::optional<Error>& refused) const;
 
@@ -44,7 +44,7 @@ bool auth_words(std::string_view error) {
 // Reads one search answer into `out` (one result per name, in order). A LimitSignal when
 // Dynadot said system_busy or 429; an Error when it refused the key.
 std::optional<Adapter::LimitSignal> Dynadot::read_search(std::span<const std::string> names,
-                                                        HttpResult& sent,
+                                                        const HttpResult& sent,
                                                         std::vector<CheckResult>& out,
                                                         std::optional<Error>& refused) const {
     out.clear();
@@ -71,9 +71,11 @@ std::optional<Adapter::LimitSignal> Dynadot::read_search(std::span<const std::st
         std::string error = any ? text_of(*any, "Error") : std::string();
         if (!error.empty() && auth_words(error))
             refused = Error{ErrorKind::config,
-                            fmt::format("{}: Dynadot refused the credentials: {}", account().name, error)};
+                            fmt::format("{}: Dynadot refused the credentials: {}", account().name,
+                                        clean(error))};
         return unknown(error.empty() ? "unexpected answer: " + excerpt(sent->body)
-                                     : fmt::format("Dynadot answered ResponseCode {}: {}", code, error));
+                                     : fmt::format("Dynadot answered ResponseCode {}: {}", code,
+                                                   clean(error)));
     }
     const Json* results = member(*response, "SearchResults");
     for (const auto& name : names) {
@@ -111,7 +113,7 @@ Result<std::vector<CheckResult>> Dynadot::check(std::span<const std::string> nam
             rest += "&show_price=1&currency=" + m_currency;
             return HttpRequest{"GET", url("search", rest), {}, {}};
         },
-        [&](std::size_t i, HttpResult& sent) { return read_search(parts[i], sent, answers[i], refused); },
+        [&](std::size_t i, const HttpResult& sent) { return read_search(parts[i], sent, answers[i], refused); },
         [](std::size_t) {}, deadline());
     if (refused) return std::unexpected(*refused);
     std::vector<CheckResult> out;
@@ -133,7 +135,7 @@ Result<PingResult> Dynadot::ping() {
     const Json* response = member(*body, "AccountInfoResponse");
     if (response == nullptr || text_of(*response, "ResponseCode") != "0") {
         const Json* any = response ? response : member(*body, "Response");
-        std::string error = any ? text_of(*any, "Error") : excerpt(sent->body);
+        std::string error = any ? clean(text_of(*any, "Error")) : excerpt(sent->body);
         return fail(auth_words(error) ? ErrorKind::config : ErrorKind::unavailable,
                     fmt::format("{}: Dynadot refused: {}", account().name, error));
     }
@@ -153,7 +155,7 @@ RegisterResult Dynadot::register_domain(const RegisterRequest& request) {
     auto quote = check(std::span(&request.domain, 1));
     if (!quote) return RegisterResult{Outcome::auth_error, request.dry_run, false, {}, {}, {}, quote.error().message};
     if (auto refused = refuse_by_quote(quote->front(), request)) return *refused;
-    result.price = quote->front().price;
+    result.price = Money{quote->front().price->minor * request.years, quote->front().price->currency};
     if (request.dry_run) {
         result.outcome = Outcome::dry_run_ok;
         result.detail = "Dynadot has no dry run outside its sandbox: available at the price; "
@@ -163,7 +165,9 @@ RegisterResult Dynadot::register_domain(const RegisterRequest& request) {
     std::string rest = fmt::format("&domain={}&duration={}&currency={}", url_encode(request.domain),
                                    request.years, m_currency);
     for (int attempt = 0;; ++attempt) {
-        auto sent = send(RequestClass::create, HttpRequest{"GET", url("register", rest), {}, {}}, until);
+        HttpRequest create{"GET", url("register", rest), {}, {}};
+        create.fresh_connection = true; // see HttpRequest: libcurl must never resend it
+        auto sent = send(RequestClass::create, create, until);
         if (!sent) return transport_outcome(sent.error(), result);
         result.sent = true;
         if (sent->status == 429) {
@@ -181,7 +185,7 @@ RegisterResult Dynadot::register_domain(const RegisterRequest& request) {
                         "unreadable answer to a create: it may have executed: " + excerpt(sent->body));
         std::string code = text_of(*response, "ResponseCode");
         std::string status = text_of(*response, "Status");
-        std::string error = text_of(*response, "Error");
+        std::string error = clean(text_of(*response, "Error"));
         if (code == "0" && status == "success") return with(result, Outcome::registered, "registered");
         if (code == "1" || status == "not_available")
             return with(result, Outcome::lost_race, "not available");

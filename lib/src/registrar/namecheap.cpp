@@ -78,10 +78,17 @@ class Namecheap final : public Adapter {
     // Sends, waiting and retrying after 405 within the deadline. The error is the last
     // transport failure, or "rate-limited" when the waits ran out.
     HttpResult call(RequestClass kind, const HttpRequest& request, Clock::time_point until);
-    Result<std::optional<Money>> register_price(const std::string& tld, Clock::time_point until);
+    Result<Money> register_price(const std::string& tld, Clock::time_point until);
 
     std::string m_key;
-    std::map<std::string, std::optional<Money>> m_prices; // per TLD, for the process
+    std::map<std::string, Money> m_prices;         // per TLD, for the process
+    // Per name, from its last check, in cents: the early-access fee and the premium price
+    // without fees (what PremiumPrice must say).
+    struct Listed {
+        std::int64_t eap_fee = 0;
+        std::int64_t premium = 0;
+    };
+    std::map<std::string, Listed> m_listed;
 };
 
 HttpResult Namecheap::call(RequestClass kind, const HttpRequest& request, Clock::time_point until) {
@@ -126,8 +133,8 @@ Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> n
         if (!a.ok) {
             if (auth_number(a.number))
                 return fail(ErrorKind::config, fmt::format("{}: Namecheap refused the account ({}): {}",
-                                                           account().name, a.number, a.message));
-            unknown(fmt::format("Namecheap error {}: {}", a.number, a.message));
+                                                           account().name, a.number, clean(a.message)));
+            unknown(fmt::format("Namecheap error {}: {}", a.number, clean(a.message)));
             continue;
         }
         for (const auto& name : part) {
@@ -136,13 +143,28 @@ Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> n
                 if (lowercase(item.attribute("Domain").value()) != name) continue;
                 std::string available = lowercase(item.attribute("Available").value());
                 bool premium = lowercase(item.attribute("IsPremiumName").value()) == "true";
-                if (available == "false") {
+                std::string error_no = item.attribute("ErrorNo").value();
+                auto fee = [&](const char* attribute) {
+                    auto m = decimal_money(item.attribute(attribute).value(), "USD");
+                    return m ? m->minor : 0;
+                };
+                if (!error_no.empty() && error_no != "0") {
+                    // A per-name error: its Available says nothing.
+                    r.detail = fmt::format("Namecheap error {} for this name: {}", error_no,
+                                           clean(item.attribute("Description").value()));
+                } else if (available == "false") {
                     r = CheckResult{name, Availability::taken, {}, true, {}};
                 } else if (available == "true") {
                     r = CheckResult{name, premium ? Availability::premium : Availability::available,
                                     {}, true, {}};
+                    m_listed[name] = Listed{fee("EapFee"), 0};
+                    // What a premium name costs in all: the price, the early-access fee and
+                    // the ICANN fee (an ordinary name's price comes from the price list).
                     if (premium)
-                        r.price = decimal_money(item.attribute("PremiumRegistrationPrice").value(), "USD");
+                        if (auto p = decimal_money(item.attribute("PremiumRegistrationPrice").value(), "USD")) {
+                            m_listed[name].premium = p->minor;
+                            r.price = Money{p->minor + fee("EapFee") + fee("IcannFee"), "USD"};
+                        }
                 } else {
                     r.detail = fmt::format("Available is '{}'", available);
                 }
@@ -153,36 +175,36 @@ Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> n
     return out;
 }
 
-Result<std::optional<Money>> Namecheap::register_price(const std::string& tld, Clock::time_point until) {
+Result<Money> Namecheap::register_price(const std::string& tld, Clock::time_point until) {
     if (auto it = m_prices.find(tld); it != m_prices.end()) return it->second;
     auto sent = call(RequestClass::other,
                      get("namecheap.users.getPricing", {{"ProductType", "DOMAIN"},
                                                         {"ActionName", "REGISTER"},
                                                         {"ProductName", tld}}),
                      until);
-    if (!sent || sent->status != 200) return std::optional<Money>();
+    if (!sent) return fail(ErrorKind::unavailable, "price list: " + sent.error().message);
+    if (sent->status == 405) return fail(ErrorKind::temporary, "price list: rate-limited (HTTP 405)");
+    if (sent->status != 200) return fail(ErrorKind::unavailable, fmt::format("price list: HTTP {}", sent->status));
     auto answer = read_answer(sent->body);
-    if (!answer) return std::optional<Money>();
+    if (!answer) return fail(ErrorKind::unavailable, "price list: unreadable answer: " + excerpt(sent->body));
     const Answer& a = **answer;
-    if (!a.ok) {
-        if (auth_number(a.number))
-            return fail(ErrorKind::config, fmt::format("{}: Namecheap refused the account ({}): {}",
-                                                       account().name, a.number, a.message));
-        return std::optional<Money>();
-    }
-    std::optional<Money> price;
+    if (!a.ok)
+        return fail(auth_number(a.number) ? ErrorKind::config : ErrorKind::unavailable,
+                    fmt::format("{}: price list: Namecheap error {}: {}", account().name, a.number,
+                                clean(a.message)));
     pugi::xpath_node one_year = a.command.select_node(
         "UserGetPricingResult/ProductType/ProductCategory/Product/Price[@Duration='1']");
-    if (pugi::xml_node p = one_year.node()) {
-        std::string currency = p.attribute("Currency").value();
-        if (currency.empty()) currency = "USD";
-        std::string your = p.attribute("YourPrice").value();
-        price = decimal_money(your.empty() ? p.attribute("Price").value() : your, currency);
-        auto extra = decimal_money(p.attribute("AdditionalCost").value(), currency);
-        if (price && extra) price->minor += extra->minor; // the ICANN fee is paid too
-    }
-    m_prices[tld] = price;
-    return price;
+    pugi::xml_node p = one_year.node();
+    std::string currency = p.attribute("Currency").value();
+    if (currency.empty()) currency = "USD";
+    std::string your = p.attribute("YourPrice").value();
+    auto price = decimal_money(your.empty() ? p.attribute("Price").value() : your, currency);
+    if (!p || !price)
+        return fail(ErrorKind::unavailable, fmt::format("price list: no one-year price for .{}", tld));
+    if (auto extra = decimal_money(p.attribute("AdditionalCost").value(), currency))
+        price->minor += extra->minor; // the ICANN fee is paid too
+    m_prices[tld] = *price;
+    return *price;
 }
 
 Result<PingResult> Namecheap::ping() {
@@ -198,7 +220,7 @@ Result<PingResult> Namecheap::ping() {
     const Answer& a = **answer;
     if (!a.ok)
         return fail(auth_number(a.number) ? ErrorKind::config : ErrorKind::unavailable,
-                    fmt::format("{}: Namecheap refused ({}): {}", account().name, a.number, a.message));
+                    fmt::format("{}: Namecheap refused ({}): {}", account().name, a.number, clean(a.message)));
     PingResult result{fmt::format("credentials and whitelisted IP {} accepted", account().client_ip),
                       std::nullopt, sent->total_ms};
     if (pugi::xml_node b = a.command.child("UserGetBalancesResult")) {
@@ -221,11 +243,16 @@ RegisterResult Namecheap::register_domain(const RegisterRequest& request) {
         // domains.check gives no price for ordinary names; the account's price list does.
         std::string tld = request.domain.substr(request.domain.rfind('.') + 1);
         auto price = register_price(tld, until);
-        if (!price) return with(result, Outcome::auth_error, price.error().message);
-        q.price = *price;
+        if (!price) {
+            Outcome o = price.error().kind == ErrorKind::config      ? Outcome::auth_error
+                        : price.error().kind == ErrorKind::temporary ? Outcome::rate_limited
+                                                                     : Outcome::transient;
+            return with(result, o, price.error().message + "; no create was sent");
+        }
+        q.price = Money{price->minor + m_listed[request.domain].eap_fee, price->currency};
     }
     if (auto refused = refuse_by_quote(q, request)) return *refused;
-    result.price = q.price;
+    result.price = Money{q.price->minor * request.years, q.price->currency};
     if (request.dry_run)
         return with(result, Outcome::dry_run_ok,
                     "Namecheap has no dry run outside its sandbox: available at the price; no "
@@ -244,10 +271,14 @@ RegisterResult Namecheap::register_domain(const RegisterRequest& request) {
                                      {role + "EmailAddress", c.email}});
     }
     if (premium) {
+        const Listed& listed = m_listed[request.domain];
         params.push_back({"IsPremiumDomain", "True"});
-        params.push_back({"PremiumPrice", decimal_text(q.price->minor)});
+        params.push_back({"PremiumPrice", decimal_text(listed.premium)});
+        if (listed.eap_fee > 0) params.push_back({"EapFee", decimal_text(listed.eap_fee)});
     }
-    auto sent = call(RequestClass::create, post("namecheap.domains.create", params), until);
+    HttpRequest create = post("namecheap.domains.create", params);
+    create.fresh_connection = true; // see HttpRequest: libcurl must never resend it itself
+    auto sent = call(RequestClass::create, create, until);
     if (!sent) return transport_outcome(sent.error(), result);
     result.sent = true;
     if (sent->status == 405) return limited(result, std::nullopt, "HTTP 405");
@@ -271,7 +302,7 @@ RegisterResult Namecheap::register_domain(const RegisterRequest& request) {
         return with(result, Outcome::registered, "registered");
     }
     std::string lower = lowercase(a.message);
-    std::string said = fmt::format("Namecheap error {}: {}", a.number, a.message);
+    std::string said = fmt::format("Namecheap error {}: {}", a.number, clean(a.message));
     if (auth_number(a.number)) return with(result, Outcome::auth_error, said);
     if (lower.find("insufficient") != std::string::npos || lower.find("fund") != std::string::npos)
         return with(result, Outcome::insufficient_funds, said);

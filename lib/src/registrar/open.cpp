@@ -52,6 +52,13 @@ RegistrarLimits account_limits(const RegistrarAccount& account) {
         milliseconds(60000)});
     if (account.creates_per_second > 0)
         limits.creates.push_back(RateRule{account.creates_per_second, milliseconds(1000)});
+    if (account.kind == "dynadot") {
+        // Dynadot's tiers are per account, whatever the command: 60 a minute and one a second
+        // on a regular account (a bulk account configures its own figure).
+        int per_minute = std::max({account.checks_per_minute, account.creates_per_minute, 60});
+        limits.all.push_back(RateRule{per_minute, milliseconds(60000)});
+        limits.all.push_back(RateRule{std::max(1, per_minute / 60), milliseconds(1000)});
+    }
     if (account.kind == "namecheap") {
         // Namecheap counts every call, whatever the command: 20/min, 700/h, 8000/day (its FAQ).
         int per_minute = std::max(account.checks_per_minute, account.creates_per_minute);

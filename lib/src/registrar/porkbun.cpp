@@ -45,7 +45,7 @@ class Porkbun final : public Adapter {
         if (!idempotency_key.empty()) r.headers.push_back({"Idempotency-Key", idempotency_key});
         return r;
     }
-    std::optional<LimitSignal> read_check(const std::string& name, HttpResult& sent, CheckResult& r,
+    std::optional<LimitSignal> read_check(const std::string& name, const HttpResult& sent, CheckResult& r,
                                           std::optional<Error>& refused) const;
 
     std::string m_key;
@@ -58,7 +58,12 @@ std::optional<std::chrono::milliseconds> over_limit(const Json& body) {
     if (text_of(body, "status") != "ERROR") return std::nullopt;
     const Json* limits = member(body, "limits");
     if (limits == nullptr || !limits->is_object()) return std::nullopt;
+    // Only a spent budget: `used` at `limit`, or a `ttlRemaining` to wait. Another refusal
+    // that happens to carry `limits` is not a rate limit.
     std::string remaining = text_of(*limits, "ttlRemaining");
+    long used = std::atol(text_of(*limits, "used").c_str());
+    long limit = std::atol(text_of(*limits, "limit").c_str());
+    if (remaining.empty() && !(limit > 0 && used >= limit)) return std::nullopt;
     if (remaining.empty()) remaining = text_of(*limits, "TTL");
     long seconds = remaining.empty() ? 10 : std::atol(remaining.c_str());
     return std::chrono::milliseconds(std::max(1L, seconds) * 1000);
@@ -69,7 +74,7 @@ bool auth_refusal(const HttpResponse& response, const Json* body) {
     return body != nullptr && lowercase(text_of(*body, "message")).find("api key") != std::string::npos;
 }
 
-std::optional<Adapter::LimitSignal> Porkbun::read_check(const std::string& name, HttpResult& sent,
+std::optional<Adapter::LimitSignal> Porkbun::read_check(const std::string& name, const HttpResult& sent,
                                                        CheckResult& r,
                                                        std::optional<Error>& refused) const {
     r = CheckResult{name, Availability::unknown, {}, false, {}};
@@ -82,12 +87,13 @@ std::optional<Adapter::LimitSignal> Porkbun::read_check(const std::string& name,
     if (auth_refusal(*sent, body ? &*body : nullptr)) {
         refused = Error{ErrorKind::config,
                         fmt::format("{}: Porkbun refused the credentials: {}", account().name,
-                                    body ? text_of(*body, "message") : excerpt(sent->body))};
+                                    body ? clean(text_of(*body, "message")) : excerpt(sent->body))};
         return r.detail = "credentials refused", std::nullopt;
     }
     if (!body) return r.detail = "unreadable answer: " + excerpt(sent->body), std::nullopt;
     if (sent->status != 200 || text_of(*body, "status") != "SUCCESS")
-        return r.detail = fmt::format("HTTP {}: {}", sent->status, text_of(*body, "message")), std::nullopt;
+        return r.detail = fmt::format("HTTP {}: {}", sent->status, clean(text_of(*body, "message"))),
+               std::nullopt;
     const Json* response = member(*body, "response");
     if (response == nullptr) return r.detail = "no response object", std::nullopt;
     std::string avail = text_of(*response, "avail");
@@ -109,7 +115,7 @@ Result<std::vector<CheckResult>> Porkbun::check(std::span<const std::string> nam
     send_each(
         RequestClass::check, names.size(),
         [&](std::size_t i) { return post("/domain/checkDomain/" + names[i], Json::object()); },
-        [&](std::size_t i, HttpResult& sent) { return read_check(names[i], sent, out[i], refused); },
+        [&](std::size_t i, const HttpResult& sent) { return read_check(names[i], sent, out[i], refused); },
         [](std::size_t) {}, deadline());
     if (refused) return std::unexpected(*refused);
     return out;
@@ -123,7 +129,7 @@ Result<PingResult> Porkbun::ping() {
     if (auth_refusal(*sent, body ? &*body : nullptr))
         return fail(ErrorKind::config, fmt::format("{}: Porkbun refused the credentials: {}",
                                                    account().name,
-                                                   body ? text_of(*body, "message") : excerpt(sent->body)));
+                                                   body ? clean(text_of(*body, "message")) : excerpt(sent->body)));
     if (!body || text_of(*body, "status") != "SUCCESS")
         return fail(ErrorKind::unavailable, fmt::format("{}: HTTP {}: {}", account().name,
                                                         sent->status, excerpt(sent->body)));
@@ -135,6 +141,12 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
     auto until = deadline();
     RegisterResult result;
     result.dry_run = request.dry_run;
+    if (request.years != 1)
+        // The reference documents no period for domain/create, and `cost` is the one-year
+        // quote: a longer registration cannot be priced safely.
+        return with(result, Outcome::policy_refused,
+                    "Porkbun's create takes no documented period: dropcat registers 1 year there; "
+                    "no create was sent");
     // The create must carry the quoted price in cents, so the quote comes first.
     auto quotes = check(std::span(&request.domain, 1));
     if (!quotes) return with(result, Outcome::auth_error, quotes.error().message);
@@ -142,44 +154,51 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
     if (auto refused = refuse_by_quote(quote, request)) return *refused;
     result.price = quote.price;
     Json body{{"cost", quote.price->minor}, {"agreeToTerms", "yes"}};
-    if (request.years != 1) body["years"] = request.years;
     if (request.dry_run) body["dryRun"] = true;
     std::string key = request.idempotency_key.empty() ? new_idempotency_key() : request.idempotency_key;
+    // A dry run executes nothing, so a failure is only ever transient.
+    Outcome unsure = request.dry_run ? Outcome::transient : Outcome::ambiguous;
     bool resent = false;
     for (int attempt = 0;; ++attempt) {
-        auto sent = send(RequestClass::create, post("/domain/create/" + request.domain, body, key), until);
+        HttpRequest create = post("/domain/create/" + request.domain, body, key);
+        create.fresh_connection = true; // see HttpRequest: libcurl must never resend it itself
+        auto sent = send(RequestClass::create, create, until);
         if (!sent) {
+            if (sent.error().stage == TransportStage::not_sent && !resent)
+                return transport_outcome(sent.error(), result);
+            result.sent = true;
             // With the same Idempotency-Key a resend cannot buy twice: the registrar replays
-            // the first answer. Only once, and only for a real create whose fate is unknown.
-            if (sent.error().stage == TransportStage::maybe_sent && !request.dry_run && !resent) {
+            // the first answer. Only once, only for a real create, never after Ctrl-C.
+            if (!request.dry_run && !resent && !sent.error().interrupted) {
                 resent = true;
-                result.sent = true;
                 continue;
             }
-            return transport_outcome(sent.error(), result);
+            return with(result, unsure,
+                        fmt::format("no answer to the create ({}); it may have executed: check "
+                                    "the account before trying again",
+                                    sent.error().message));
         }
         result.sent = true;
         auto json = parse_json(sent->body);
         if (sent->status == 429 || (json && over_limit(*json))) {
+            // Refused before execution: waiting and asking again is safe.
             auto hint = sent->status == 429 ? retry_hint(*sent) : over_limit(*json);
             if (wait_after_limit(RequestClass::create, hint, attempt, until)) continue;
+            if (resent) return with(result, unsure, "rate-limited after a resend; the first create may have executed");
             return limited(result, hint, fmt::format("HTTP {}", sent->status));
         }
-        if (sent->status >= 500) {
-            if (!request.dry_run && !resent) {
+        if (sent->status >= 500 || !json) {
+            if (!request.dry_run && !resent && !cancelled()) {
                 resent = true; // the same key: Porkbun replays rather than executes again
                 continue;
             }
-            return with(result, request.dry_run ? Outcome::transient : Outcome::ambiguous,
+            return with(result, unsure,
                         fmt::format("HTTP {} to a create; it may have executed: {}", sent->status,
                                     excerpt(sent->body)));
         }
-        if (!json)
-            return with(result, request.dry_run ? Outcome::transient : Outcome::ambiguous,
-                        "unreadable answer to a create: " + excerpt(sent->body));
         std::string status = text_of(*json, "status");
         std::string code = text_of(*json, "code");
-        std::string message = text_of(*json, "message");
+        std::string message = clean(text_of(*json, "message"));
         if (status == "SUCCESS") {
             if (request.dry_run) {
                 const Json* would = member(*json, "wouldSucceed");
@@ -192,10 +211,17 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
             }
             result.order_id = text_of(*json, "orderId");
             return with(result, Outcome::registered,
-                        resent ? "registered (confirmed by the replayed answer to the same "
+                        resent ? "registered (confirmed by the answer to the resend with the same "
                                  "Idempotency-Key)"
                                : "registered");
         }
+        // After a resend, a refusal may be the answer to the resend while the first create
+        // went through (the name now ours, so "not available"): only success is certain.
+        if (resent)
+            return with(result, Outcome::ambiguous,
+                        fmt::format("the resend was refused ({}: {}); the first create may have "
+                                    "executed: check the account",
+                                    code.empty() ? "no code" : code, message));
         if (auth_refusal(*sent, &*json)) return with(result, Outcome::auth_error, message);
         if (code == "INSUFFICIENT_FUNDS" || sent->status == 402)
             return with(result, Outcome::insufficient_funds, message);
