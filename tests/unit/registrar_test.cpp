@@ -68,3 +68,18 @@ TEST_CASE("registrar: limits come from the account, else from the kind's documen
     CHECK(limits.checks[0].count == 600);
     CHECK(limits.checks[0].window == std::chrono::seconds(60));
 }
+
+TEST_CASE("registrar: the endpoint is the account's own, else the kind's production or sandbox") {
+    RegistrarAccount dyn;
+    dyn.kind = "dynadot";
+    CHECK(account_endpoint(dyn, false) == "https://api.dynadot.com");
+    CHECK(account_endpoint(dyn, true) == "https://api-sandbox.dynadot.com");
+    RegistrarAccount pork;
+    pork.kind = "porkbun";
+    CHECK(account_endpoint(pork, true) == "https://api.porkbun.com/api/json/v3"); // sandbox keys
+    RegistrarAccount nc;
+    nc.kind = "namecheap";
+    CHECK(account_endpoint(nc, true) == "https://api.sandbox.namecheap.com/xml.response");
+    nc.endpoint = "http://127.0.0.1:9/xml.response";
+    CHECK(account_endpoint(nc, true) == "http://127.0.0.1:9/xml.response");
+}

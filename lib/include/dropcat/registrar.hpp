@@ -129,6 +129,9 @@ Result<std::unique_ptr<Registrar>> open_registrar(const Config& config,
                                                   const RegistrarAccount& account,
                                                   const RegistrarSetup& setup);
 
+// The endpoint an account speaks to: its own, else its kind's production or sandbox one.
+std::string account_endpoint(const RegistrarAccount& account, bool sandbox);
+
 // The rules an account is held to: its configured limits, else the kind's documented ones.
 RegistrarLimits account_limits(const RegistrarAccount& account);
 

@@ -32,6 +32,14 @@ std::string_view outcome_name(Outcome o) {
     return "ambiguous";
 }
 
+std::string account_endpoint(const RegistrarAccount& account, bool sandbox) {
+    if (!account.endpoint.empty()) return account.endpoint;
+    const RegistrarKind* kind = find_registrar_kind(account.kind);
+    if (kind == nullptr) return {};
+    std::string_view base = sandbox ? kind->sandbox : kind->production;
+    return std::string(base.substr(0, base.find(' '))); // Porkbun's note after the URL
+}
+
 RegistrarLimits account_limits(const RegistrarAccount& account) {
     const RegistrarKind* kind = find_registrar_kind(account.kind);
     RegistrarLimits limits;
@@ -79,11 +87,7 @@ Result<std::unique_ptr<Registrar>> open_registrar(const Config& config,
     const RegistrarKind* kind = find_registrar_kind(account.kind);
     if (kind == nullptr)
         return fail(ErrorKind::config, fmt::format("{}: unknown kind '{}'", account.name, account.kind));
-    std::string endpoint = account.endpoint;
-    if (endpoint.empty()) {
-        std::string_view base = setup.sandbox ? kind->sandbox : kind->production;
-        endpoint = std::string(base.substr(0, base.find(' ')));
-    }
+    std::string endpoint = account_endpoint(account, setup.sandbox);
     auto key = resolve_secret(config, account.key_env);
     if (!key) return std::unexpected(key.error());
     RegistrarLimits limits = account_limits(account);
