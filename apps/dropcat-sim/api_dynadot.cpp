@@ -103,11 +103,11 @@ class Dynadot {
                                                              : "at most 100 domains per search"));
         }
         auto guard = m_ctx.world.lock();
-        Instant t = now();
-        if (!m_ctx.world.admit(*m_account, LimitClass::check, t).admitted) {
+        if (!m_ctx.world.admit(*m_account, LimitClass::check, m_ex.arrived).admitted) {
             m_ex.outcome = "rate-limited";
             return reply_json(m_res, 200, system_busy(wrapper()));
         }
+        Instant t = now();
         bool show_price = m_req.get_param_value("show_price") == "1";
         Json results = Json::array();
         for (const auto& name : names) {
@@ -150,11 +150,11 @@ class Dynadot {
             }
         }
         auto guard = m_ctx.world.lock();
-        Instant t = now();
-        if (!m_ctx.world.admit(*m_account, LimitClass::create, t).admitted) {
+        if (!m_ctx.world.admit(*m_account, LimitClass::create, m_ex.arrived).admitted) {
             m_ex.outcome = "rate-limited";
             return reply_json(m_res, 200, system_busy(wrapper()));
         }
+        Instant t = now();
         CreateOrder order;
         order.account = *m_account;
         order.name = m_ex.domains.front();

@@ -156,7 +156,7 @@ class Namecheap {
             fail("bad-request", 2010324, "Parameter UserName is missing");
             return false;
         }
-        if (username != account.api_user) {
+        if (username != account.username) {
             fail("auth-error", 1016103, "UserName is not authorized for this ApiUser");
             return false;
         }
@@ -167,23 +167,24 @@ class Namecheap {
         return true;
     }
 
-    // Namecheap answers an over-limit request with HTTP 405 and no body.
-    bool admitted(LimitClass what, Instant t) {
-        if (m_ctx.world.admit(*m_account, what, t).admitted) return true;
+    // Namecheap answers an over-limit request with HTTP 405 and no body. Call it with the
+    // world locked, once the request is known to be valid.
+    bool admitted(LimitClass what) {
+        if (m_ctx.world.admit(*m_account, what, m_ex.arrived).admitted) return true;
         m_ex.outcome = "rate-limited";
         m_res.status = 405;
         return false;
     }
 
     void check() {
-        auto guard = m_ctx.world.lock();
-        Instant t = now();
-        if (!admitted(LimitClass::check, t)) return;
         const auto& names = m_ex.domains;
         if (names.empty()) return fail("bad-request", 2010324, "Parameter DomainList is missing");
         if (names.size() > k_max_check)
             return fail("bad-request", 2011169,
                         "Only 50 domains allowed in a single check command");
+        auto guard = m_ctx.world.lock();
+        if (!admitted(LimitClass::check)) return;
+        Instant t = now();
         std::vector<Quote> quotes;
         for (const auto& name : names) {
             quotes.push_back(m_ctx.world.quote(name, t));
@@ -229,9 +230,6 @@ class Namecheap {
     }
 
     void create() {
-        auto guard = m_ctx.world.lock();
-        Instant t = now();
-        if (!admitted(LimitClass::create, t)) return;
         if (std::string missing = missing_parameter(); !missing.empty())
             return fail("bad-request", 2010324, fmt::format("Parameter {} is missing", missing));
         int years = 0;
@@ -239,6 +237,9 @@ class Namecheap {
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), years);
         if (ec != std::errc() || end != text.data() + text.size() || years < 1 || years > 10)
             return fail("bad-request", 2010324, "Parameter Years is invalid");
+        auto guard = m_ctx.world.lock();
+        if (!admitted(LimitClass::create)) return;
+        Instant t = now();
         CreateOrder order;
         order.account = *m_account;
         order.name = m_ex.domains.front();

@@ -110,8 +110,7 @@ class Porkbun {
     void check() {
         const std::string& name = m_ex.domains.front();
         auto guard = m_ctx.world.lock();
-        Instant t = now();
-        Admission admission = m_ctx.world.admit(*m_account, LimitClass::check, t);
+        Admission admission = m_ctx.world.admit(*m_account, LimitClass::check, m_ex.arrived);
         const SlidingWindow* window = m_ctx.world.limit(*m_account, LimitClass::check);
         if (!admission.admitted) {
             m_ex.outcome = "rate-limited";
@@ -120,7 +119,7 @@ class Porkbun {
             body["message"] = body["limits"]["naturalLanguage"];
             return reply_json(m_res, 400, body);
         }
-        Quote q = m_ctx.world.quote(name, t);
+        Quote q = m_ctx.world.quote(name, now());
         if (q.availability == Availability::unsupported_tld) {
             m_ex.outcome = "unsupported-tld";
             return reply_json(
@@ -156,22 +155,6 @@ class Porkbun {
                 return m_res.set_content(first->body, "application/json");
             }
         }
-        Instant t = now();
-        // A dry run costs no create budget (Porkbun's documented promise).
-        if (!dry_run) {
-            Admission admission = m_ctx.world.admit(*m_account, LimitClass::create, t);
-            if (!admission.admitted) {
-                m_ex.outcome = "rate-limited";
-                const SlidingWindow* window = m_ctx.world.limit(*m_account, LimitClass::create);
-                long wait = wait_seconds(admission.retry_after);
-                m_res.set_header("Retry-After", std::to_string(wait));
-                return reply_json(
-                    m_res, 429,
-                    failure("", fmt::format("{} out of {} creates within {} seconds used.",
-                                            admission.used, window->limit(),
-                                            wait_seconds(window->per()))));
-            }
-        }
         if (!m_body.contains("cost") || !m_body["cost"].is_number_integer()) {
             m_ex.outcome = "bad-request";
             return reply_json(m_res, 400,
@@ -182,18 +165,35 @@ class Porkbun {
             return reply_json(m_res, 400,
                               failure("TERMS_NOT_AGREED", "agreeToTerms must be \"yes\"."));
         }
+        // A dry run costs no create budget (Porkbun's documented promise).
+        if (!dry_run && !admitted_create()) return;
         CreateOrder order;
         order.account = *m_account;
         order.name = m_ex.domains.front();
         order.premium_acknowledged = true; // the exact cost is Porkbun's premium guard
         order.cost = m_body["cost"].get<std::int64_t>();
         order.dry_run = dry_run;
-        CreateResult result = m_ctx.world.create(order, t);
+        CreateResult result = m_ctx.world.create(order, now());
         if (dry_run) return dry_run_answer(result);
         answer(result);
         if (!idempotency_key.empty())
             m_ctx.world.remember(*m_account, idempotency_key,
                                  StoredAnswer{m_res.status, m_res.body});
+    }
+
+    // Porkbun answers an over-limit create with HTTP 429 and Retry-After. Call it with the
+    // world locked, once the request is known to be valid.
+    bool admitted_create() {
+        Admission admission = m_ctx.world.admit(*m_account, LimitClass::create, m_ex.arrived);
+        if (admission.admitted) return true;
+        m_ex.outcome = "rate-limited";
+        const SlidingWindow* window = m_ctx.world.limit(*m_account, LimitClass::create);
+        m_res.set_header("Retry-After", std::to_string(wait_seconds(admission.retry_after)));
+        reply_json(
+            m_res, 429,
+            failure("", fmt::format("{} out of {} creates within {} seconds used.", admission.used,
+                                    window->limit(), wait_seconds(window->per()))));
+        return false;
     }
 
     void answer(const CreateResult& result) {

@@ -101,8 +101,9 @@ void add_about(httplib::Server& server, Context& ctx) {
         res.set_content(k_about, "text/plain; charset=utf-8");
         ctx.log.write(ex);
     });
-    // Registered last, so it only sees what no API route took: a misspelled path is logged
-    // rather than silently refused.
+    // Registered last, so it only sees what no API route took: a misspelled path or a method
+    // nothing serves is logged rather than silently refused. Always 404, never 405: HTTP 405 is
+    // Namecheap's over-limit signal, and a client must not read a wrong method as a rate limit.
     auto unknown = [&ctx](const httplib::Request& req, httplib::Response& res) {
         Exchange ex = start_exchange("sim", fmt::format("{} {}", req.method, req.path));
         ex.outcome = "bad-request";
@@ -115,6 +116,10 @@ void add_about(httplib::Server& server, Context& ctx) {
     };
     server.Get(".*", unknown);
     server.Post(".*", unknown);
+    server.Put(".*", unknown);
+    server.Delete(".*", unknown);
+    server.Patch(".*", unknown);
+    server.Options(".*", unknown);
 }
 
 } // namespace dropcat::sim

@@ -13,7 +13,7 @@ void add_dynadot(httplib::Server& server, Context& ctx);   // GET /api3.json
 void add_porkbun(httplib::Server& server, Context& ctx);   // POST /api/json/v3/...
 void add_namecheap(httplib::Server& server, Context& ctx); // GET, POST /xml.response
 void add_rdap(httplib::Server& server, Context& ctx);      // GET /rdap/...
-// GET / for people, and a logged 404 for every path no API serves.
+// GET / for people, and a logged 404 for every method and path no API serves.
 void add_about(httplib::Server& server, Context& ctx);
 
 } // namespace dropcat::sim

@@ -37,7 +37,7 @@ void build(CLI::App& app, Options& options) {
         ->check(existing)
         ->type_name("FILE");
     app.add_option("--listen", options.listen,
-                   "where to listen; loopback only, port 0 picks a free one\n"
+                   "where to listen, loopback only (port 0: a free port)\n"
                    "(default: 127.0.0.1:0)")
         ->type_name("ADDR:PORT");
     app.add_option("--log", options.log,
@@ -45,16 +45,20 @@ void build(CLI::App& app, Options& options) {
                    "truncated; - is stdout)")
         ->type_name("FILE");
     app.add_flag("--check", options.check, "check the scenario, print a summary and exit");
-    app.footer("It prints its base URL (http://127.0.0.1:PORT) as one line on stdout, then serves\n"
-               "Dynadot api3, Porkbun v3, Namecheap and RDAP under it until SIGINT or SIGTERM.\n"
-               "Point a dropcat [[registrar]] endpoint at that URL to rehearse a catch.\n"
+    app.footer("It prints its base URL (http://127.0.0.1:PORT) as one line on stdout, then\n"
+               "serves Dynadot api3, Porkbun v3, Namecheap and RDAP under it until SIGINT or\n"
+               "SIGTERM. To rehearse a catch, set a dropcat [[registrar]] endpoint to:\n"
+               "  dynadot    URL\n"
+               "  porkbun    URL/api/json/v3\n"
+               "  namecheap  URL/xml.response\n"
                "\n"
                "Examples:\n"
                "  dropcat-sim --check rehearsal.toml\n"
                "  dropcat-sim --listen 127.0.0.1:8443 --log sim.jsonl rehearsal.toml\n"
                "\n"
                "Exit status: 0 stopped by a signal, 1 the log cannot be written, 2 usage,\n"
-               "65 bad scenario, 69 cannot listen. See dropcat-sim(1) for the scenario format.");
+               "65 bad scenario, 69 cannot listen, 130 stopped by a second signal.\n"
+               "See dropcat-sim(1) for the scenario format.");
 }
 
 int check_only(const Options& options, const Scenario& s) {

@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <thread>
-
 namespace dropcat::sim {
 
 Exchange start_exchange(std::string_view api, std::string_view command) {
@@ -28,7 +26,12 @@ void serve(Context& ctx, Exchange& exchange, httplib::Response& res,
     }
     switch (fault->kind) {
     case FaultKind::delay:
-        std::this_thread::sleep_for(fault->delay);
+        if (!ctx.stopping.sleep_for(fault->delay)) {
+            cut_connection(res);
+            exchange.status = 0;
+            exchange.outcome = "interrupted";
+            break;
+        }
         execute();
         exchange.status = res.status;
         break;
@@ -55,8 +58,9 @@ void serve(Context& ctx, Exchange& exchange, httplib::Response& res,
         break;
     }
     exchange.fault = fault_kind_name(fault->kind);
-    // A delayed answer is still the real answer, so the log keeps its real outcome; every
-    // other fault changes what the client sees, and the outcome says which fault it was.
+    // A delayed answer is still the real answer, so the log keeps its real outcome (or
+    // "interrupted"); every other fault changes what the client sees, and the outcome says
+    // which fault it was.
     if (fault->kind != FaultKind::delay)
         exchange.outcome = fmt::format("fault-{}", fault_kind_name(fault->kind));
     ctx.log.write(exchange);

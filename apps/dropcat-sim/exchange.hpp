@@ -2,6 +2,7 @@
 
 #include "faults.hpp"
 #include "request_log.hpp"
+#include "stop_flag.hpp"
 #include "world.hpp"
 
 #include <nlohmann/json.hpp>
@@ -21,12 +22,15 @@ struct Context {
     World& world;
     Faults& faults;
     RequestLog& log;
+    StopFlag& stopping;
     std::string base_url; // "http://127.0.0.1:PORT", known once the socket is bound
 };
 
 // Serves one request whose api, command and names `exchange` already holds: applies the fault
 // it hits (WIRE.md, "Faults"), runs `execute` unless the fault forbids it, and logs the request.
 // `execute` fills `res` and exchange.outcome; the logged status is the one `res` ends with.
+// A delay that the simulator's stop cuts short executes nothing and closes the connection, so
+// nothing changes in a world that is going away.
 void serve(Context& ctx, Exchange& exchange, httplib::Response& res,
            const std::function<void()>& execute);
 

@@ -5,15 +5,23 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace dropcat::sim {
 
+namespace {
+
+thread_local bool t_logged = false;
+
+} // namespace
+
 RequestLog::~RequestLog() {
-    close();
+    (void)close(); // serve_scenario closes it and reports; this is for early returns
 }
 
 Result<void> RequestLog::open(const std::string& path) {
     std::lock_guard guard(m_mutex);
+    m_path = path == "-" ? "(standard output)" : path;
     if (path == "-") {
         m_file = stdout;
         return {};
@@ -27,6 +35,7 @@ Result<void> RequestLog::open(const std::string& path) {
 }
 
 void RequestLog::write(const Exchange& exchange) {
+    t_logged = true;
     std::lock_guard guard(m_mutex);
     if (m_file == nullptr) return;
     nlohmann::ordered_json line;
@@ -42,16 +51,33 @@ void RequestLog::write(const Exchange& exchange) {
     // Names come off the wire and may hold any byte; the log stays valid UTF-8 JSON.
     std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     text += '\n';
-    std::fputs(text.c_str(), m_file);
-    std::fflush(m_file);
+    if (std::fputs(text.c_str(), m_file) == EOF || std::fflush(m_file) == EOF)
+        remember_failure(errno);
 }
 
-void RequestLog::close() {
+void RequestLog::remember_failure(int error) {
+    if (m_failure.empty()) m_failure = std::strerror(error);
+}
+
+Result<void> RequestLog::close() {
     std::lock_guard guard(m_mutex);
-    if (m_file != nullptr) std::fflush(m_file);
-    if (m_owned && m_file != nullptr) std::fclose(m_file);
+    if (m_file != nullptr) {
+        if (std::fflush(m_file) == EOF || std::ferror(m_file)) remember_failure(errno);
+        if (m_owned && std::fclose(m_file) == EOF) remember_failure(errno);
+    }
     m_file = nullptr;
     m_owned = false;
+    if (m_failure.empty()) return {};
+    std::string failure = std::exchange(m_failure, std::string());
+    return fail(ErrorKind::failed, fmt::format("cannot write the log {}: {}", m_path, failure));
+}
+
+bool RequestLog::logged_this_request() {
+    return t_logged;
+}
+
+void RequestLog::end_request() {
+    t_logged = false;
 }
 
 } // namespace dropcat::sim

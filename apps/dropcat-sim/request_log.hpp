@@ -24,6 +24,7 @@ struct Exchange {
 
 // The --log file: JSON Lines, one line per request, each flushed as written so a test can read
 // the file while the simulator runs. Requests are served on many threads; lines never mix.
+// A line that cannot be written does not stop the simulator; close() reports it.
 class RequestLog {
   public:
     RequestLog() = default; // logs nothing
@@ -34,12 +35,24 @@ class RequestLog {
     // Creates or truncates `path`; "-" is stdout.
     Result<void> open(const std::string& path);
     void write(const Exchange& exchange);
-    void close();
+    // Fails (ErrorKind::failed) when a line could not be written or the file not closed.
+    Result<void> close();
+
+    // Whether the request this thread is serving has been logged. cpp-httplib serves each
+    // request on one thread from routing to the last byte, so a thread-local mark tells the
+    // server's last-resort hooks (server.cpp) which requests no route logged.
+    static bool logged_this_request();
+    // Ends the request this thread is serving; the next one starts unlogged.
+    static void end_request();
 
   private:
+    void remember_failure(int error); // with m_mutex held
+
     std::mutex m_mutex;
     std::FILE* m_file = nullptr;
     bool m_owned = false;
+    std::string m_path;
+    std::string m_failure; // the first write error, "" while none
 };
 
 } // namespace dropcat::sim

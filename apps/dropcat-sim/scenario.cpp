@@ -14,8 +14,17 @@ namespace {
 
 constexpr std::string_view k_apis[] = {"dynadot", "porkbun", "namecheap"};
 constexpr std::string_view k_fault_apis[] = {"dynadot", "porkbun", "namecheap", "rdap"};
-constexpr std::string_view k_commands[] = {"check", "create", "ping", "lookup", "bootstrap"};
+constexpr std::string_view k_commands[] = {"check",   "create", "ping",
+                                           "pricing", "lookup", "bootstrap"};
 constexpr std::string_view k_kinds[] = {"delay", "status", "reset", "malformed", "lost-response"};
+
+// The commands each API serves, as the log names them; a fault for any other pair would
+// never hit, which is a mistake in the scenario rather than a quiet no-op.
+std::vector<std::string_view> served_commands(std::string_view api) {
+    if (api == "rdap") return {"lookup", "bootstrap"};
+    if (api == "namecheap") return {"check", "create", "ping", "pricing"};
+    return {"check", "create", "ping"};
+}
 
 template <std::size_t N> bool one_of(std::string_view value, const std::string_view (&set)[N]) {
     return std::find(std::begin(set), std::end(set), value) != std::end(set);
@@ -172,8 +181,8 @@ void read_sim(const Reader& r, const toml::table& root, Scenario& s) {
 }
 
 AccountSpec read_account(const Reader& r, const toml::table& t, const Scenario& s) {
-    r.known_keys(t, {"name", "api", "key", "secret", "api_user", "client_ip", "balance", "checks",
-                     "creates", "per"});
+    r.known_keys(t, {"name", "api", "key", "secret", "api_user", "username", "client_ip", "balance",
+                     "checks", "creates", "per"});
     AccountSpec a;
     a.name = r.required_string(t, "name");
     a.api = r.required_string(t, "api");
@@ -189,6 +198,13 @@ AccountSpec read_account(const Reader& r, const toml::table& t, const Scenario& 
     a.secret = only_for("secret", "porkbun");
     a.api_user = only_for("api_user", "namecheap");
     a.client_ip = only_for("client_ip", "namecheap");
+    // Namecheap's UserName is the account the call acts on; it is the ApiUser unless the key
+    // belongs to a reseller acting for another user.
+    if (const toml::node* node = t.get("username"); node != nullptr && a.api != "namecheap")
+        r.fail_at(*node, "username", "is only for api = \"namecheap\"");
+    a.username = r.string(t, "username").value_or(a.api_user);
+    if (a.api == "namecheap" && a.username.empty())
+        r.fail_at(*t.get("username"), "username", "must not be empty");
     a.balance = r.money(t, "balance", s.default_price.currency)
                     .value_or(Money{0, s.default_price.currency});
     if (auto n = r.integer(t, "checks", 1, 1'000'000)) a.checks = static_cast<int>(*n);
@@ -239,6 +255,16 @@ DomainSpec read_domain(const Reader& r, const toml::table& t, const Scenario& s,
     return d;
 }
 
+// Every command is served by some API, so only a fault that names both can pair them wrongly.
+void check_served(const Reader& r, const toml::table& t, const FaultSpec& f) {
+    if (f.api.empty() || f.command.empty()) return;
+    auto commands = served_commands(f.api);
+    if (std::find(commands.begin(), commands.end(), f.command) == commands.end())
+        r.fail_at(*t.get("command"), "command",
+                  fmt::format("'{}' is not a command of api = \"{}\" (it has {})", f.command, f.api,
+                              fmt::join(commands, ", ")));
+}
+
 FaultSpec read_fault(const Reader& r, const toml::table& t) {
     r.known_keys(t, {"api", "command", "domain", "kind", "delay", "status", "times"});
     FaultSpec f;
@@ -248,6 +274,7 @@ FaultSpec read_fault(const Reader& r, const toml::table& t) {
     f.command = r.string(t, "command").value_or("");
     if (!f.command.empty() && !one_of(f.command, k_commands))
         r.fail_at(*t.get("command"), "command", choices(k_commands));
+    check_served(r, t, f);
     f.domain = r.string(t, "domain").value_or("");
     if (!f.domain.empty() && !valid_name(f.domain))
         r.fail_at(*t.get("domain"), "domain", "must be a lowercase ASCII name");
@@ -256,7 +283,9 @@ FaultSpec read_fault(const Reader& r, const toml::table& t) {
     f.kind = static_cast<FaultKind>(std::find(std::begin(k_kinds), std::end(k_kinds), kind) -
                                     std::begin(k_kinds));
     auto delay = r.duration(t, "delay");
-    auto status = r.integer(t, "status", 100, 599);
+    if (delay && *delay > k_max_delay) r.fail_at(*t.get("delay"), "delay", "must be at most 10m");
+    // A 1xx is not a final answer: HTTP clients wait for the one that follows, which never comes.
+    auto status = r.integer(t, "status", 200, 599);
     if (f.kind == FaultKind::delay && !delay)
         r.fail_at(t, "delay", "is required for kind = \"delay\"");
     if (f.kind != FaultKind::delay && delay)

@@ -19,6 +19,7 @@ struct AccountSpec {
     std::string key;
     std::string secret;    // porkbun
     std::string api_user;  // namecheap
+    std::string username;  // namecheap's UserName; api_user unless the scenario says
     std::string client_ip; // namecheap
     Money balance;
     std::optional<int> checks;  // check requests per `per`
@@ -40,10 +41,13 @@ struct DomainSpec {
 enum class FaultKind { delay, status, reset, malformed, lost_response };
 std::string_view fault_kind_name(FaultKind kind); // "lost-response", ...
 
+// The longest `delay` a fault may have: a wait beyond it is a typo, not a scenario.
+inline constexpr Duration k_max_delay = std::chrono::minutes(10);
+
 // One [[fault]]: which requests it hits (an empty field matches anything) and how.
 struct FaultSpec {
     std::string api;     // dynadot | porkbun | namecheap | rdap
-    std::string command; // check | create | ping | lookup | bootstrap
+    std::string command; // check | create | ping | pricing | lookup | bootstrap
     std::string domain;
     FaultKind kind = FaultKind::status;
     Duration delay{};

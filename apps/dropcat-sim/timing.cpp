@@ -29,7 +29,11 @@ std::optional<int> digits(std::string_view text, std::size_t at, std::size_t cou
 } // namespace
 
 Instant now() {
-    return std::chrono::floor<Duration>(std::chrono::system_clock::now());
+    using namespace std::chrono;
+    static const system_clock::time_point wall_at_start = system_clock::now();
+    static const steady_clock::time_point steady_at_start = steady_clock::now();
+    auto elapsed = duration_cast<system_clock::duration>(steady_clock::now() - steady_at_start);
+    return floor<Duration>(wall_at_start + elapsed);
 }
 
 Result<Duration> parse_duration(std::string_view text) {

@@ -13,6 +13,9 @@ namespace dropcat::sim {
 using Duration = std::chrono::microseconds;
 using Instant = std::chrono::time_point<std::chrono::system_clock, Duration>;
 
+// The simulator's clock: the wall clock as read at the first call, advanced by the steady clock.
+// Setting the system clock while it runs cannot move a deletion or stretch a rate-limit window,
+// and the differences between logged times are exactly those the windows were computed from.
 Instant now();
 
 // A whole number and a unit: "250ms", "5s", "2m", "1h". Never negative.

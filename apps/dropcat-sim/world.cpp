@@ -1,12 +1,28 @@
 #include "world.hpp"
 
+#include <algorithm>
+
 namespace dropcat::sim {
 
+namespace {
+
+// How long a request may wait between its arrival and its admission: the longest delay fault,
+// and a minute for the world lock, which is never held for long.
+Duration longest_wait(const Scenario& scenario) {
+    Duration longest = std::chrono::minutes(1);
+    for (const auto& fault : scenario.faults)
+        longest = std::max(longest, fault.delay + std::chrono::minutes(1));
+    return longest;
+}
+
+} // namespace
+
 World::World(Scenario scenario) : m_scenario(std::move(scenario)) {
+    Duration late = longest_wait(m_scenario);
     for (const auto& account : m_scenario.accounts) {
         AccountState state{account.balance, std::nullopt, std::nullopt, {}};
-        if (account.checks) state.checks.emplace(*account.checks, account.per);
-        if (account.creates) state.creates.emplace(*account.creates, account.per);
+        if (account.checks) state.checks.emplace(*account.checks, account.per, late);
+        if (account.creates) state.creates.emplace(*account.creates, account.per, late);
         m_state.push_back(std::move(state));
     }
     for (std::size_t i = 0; i < m_scenario.domains.size(); ++i)
@@ -65,11 +81,11 @@ std::optional<Holding> World::holding(const std::string& name, Instant now) cons
     }
 }
 
-Admission World::admit(std::size_t account, LimitClass what, Instant now) {
+Admission World::admit(std::size_t account, LimitClass what, Instant arrival) {
     auto& window = what == LimitClass::check ? m_state[account].checks : m_state[account].creates;
     if (!window) return {};
-    if (!window->admit(now)) return {false, window->used(now), window->until_free(now)};
-    return {true, window->used(now), {}};
+    if (!window->admit(arrival)) return {false, window->used(arrival), window->until_free(arrival)};
+    return {true, window->used(arrival), {}};
 }
 
 const SlidingWindow* World::limit(std::size_t account, LimitClass what) const {

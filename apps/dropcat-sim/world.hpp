@@ -87,7 +87,9 @@ class World {
     Quote quote(const std::string& name, Instant now) const;
     std::optional<Holding> holding(const std::string& name, Instant now) const;
 
-    Admission admit(std::size_t account, LimitClass what, Instant now);
+    // Counts the request at `arrival`, the time the log records (SlidingWindow). Call it only
+    // for a request that passed validation: an invalid or refused request does not count.
+    Admission admit(std::size_t account, LimitClass what, Instant arrival);
     // The account's limit, when it has one (Porkbun reports it with every check).
     const SlidingWindow* limit(std::size_t account, LimitClass what) const;
 

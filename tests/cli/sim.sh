@@ -42,6 +42,19 @@ simrun "$WORK/bad2.toml"
 expect_rc 65
 expect_err "bad2.toml:2: colour: unknown key"
 
+cat >"$WORK/bad3.toml" <<'TOML'
+[sim]
+default_price = "10.99 USD"
+
+[[fault]]
+api = "rdap"
+command = "create"
+kind = "reset"
+TOML
+simrun "$WORK/bad3.toml"
+expect_rc 65 "a fault that can never fire"
+expect_err "bad3.toml:6: command"
+
 cat >"$WORK/scenario.toml" <<TOML
 [sim]
 default_price = "10.99 USD"
@@ -86,11 +99,49 @@ expect_equal "$(get /rdap/domain/dropping.com)" 404 "RDAP after the deletion"
 expect_equal "$(get /rdap/domain/contested.com)" 200 "the competitor registered its name"
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["status"] == ["active"]' "$OUT" \
   && ok || bad "the competitor's name is active"
+# Namecheap's UserName is checked against the account's username (default: api_user).
+curl -s -o "$OUT" "$SIM_URL/xml.response?ApiUser=ncuser&ApiKey=$NC_KEY&UserName=someone&ClientIp=127.0.0.1&Command=namecheap.users.getBalances"
+expect_out 'Number="1016103"' "a UserName that is not the account's"
+curl -s -o "$OUT" "$SIM_URL/xml.response?ApiUser=ncuser&ApiKey=$NC_KEY&UserName=ncuser&ClientIp=127.0.0.1&Command=namecheap.users.getBalances"
+expect_out 'AvailableBalance="100.00"' "the right UserName"
+# Every request is logged, even a method no API has.
+expect_equal "$(curl -s -o /dev/null -w "%{http_code}" -X PUT -d x "$SIM_URL/api3.json")" 404 "PUT"
 stop_sim
+log_check "
+assert [r for r in rows if r['status'] == 404 and 'PUT' in r['command']], [r['command'] for r in rows]
+" && ok || bad "a PUT is logged"
 log_check "
 lookups = [r for r in rows if r['command'] == 'lookup']
 assert [r['status'] for r in lookups] == [200, 404, 404, 200], lookups
 assert all(r['time'].endswith('Z') and len(r['time'].split('.')[1]) == 7 for r in rows)
 " && ok || bad "the log has every lookup with microsecond times"
+
+# SIGTERM while a request is held by a delay fault: the simulator stops at once (exit 0) and
+# does not execute the held request.
+cat >"$WORK/held.toml" <<TOML
+[sim]
+default_price = "10.99 USD"
+
+$(sim_accounts)
+
+[[fault]]
+api = "dynadot"
+command = "create"
+kind = "delay"
+delay = "5m"
+TOML
+start_sim "$WORK/held.toml"
+curl -s -o /dev/null "$SIM_URL/api3.json?key=$DYN_KEY&command=register&domain=held.com&duration=1&currency=USD" &
+curl_pid=$!
+sleep 0.5
+start=$(date +%s%N)
+stop_sim
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$elapsed_ms" -lt 3000 ] && ok || bad "SIGTERM during a 5-minute delay took ${elapsed_ms} ms"
+wait "$curl_pid" 2>/dev/null
+log_check "
+c = [r for r in rows if r['command'] == 'create']
+assert len(c) == 1 and c[0]['outcome'] == 'interrupted', c
+" && ok || bad "the held create was not executed"
 
 finish
