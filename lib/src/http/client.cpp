@@ -227,6 +227,7 @@ std::vector<HttpResult> HttpClient::perform_all(std::span<const HttpRequest> req
             ++next;
         }
         if (active == 0 && next == requests.size()) break;
+        bool completed = false;
         if (active > 0) {
             int running = 0;
             if (curl_multi_perform(m->multi, &running) != CURLM_OK) break;
@@ -239,10 +240,13 @@ std::vector<HttpResult> HttpClient::perform_all(std::span<const HttpRequest> req
                 m->finish(transfers[i], requests[i], msg->data.result);
                 curl_multi_remove_handle(m->multi, transfers[i].easy);
                 --active;
+                completed = true;
                 if (done) done(i, *transfers[i].result);
             }
             if (active == 0 && next == requests.size()) break;
         }
+        // A completion may have freed the gate (the in-flight cap): ask it again at once.
+        if (completed && next < requests.size()) continue;
         // curl's own timeouts bound every transfer; waits wake at least every 100 ms so that
         // cancellation and the gate are seen promptly.
         auto now = Clock::now();
