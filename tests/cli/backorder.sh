@@ -165,6 +165,9 @@ expect_rc 65
 expect_err "the header needs 'domain' and 'email' columns"
 
 # expire: active backorders whose name dropped the grace period ago; safe to run again.
+# A store of its own: the fixture's fixed dates would otherwise expire too as the calendar
+# passes them.
+export DROPCAT_DB=$WORK/expire.db
 past=$(date -u -d '5 days ago' +%F)
 recent=$(date -u -d '1 day ago' +%F)
 printf 'olddrop.com\n' | "$DROPCAT" import -q --drop-date "$past" --source old -
@@ -181,6 +184,7 @@ run backorder expire --grace 0
 expect_err "expired 1 backorders"
 run backorder expire --grace 0
 expect_err "expired 0 backorders"
+export DROPCAT_DB=$WORK/b.db
 
 # forget: confirmation, then no trace of the address anywhere in the store's files.
 "$DROPCAT" backorder add quietname.com --email 'zelda.unique@example.org' --name 'Zelda Uniquist' \
