@@ -137,6 +137,58 @@ for name in ('slowbuy.com', 'slowbuy.net'):
 " && ok || bad "timed-out creates: sent once each, and they did register"
 stop_sim
 
+# Ctrl-C: while a check waits for its answer, dropcat stops at once (130); while a create is
+# in flight, it stops too but reports the create it sent as ambiguous (exit 1).
+cat >"$WORK/held.toml" <<TOML
+[sim]
+default_price = "10.99 USD"
+tlds = ["com", "net"]
+
+$(sim_accounts)
+
+[[fault]]
+api = "dynadot"
+command = "check"
+domain = "heldcheck.com"
+kind = "delay"
+delay = "20s"
+
+[[fault]]
+api = "dynadot"
+command = "create"
+domain = "heldbuy.com"
+kind = "delay"
+delay = "20s"
+TOML
+start_sim "$WORK/held.toml"
+DYN_CLIENT='checks_per_minute = 600' write_config
+interrupt_after() { # interrupt_after SECONDS ARGS...: runs dropcat, sends SIGINT after SECONDS
+  local wait=$1
+  shift
+  "$DROPCAT" "$@" >"$OUT" 2>"$ERR" &
+  local pid=$!
+  sleep "$wait"
+  local start
+  start=$(date +%s%N)
+  kill -INT "$pid"
+  wait "$pid"
+  RC=$?
+  ELAPSED_MS=$(( ($(date +%s%N) - start) / 1000000 ))
+}
+interrupt_after 1 registrar check --registrar dyn-main heldcheck.com --format json
+expect_rc 130 "Ctrl-C during a check"
+[ "$ELAPSED_MS" -lt 2000 ] && ok || bad "Ctrl-C during a check took ${ELAPSED_MS} ms"
+interrupt_after 2.5 registrar register --registrar dyn-main heldbuy.com --max-price "12.00 USD" --live --format json
+expect_rc 1 "Ctrl-C during a create"
+expect_equal "$(json_field outcome)" ambiguous "Ctrl-C during a create"
+expect_err "may have executed"
+[ "$ELAPSED_MS" -lt 2000 ] && ok || bad "Ctrl-C during a create took ${ELAPSED_MS} ms"
+stop_sim
+log_check "
+c = [r for r in rows if r['command'] == 'create' and r['domain'] == 'heldbuy.com']
+assert len(c) == 1, c  # sent once, never resent
+" && ok || bad "the interrupted create was sent once"
+
 # Nothing listens any more: nothing can have been sent.
 run registrar check --registrar dyn-main free.com --format json
 expect_rc 69 "registrar down: check"
