@@ -15,10 +15,9 @@ namespace dropcat::cli {
 
 namespace {
 
-const std::vector<std::string> k_columns{"name",          "kind",           "endpoint",
-                                         "checks_per_minute", "creates_per_minute",
-                                         "max_in_flight", "tlds",           "max_price",
-                                         "catch_policy"};
+const std::vector<std::string> k_columns{
+    "name",          "kind", "endpoint",  "checks_per_minute", "creates_per_minute",
+    "max_in_flight", "tlds", "max_price", "catch_policy"};
 
 int run_list(const std::string& format, Context& ctx) {
     auto config = ctx.load_configuration();
@@ -31,17 +30,19 @@ int run_list(const std::string& format, Context& ctx) {
     for (const auto& a : config->registrars) {
         const RegistrarKind* kind = find_registrar_kind(a.kind);
         std::string endpoint = a.endpoint.empty() ? std::string(kind->production) : a.endpoint;
-        std::string checks = std::to_string(a.checks_per_minute ? a.checks_per_minute
-                                                                : kind->checks_per_minute);
-        std::string creates = std::to_string(a.creates_per_minute ? a.creates_per_minute
-                                                                  : kind->creates_per_minute);
+        std::string checks =
+            std::to_string(a.checks_per_minute ? a.checks_per_minute : kind->checks_per_minute);
+        std::string creates =
+            std::to_string(a.creates_per_minute ? a.creates_per_minute : kind->creates_per_minute);
         std::string in_flight = std::to_string(a.max_in_flight);
         std::string tlds;
-        for (const auto& t : a.tlds) tlds += (tlds.empty() ? "" : " ") + t;
+        for (const auto& t : a.tlds)
+            tlds += (tlds.empty() ? "" : " ") + t;
         std::string price = a.max_price ? format_money(*a.max_price) : std::string();
-        std::array<Cell, 9> cells{Cell{a.name},        Cell{a.kind},       Cell{endpoint},
-                                  Cell{checks, true},  Cell{creates, true}, Cell{in_flight, true},
-                                  Cell{tlds},          Cell{price},        Cell{kind->catch_policy}};
+        std::array<Cell, 9> cells{
+            Cell{a.name},       Cell{a.kind},        Cell{endpoint},
+            Cell{checks, true}, Cell{creates, true}, Cell{in_flight, true},
+            Cell{tlds},         Cell{price},         Cell{kind->catch_policy}};
         writer.row(cells);
     }
     writer.finish();
@@ -62,7 +63,8 @@ CLI::App* add_registrar_command(CLI::App& parent, Context& ctx) {
     add_choice(*list, "--format", *format, listing_format_names(),
                "output format (default: table on a terminal)");
     list->footer("Example:\n  dropcat registrar list --format json");
-    list->callback([format, &ctx] { ctx.action = [format, &ctx] { return run_list(*format, ctx); }; });
+    list->callback(
+        [format, &ctx] { ctx.action = [format, &ctx] { return run_list(*format, ctx); }; });
     add_registrar_net_commands(*group, ctx);
     return group;
 }

@@ -37,7 +37,8 @@ std::string price_text(const std::optional<Money>& price) {
 // One output row from owned texts (a Cell only views its text). `true` marks a JSON bare value.
 void write_row(RowWriter& writer, std::vector<std::pair<std::string, bool>> values) {
     std::vector<Cell> cells;
-    for (const auto& [text, bare] : values) cells.push_back(Cell{text, bare});
+    for (const auto& [text, bare] : values)
+        cells.push_back(Cell{text, bare});
     writer.row(cells);
 }
 
@@ -49,9 +50,10 @@ RegistrarSetup setup_for(const NetOptions& o, Context& ctx) {
     // The request log, already redacted by the library, at -vv.
     setup.log = [&ctx](const HttpLogEntry& e) {
         std::string status = e.status ? std::to_string(e.status) : "no answer";
-        std::string line = fmt::format("{} {} -> {} in {:.1f} ms (connect {:.1f}, first byte {:.1f}{})",
-                                       e.method, e.url, status, e.total_ms, e.connect_ms,
-                                       e.first_byte_ms, e.reused ? ", connection reused" : "");
+        std::string line =
+            fmt::format("{} {} -> {} in {:.1f} ms (connect {:.1f}, first byte {:.1f}{})", e.method,
+                        e.url, status, e.total_ms, e.connect_ms, e.first_byte_ms,
+                        e.reused ? ", connection reused" : "");
         if (!e.error.empty()) line += ": " + e.error;
         ctx.report.debug(line);
     };
@@ -66,7 +68,8 @@ const RegistrarAccount* find_account(const Config& config, std::string_view name
 
 Error no_such_account(const Config& config, std::string_view name) {
     std::string known;
-    for (const auto& a : config.registrars) known += (known.empty() ? "" : ", ") + a.name;
+    for (const auto& a : config.registrars)
+        known += (known.empty() ? "" : ", ") + a.name;
     return Error{ErrorKind::usage,
                  fmt::format("no registrar account '{}' in the configuration ({})", name,
                              known.empty() ? "none configured" : "configured: " + known)};
@@ -82,26 +85,36 @@ int run_ping(const NetOptions& o, Context& ctx) {
         accounts.push_back(a);
     }
     if (o.names.empty())
-        for (const auto& a : config->registrars) accounts.push_back(&a);
+        for (const auto& a : config->registrars)
+            accounts.push_back(&a);
     if (accounts.empty())
         return ctx.failed(Error{ErrorKind::config, "no registrar accounts are configured"});
-    RowWriter writer(listing_format(o.format), {"name", "kind", "ok", "balance", "currency", "ms", "detail"},
+    RowWriter writer(listing_format(o.format),
+                     {"name", "kind", "ok", "balance", "currency", "ms", "detail"},
                      use_color(ctx.color, 1));
     int code = 0;
     for (const RegistrarAccount* a : accounts) {
         auto registrar = open_registrar(*config, *a, setup_for(o, ctx));
-        Result<PingResult> ping = registrar ? (*registrar)->ping()
-                                            : Result<PingResult>(std::unexpected(registrar.error()));
+        Result<PingResult> ping = registrar
+                                      ? (*registrar)->ping()
+                                      : Result<PingResult>(std::unexpected(registrar.error()));
         if (interrupted()) return exit_code(ErrorKind::interrupted);
         if (ping) {
-            write_row(writer, {{a->name, false}, {a->kind, false}, {"true", true},
+            write_row(writer, {{a->name, false},
+                               {a->kind, false},
+                               {"true", true},
                                {price_text(ping->balance), true},
                                {ping->balance ? ping->balance->currency : "", false},
                                {fmt::format("{:.0f}", ping->round_trip_ms), true},
                                {ping->detail, false}});
         } else {
-            write_row(writer, {{a->name, false}, {a->kind, false}, {"false", true}, {"", true},
-                               {"", false}, {"", true}, {ping.error().message, false}});
+            write_row(writer, {{a->name, false},
+                               {a->kind, false},
+                               {"false", true},
+                               {"", true},
+                               {"", false},
+                               {"", true},
+                               {ping.error().message, false}});
             ctx.report.error(ping.error().message);
             if (code == 0) code = exit_code(ping.error().kind);
         }
@@ -129,8 +142,7 @@ Result<std::vector<std::string>> domains_from(const std::vector<std::string>& ar
     std::vector<std::string> out;
     for (std::size_t i = 0; i < texts.size(); ++i) {
         auto d = parse_domain(texts[i]);
-        if (!d)
-            return fail(ErrorKind::data, fmt::format("'{}': {}", texts[i], d.error().message));
+        if (!d) return fail(ErrorKind::data, fmt::format("'{}': {}", texts[i], d.error().message));
         out.push_back(d->ascii);
     }
     if (out.empty()) return fail(ErrorKind::usage, "no domain names to check");
@@ -169,9 +181,10 @@ int run_check(const NetOptions& o, Context& ctx) {
                                                 d)});
         plan[chosen].push_back(d);
     }
-    RowWriter writer(listing_format(o.format),
-                     {"domain", "registrar", "availability", "price", "currency", "definitive", "detail"},
-                     use_color(ctx.color, 1));
+    RowWriter writer(
+        listing_format(o.format),
+        {"domain", "registrar", "availability", "price", "currency", "definitive", "detail"},
+        use_color(ctx.color, 1));
     bool unknown = false;
     for (const auto& [account, names] : plan) {
         auto registrar = open_registrar(*config, *account, setup_for(o, ctx));
@@ -181,11 +194,13 @@ int run_check(const NetOptions& o, Context& ctx) {
         if (!results) return ctx.failed(results.error());
         for (const auto& r : *results) {
             unknown = unknown || r.availability == Availability::unknown;
-            write_row(writer, {{r.domain, false}, {account->name, false},
+            write_row(writer, {{r.domain, false},
+                               {account->name, false},
                                {std::string(availability_name(r.availability)), false},
                                {price_text(r.price), true},
                                {r.price ? r.price->currency : "", false},
-                               {r.definitive ? "true" : "false", true}, {r.detail, false}});
+                               {r.definitive ? "true" : "false", true},
+                               {r.detail, false}});
         }
     }
     writer.finish();
@@ -200,11 +215,16 @@ int register_exit_code(Outcome o) {
     switch (o) {
     case Outcome::registered:
     case Outcome::pending:
-    case Outcome::dry_run_ok: return 0;
-    case Outcome::rate_limited: return exit_code(ErrorKind::temporary);
-    case Outcome::auth_error: return exit_code(ErrorKind::config);
-    case Outcome::transient: return exit_code(ErrorKind::unavailable);
-    default: return exit_code(ErrorKind::failed);
+    case Outcome::dry_run_ok:
+        return 0;
+    case Outcome::rate_limited:
+        return exit_code(ErrorKind::temporary);
+    case Outcome::auth_error:
+        return exit_code(ErrorKind::config);
+    case Outcome::transient:
+        return exit_code(ErrorKind::unavailable);
+    default:
+        return exit_code(ErrorKind::failed);
     }
 }
 
@@ -214,13 +234,18 @@ int run_register(const NetOptions& o, Context& ctx) {
     const RegistrarAccount* account = find_account(*config, o.registrar);
     if (account == nullptr) return ctx.failed(no_such_account(*config, o.registrar));
     auto domain = parse_domain(o.domain);
-    if (!domain) return ctx.failed(Error{ErrorKind::data, fmt::format("'{}': {}", o.domain, domain.error().message)});
+    if (!domain)
+        return ctx.failed(
+            Error{ErrorKind::data, fmt::format("'{}': {}", o.domain, domain.error().message)});
     auto ceiling = parse_money(o.max_price);
-    if (!ceiling) return ctx.failed(Error{ErrorKind::usage, fmt::format("--max-price: {}", ceiling.error().message)});
+    if (!ceiling)
+        return ctx.failed(
+            Error{ErrorKind::usage, fmt::format("--max-price: {}", ceiling.error().message)});
     if (account->max_price && account->max_price->currency == ceiling->currency &&
         ceiling->minor > account->max_price->minor) {
-        ctx.report.note(fmt::format("the account's max_price {} is lower than --max-price; it applies",
-                                    format_money(*account->max_price)));
+        ctx.report.note(
+            fmt::format("the account's max_price {} is lower than --max-price; it applies",
+                        format_money(*account->max_price)));
         ceiling = *account->max_price;
     }
     auto registrar = open_registrar(*config, *account, setup_for(o, ctx));
@@ -233,24 +258,28 @@ int run_register(const NetOptions& o, Context& ctx) {
         ctx.report.error("interrupted; no create was sent");
         return exit_code(ErrorKind::interrupted);
     }
-    RowWriter writer(listing_format(o.format),
-                     {"domain", "registrar", "outcome", "dry_run", "price", "currency", "order_id", "detail"},
-                     use_color(ctx.color, 1));
-    write_row(writer, {{request.domain, false}, {account->name, false},
+    RowWriter writer(
+        listing_format(o.format),
+        {"domain", "registrar", "outcome", "dry_run", "price", "currency", "order_id", "detail"},
+        use_color(ctx.color, 1));
+    write_row(writer, {{request.domain, false},
+                       {account->name, false},
                        {std::string(outcome_name(r.outcome)), false},
-                       {r.dry_run ? "true" : "false", true}, {price_text(r.price), true},
-                       {r.price ? r.price->currency : "", false}, {r.order_id, false},
+                       {r.dry_run ? "true" : "false", true},
+                       {price_text(r.price), true},
+                       {r.price ? r.price->currency : "", false},
+                       {r.order_id, false},
                        {r.detail, false}});
     writer.finish();
-    if (r.dry_run)
-        ctx.report.note(fmt::format("dry run: {}; add --live to register", r.detail));
+    if (r.dry_run) ctx.report.note(fmt::format("dry run: {}; add --live to register", r.detail));
     if (r.outcome == Outcome::ambiguous)
         ctx.report.error(fmt::format("{}: the create may have executed; check the account at {} "
                                      "before trying again (dropcat will not resend it)",
                                      request.domain, account->name));
     int code = register_exit_code(r.outcome);
     if (code != 0 && r.outcome != Outcome::ambiguous)
-        ctx.report.error(fmt::format("{}: {}: {}", request.domain, outcome_name(r.outcome), r.detail));
+        ctx.report.error(
+            fmt::format("{}: {}: {}", request.domain, outcome_name(r.outcome), r.detail));
     return code;
 }
 
@@ -270,22 +299,26 @@ void add_registrar_net_commands(CLI::App& group, Context& ctx) {
     set_live_values(ping->add_option("NAME", ping_o->names, "accounts to ping (default: all)"),
                     "registrars");
     add_common(*ping, *ping_o);
-    ping->footer("The preflight to run the day before a drop.\nExample:\n  dropcat registrar ping dyn-main");
-    ping->callback([ping_o, &ctx] { ctx.action = [ping_o, &ctx] { return run_ping(*ping_o, ctx); }; });
+    ping->footer(
+        "The preflight to run the day before a drop.\nExample:\n  dropcat registrar ping dyn-main");
+    ping->callback(
+        [ping_o, &ctx] { ctx.action = [ping_o, &ctx] { return run_ping(*ping_o, ctx); }; });
 
     auto check_o = std::make_shared<NetOptions>();
     auto* check = group.add_subcommand("check", "availability and price of names, within limits");
     check->fallthrough();
     check->add_option("DOMAIN", check_o->names, "names to check, or - to read them from stdin")
         ->required();
-    set_live_values(check->add_option("--registrar", check_o->registrar,
-                                      "the account to ask (default: the first serving the TLD)")
+    set_live_values(check
+                        ->add_option("--registrar", check_o->registrar,
+                                     "the account to ask (default: the first serving the TLD)")
                         ->type_name("NAME"),
                     "registrars");
     add_common(*check, *check_o);
     check->footer("Exit status 69 when any name's availability is unknown.\nExample:\n"
                   "  dropcat registrar check --registrar dyn-main example.com example.net");
-    check->callback([check_o, &ctx] { ctx.action = [check_o, &ctx] { return run_check(*check_o, ctx); }; });
+    check->callback(
+        [check_o, &ctx] { ctx.action = [check_o, &ctx] { return run_check(*check_o, ctx); }; });
 
     auto reg_o = std::make_shared<NetOptions>();
     auto* reg = group.add_subcommand("register", "register one name (a dry run unless --live)");
@@ -303,10 +336,12 @@ void add_registrar_net_commands(CLI::App& group, Context& ctx) {
         ->check(range_validator(1, 10));
     reg->add_flag("--live", reg_o->live, "really register (without it: a dry run)");
     add_common(*reg, *reg_o);
-    reg->footer("Without --live nothing is bought: the registrar's own dry run where it has one,\n"
-                "otherwise only the availability and price check.\nExample:\n"
-                "  dropcat registrar register --registrar pb-main example.com --max-price '12.00 USD'");
-    reg->callback([reg_o, &ctx] { ctx.action = [reg_o, &ctx] { return run_register(*reg_o, ctx); }; });
+    reg->footer(
+        "Without --live nothing is bought: the registrar's own dry run where it has one,\n"
+        "otherwise only the availability and price check.\nExample:\n"
+        "  dropcat registrar register --registrar pb-main example.com --max-price '12.00 USD'");
+    reg->callback(
+        [reg_o, &ctx] { ctx.action = [reg_o, &ctx] { return run_register(*reg_o, ctx); }; });
 }
 
 } // namespace dropcat::cli

@@ -65,8 +65,8 @@ TEST_CASE("money: amounts as integer minor units") {
     CHECK(parse_money("25 USD") == Money{2500, "USD"});
     CHECK(parse_money(" 9.5 EUR ") == Money{950, "EUR"});
     CHECK(parse_money("0.99 GBP") == Money{99, "GBP"});
-    for (const char* bad : {"", "25", "25.001 USD", "USD 25", "25,00 USD", "-1 USD", "25.00 usd",
-                            "25. USD"}) {
+    for (const char* bad :
+         {"", "25", "25.001 USD", "USD 25", "25,00 USD", "-1 USD", "25.00 usd", "25. USD"}) {
         INFO(bad);
         CHECK_FALSE(parse_money(bad).has_value());
     }
@@ -118,8 +118,9 @@ TEST_CASE("config: errors name the file, the line and the key") {
     CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"K\"\n"
                             "[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"K\"\n"),
                Catch::Contains(":5: name: 'a' is used twice"));
-    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"not an env\"\n"),
-               Catch::Contains(":4: key_env: 'not an env' is not an environment variable name"));
+    CHECK_THAT(
+        config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"not an env\"\n"),
+        Catch::Contains(":4: key_env: 'not an env' is not an environment variable name"));
     CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"K\"\n"
                             "max_price = \"25 dollars\"\n"),
                Catch::Contains(":5: max_price:"));

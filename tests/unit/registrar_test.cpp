@@ -26,18 +26,22 @@ TEST_CASE("registrar: the quote refuses a create before anything is sent") {
     auto refused = [&](CheckResult q) { return refuse_by_quote(q, req); };
     CHECK(refused({"example.com", Availability::unknown, {}, false, "timeout"})->outcome ==
           Outcome::transient);
-    CHECK(refused({"example.com", Availability::taken, {}, true, {}})->outcome == Outcome::lost_race);
+    CHECK(refused({"example.com", Availability::taken, {}, true, {}})->outcome ==
+          Outcome::lost_race);
     CHECK(refused({"example.com", Availability::reserved, {}, true, {}})->outcome ==
           Outcome::policy_refused);
     CHECK(refused({"example.com", Availability::available, {}, true, {}})->outcome ==
           Outcome::price_mismatch); // no price: the ceiling cannot be enforced
-    CHECK(refused({"example.com", Availability::premium, Money{250000, "USD"}, true, {}})->outcome ==
-          Outcome::price_mismatch);
-    CHECK(refused({"example.com", Availability::available, Money{1000, "EUR"}, true, {}})->outcome ==
-          Outcome::price_mismatch);
+    CHECK(
+        refused({"example.com", Availability::premium, Money{250000, "USD"}, true, {}})->outcome ==
+        Outcome::price_mismatch);
+    CHECK(
+        refused({"example.com", Availability::available, Money{1000, "EUR"}, true, {}})->outcome ==
+        Outcome::price_mismatch);
     CHECK_FALSE(refused({"example.com", Availability::available, Money{1200, "USD"}, true, {}}));
-    CHECK(refused({"example.com", Availability::available, Money{1201, "USD"}, true, {}})->outcome ==
-          Outcome::price_mismatch);
+    CHECK(
+        refused({"example.com", Availability::available, Money{1201, "USD"}, true, {}})->outcome ==
+        Outcome::price_mismatch);
 }
 
 TEST_CASE("registrar: limits come from the account, else from the kind's documented figures") {

@@ -26,8 +26,8 @@ struct RegistrarContact {
 // One registrar account from the configuration. Secrets are never here: only the names of the
 // environment variables (or secrets-file entries) that hold them.
 struct RegistrarAccount {
-    std::string name; // the account's label on the command line
-    std::string kind; // dynadot | porkbun | namecheap
+    std::string name;     // the account's label on the command line
+    std::string kind;     // dynadot | porkbun | namecheap
     std::string endpoint; // empty: the kind's default
     std::string key_env;
     std::string secret_env; // porkbun

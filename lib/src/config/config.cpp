@@ -13,9 +13,9 @@ namespace {
 
 constexpr std::string_view k_kinds[] = {"dynadot", "porkbun", "namecheap"};
 // Keys that would hold a secret in the file itself; refused with a pointer to *_env.
-constexpr std::string_view k_secret_keys[] = {"key",      "secret",   "api_key", "apikey",
-                                              "password", "token",    "api_secret",
-                                              "secret_key", "passwd"};
+constexpr std::string_view k_secret_keys[] = {"key",        "secret",     "api_key",
+                                              "apikey",     "password",   "token",
+                                              "api_secret", "secret_key", "passwd"};
 
 // Builds "FILE:LINE: KEY: REASON" errors.
 class Problems {
@@ -23,8 +23,8 @@ class Problems {
     explicit Problems(std::filesystem::path path) : m_path(std::move(path)) {}
     std::unexpected<Error> at(const toml::source_region& where, std::string_view key,
                               std::string_view reason) const {
-        return fail(ErrorKind::config, fmt::format("{}:{}: {}: {}", m_path.string(),
-                                                   where.begin.line, key, reason));
+        return fail(ErrorKind::config,
+                    fmt::format("{}:{}: {}: {}", m_path.string(), where.begin.line, key, reason));
     }
 
   private:
@@ -41,7 +41,8 @@ bool valid_env_name(std::string_view name) {
 bool valid_label(std::string_view name) {
     if (name.empty() || name.size() > 40) return false;
     for (char c : name)
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
     return true;
 }
 
@@ -73,7 +74,8 @@ Result<std::string> string_of(const toml::table& t, std::string_view key, const 
     return n->value<std::string>().value_or("");
 }
 
-Result<int> positive_of(const toml::table& t, std::string_view key, int fallback, const Problems& p) {
+Result<int> positive_of(const toml::table& t, std::string_view key, int fallback,
+                        const Problems& p) {
     const toml::node* n = t.get(key);
     if (n == nullptr) return fallback;
     auto v = n->value<std::int64_t>();
@@ -86,12 +88,15 @@ Result<RegistrarContact> contact_of(const toml::node& node, const Problems& p) {
     const toml::table* t = node.as_table();
     if (t == nullptr) return p.at(node.source(), "contact", "must be a table");
     RegistrarContact c;
-    std::pair<std::string_view, std::string*> fields[] = {
-        {"first_name", &c.first_name}, {"last_name", &c.last_name},
-        {"address", &c.address},       {"city", &c.city},
-        {"state_province", &c.state_province}, {"postal_code", &c.postal_code},
-        {"country", &c.country},       {"phone", &c.phone},
-        {"email", &c.email}};
+    std::pair<std::string_view, std::string*> fields[] = {{"first_name", &c.first_name},
+                                                          {"last_name", &c.last_name},
+                                                          {"address", &c.address},
+                                                          {"city", &c.city},
+                                                          {"state_province", &c.state_province},
+                                                          {"postal_code", &c.postal_code},
+                                                          {"country", &c.country},
+                                                          {"phone", &c.phone},
+                                                          {"email", &c.email}};
     for (auto& [key, target] : fields) {
         auto v = string_of(*t, key, p);
         if (!v) return std::unexpected(v.error());
@@ -100,13 +105,16 @@ Result<RegistrarContact> contact_of(const toml::node& node, const Problems& p) {
     }
     for (auto&& [key, value] : *t) {
         bool known = false;
-        for (auto& [name, target] : fields) known = known || key.str() == name;
+        for (auto& [name, target] : fields)
+            known = known || key.str() == name;
         if (!known)
             return p.at(value.source(), fmt::format("contact.{}", key.str()), "unknown key");
     }
     if (c.country.size() != 2) return p.at(node.source(), "contact.country", "must be two letters");
-    bool phone_ok = c.phone.size() > 3 && c.phone[0] == '+' && c.phone.find('.') != std::string::npos;
-    for (char ch : c.phone) phone_ok = phone_ok && (ch == '+' || ch == '.' || (ch >= '0' && ch <= '9'));
+    bool phone_ok =
+        c.phone.size() > 3 && c.phone[0] == '+' && c.phone.find('.') != std::string::npos;
+    for (char ch : c.phone)
+        phone_ok = phone_ok && (ch == '+' || ch == '.' || (ch >= '0' && ch <= '9'));
     if (!phone_ok) return p.at(node.source(), "contact.phone", "must look like +NNN.NNNNNNNNNN");
     return c;
 }
@@ -114,12 +122,24 @@ Result<RegistrarContact> contact_of(const toml::node& node, const Problems& p) {
 Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
     const toml::table* t = node.as_table();
     if (t == nullptr) return p.at(node.source(), "registrar", "each [[registrar]] must be a table");
-    static const std::set<std::string_view> k_known{
-        "name",          "kind",          "endpoint",           "key_env",
-        "secret_env",    "api_user",      "username",           "client_ip",
-        "contact",       "checks_per_minute", "creates_per_minute", "max_in_flight",
-        "checks_per_second", "creates_per_second", "timeout_ms", "connect_timeout_ms",
-        "tlds",          "max_price"};
+    static const std::set<std::string_view> k_known{"name",
+                                                    "kind",
+                                                    "endpoint",
+                                                    "key_env",
+                                                    "secret_env",
+                                                    "api_user",
+                                                    "username",
+                                                    "client_ip",
+                                                    "contact",
+                                                    "checks_per_minute",
+                                                    "creates_per_minute",
+                                                    "max_in_flight",
+                                                    "checks_per_second",
+                                                    "creates_per_second",
+                                                    "timeout_ms",
+                                                    "connect_timeout_ms",
+                                                    "tlds",
+                                                    "max_price"};
     for (auto&& [key, value] : *t) {
         for (std::string_view secret : k_secret_keys)
             if (key.str() == secret)
@@ -130,10 +150,14 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
     }
     RegistrarAccount a;
     a.line = node.source().begin.line;
-    std::pair<std::string_view, std::string*> strings[] = {
-        {"name", &a.name},       {"kind", &a.kind},         {"endpoint", &a.endpoint},
-        {"key_env", &a.key_env}, {"secret_env", &a.secret_env}, {"api_user", &a.api_user},
-        {"username", &a.username}, {"client_ip", &a.client_ip}};
+    std::pair<std::string_view, std::string*> strings[] = {{"name", &a.name},
+                                                           {"kind", &a.kind},
+                                                           {"endpoint", &a.endpoint},
+                                                           {"key_env", &a.key_env},
+                                                           {"secret_env", &a.secret_env},
+                                                           {"api_user", &a.api_user},
+                                                           {"username", &a.username},
+                                                           {"client_ip", &a.client_ip}};
     for (auto& [key, target] : strings) {
         auto v = string_of(*t, key, p);
         if (!v) return std::unexpected(v.error());
@@ -143,12 +167,14 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
         return p.at(node.source(), "name",
                     "is required: lowercase letters, digits, '-' or '_', at most 40");
     bool kind_ok = false;
-    for (auto k : k_kinds) kind_ok = kind_ok || a.kind == k;
+    for (auto k : k_kinds)
+        kind_ok = kind_ok || a.kind == k;
     if (!kind_ok)
         return p.at(node.source(), "kind",
                     fmt::format("'{}' is not one of dynadot, porkbun, namecheap", a.kind));
     auto need_env = [&](std::string_view key, const std::string& value) -> Result<void> {
-        if (value.empty()) return p.at(node.source(), key, fmt::format("is required for {}", a.kind));
+        if (value.empty())
+            return p.at(node.source(), key, fmt::format("is required for {}", a.kind));
         if (!valid_env_name(value))
             return p.at(t->get(key)->source(), key,
                         fmt::format("'{}' is not an environment variable name", value));
@@ -161,8 +187,9 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
         if (a.api_user.empty()) return p.at(node.source(), "api_user", "is required for namecheap");
         if (a.username.empty()) a.username = a.api_user;
         if (!valid_ipv4(a.client_ip))
-            return p.at(node.source(), "client_ip", "is required for namecheap: the IPv4 address "
-                                                    "whitelisted with Namecheap");
+            return p.at(node.source(), "client_ip",
+                        "is required for namecheap: the IPv4 address "
+                        "whitelisted with Namecheap");
         const toml::node* contact = t->get("contact");
         if (contact == nullptr) return p.at(node.source(), "contact", "is required for namecheap");
         auto c = contact_of(*contact, p);
@@ -208,7 +235,8 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
 Result<void> check_private(const std::filesystem::path& path) {
     struct stat info {};
     if (stat(path.c_str(), &info) != 0)
-        return fail(ErrorKind::config, fmt::format("secrets file {} cannot be read", path.string()));
+        return fail(ErrorKind::config,
+                    fmt::format("secrets file {} cannot be read", path.string()));
     if ((info.st_mode & 077) != 0)
         return fail(ErrorKind::config,
                     fmt::format("secrets file {} can be read by others (mode {:03o}); it must be "
@@ -236,7 +264,8 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
         if (must_exist)
-            return fail(ErrorKind::config, fmt::format("{}: no such configuration file", path.string()));
+            return fail(ErrorKind::config,
+                        fmt::format("{}: no such configuration file", path.string()));
         return config;
     }
     config.path = path;
@@ -245,8 +274,8 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
     try {
         root = toml::parse_file(path.string());
     } catch (const toml::parse_error& e) {
-        return fail(ErrorKind::config, fmt::format("{}:{}: {}", path.string(), e.source().begin.line,
-                                                   e.description()));
+        return fail(ErrorKind::config, fmt::format("{}:{}: {}", path.string(),
+                                                   e.source().begin.line, e.description()));
     }
     for (auto&& [key, value] : root) {
         if (key.str() == "registrar" || key.str() == "secrets_file") continue;
@@ -295,9 +324,9 @@ Result<std::string> resolve_secret(const Config& config, const std::string& name
                                                        e.source().begin.line, e.description()));
         }
     }
-    return fail(ErrorKind::config,
-                fmt::format("the secret {} is not set: export it, or add it to the secrets file",
-                            name));
+    return fail(
+        ErrorKind::config,
+        fmt::format("the secret {} is not set: export it, or add it to the secrets file", name));
 }
 
 } // namespace dropcat

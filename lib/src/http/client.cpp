@@ -32,7 +32,8 @@ size_t write_header(char* data, size_t size, size_t count, void* user) {
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
         value.remove_suffix(1);
     headers->push_back(HttpHeader{std::move(name), std::string(value)});
@@ -175,11 +176,14 @@ HttpClient::HttpClient(HttpOptions options, Redactor redactor, HttpLog log)
 }
 
 HttpClient::~HttpClient() {
-    for (CURL* easy : m->idle) curl_easy_cleanup(easy);
+    for (CURL* easy : m->idle)
+        curl_easy_cleanup(easy);
     curl_multi_cleanup(m->multi);
 }
 
-const Redactor& HttpClient::redactor() const { return m->redactor; }
+const Redactor& HttpClient::redactor() const {
+    return m->redactor;
+}
 
 HttpResult HttpClient::perform(const HttpRequest& request) {
     return std::move(perform_all(std::span(&request, 1)).front());
@@ -193,8 +197,8 @@ std::vector<HttpResult> HttpClient::perform_all(std::span<const HttpRequest> req
     auto fail_unsent = [&](std::size_t i, std::string why, bool interrupted) {
         HttpError error{TransportStage::not_sent, std::move(why), interrupted};
         if (m->log)
-            m->log(HttpLogEntry{requests[i].method, m->redactor.redact(requests[i].url), 0, 0, 0,
-                                0, false, error.message});
+            m->log(HttpLogEntry{requests[i].method, m->redactor.redact(requests[i].url), 0, 0, 0, 0,
+                                false, error.message});
         transfers[i].result = std::unexpected(std::move(error));
         if (done) done(i, *transfers[i].result);
     };
@@ -254,7 +258,8 @@ std::vector<HttpResult> HttpClient::perform_all(std::span<const HttpRequest> req
         if (wake && *wake < until) until = std::max(*wake, now);
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count();
         if (active > 0)
-            curl_multi_poll(m->multi, nullptr, 0, static_cast<int>(std::max<long long>(ms, 0)), nullptr);
+            curl_multi_poll(m->multi, nullptr, 0, static_cast<int>(std::max<long long>(ms, 0)),
+                            nullptr);
         else
             std::this_thread::sleep_until(until);
     }

@@ -16,14 +16,17 @@ Adapter::Adapter(RegistrarAccount account, std::string endpoint, RegistrarLimits
       m_limiter(RateLimiter::Rules{m_limits.checks, m_limits.creates, m_limits.all,
                                    m_limits.max_in_flight, std::chrono::milliseconds(50)}),
       m_patience(setup.patience), m_cancelled(setup.http.cancelled) {
-    while (!m_endpoint.empty() && m_endpoint.back() == '/') m_endpoint.pop_back();
+    while (!m_endpoint.empty() && m_endpoint.back() == '/')
+        m_endpoint.pop_back();
 }
 
-HttpResult Adapter::send(RequestClass kind, const HttpRequest& request, Clock::time_point deadline) {
+HttpResult Adapter::send(RequestClass kind, const HttpRequest& request,
+                         Clock::time_point deadline) {
     auto permit = m_limiter.acquire(kind, deadline, m_cancelled);
     if (!permit) {
         if (cancelled())
-            return std::unexpected(HttpError{TransportStage::not_sent, "interrupted before it was sent", true});
+            return std::unexpected(
+                HttpError{TransportStage::not_sent, "interrupted before it was sent", true});
         return std::unexpected(HttpError{TransportStage::not_sent,
                                          "the account's rate limit leaves no room before the "
                                          "deadline; nothing was sent"});
@@ -31,15 +34,17 @@ HttpResult Adapter::send(RequestClass kind, const HttpRequest& request, Clock::t
     return m_http.perform(request);
 }
 
-void Adapter::send_each(RequestClass kind, std::size_t count,
-                        const std::function<HttpRequest(std::size_t)>& build,
-                        const std::function<std::optional<LimitSignal>(std::size_t, const HttpResult&)>& handle,
-                        const std::function<void(std::size_t)>& give_up, Clock::time_point deadline) {
+void Adapter::send_each(
+    RequestClass kind, std::size_t count, const std::function<HttpRequest(std::size_t)>& build,
+    const std::function<std::optional<LimitSignal>(std::size_t, const HttpResult&)>& handle,
+    const std::function<void(std::size_t)>& give_up, Clock::time_point deadline) {
     std::vector<std::size_t> pending(count);
-    for (std::size_t i = 0; i < count; ++i) pending[i] = i;
+    for (std::size_t i = 0; i < count; ++i)
+        pending[i] = i;
     for (int attempt = 0; !pending.empty(); ++attempt) {
         std::vector<HttpRequest> requests;
-        for (std::size_t item : pending) requests.push_back(build(item));
+        for (std::size_t item : pending)
+            requests.push_back(build(item));
         // Each request starts the moment the limiter grants it a permit, and holds the permit
         // until it completes (the in-flight cap). After an over-limit answer nothing more
         // starts: the rest wait for the next round, after the wait.
@@ -61,7 +66,8 @@ void Adapter::send_each(RequestClass kind, std::size_t count,
             }
             auto at = std::get<Clock::time_point>(got);
             if (at != Clock::time_point::max() && at > deadline)
-                return HttpClient::Gate{Say::skip, {},
+                return HttpClient::Gate{Say::skip,
+                                        {},
                                         "the account's rate limit leaves no room before the "
                                         "deadline; nothing was sent"};
             if (Clock::now() >= deadline)
@@ -85,7 +91,8 @@ void Adapter::send_each(RequestClass kind, std::size_t count,
         if (refused.empty()) break;
         if (cancelled() ||
             !wait_after_limit(kind, signal.hint, attempt, deadline, signal.all_classes)) {
-            for (std::size_t item : refused) give_up(item);
+            for (std::size_t item : refused)
+                give_up(item);
             break;
         }
         std::sort(refused.begin(), refused.end());
@@ -96,8 +103,10 @@ void Adapter::send_each(RequestClass kind, std::size_t count,
 bool Adapter::wait_after_limit(RequestClass kind, std::optional<std::chrono::milliseconds> hint,
                                int attempt, Clock::time_point deadline, bool all_classes) {
     using namespace std::chrono;
-    milliseconds backoff = std::min(milliseconds(1000) * (1 << std::min(attempt, 6)), milliseconds(60000));
-    milliseconds wait = std::max(hint.value_or(milliseconds(0)), backoff); // the server's word, at least
+    milliseconds backoff =
+        std::min(milliseconds(1000) * (1 << std::min(attempt, 6)), milliseconds(60000));
+    milliseconds wait =
+        std::max(hint.value_or(milliseconds(0)), backoff); // the server's word, at least
     auto until = Clock::now() + wait;
     // Hold even when giving up, so that the next caller in this process obeys the wait too.
     if (all_classes)
@@ -131,8 +140,10 @@ std::optional<std::chrono::milliseconds> Adapter::retry_hint(const HttpResponse&
 }
 
 std::optional<Money> decimal_money(std::string_view text, const std::string& currency) {
-    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    while (!text.empty() && text.front() == ' ')
+        text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ')
+        text.remove_suffix(1);
     if (text.empty()) return std::nullopt;
     std::int64_t whole = 0;
     std::size_t i = 0;
@@ -165,7 +176,8 @@ std::string decimal_text(std::int64_t minor) {
 
 std::string body_excerpt(std::string_view body) {
     std::string out;
-    for (char c : body.substr(0, 160)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+    for (char c : body.substr(0, 160))
+        out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
     if (body.size() > 160) out += "...";
     return out;
 }
@@ -199,7 +211,8 @@ RegisterResult transport_outcome(const HttpError& error, RegisterResult result) 
                             error.message));
 }
 
-std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote, const RegisterRequest& request) {
+std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote,
+                                              const RegisterRequest& request) {
     RegisterResult r;
     r.dry_run = request.dry_run;
     r.price = quote.price;
@@ -209,11 +222,13 @@ std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote, const Re
                     fmt::format("availability and price could not be confirmed ({}); no create "
                                 "was sent",
                                 quote.detail));
-    case Availability::taken: return with(r, Outcome::lost_race, "not available; no create was sent");
+    case Availability::taken:
+        return with(r, Outcome::lost_race, "not available; no create was sent");
     case Availability::reserved:
         return with(r, Outcome::policy_refused, "reserved; no create was sent");
     case Availability::available:
-    case Availability::premium: break;
+    case Availability::premium:
+        break;
     }
     if (!quote.price)
         return with(r, Outcome::price_mismatch,
@@ -228,12 +243,13 @@ std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote, const Re
     Money total{quote.price->minor * std::max(1, request.years), quote.price->currency};
     r.price = total;
     if (total.minor > request.max_price.minor)
-        return with(r, Outcome::price_mismatch,
-                    fmt::format("{}{}{} is above the ceiling {}; no create was sent",
-                                quote.availability == Availability::premium ? "premium: " : "",
-                                format_money(total),
-                                request.years > 1 ? fmt::format(" for {} years", request.years) : "",
-                                format_money(request.max_price)));
+        return with(
+            r, Outcome::price_mismatch,
+            fmt::format("{}{}{} is above the ceiling {}; no create was sent",
+                        quote.availability == Availability::premium ? "premium: " : "",
+                        format_money(total),
+                        request.years > 1 ? fmt::format(" for {} years", request.years) : "",
+                        format_money(request.max_price)));
     return std::nullopt;
 }
 

@@ -41,10 +41,10 @@ class Adapter : public Registrar {
     // multi handle), each through the limiter. `handle` reads an item's answer and returns a
     // LimitSignal when the server's limit refused it; such items are sent again after the wait
     // while the deadline allows, and `give_up` is called for those still refused after it.
-    void send_each(RequestClass kind, std::size_t count,
-                   const std::function<HttpRequest(std::size_t)>& build,
-                   const std::function<std::optional<LimitSignal>(std::size_t, const HttpResult&)>& handle,
-                   const std::function<void(std::size_t)>& give_up, Clock::time_point deadline);
+    void send_each(
+        RequestClass kind, std::size_t count, const std::function<HttpRequest(std::size_t)>& build,
+        const std::function<std::optional<LimitSignal>(std::size_t, const HttpResult&)>& handle,
+        const std::function<void(std::size_t)>& give_up, Clock::time_point deadline);
 
     // After an over-limit signal: holds the limiter for the server's wait, but at least a
     // backoff that doubles with each attempt (1 s, 2 s, 4 s… up to 60 s), and says whether a
@@ -95,7 +95,8 @@ RegisterResult limited(RegisterResult result, std::optional<std::chrono::millise
 RegisterResult transport_outcome(const HttpError& error, RegisterResult result);
 // Refuses before any create when the quote says the name cannot be had within the request:
 // unknown, taken, reserved, no price, another currency or above the ceiling.
-std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote, const RegisterRequest& request);
+std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote,
+                                              const RegisterRequest& request);
 
 // The factories, one per adapter file.
 std::unique_ptr<Registrar> make_dynadot(RegistrarAccount account, std::string endpoint,

@@ -27,8 +27,8 @@ class Dynadot final : public Adapter {
         return fmt::format("{}/api3.json?key={}&command={}{}", endpoint(), url_encode(m_key),
                            command, rest);
     }
-    std::optional<LimitSignal> read_search(std::span<const std::string> names, const HttpResult& sent,
-                                           std::vector<CheckResult>& out,
+    std::optional<LimitSignal> read_search(std::span<const std::string> names,
+                                           const HttpResult& sent, std::vector<CheckResult>& out,
                                            std::optional<Error>& refused) const;
 
     std::string m_key;
@@ -44,12 +44,13 @@ bool auth_words(std::string_view error) {
 // Reads one search answer into `out` (one result per name, in order). A LimitSignal when
 // Dynadot said system_busy or 429; an Error when it refused the key.
 std::optional<Adapter::LimitSignal> Dynadot::read_search(std::span<const std::string> names,
-                                                        const HttpResult& sent,
-                                                        std::vector<CheckResult>& out,
-                                                        std::optional<Error>& refused) const {
+                                                         const HttpResult& sent,
+                                                         std::vector<CheckResult>& out,
+                                                         std::optional<Error>& refused) const {
     out.clear();
     auto unknown = [&](const std::string& why) {
-        for (const auto& n : names) out.push_back(CheckResult{n, Availability::unknown, {}, false, why});
+        for (const auto& n : names)
+            out.push_back(CheckResult{n, Availability::unknown, {}, false, why});
         return std::nullopt;
     };
     if (!sent) return unknown(sent.error().message);
@@ -64,15 +65,16 @@ std::optional<Adapter::LimitSignal> Dynadot::read_search(std::span<const std::st
     std::string code = response ? text_of(*response, "ResponseCode") : std::string();
     if (response == nullptr || code != "0") {
         const Json* any = response ? response : member(*body, "Response");
-        if (any && (text_of(*any, "ResponseCode") == "5" || text_of(*any, "Status") == "system_busy")) {
+        if (any &&
+            (text_of(*any, "ResponseCode") == "5" || text_of(*any, "Status") == "system_busy")) {
             unknown("rate-limited (system_busy)");
             return LimitSignal{std::nullopt, true}; // one request at a time: hold them all
         }
         std::string error = any ? text_of(*any, "Error") : std::string();
         if (!error.empty() && auth_words(error))
-            refused = Error{ErrorKind::config,
-                            fmt::format("{}: Dynadot refused the credentials: {}", account().name,
-                                        clean(error))};
+            refused =
+                Error{ErrorKind::config, fmt::format("{}: Dynadot refused the credentials: {}",
+                                                     account().name, clean(error))};
         return unknown(error.empty() ? "unexpected answer: " + excerpt(sent->body)
                                      : fmt::format("Dynadot answered ResponseCode {}: {}", code,
                                                    clean(error)));
@@ -85,8 +87,11 @@ std::optional<Adapter::LimitSignal> Dynadot::read_search(std::span<const std::st
                 if (lowercase(text_of(item, "DomainName")) != name) continue;
                 std::string avail = lowercase(text_of(item, "Available"));
                 if (avail == "yes")
-                    r = CheckResult{name, Availability::available,
-                                    decimal_money(text_of(item, "Price"), m_currency), true, {}};
+                    r = CheckResult{name,
+                                    Availability::available,
+                                    decimal_money(text_of(item, "Price"), m_currency),
+                                    true,
+                                    {}};
                 else if (avail == "no")
                     r = CheckResult{name, Availability::taken, {}, true, {}};
                 else
@@ -113,21 +118,27 @@ Result<std::vector<CheckResult>> Dynadot::check(std::span<const std::string> nam
             rest += "&show_price=1&currency=" + m_currency;
             return HttpRequest{"GET", url("search", rest), {}, {}};
         },
-        [&](std::size_t i, const HttpResult& sent) { return read_search(parts[i], sent, answers[i], refused); },
+        [&](std::size_t i, const HttpResult& sent) {
+            return read_search(parts[i], sent, answers[i], refused);
+        },
         [](std::size_t) {}, deadline());
     if (refused) return std::unexpected(*refused);
     std::vector<CheckResult> out;
-    for (auto& a : answers) out.insert(out.end(), a.begin(), a.end());
+    for (auto& a : answers)
+        out.insert(out.end(), a.begin(), a.end());
     return out;
 }
 
 Result<PingResult> Dynadot::ping() {
     auto until = deadline();
-    auto sent = send(RequestClass::other, HttpRequest{"GET", url("account_info", ""), {}, {}}, until);
+    auto sent =
+        send(RequestClass::other, HttpRequest{"GET", url("account_info", ""), {}, {}}, until);
     if (!sent)
-        return fail(ErrorKind::unavailable, fmt::format("{}: {}", account().name, sent.error().message));
+        return fail(ErrorKind::unavailable,
+                    fmt::format("{}: {}", account().name, sent.error().message));
     if (sent->status != 200)
-        return fail(ErrorKind::unavailable, fmt::format("{}: HTTP {}", account().name, sent->status));
+        return fail(ErrorKind::unavailable,
+                    fmt::format("{}: HTTP {}", account().name, sent->status));
     auto body = parse_json(sent->body);
     if (!body)
         return fail(ErrorKind::unavailable,
@@ -142,7 +153,8 @@ Result<PingResult> Dynadot::ping() {
     PingResult result{"credentials accepted", std::nullopt, sent->total_ms};
     if (const Json* info = member(*response, "AccountInfo")) {
         std::string currency = text_of(*info, "Currency");
-        result.balance = decimal_money(text_of(*info, "Balance"), currency.empty() ? "USD" : currency);
+        result.balance =
+            decimal_money(text_of(*info, "Balance"), currency.empty() ? "USD" : currency);
     }
     return result;
 }
@@ -153,9 +165,12 @@ RegisterResult Dynadot::register_domain(const RegisterRequest& request) {
     result.dry_run = request.dry_run;
     // Dynadot's register takes no price, so the ceiling is enforced by asking first.
     auto quote = check(std::span(&request.domain, 1));
-    if (!quote) return RegisterResult{Outcome::auth_error, request.dry_run, false, {}, {}, {}, quote.error().message};
+    if (!quote)
+        return RegisterResult{Outcome::auth_error,  request.dry_run, false, {}, {}, {},
+                              quote.error().message};
     if (auto refused = refuse_by_quote(quote->front(), request)) return *refused;
-    result.price = Money{quote->front().price->minor * request.years, quote->front().price->currency};
+    result.price =
+        Money{quote->front().price->minor * request.years, quote->front().price->currency};
     if (request.dry_run) {
         result.outcome = Outcome::dry_run_ok;
         result.detail = "Dynadot has no dry run outside its sandbox: available at the price; "
@@ -182,15 +197,18 @@ RegisterResult Dynadot::register_domain(const RegisterRequest& request) {
         const Json* response = body ? member(*body, "RegisterResponse") : nullptr;
         if (response == nullptr)
             return with(result, Outcome::ambiguous,
-                        "unreadable answer to a create: it may have executed: " + excerpt(sent->body));
+                        "unreadable answer to a create: it may have executed: " +
+                            excerpt(sent->body));
         std::string code = text_of(*response, "ResponseCode");
         std::string status = text_of(*response, "Status");
         std::string error = clean(text_of(*response, "Error"));
-        if (code == "0" && status == "success") return with(result, Outcome::registered, "registered");
+        if (code == "0" && status == "success")
+            return with(result, Outcome::registered, "registered");
         if (code == "1" || status == "not_available")
             return with(result, Outcome::lost_race, "not available");
         if (code == "5" || status == "system_busy") {
-            if (wait_after_limit(RequestClass::create, std::nullopt, attempt, until, true)) continue;
+            if (wait_after_limit(RequestClass::create, std::nullopt, attempt, until, true))
+                continue;
             return limited(result, std::nullopt, "system_busy");
         }
         std::string lower = lowercase(error);

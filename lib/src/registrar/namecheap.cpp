@@ -25,9 +25,9 @@ bool auth_number(std::string_view number) {
 
 struct Answer {
     pugi::xml_document doc;
-    pugi::xml_node command;      // CommandResponse
-    bool ok = false;             // Status="OK"
-    std::string number;          // first error
+    pugi::xml_node command; // CommandResponse
+    bool ok = false;        // Status="OK"
+    std::string number;     // first error
     std::string message;
 };
 
@@ -64,14 +64,16 @@ class Namecheap final : public Adapter {
         std::string out = fmt::format("ApiUser={}&ApiKey={}&UserName={}&ClientIp={}&Command={}",
                                       url_encode(a.api_user), url_encode(m_key),
                                       url_encode(a.username), url_encode(a.client_ip), command);
-        for (const auto& [k, v] : params) out += "&" + k + "=" + url_encode(v);
+        for (const auto& [k, v] : params)
+            out += "&" + k + "=" + url_encode(v);
         return out;
     }
     HttpRequest get(std::string_view command, const Params& params) const {
         return HttpRequest{"GET", endpoint() + "?" + encode(command, params), {}, {}};
     }
     HttpRequest post(std::string_view command, const Params& params) const {
-        return HttpRequest{"POST", endpoint(),
+        return HttpRequest{"POST",
+                           endpoint(),
                            {{"Content-Type", "application/x-www-form-urlencoded"}},
                            encode(command, params)};
     }
@@ -81,7 +83,7 @@ class Namecheap final : public Adapter {
     Result<Money> register_price(const std::string& tld, Clock::time_point until);
 
     std::string m_key;
-    std::map<std::string, Money> m_prices;         // per TLD, for the process
+    std::map<std::string, Money> m_prices; // per TLD, for the process
     // Per name, from its last check, in cents: the early-access fee and the premium price
     // without fees (what PremiumPrice must say).
     struct Listed {
@@ -107,11 +109,14 @@ Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> n
     for (std::size_t i = 0; i < names.size(); i += batch) {
         auto part = names.subspan(i, std::min(batch, names.size() - i));
         auto unknown = [&](const std::string& why) {
-            for (const auto& n : part) out.push_back(CheckResult{n, Availability::unknown, {}, false, why});
+            for (const auto& n : part)
+                out.push_back(CheckResult{n, Availability::unknown, {}, false, why});
         };
         std::string list;
-        for (const auto& n : part) list += (list.empty() ? "" : ",") + n;
-        auto sent = call(RequestClass::check, get("namecheap.domains.check", {{"DomainList", list}}), until);
+        for (const auto& n : part)
+            list += (list.empty() ? "" : ",") + n;
+        auto sent = call(RequestClass::check,
+                         get("namecheap.domains.check", {{"DomainList", list}}), until);
         if (!sent) {
             unknown(sent.error().message);
             continue;
@@ -132,8 +137,9 @@ Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> n
         const Answer& a = **answer;
         if (!a.ok) {
             if (auth_number(a.number))
-                return fail(ErrorKind::config, fmt::format("{}: Namecheap refused the account ({}): {}",
-                                                           account().name, a.number, clean(a.message)));
+                return fail(ErrorKind::config,
+                            fmt::format("{}: Namecheap refused the account ({}): {}",
+                                        account().name, a.number, clean(a.message)));
             unknown(fmt::format("Namecheap error {}: {}", a.number, clean(a.message)));
             continue;
         }
@@ -155,13 +161,17 @@ Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> n
                 } else if (available == "false") {
                     r = CheckResult{name, Availability::taken, {}, true, {}};
                 } else if (available == "true") {
-                    r = CheckResult{name, premium ? Availability::premium : Availability::available,
-                                    {}, true, {}};
+                    r = CheckResult{name,
+                                    premium ? Availability::premium : Availability::available,
+                                    {},
+                                    true,
+                                    {}};
                     m_listed[name] = Listed{fee("EapFee"), 0};
                     // What a premium name costs in all: the price, the early-access fee and
                     // the ICANN fee (an ordinary name's price comes from the price list).
                     if (premium)
-                        if (auto p = decimal_money(item.attribute("PremiumRegistrationPrice").value(), "USD")) {
+                        if (auto p = decimal_money(
+                                item.attribute("PremiumRegistrationPrice").value(), "USD")) {
                             m_listed[name].premium = p->minor;
                             r.price = Money{p->minor + fee("EapFee") + fee("IcannFee"), "USD"};
                         }
@@ -177,16 +187,20 @@ Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> n
 
 Result<Money> Namecheap::register_price(const std::string& tld, Clock::time_point until) {
     if (auto it = m_prices.find(tld); it != m_prices.end()) return it->second;
-    auto sent = call(RequestClass::other,
-                     get("namecheap.users.getPricing", {{"ProductType", "DOMAIN"},
-                                                        {"ActionName", "REGISTER"},
-                                                        {"ProductName", tld}}),
-                     until);
+    auto sent =
+        call(RequestClass::other,
+             get("namecheap.users.getPricing",
+                 {{"ProductType", "DOMAIN"}, {"ActionName", "REGISTER"}, {"ProductName", tld}}),
+             until);
     if (!sent) return fail(ErrorKind::unavailable, "price list: " + sent.error().message);
-    if (sent->status == 405) return fail(ErrorKind::temporary, "price list: rate-limited (HTTP 405)");
-    if (sent->status != 200) return fail(ErrorKind::unavailable, fmt::format("price list: HTTP {}", sent->status));
+    if (sent->status == 405)
+        return fail(ErrorKind::temporary, "price list: rate-limited (HTTP 405)");
+    if (sent->status != 200)
+        return fail(ErrorKind::unavailable, fmt::format("price list: HTTP {}", sent->status));
     auto answer = read_answer(sent->body);
-    if (!answer) return fail(ErrorKind::unavailable, "price list: unreadable answer: " + excerpt(sent->body));
+    if (!answer)
+        return fail(ErrorKind::unavailable,
+                    "price list: unreadable answer: " + excerpt(sent->body));
     const Answer& a = **answer;
     if (!a.ok)
         return fail(auth_number(a.number) ? ErrorKind::config : ErrorKind::unavailable,
@@ -200,7 +214,8 @@ Result<Money> Namecheap::register_price(const std::string& tld, Clock::time_poin
     std::string your = p.attribute("YourPrice").value();
     auto price = decimal_money(your.empty() ? p.attribute("Price").value() : your, currency);
     if (!p || !price)
-        return fail(ErrorKind::unavailable, fmt::format("price list: no one-year price for .{}", tld));
+        return fail(ErrorKind::unavailable,
+                    fmt::format("price list: no one-year price for .{}", tld));
     if (auto extra = decimal_money(p.attribute("AdditionalCost").value(), currency))
         price->minor += extra->minor; // the ICANN fee is paid too
     m_prices[tld] = *price;
@@ -210,9 +225,11 @@ Result<Money> Namecheap::register_price(const std::string& tld, Clock::time_poin
 Result<PingResult> Namecheap::ping() {
     auto sent = call(RequestClass::other, get("namecheap.users.getBalances", {}), deadline());
     if (!sent)
-        return fail(ErrorKind::unavailable, fmt::format("{}: {}", account().name, sent.error().message));
+        return fail(ErrorKind::unavailable,
+                    fmt::format("{}: {}", account().name, sent.error().message));
     if (sent->status == 405)
-        return fail(ErrorKind::temporary, fmt::format("{}: rate-limited (HTTP 405)", account().name));
+        return fail(ErrorKind::temporary,
+                    fmt::format("{}: rate-limited (HTTP 405)", account().name));
     auto answer = sent->status == 200 ? read_answer(sent->body) : std::nullopt;
     if (!answer)
         return fail(ErrorKind::unavailable, fmt::format("{}: HTTP {}: {}", account().name,
@@ -220,9 +237,11 @@ Result<PingResult> Namecheap::ping() {
     const Answer& a = **answer;
     if (!a.ok)
         return fail(auth_number(a.number) ? ErrorKind::config : ErrorKind::unavailable,
-                    fmt::format("{}: Namecheap refused ({}): {}", account().name, a.number, clean(a.message)));
-    PingResult result{fmt::format("credentials and whitelisted IP {} accepted", account().client_ip),
-                      std::nullopt, sent->total_ms};
+                    fmt::format("{}: Namecheap refused ({}): {}", account().name, a.number,
+                                clean(a.message)));
+    PingResult result{
+        fmt::format("credentials and whitelisted IP {} accepted", account().client_ip),
+        std::nullopt, sent->total_ms};
     if (pugi::xml_node b = a.command.child("UserGetBalancesResult")) {
         std::string currency = b.attribute("Currency").value();
         result.balance = decimal_money(b.attribute("AvailableBalance").value(),
@@ -306,9 +325,11 @@ RegisterResult Namecheap::register_domain(const RegisterRequest& request) {
     if (auth_number(a.number)) return with(result, Outcome::auth_error, said);
     if (lower.find("insufficient") != std::string::npos || lower.find("fund") != std::string::npos)
         return with(result, Outcome::insufficient_funds, said);
-    if (lower.find("not available") != std::string::npos || lower.find("taken") != std::string::npos)
+    if (lower.find("not available") != std::string::npos ||
+        lower.find("taken") != std::string::npos)
         return with(result, Outcome::lost_race, said);
-    if (lower.find("price") != std::string::npos) return with(result, Outcome::price_mismatch, said);
+    if (lower.find("price") != std::string::npos)
+        return with(result, Outcome::price_mismatch, said);
     return with(result, Outcome::policy_refused, said);
 }
 

@@ -6,28 +6,44 @@ namespace dropcat {
 
 std::string_view availability_name(Availability a) {
     switch (a) {
-    case Availability::available: return "available";
-    case Availability::taken: return "taken";
-    case Availability::premium: return "premium";
-    case Availability::reserved: return "reserved";
-    case Availability::unknown: break;
+    case Availability::available:
+        return "available";
+    case Availability::taken:
+        return "taken";
+    case Availability::premium:
+        return "premium";
+    case Availability::reserved:
+        return "reserved";
+    case Availability::unknown:
+        break;
     }
     return "unknown";
 }
 
 std::string_view outcome_name(Outcome o) {
     switch (o) {
-    case Outcome::registered: return "registered";
-    case Outcome::pending: return "pending";
-    case Outcome::dry_run_ok: return "dry-run-ok";
-    case Outcome::lost_race: return "lost-race";
-    case Outcome::price_mismatch: return "price-mismatch";
-    case Outcome::insufficient_funds: return "insufficient-funds";
-    case Outcome::rate_limited: return "rate-limited";
-    case Outcome::auth_error: return "auth-error";
-    case Outcome::policy_refused: return "policy-refused";
-    case Outcome::transient: return "transient";
-    case Outcome::ambiguous: break;
+    case Outcome::registered:
+        return "registered";
+    case Outcome::pending:
+        return "pending";
+    case Outcome::dry_run_ok:
+        return "dry-run-ok";
+    case Outcome::lost_race:
+        return "lost-race";
+    case Outcome::price_mismatch:
+        return "price-mismatch";
+    case Outcome::insufficient_funds:
+        return "insufficient-funds";
+    case Outcome::rate_limited:
+        return "rate-limited";
+    case Outcome::auth_error:
+        return "auth-error";
+    case Outcome::policy_refused:
+        return "policy-refused";
+    case Outcome::transient:
+        return "transient";
+    case Outcome::ambiguous:
+        break;
     }
     return "ambiguous";
 }
@@ -55,9 +71,9 @@ RegistrarLimits account_limits(const RegistrarAccount& account) {
             RateRule{kind->check_rule_count, milliseconds(kind->check_rule_seconds * 1000)});
     if (account.checks_per_second > 0)
         limits.checks.push_back(RateRule{account.checks_per_second, milliseconds(1000)});
-    limits.creates.push_back(RateRule{
-        account.creates_per_minute > 0 ? account.creates_per_minute : kind->creates_per_minute,
-        milliseconds(60000)});
+    limits.creates.push_back(RateRule{account.creates_per_minute > 0 ? account.creates_per_minute
+                                                                     : kind->creates_per_minute,
+                                      milliseconds(60000)});
     if (account.creates_per_second > 0)
         limits.creates.push_back(RateRule{account.creates_per_second, milliseconds(1000)});
     if (account.kind == "dynadot") {
@@ -81,12 +97,12 @@ RegistrarLimits account_limits(const RegistrarAccount& account) {
     return limits;
 }
 
-Result<std::unique_ptr<Registrar>> open_registrar(const Config& config,
-                                                  const RegistrarAccount& account,
-                                                  const RegistrarSetup& setup) {
+Result<std::unique_ptr<Registrar>>
+open_registrar(const Config& config, const RegistrarAccount& account, const RegistrarSetup& setup) {
     const RegistrarKind* kind = find_registrar_kind(account.kind);
     if (kind == nullptr)
-        return fail(ErrorKind::config, fmt::format("{}: unknown kind '{}'", account.name, account.kind));
+        return fail(ErrorKind::config,
+                    fmt::format("{}: unknown kind '{}'", account.name, account.kind));
     std::string endpoint = account_endpoint(account, setup.sandbox);
     auto key = resolve_secret(config, account.key_env);
     if (!key) return std::unexpected(key.error());
@@ -95,8 +111,7 @@ Result<std::unique_ptr<Registrar>> open_registrar(const Config& config,
     own.http.total_timeout = std::chrono::milliseconds(account.timeout_ms);
     own.http.connect_timeout = std::chrono::milliseconds(account.connect_timeout_ms);
     using namespace registrar;
-    if (account.kind == "dynadot")
-        return make_dynadot(account, endpoint, limits, own, *key);
+    if (account.kind == "dynadot") return make_dynadot(account, endpoint, limits, own, *key);
     if (account.kind == "porkbun") {
         auto secret = resolve_secret(config, account.secret_env);
         if (!secret) return std::unexpected(secret.error());

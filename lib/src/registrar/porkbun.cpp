@@ -40,13 +40,15 @@ class Porkbun final : public Adapter {
     HttpRequest post(std::string_view path, Json body, std::string idempotency_key = {}) const {
         body["apikey"] = m_key;
         body["secretapikey"] = m_secret;
-        HttpRequest r{"POST", endpoint() + std::string(path), {{"Content-Type", "application/json"}},
+        HttpRequest r{"POST",
+                      endpoint() + std::string(path),
+                      {{"Content-Type", "application/json"}},
                       body.dump()};
         if (!idempotency_key.empty()) r.headers.push_back({"Idempotency-Key", idempotency_key});
         return r;
     }
-    std::optional<LimitSignal> read_check(const std::string& name, const HttpResult& sent, CheckResult& r,
-                                          std::optional<Error>& refused) const;
+    std::optional<LimitSignal> read_check(const std::string& name, const HttpResult& sent,
+                                          CheckResult& r, std::optional<Error>& refused) const;
 
     std::string m_key;
     std::string m_secret;
@@ -71,12 +73,13 @@ std::optional<std::chrono::milliseconds> over_limit(const Json& body) {
 
 bool auth_refusal(const HttpResponse& response, const Json* body) {
     if (response.status == 401 || response.status == 403) return true;
-    return body != nullptr && lowercase(text_of(*body, "message")).find("api key") != std::string::npos;
+    return body != nullptr &&
+           lowercase(text_of(*body, "message")).find("api key") != std::string::npos;
 }
 
-std::optional<Adapter::LimitSignal> Porkbun::read_check(const std::string& name, const HttpResult& sent,
-                                                       CheckResult& r,
-                                                       std::optional<Error>& refused) const {
+std::optional<Adapter::LimitSignal> Porkbun::read_check(const std::string& name,
+                                                        const HttpResult& sent, CheckResult& r,
+                                                        std::optional<Error>& refused) const {
     r = CheckResult{name, Availability::unknown, {}, false, {}};
     if (!sent) return r.detail = sent.error().message, std::nullopt;
     auto body = parse_json(sent->body);
@@ -92,7 +95,8 @@ std::optional<Adapter::LimitSignal> Porkbun::read_check(const std::string& name,
     }
     if (!body) return r.detail = "unreadable answer: " + excerpt(sent->body), std::nullopt;
     if (sent->status != 200 || text_of(*body, "status") != "SUCCESS")
-        return r.detail = fmt::format("HTTP {}: {}", sent->status, clean(text_of(*body, "message"))),
+        return r.detail =
+                   fmt::format("HTTP {}: {}", sent->status, clean(text_of(*body, "message"))),
                std::nullopt;
     const Json* response = member(*body, "response");
     if (response == nullptr) return r.detail = "no response object", std::nullopt;
@@ -102,8 +106,8 @@ std::optional<Adapter::LimitSignal> Porkbun::read_check(const std::string& name,
         return std::nullopt;
     }
     if (avail != "yes") return r.detail = "avail is '" + avail + "'", std::nullopt;
-    r.availability = text_of(*response, "premium") == "yes" ? Availability::premium
-                                                             : Availability::available;
+    r.availability =
+        text_of(*response, "premium") == "yes" ? Availability::premium : Availability::available;
     r.price = decimal_money(text_of(*response, "price"), "USD");
     r.definitive = true;
     return std::nullopt;
@@ -115,7 +119,9 @@ Result<std::vector<CheckResult>> Porkbun::check(std::span<const std::string> nam
     send_each(
         RequestClass::check, names.size(),
         [&](std::size_t i) { return post("/domain/checkDomain/" + names[i], Json::object()); },
-        [&](std::size_t i, const HttpResult& sent) { return read_check(names[i], sent, out[i], refused); },
+        [&](std::size_t i, const HttpResult& sent) {
+            return read_check(names[i], sent, out[i], refused);
+        },
         [](std::size_t) {}, deadline());
     if (refused) return std::unexpected(*refused);
     return out;
@@ -124,17 +130,19 @@ Result<std::vector<CheckResult>> Porkbun::check(std::span<const std::string> nam
 Result<PingResult> Porkbun::ping() {
     auto sent = send(RequestClass::other, post("/ping", Json::object()), deadline());
     if (!sent)
-        return fail(ErrorKind::unavailable, fmt::format("{}: {}", account().name, sent.error().message));
+        return fail(ErrorKind::unavailable,
+                    fmt::format("{}: {}", account().name, sent.error().message));
     auto body = parse_json(sent->body);
     if (auth_refusal(*sent, body ? &*body : nullptr))
-        return fail(ErrorKind::config, fmt::format("{}: Porkbun refused the credentials: {}",
-                                                   account().name,
-                                                   body ? clean(text_of(*body, "message")) : excerpt(sent->body)));
+        return fail(ErrorKind::config,
+                    fmt::format("{}: Porkbun refused the credentials: {}", account().name,
+                                body ? clean(text_of(*body, "message")) : excerpt(sent->body)));
     if (!body || text_of(*body, "status") != "SUCCESS")
         return fail(ErrorKind::unavailable, fmt::format("{}: HTTP {}: {}", account().name,
                                                         sent->status, excerpt(sent->body)));
-    return PingResult{fmt::format("credentials accepted; Porkbun sees IP {}", text_of(*body, "yourIp")),
-                      std::nullopt, sent->total_ms};
+    return PingResult{
+        fmt::format("credentials accepted; Porkbun sees IP {}", text_of(*body, "yourIp")),
+        std::nullopt, sent->total_ms};
 }
 
 RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
@@ -155,7 +163,8 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
     result.price = quote.price;
     Json body{{"cost", quote.price->minor}, {"agreeToTerms", "yes"}};
     if (request.dry_run) body["dryRun"] = true;
-    std::string key = request.idempotency_key.empty() ? new_idempotency_key() : request.idempotency_key;
+    std::string key =
+        request.idempotency_key.empty() ? new_idempotency_key() : request.idempotency_key;
     // A dry run executes nothing, so a failure is only ever transient.
     Outcome unsure = request.dry_run ? Outcome::transient : Outcome::ambiguous;
     bool resent = false;
@@ -184,7 +193,9 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
             // Refused before execution: waiting and asking again is safe.
             auto hint = sent->status == 429 ? retry_hint(*sent) : over_limit(*json);
             if (wait_after_limit(RequestClass::create, hint, attempt, until)) continue;
-            if (resent) return with(result, unsure, "rate-limited after a resend; the first create may have executed");
+            if (resent)
+                return with(result, unsure,
+                            "rate-limited after a resend; the first create may have executed");
             return limited(result, hint, fmt::format("HTTP {}", sent->status));
         }
         if (sent->status >= 500 || !json) {
@@ -207,7 +218,8 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
                                 "Porkbun's dry run found nothing in the way; nothing was bought");
                 if (text_of(*json, "sufficientFunds") == "false")
                     return with(result, Outcome::insufficient_funds, "dry run: " + message);
-                return with(result, Outcome::policy_refused, "dry run would not succeed: " + message);
+                return with(result, Outcome::policy_refused,
+                            "dry run would not succeed: " + message);
             }
             result.order_id = text_of(*json, "orderId");
             return with(result, Outcome::registered,
@@ -227,8 +239,9 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
             return with(result, Outcome::insufficient_funds, message);
         if (code == "DOMAIN_NOT_AVAILABLE") return with(result, Outcome::lost_race, message);
         if (code == "PRICE_MISMATCH") return with(result, Outcome::price_mismatch, message);
-        return with(result, Outcome::policy_refused,
-                    fmt::format("Porkbun refused ({}): {}", code.empty() ? "no code" : code, message));
+        return with(
+            result, Outcome::policy_refused,
+            fmt::format("Porkbun refused ({}): {}", code.empty() ? "no code" : code, message));
     }
 }
 
