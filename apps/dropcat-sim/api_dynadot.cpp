@@ -221,7 +221,7 @@ class Dynadot {
 void add_dynadot(httplib::Server& server, Context& ctx) {
     server.Get("/api3.json", [&ctx](const httplib::Request& req, httplib::Response& res) {
         std::string command = req.get_param_value("command");
-        Exchange ex = start_exchange("dynadot", command_of(command));
+        Exchange ex = start_exchange(req, "dynadot", command_of(command));
         if (command == "search")
             ex.domains = search_names(req);
         else if (req.has_param("domain"))

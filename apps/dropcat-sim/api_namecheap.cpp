@@ -254,6 +254,7 @@ class Namecheap {
                                         order.name, plain_amount(q.price.minor)));
         }
         order.premium_acknowledged = true; // checked just above, with the price
+        order.list_priced = true;
         CreateResult result = m_ctx.world.create(order, t);
         switch (result.outcome) {
         case CreateOutcome::registered: {
@@ -266,7 +267,7 @@ class Namecheap {
             set(r, "OrderID", std::to_string(result.order_id));
             set(r, "TransactionID", std::to_string(m_ctx.world.next_id()));
             set(r, "WhoisguardEnable", "false");
-            set(r, "NonRealTimeDomain", "false");
+            set(r, "NonRealTimeDomain", q.non_real_time ? "true" : "false");
             return;
         }
         case CreateOutcome::insufficient_funds:
@@ -338,7 +339,7 @@ class Namecheap {
 
 void handle(Context& ctx, const httplib::Request& req, httplib::Response& res) {
     std::string command = param(req, "Command");
-    Exchange ex = start_exchange("namecheap", command_of(command));
+    Exchange ex = start_exchange(req, "namecheap", command_of(command));
     if (ex.command == "check")
         ex.domains = split_list(param(req, "DomainList"));
     else if (ex.command == "create" && !param(req, "DomainName").empty())

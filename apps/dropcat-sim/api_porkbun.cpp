@@ -236,7 +236,7 @@ class Porkbun {
 
 void route(Context& ctx, std::string_view command, const httplib::Request& req,
            httplib::Response& res) {
-    Exchange ex = start_exchange("porkbun", command);
+    Exchange ex = start_exchange(req, "porkbun", command);
     if (req.matches.size() > 1) ex.domains = {ascii_lower(req.matches[1].str())};
     Porkbun porkbun(ctx, req, res, ex);
     porkbun.identify();

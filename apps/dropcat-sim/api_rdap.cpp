@@ -83,19 +83,20 @@ Not a real registrar: nothing here is ever bought. See dropcat-sim(1).
 
 void add_rdap(httplib::Server& server, Context& ctx) {
     server.Get("/rdap/domain/([^/]+)", [&ctx](const httplib::Request& req, httplib::Response& res) {
-        Exchange ex = start_exchange("rdap", "lookup");
+        Exchange ex = start_exchange(req, "rdap", "lookup");
         ex.domains = {ascii_lower(req.matches[1].str())};
         serve(ctx, ex, res, [&] { lookup(ctx, ex.domains.front(), res, ex); });
     });
-    server.Get("/rdap/bootstrap/dns.json", [&ctx](const httplib::Request&, httplib::Response& res) {
-        Exchange ex = start_exchange("rdap", "bootstrap");
-        serve(ctx, ex, res, [&] { bootstrap(ctx, res, ex); });
-    });
+    server.Get("/rdap/bootstrap/dns.json",
+               [&ctx](const httplib::Request& req, httplib::Response& res) {
+                   Exchange ex = start_exchange(req, "rdap", "bootstrap");
+                   serve(ctx, ex, res, [&] { bootstrap(ctx, res, ex); });
+               });
 }
 
 void add_about(httplib::Server& server, Context& ctx) {
-    server.Get("/", [&ctx](const httplib::Request&, httplib::Response& res) {
-        Exchange ex = start_exchange("sim", "about");
+    server.Get("/", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        Exchange ex = start_exchange(req, "sim", "about");
         ex.outcome = "ok";
         ex.status = 200;
         res.set_content(k_about, "text/plain; charset=utf-8");
@@ -105,7 +106,7 @@ void add_about(httplib::Server& server, Context& ctx) {
     // nothing serves is logged rather than silently refused. Always 404, never 405: HTTP 405 is
     // Namecheap's over-limit signal, and a client must not read a wrong method as a rate limit.
     auto unknown = [&ctx](const httplib::Request& req, httplib::Response& res) {
-        Exchange ex = start_exchange("sim", fmt::format("{} {}", req.method, req.path));
+        Exchange ex = start_exchange(req, "sim", fmt::format("{} {}", req.method, req.path));
         ex.outcome = "bad-request";
         ex.status = 404;
         res.status = 404;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 namespace dropcat::sim {
@@ -44,7 +45,9 @@ void build(CLI::App& app, Options& options) {
                    "write one JSON line per request to FILE (created or\n"
                    "truncated; - is stdout)")
         ->type_name("FILE");
-    app.add_flag("--check", options.check, "check the scenario, print a summary and exit");
+    app.add_flag("--check", options.check,
+                 "check the scenario, print a summary and when each name\n"
+                 "is deleted, and exit");
     app.footer("It prints its base URL (http://127.0.0.1:PORT) as one line on stdout, then\n"
                "serves Dynadot api3, Porkbun v3, Namecheap and RDAP under it until SIGINT or\n"
                "SIGTERM. To rehearse a catch, set a dropcat [[registrar]] endpoint to:\n"
@@ -61,9 +64,25 @@ void build(CLI::App& app, Options& options) {
                "See dropcat-sim(1) for the scenario format.");
 }
 
+// The summary, then when each name is deleted (and taken by the competitor), counted from the
+// simulator's start: with jitter the moments are drawn from the seed, so a run with the same
+// seed has the same ones.
 int check_only(const Options& options, const Scenario& s) {
     fmt::print("{}: ok: {} accounts, {} names, {} faults\n", options.scenario, s.accounts.size(),
                s.domains.size(), s.faults.size());
+    auto offset = [&](Instant t) {
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - s.start).count();
+        return fmt::format("{}{}.{:03}s", ms < 0 ? "-" : "+", std::abs(ms) / 1000,
+                           std::abs(ms) % 1000);
+    };
+    for (const auto& d : s.domains) {
+        if (!d.deleted_at) continue;
+        fmt::print("{}: deleted at {}", d.name, offset(*d.deleted_at));
+        if (d.competitor_after)
+            fmt::print(", taken by the competitor at {}",
+                       offset(*d.deleted_at + *d.competitor_after));
+        fmt::print("\n");
+    }
     return 0;
 }
 

@@ -6,9 +6,11 @@
 
 namespace dropcat::sim {
 
-Exchange start_exchange(std::string_view api, std::string_view command) {
+Exchange start_exchange(const httplib::Request& req, std::string_view api,
+                        std::string_view command) {
     Exchange exchange;
     exchange.arrived = now();
+    exchange.peer_port = req.remote_port;
     exchange.api = api;
     exchange.command = command;
     return exchange;
@@ -56,12 +58,19 @@ void serve(Context& ctx, Exchange& exchange, httplib::Response& res,
         cut_connection(res);
         exchange.status = 0;
         break;
+    case FaultKind::reprice: {
+        auto guard = ctx.world.lock();
+        ctx.world.reprice(fault->domain, *fault->price);
+    }
+        execute();
+        exchange.status = res.status;
+        break;
     }
     exchange.fault = fault_kind_name(fault->kind);
-    // A delayed answer is still the real answer, so the log keeps its real outcome (or
-    // "interrupted"); every other fault changes what the client sees, and the outcome says
+    // A delayed or repriced answer is still the real answer, so the log keeps its real outcome
+    // (or "interrupted"); every other fault changes what the client sees, and the outcome says
     // which fault it was.
-    if (fault->kind != FaultKind::delay)
+    if (fault->kind != FaultKind::delay && fault->kind != FaultKind::reprice)
         exchange.outcome = fmt::format("fault-{}", fault_kind_name(fault->kind));
     ctx.log.write(exchange);
 }

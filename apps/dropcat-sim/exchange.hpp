@@ -12,8 +12,9 @@
 #include <string_view>
 
 namespace httplib {
+struct Request;
 struct Response;
-}
+} // namespace httplib
 
 namespace dropcat::sim {
 
@@ -34,7 +35,9 @@ struct Context {
 void serve(Context& ctx, Exchange& exchange, httplib::Response& res,
            const std::function<void()>& execute);
 
-Exchange start_exchange(std::string_view api, std::string_view command);
+// A request's log line so far: its arrival, api, command and the client's port.
+Exchange start_exchange(const httplib::Request& req, std::string_view api,
+                        std::string_view command);
 
 using Json = nlohmann::ordered_json;
 void reply_json(httplib::Response& res, int status, const Json& body,

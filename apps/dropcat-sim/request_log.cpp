@@ -46,6 +46,7 @@ void RequestLog::write(const Exchange& exchange) {
     line["domain"] = exchange.domains.empty() ? std::string() : exchange.domains.front();
     if (exchange.domains.size() > 1) line["domains"] = exchange.domains;
     line["status"] = exchange.status;
+    line["port"] = exchange.peer_port;
     line["outcome"] = exchange.outcome;
     if (!exchange.fault.empty()) line["fault"] = exchange.fault;
     // Names come off the wire and may hold any byte; the log stays valid UTF-8 JSON.

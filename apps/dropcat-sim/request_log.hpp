@@ -20,6 +20,7 @@ struct Exchange {
     int status = 0; // 0: no complete answer was sent
     std::string outcome;
     std::string fault; // the [[fault]] kind that hit the request, if one did
+    int peer_port = 0; // the client's TCP port: requests on one connection share it
 };
 
 // The --log file: JSON Lines, one line per request, each flushed as written so a test can read

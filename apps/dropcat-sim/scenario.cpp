@@ -16,7 +16,8 @@ constexpr std::string_view k_apis[] = {"dynadot", "porkbun", "namecheap"};
 constexpr std::string_view k_fault_apis[] = {"dynadot", "porkbun", "namecheap", "rdap"};
 constexpr std::string_view k_commands[] = {"check",   "create", "ping",
                                            "pricing", "lookup", "bootstrap"};
-constexpr std::string_view k_kinds[] = {"delay", "status", "reset", "malformed", "lost-response"};
+constexpr std::string_view k_kinds[] = {"delay",     "status",        "reset",
+                                        "malformed", "lost-response", "reprice"};
 
 // The commands each API serves, as the log names them; a fault for any other pair would
 // never hit, which is a mistake in the scenario rather than a quiet no-op.
@@ -226,7 +227,7 @@ AccountSpec read_account(const Reader& r, const toml::table& t, const Scenario& 
 DomainSpec read_domain(const Reader& r, const toml::table& t, const Scenario& s,
                        std::mt19937_64& random) {
     r.known_keys(t, {"name", "delete_at", "jitter", "statuses", "price", "premium", "reserved",
-                     "competitor_after"});
+                     "non_real_time", "competitor_after"});
     DomainSpec d;
     d.name = r.required_string(t, "name");
     if (!valid_name(d.name))
@@ -249,6 +250,7 @@ DomainSpec read_domain(const Reader& r, const toml::table& t, const Scenario& s,
     d.price = r.money(t, "price", s.default_price.currency);
     d.premium = r.boolean(t, "premium");
     d.reserved = r.boolean(t, "reserved");
+    d.non_real_time = r.boolean(t, "non_real_time");
     d.competitor_after = r.duration(t, "competitor_after");
     if (d.competitor_after && !d.deleted_at)
         r.fail_at(*t.get("competitor_after"), "competitor_after", "needs delete_at");
@@ -265,8 +267,8 @@ void check_served(const Reader& r, const toml::table& t, const FaultSpec& f) {
                               fmt::join(commands, ", ")));
 }
 
-FaultSpec read_fault(const Reader& r, const toml::table& t) {
-    r.known_keys(t, {"api", "command", "domain", "kind", "delay", "status", "times"});
+FaultSpec read_fault(const Reader& r, const toml::table& t, const Scenario& s) {
+    r.known_keys(t, {"api", "command", "domain", "kind", "delay", "status", "price", "times"});
     FaultSpec f;
     f.api = r.string(t, "api").value_or("");
     if (!f.api.empty() && !one_of(f.api, k_fault_apis))
@@ -294,6 +296,11 @@ FaultSpec read_fault(const Reader& r, const toml::table& t) {
         r.fail_at(t, "status", "is required for kind = \"status\"");
     if (f.kind != FaultKind::status && status)
         r.fail_at(*t.get("status"), "status", "is only for kind = \"status\"");
+    f.price = r.money(t, "price", s.default_price.currency);
+    if (f.kind == FaultKind::reprice && (!f.price || f.domain.empty()))
+        r.fail_at(t, f.price ? "domain" : "price", "is required for kind = \"reprice\"");
+    if (f.kind != FaultKind::reprice && f.price)
+        r.fail_at(*t.get("price"), "price", "is only for kind = \"reprice\"");
     f.delay = delay.value_or(Duration{});
     f.status = static_cast<int>(status.value_or(0));
     f.times = static_cast<int>(r.integer(t, "times", 0, 1'000'000).value_or(1));
@@ -326,7 +333,7 @@ Result<Scenario> load_scenario(const std::filesystem::path& path, Instant start)
         for (const toml::table* t : r.tables(root, "domain"))
             s.domains.push_back(read_domain(r, *t, s, random));
         for (const toml::table* t : r.tables(root, "fault"))
-            s.faults.push_back(read_fault(r, *t));
+            s.faults.push_back(read_fault(r, *t, s));
     } catch (const Problem& problem) {
         return std::unexpected(problem.error);
     }

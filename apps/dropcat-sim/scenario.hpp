@@ -35,10 +35,11 @@ struct DomainSpec {
     std::optional<Money> price;
     bool premium = false;
     bool reserved = false;
+    bool non_real_time = false; // Namecheap's create says NonRealTimeDomain="true"
     std::optional<Duration> competitor_after;
 };
 
-enum class FaultKind { delay, status, reset, malformed, lost_response };
+enum class FaultKind { delay, status, reset, malformed, lost_response, reprice };
 std::string_view fault_kind_name(FaultKind kind); // "lost-response", ...
 
 // The longest `delay` a fault may have: a wait beyond it is a typo, not a scenario.
@@ -52,7 +53,8 @@ struct FaultSpec {
     FaultKind kind = FaultKind::status;
     Duration delay{};
     int status = 0;
-    int times = 1; // 0: every matching request
+    std::optional<Money> price; // reprice: the name's price from this request on
+    int times = 1;              // 0: every matching request
 };
 
 struct Scenario {

@@ -25,7 +25,7 @@ Exchange unrouted(const httplib::Request& req, int status, const char* outcome) 
     std::string command = req.method.empty() || path.empty()
                               ? req.method + path
                               : fmt::format("{} {}", req.method, path);
-    Exchange ex = start_exchange("sim", command.empty() ? "?" : command);
+    Exchange ex = start_exchange(req, "sim", command.empty() ? "?" : command);
     ex.status = status;
     ex.outcome = outcome;
     return ex;

@@ -58,7 +58,10 @@ Quote World::quote(const std::string& name, Instant now) const {
     if (spec != nullptr) {
         q.price = spec->price.value_or(m_scenario.default_price);
         q.premium = spec->premium;
+        q.non_real_time = spec->non_real_time;
     }
+    if (auto changed = m_reprices.find(name); changed != m_reprices.end())
+        q.price = changed->second;
     if (spec != nullptr && spec->reserved)
         q.availability = Availability::reserved;
     else if (ownership(name, now).holder != Holder::nobody)
@@ -97,6 +100,7 @@ const SlidingWindow* World::limit(std::size_t account, LimitClass what) const {
 CreateResult World::create(const CreateOrder& order, Instant now) {
     AccountState& account = m_state[order.account];
     Quote q = quote(order.name, now);
+    if (order.list_priced && !q.premium) q.price = m_scenario.default_price;
     CreateResult result;
     result.total = Money{q.price.minor * order.years, q.price.currency};
     result.balance = account.balance;

@@ -19,6 +19,7 @@ struct Quote {
     Availability availability = Availability::unsupported_tld;
     Money price;
     bool premium = false;
+    bool non_real_time = false; // the registry completes a registration later (Namecheap says so)
 };
 
 enum class LimitClass { check, create };
@@ -37,6 +38,9 @@ struct CreateOrder {
     bool premium_acknowledged = false;
     std::optional<std::int64_t> cost; // the total the client agreed to, in minor units
     bool dry_run = false;
+    // The API prices ordinary names by its price list (Namecheap's getPricing: the default
+    // price): a name's own scenario price then applies only to a premium name.
+    bool list_priced = false;
 };
 
 enum class CreateOutcome {
@@ -94,6 +98,8 @@ class World {
     const SlidingWindow* limit(std::size_t account, LimitClass what) const;
 
     CreateResult create(const CreateOrder& order, Instant now);
+    // From now on `name` costs `price` (a reprice fault: the registrar changed its price).
+    void reprice(const std::string& name, Money price) { m_reprices[name] = std::move(price); }
     Money balance(std::size_t account) const { return m_state[account].balance; }
     std::int64_t next_id() { return ++m_last_id; }
 
@@ -121,6 +127,7 @@ class World {
     std::vector<AccountState> m_state;
     std::map<std::string, std::size_t, std::less<>> m_listed; // name -> index in domains
     std::map<std::string, Instant> m_client_registrations;    // the first wins
+    std::map<std::string, Money> m_reprices;                  // prices changed by faults
     std::int64_t m_last_id = 100000;
 };
 

@@ -16,8 +16,23 @@ namespace dropcat::cli {
 namespace {
 
 const std::vector<std::string> k_columns{
-    "name",          "kind", "endpoint",  "checks_per_minute", "creates_per_minute",
-    "max_in_flight", "tlds", "max_price", "catch_policy"};
+    "name",          "kind",        "endpoint", "checks_per_minute", "creates_per_minute",
+    "max_in_flight", "check_batch", "tlds",     "max_price",         "catch_policy"};
+
+// A configured figure replaces the documented one (an account may have a higher tier); say
+// so where it is higher, so that a typo does not pass for a tier.
+void warn_above_documented(const RegistrarAccount& a, const RegistrarKind& kind, Context& ctx) {
+    auto above = [&](std::string_view key, int configured, int documented) {
+        if (configured > documented)
+            ctx.report.warning(fmt::format("{}: {} {} is above {}'s documented {}; make sure the "
+                                           "account's tier allows it",
+                                           a.name, key, configured, kind.name, documented));
+    };
+    above("checks_per_minute", a.checks_per_minute, kind.checks_per_minute);
+    above("creates_per_minute", a.creates_per_minute, kind.creates_per_minute);
+    above("max_in_flight", a.max_in_flight, kind.max_in_flight);
+    above("check_batch", a.check_batch, kind.batch);
+}
 
 int run_list(const std::string& format, Context& ctx) {
     auto config = ctx.load_configuration();
@@ -35,14 +50,17 @@ int run_list(const std::string& format, Context& ctx) {
         std::string creates =
             std::to_string(a.creates_per_minute ? a.creates_per_minute : kind->creates_per_minute);
         std::string in_flight = std::to_string(a.max_in_flight);
+        std::string batch = std::to_string(a.check_batch ? a.check_batch : kind->batch);
+        warn_above_documented(a, *kind, ctx);
         std::string tlds;
         for (const auto& t : a.tlds)
             tlds += (tlds.empty() ? "" : " ") + t;
         std::string price = a.max_price ? format_money(*a.max_price) : std::string();
-        std::array<Cell, 9> cells{
-            Cell{a.name},       Cell{a.kind},        Cell{endpoint},
-            Cell{checks, true}, Cell{creates, true}, Cell{in_flight, true},
-            Cell{tlds},         Cell{price},         Cell{kind->catch_policy}};
+        std::array<Cell, 10> cells{Cell{a.name},        Cell{a.kind},
+                                   Cell{endpoint},      Cell{checks, true},
+                                   Cell{creates, true}, Cell{in_flight, true},
+                                   Cell{batch, true},   Cell{tlds},
+                                   Cell{price},         Cell{kind->catch_policy}};
         writer.row(cells);
     }
     writer.finish();

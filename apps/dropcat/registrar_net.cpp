@@ -237,12 +237,20 @@ int run_register(const NetOptions& o, Context& ctx) {
     if (!domain)
         return ctx.failed(
             Error{ErrorKind::data, fmt::format("'{}': {}", o.domain, domain.error().message)});
+    auto usage = [&ctx](std::string message) {
+        int code = ctx.failed(Error{ErrorKind::usage, std::move(message)});
+        ctx.report.plain("try 'dropcat registrar register --help'");
+        return code;
+    };
     auto ceiling = parse_money(o.max_price);
-    if (!ceiling)
-        return ctx.failed(
-            Error{ErrorKind::usage, fmt::format("--max-price: {}", ceiling.error().message)});
-    if (account->max_price && account->max_price->currency == ceiling->currency &&
-        ceiling->minor > account->max_price->minor) {
+    if (!ceiling) return usage(fmt::format("--max-price: {}", ceiling.error().message));
+    if (account->max_price && account->max_price->currency != ceiling->currency)
+        return usage(fmt::format("--max-price is in {} and {}'s max_price ({}) in {}: "
+                                 "give --max-price in {}",
+                                 ceiling->currency, account->name,
+                                 format_money(*account->max_price), account->max_price->currency,
+                                 account->max_price->currency));
+    if (account->max_price && ceiling->minor > account->max_price->minor) {
         ctx.report.note(
             fmt::format("the account's max_price {} is lower than --max-price; it applies",
                         format_money(*account->max_price)));

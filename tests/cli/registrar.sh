@@ -25,17 +25,36 @@ checks_per_minute = 3
 TOML
 run registrar list --format tsv
 expect_rc 0
-expect_out "dyn-main	dynadot	https://api.dynadot.com	60	60	1	com net	25.00 USD	advertises drop-catching"
-expect_out "pork	porkbun	http://127.0.0.1:8080/api/json/v3	3	60	1"
+expect_out "dyn-main	dynadot	https://api.dynadot.com	60	60	1	1	com net	25.00 USD	advertises drop-catching"
+expect_out "pork	porkbun	http://127.0.0.1:8080/api/json/v3	3	60	1	1		"
+expect_no_err "warning" "limits within the documented ones"
 run registrar list --format json
 python3 - "$OUT" <<'PY' && ok || bad "registrar list JSON"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 keys = ["name", "kind", "endpoint", "checks_per_minute", "creates_per_minute", "max_in_flight",
-        "tlds", "max_price", "catch_policy"]
+        "check_batch", "tlds", "max_price", "catch_policy"]
 assert [list(r) for r in rows] == [keys, keys], rows
 assert rows[0]["checks_per_minute"] == 60 and rows[1]["checks_per_minute"] == 3
 PY
+
+# A bulk account raises the figures: listed, with a warning that they are above the documented.
+printf '[[registrar]]\nname = "bulk"\nkind = "dynadot"\nkey_env = "K"\ncheck_batch = 100\nchecks_per_minute = 600\n' >"$WORK/bulk.toml"
+run --config "$WORK/bulk.toml" registrar list --format tsv
+expect_rc 0 "a bulk account"
+expect_out "bulk	dynadot	https://api.dynadot.com	600	60	1	100	"
+expect_err "warning: bulk: checks_per_minute 600 is above dynadot's documented 60"
+expect_err "warning: bulk: check_batch 100 is above dynadot's documented 1"
+printf '[[registrar]]\nname = "nc"\nkind = "porkbun"\nkey_env = "K"\nsecret_env = "S"\ncheck_batch = 2\n' >"$WORK/batch.toml"
+run --config "$WORK/batch.toml" registrar list
+expect_rc 78 "a batch the API does not take"
+expect_err "batch.toml:6: check_batch: porkbun takes at most 1 name per check"
+
+# A --max-price in another currency than the account's max_price cannot be compared with it.
+run registrar register --registrar dyn-main example.com --max-price "10.00 EUR"
+expect_rc 2 "a ceiling in another currency than the account's"
+expect_err "--max-price is in EUR and dyn-main's max_price (25.00 USD) in USD: give --max-price in USD"
+expect_err "try 'dropcat registrar register --help'"
 
 # A secret in the file, a bad kind: exit 78, FILE:LINE: KEY.
 printf '[[registrar]]\nname = "x"\nkind = "dynadot"\nkey = "s3cr3t-value"\nkey_env = "K"\n' >"$WORK/secret.toml"
@@ -46,7 +65,7 @@ expect_no_err "s3cr3t-value"
 printf '[[registrar]]\nname = "x"\nkind = "godaddy"\nkey_env = "K"\n' >"$WORK/kind.toml"
 DROPCAT_CONFIG=$WORK/kind.toml run registrar list
 expect_rc 78 "an unknown kind, through DROPCAT_CONFIG"
-expect_err "kind.toml:1: kind: 'godaddy' is not one of dynadot, porkbun, namecheap"
+expect_err "kind.toml:3: kind: 'godaddy' is not one of dynadot, porkbun, namecheap"
 run --config "$WORK/none.toml" registrar list
 expect_rc 78 "a --config file that does not exist"
 

@@ -8,9 +8,6 @@ VV=$WORK/all-stderr # every -vv stderr of the run, searched for secrets at the e
 : >"$VV"
 rv() { run -vv "$@"; cat "$ERR" >>"$VV"; }
 
-# json_field KEY: the KEY of the first JSON row on stdout.
-json_field() { python3 -c 'import json,sys; l=open(sys.argv[1]).readline(); print(json.loads(l)[sys.argv[2]] if l else "")' "$OUT" "$1" 2>&1; }
-
 suite() { # suite ACCOUNT PREFIX
   local acct=$1 p=$2
   cat >"$WORK/scenario.toml" <<TOML
@@ -38,6 +35,7 @@ price = "2500.00 USD"
 name = "$p-rich.com"
 delete_at = "+0s"
 price = "150.00 USD"
+$([ "$p" = nc ] && echo 'premium = true # at Namecheap only a premium name has a price of its own')
 
 [[fault]]
 command = "create"
@@ -72,8 +70,8 @@ assert [list(r)[:6] for r in rows] == [["domain", "registrar", "availability", "
 free, taken = rows
 assert free["domain"] == p + "-free.com" and free["availability"] == "available", free
 assert free["definitive"] is True and free["registrar"] == acct
-if acct != "nc-main":  # Namecheap's check gives no price for ordinary names
-    assert free["price"] == 10.99 and free["currency"] == "USD", free
+# Namecheap's check gives no price for ordinary names: dropcat adds the price list's.
+assert free["price"] == 10.99 and free["currency"] == "USD", free
 assert taken["availability"] == "taken" and taken["definitive"] is True, taken
 PY
 
@@ -113,31 +111,42 @@ assert len(c) == (1 if '$acct' == 'pb-main' else 0), c" && ok || bad "$acct: dry
   expect_rc 1 "$acct insufficient funds"
   expect_equal "$(json_field outcome)" "insufficient-funds"
 
+  # A lost answer: ambiguous, and never sent again (Porkbun's Idempotency-Key included).
   rv registrar register --registrar "$acct" "$p-lost.com" --max-price "12.00 USD" --live --format json
-  if [ "$acct" = pb-main ]; then
-    # Porkbun: the create carries an Idempotency-Key, so one resend with the same key is safe;
-    # the simulator replays the first answer and registers nothing twice.
-    expect_rc 0 "porkbun lost answer, confirmed by the idempotent resend"
-    expect_equal "$(json_field outcome)" "registered"
-    log_check "
-c = [r for r in rows if r['command'] == 'create' and r['domain'] == '$p-lost.com']
-assert [r['outcome'] for r in c] == ['fault-lost-response', 'replayed'], c" && ok || bad "porkbun replay"
-  else
-    expect_rc 1 "$acct lost answer"
-    expect_equal "$(json_field outcome)" "ambiguous"
-    expect_err "may have executed"
-    log_check "
+  expect_rc 1 "$acct lost answer"
+  expect_equal "$(json_field outcome)" "ambiguous"
+  expect_err "may have executed"
+  log_check "
 c = [r for r in rows if r['command'] == 'create' and r['domain'] == '$p-lost.com']
 assert len(c) == 1 and c[0]['outcome'] == 'fault-lost-response', c" && ok || bad "$acct: an ambiguous create is never resent"
+
+  # More than one year: a first-year quote cannot hold a ceiling for the later years, so
+  # nothing is bought (Namecheap's price list quotes each period: there it is priced).
+  rv registrar register --registrar "$acct" "$p-years.com" --max-price "100.00 USD" --years 2 --live --format json
+  if [ "$acct" = nc-main ]; then
+    expect_rc 0 "namecheap: two years from the price list"
+    expect_equal "$(json_field outcome)" "registered"
+    expect_equal "$(json_field price)" "21.98" "namecheap: two years' price"
+    log_check "
+c = [r for r in rows if r['command'] == 'create' and r['domain'] == '$p-years.com']
+assert [r['outcome'] for r in c] == ['registered'], c" && ok || bad "namecheap: two years bought once"
+  else
+    expect_rc 1 "$acct: two years"
+    expect_equal "$(json_field outcome)" "policy-refused"
+    expect_err "quotes one year only"
+    log_check "assert not [r for r in rows if r['domain'] == '$p-years.com']" \
+      && ok || bad "$acct: nothing sent for a two-year request"
   fi
 
   rv registrar ping "$acct" --format json
   expect_rc 0 "$acct ping"
   expect_equal "$(json_field ok)" "True"
-  if [ "$acct" != pb-main ]; then
-    # 100.00 - 10.99 for the registered name, less the lost-answer one the simulator executed.
-    expect_equal "$(json_field balance)" "78.02" "$acct balance"
-  fi
+  case $acct in
+  # 100.00 - 10.99 for the registered name, less the lost-answer one the simulator executed.
+  dyn-main) expect_equal "$(json_field balance)" "78.02" "$acct balance" ;;
+  # Namecheap also bought two years of $p-years.com.
+  nc-main) expect_equal "$(json_field balance)" "56.04" "$acct balance" ;;
+  esac
 
   local saved
   case $acct in

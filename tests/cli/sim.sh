@@ -55,6 +55,47 @@ simrun "$WORK/bad3.toml"
 expect_rc 65 "a fault that can never fire"
 expect_err "bad3.toml:6: command"
 
+# --check tells when each name is deleted, from the simulator's start: an absolute UTC time,
+# and a relative one with jitter, drawn from the seed: within its bounds, and the same again for
+# the same seed.
+jitter_scenario() { # jitter_scenario SEED
+  cat >"$WORK/jitter.toml" <<TOML
+[sim]
+default_price = "10.99 USD"
+tlds = ["com"]
+seed = $1
+
+[[domain]]
+name = "absolute.com"
+delete_at = "$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)"
+
+[[domain]]
+name = "jittery.com"
+delete_at = "+1s"
+jitter = "10s"
+competitor_after = "250ms"
+TOML
+  simrun --check "$WORK/jitter.toml"
+}
+jitter_scenario 7
+expect_rc 0 "--check"
+expect_out "jitter.toml: ok: 0 accounts, 2 names, 0 faults"
+python3 - "$OUT" <<'PY' && ok || bad "--check: the deletion moments"
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+absolute = re.fullmatch(r"absolute\.com: deleted at \+(\d+\.\d{3})s", lines[1])
+assert absolute and 3598 <= float(absolute.group(1)) <= 3600, lines
+jittery = re.fullmatch(r"jittery\.com: deleted at \+(\d+\.\d{3})s, taken by the competitor at \+(\d+\.\d{3})s", lines[2])
+assert jittery, lines
+at, taken = float(jittery.group(1)), float(jittery.group(2))
+assert 1.0 <= at <= 11.0 and abs(taken - at - 0.25) < 0.0015, lines
+PY
+first=$(grep '^jittery' "$OUT")
+jitter_scenario 7
+expect_equal "$(grep '^jittery' "$OUT")" "$first" "the same seed, the same moment"
+jitter_scenario 8
+[ "$(grep '^jittery' "$OUT")" != "$first" ] && ok || bad "another seed, another moment: $first"
+
 cat >"$WORK/scenario.toml" <<TOML
 [sim]
 default_price = "10.99 USD"
@@ -66,6 +107,10 @@ $(sim_accounts)
 name = "dropping.com"
 delete_at = "+2s"
 statuses = ["pending delete"]
+
+[[domain]]
+name = "absolute.com"
+delete_at = "$(date -u -d '+2 seconds' +%Y-%m-%dT%H:%M:%S.%3NZ)"
 
 [[domain]]
 name = "contested.com"
@@ -94,8 +139,10 @@ b = json.load(open(sys.argv[1]))
 tlds, urls = b["services"][0]
 assert sorted(tlds) == ["com", "net"] and urls[0].startswith(sys.argv[2]), b
 PY
+expect_equal "$(get /rdap/domain/absolute.com)" 200 "RDAP before an absolute deletion time"
 sleep 2.5
 expect_equal "$(get /rdap/domain/dropping.com)" 404 "RDAP after the deletion"
+expect_equal "$(get /rdap/domain/absolute.com)" 404 "RDAP after an absolute deletion time"
 expect_equal "$(get /rdap/domain/contested.com)" 200 "the competitor registered its name"
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["status"] == ["active"]' "$OUT" \
   && ok || bad "the competitor's name is active"
@@ -112,7 +159,7 @@ assert [r for r in rows if r['status'] == 404 and 'PUT' in r['command']], [r['co
 " && ok || bad "a PUT is logged"
 log_check "
 lookups = [r for r in rows if r['command'] == 'lookup']
-assert [r['status'] for r in lookups] == [200, 404, 404, 200], lookups
+assert [r['status'] for r in lookups] == [200, 404, 200, 404, 404, 200], lookups
 assert all(r['time'].endswith('Z') and len(r['time'].split('.')[1]) == 7 for r in rows)
 " && ok || bad "the log has every lookup with microsecond times"
 

@@ -113,7 +113,10 @@ email = "ada@example.org"
 TOML
 }
 
-# log_query PYTHON: runs a Python expression block over the simulator's log as `rows`
+# json_field KEY: the KEY of the first JSON row on stdout.
+json_field() { python3 -c 'import json,sys; l=open(sys.argv[1]).readline(); print(json.loads(l)[sys.argv[2]] if l else "")' "$OUT" "$1" 2>&1; }
+
+# log_check PYTHON: runs a Python expression block over the simulator's log as `rows`
 # (a list of dicts); it must raise (assert) to fail.
 log_check() {
   python3 - "$SIM_LOG" "$1" <<'PY'

@@ -1,6 +1,9 @@
+#include "http/transport.hpp"
+
 #include <dropcat/http.hpp>
 
 #include <catch2/catch.hpp>
+#include <curl/curl.h>
 
 using namespace dropcat;
 
@@ -40,4 +43,18 @@ TEST_CASE("http: a refused connection is known not to have been sent") {
     REQUIRE(log.size() == 1);
     CHECK(log[0].url == "http://127.0.0.1:1/?key=REDACTED");
     CHECK(log[0].status == 0);
+}
+
+TEST_CASE("http: which transport failures mean the request never left") {
+    // A name that does not resolve, a refused or timed-out connect, TLS that fails: never sent.
+    for (CURLcode code :
+         {CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT,
+          CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION})
+        CHECK(http::never_sent(code, false));
+    CHECK(http::never_sent(CURLE_OPERATION_TIMEDOUT, false)); // a connect timeout
+    // After the request went out: a timeout waiting for the answer, a reset, a cut-off body.
+    CHECK_FALSE(http::never_sent(CURLE_OPERATION_TIMEDOUT, true));
+    for (CURLcode code : {CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE,
+                          CURLE_WRITE_ERROR, CURLE_ABORTED_BY_CALLBACK})
+        CHECK_FALSE(http::never_sent(code, true));
 }

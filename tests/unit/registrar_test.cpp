@@ -44,6 +44,19 @@ TEST_CASE("registrar: the quote refuses a create before anything is sent") {
         Outcome::price_mismatch);
 }
 
+TEST_CASE("registrar: a period the quote does not cover is refused before anything is sent") {
+    RegisterRequest one{"example.com", 1, Money{5000, "USD"}, {}, false};
+    CHECK_FALSE(refuse_period(one, 1));
+    RegisterRequest three = one;
+    three.years = 3;
+    auto refused = refuse_period(three, 1);
+    REQUIRE(refused);
+    CHECK(refused->outcome == Outcome::policy_refused);
+    CHECK_FALSE(refused->sent);
+    CHECK_THAT(refused->detail, Catch::Contains("quotes one year only"));
+    CHECK_FALSE(refuse_period(three, 3)); // a quote for the whole period
+}
+
 TEST_CASE("registrar: limits come from the account, else from the kind's documented figures") {
     RegistrarAccount pork;
     pork.kind = "porkbun";
@@ -71,6 +84,9 @@ TEST_CASE("registrar: limits come from the account, else from the kind's documen
     limits = account_limits(dyn);
     CHECK(limits.checks[0].count == 600);
     CHECK(limits.checks[0].window == std::chrono::seconds(60));
+    CHECK(limits.batch == 1); // a regular account: one name per search
+    dyn.check_batch = 100;
+    CHECK(account_limits(dyn).batch == 100);
 }
 
 TEST_CASE("registrar: the endpoint is the account's own, else the kind's production or sandbox") {

@@ -40,6 +40,7 @@ struct RegistrarAccount {
     int checks_per_second = 0; // 0: no per-second rule beyond the kind's own
     int creates_per_second = 0;
     int max_in_flight = 1;
+    int check_batch = 0;           // names per check request; 0: the kind's default
     int timeout_ms = 30000;        // a whole request, answer included
     int connect_timeout_ms = 5000; // connecting (and the TLS handshake)
     std::vector<std::string> tlds;

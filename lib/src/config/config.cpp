@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <cstdlib>
+#include <optional>
 #include <set>
 #include <sys/stat.h>
 
@@ -64,6 +65,33 @@ bool valid_ipv4(std::string_view ip) {
         start = dot + 1;
     }
     return parts == 4;
+}
+
+// Why an endpoint cannot be used, if it cannot: it must be https://HOST..., or plain http only
+// to a loopback host (127.0.0.0/8, ::1, localhost), where dropcat-sim listens. The host is
+// the URL's own authority, so "http://127.0.0.1.example.com" or "http://127.0.0.1@example.com"
+// is not loopback.
+std::optional<std::string> endpoint_problem(std::string_view url) {
+    const std::string_view https = "https://", http = "http://";
+    bool secure = url.starts_with(https);
+    if (!secure && !url.starts_with(http))
+        return "must be an https:// URL (plain http only on loopback, for dropcat-sim)";
+    std::string_view authority = url.substr(secure ? https.size() : http.size());
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    if (authority.find('@') != std::string_view::npos)
+        return "must not hold a user name or password (secrets go in environment variables)";
+    std::string_view host = authority;
+    if (host.starts_with('[')) {
+        host = host.substr(0, host.find(']') == std::string_view::npos ? host.size()
+                                                                       : host.find(']') + 1);
+    } else if (auto colon = host.rfind(':'); colon != std::string_view::npos) {
+        host = host.substr(0, colon);
+    }
+    if (host.empty()) return "has no host";
+    if (secure) return std::nullopt;
+    if (host == "localhost" || host == "[::1]" || (valid_ipv4(host) && host.starts_with("127.")))
+        return std::nullopt;
+    return "must be an https:// URL (plain http only on loopback, for dropcat-sim)";
 }
 
 // Reads one string key; empty when absent.
@@ -139,7 +167,8 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
                                                     "timeout_ms",
                                                     "connect_timeout_ms",
                                                     "tlds",
-                                                    "max_price"};
+                                                    "max_price",
+                                                    "check_batch"};
     for (auto&& [key, value] : *t) {
         for (std::string_view secret : k_secret_keys)
             if (key.str() == secret)
@@ -170,7 +199,7 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
     for (auto k : k_kinds)
         kind_ok = kind_ok || a.kind == k;
     if (!kind_ok)
-        return p.at(node.source(), "kind",
+        return p.at(t->get("kind") ? t->get("kind")->source() : node.source(), "kind",
                     fmt::format("'{}' is not one of dynadot, porkbun, namecheap", a.kind));
     auto need_env = [&](std::string_view key, const std::string& value) -> Result<void> {
         if (value.empty())
@@ -196,10 +225,9 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
         if (!c) return std::unexpected(c.error());
         a.contact = *c;
     }
-    if (!a.endpoint.empty() && !a.endpoint.starts_with("https://") &&
-        !a.endpoint.starts_with("http://127.") && !a.endpoint.starts_with("http://localhost"))
-        return p.at(t->get("endpoint")->source(), "endpoint",
-                    "must be an https:// URL (plain http only on loopback, for dropcat-sim)");
+    if (!a.endpoint.empty())
+        if (auto problem = endpoint_problem(a.endpoint))
+            return p.at(t->get("endpoint")->source(), "endpoint", *problem);
     for (auto [key, target, fallback] :
          {std::tuple{"checks_per_minute", &a.checks_per_minute, 0},
           std::tuple{"creates_per_minute", &a.creates_per_minute, 0},
@@ -207,11 +235,19 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
           std::tuple{"timeout_ms", &a.timeout_ms, 30000},
           std::tuple{"connect_timeout_ms", &a.connect_timeout_ms, 5000},
           std::tuple{"creates_per_second", &a.creates_per_second, 0},
-          std::tuple{"max_in_flight", &a.max_in_flight, 1}}) {
+          std::tuple{"max_in_flight", &a.max_in_flight, 1},
+          std::tuple{"check_batch", &a.check_batch, 0}}) {
         auto v = positive_of(*t, key, fallback, p);
         if (!v) return std::unexpected(v.error());
         *target = *v;
     }
+    // What each API takes in one check (shared/reference/registrar-apis.md): Dynadot's search
+    // 100 names on a bulk account (1 on a regular one), Namecheap's check 50, Porkbun's one.
+    int most = a.kind == "dynadot" ? 100 : a.kind == "namecheap" ? 50 : 1;
+    if (a.check_batch > most)
+        return p.at(t->get("check_batch")->source(), "check_batch",
+                    fmt::format("{} takes at most {} name{} per check", a.kind, most,
+                                most == 1 ? "" : "s"));
     if (const toml::node* tlds = t->get("tlds")) {
         const toml::array* arr = tlds->as_array();
         if (arr == nullptr) return p.at(tlds->source(), "tlds", "must be a list of strings");

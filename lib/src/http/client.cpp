@@ -1,4 +1,5 @@
 #include "dropcat/http.hpp"
+#include "http/transport.hpp"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -42,30 +43,9 @@ size_t write_header(char* data, size_t size, size_t count, void* user) {
 
 // Whether a curl failure means the request cannot have reached the server.
 bool never_sent(CURLcode code, CURL* easy) {
-    switch (code) {
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_OUT_OF_MEMORY:
-        return true;
-    case CURLE_OPERATION_TIMEDOUT: {
-        // A connect timeout never got to send; a timeout waiting for the answer did send.
-        curl_off_t pretransfer = 0;
-        curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
-        return pretransfer == 0;
-    }
-    default:
-        return false;
-    }
+    curl_off_t pretransfer = 0;
+    curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+    return http::never_sent(code, pretransfer != 0);
 }
 
 double info_ms(CURL* easy, CURLINFO what) {

@@ -211,6 +211,20 @@ RegisterResult transport_outcome(const HttpError& error, RegisterResult result) 
                             error.message));
 }
 
+std::optional<RegisterResult> refuse_period(const RegisterRequest& request, int quoted_years) {
+    if (request.years == quoted_years) return std::nullopt;
+    // A first-year quote says nothing of the later years (promotions end, renewals cost more),
+    // so a ceiling for a longer period could not be held.
+    RegisterResult r;
+    r.dry_run = request.dry_run;
+    return with(r, Outcome::policy_refused,
+                fmt::format("the registrar quotes {} only, so a ceiling for {} years cannot be "
+                            "held; register for {} and renew; no create was sent",
+                            quoted_years == 1 ? "one year" : fmt::format("{} years", quoted_years),
+                            request.years,
+                            quoted_years == 1 ? "1 year" : fmt::format("{} years", quoted_years)));
+}
+
 std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote,
                                               const RegisterRequest& request) {
     RegisterResult r;
@@ -239,15 +253,12 @@ std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote,
                     fmt::format("the price is {} and the ceiling {}: another currency; no create "
                                 "was sent",
                                 format_money(*quote.price), format_money(request.max_price)));
-    // The quote is for one year; a longer registration costs (at least) that many times it.
-    Money total{quote.price->minor * std::max(1, request.years), quote.price->currency};
-    r.price = total;
-    if (total.minor > request.max_price.minor)
+    if (quote.price->minor > request.max_price.minor)
         return with(
             r, Outcome::price_mismatch,
             fmt::format("{}{}{} is above the ceiling {}; no create was sent",
                         quote.availability == Availability::premium ? "premium: " : "",
-                        format_money(total),
+                        format_money(*quote.price),
                         request.years > 1 ? fmt::format(" for {} years", request.years) : "",
                         format_money(request.max_price)));
     return std::nullopt;

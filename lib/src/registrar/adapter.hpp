@@ -93,8 +93,12 @@ RegisterResult limited(RegisterResult result, std::optional<std::chrono::millise
                        std::string_view signal);
 // A failed create: `not_sent` is transient, anything else ambiguous.
 RegisterResult transport_outcome(const HttpError& error, RegisterResult result);
+// Refuses a request for a period other than the one the registrar's quote covers: the ceiling
+// could not be held for it.
+std::optional<RegisterResult> refuse_period(const RegisterRequest& request, int quoted_years);
 // Refuses before any create when the quote says the name cannot be had within the request:
-// unknown, taken, reserved, no price, another currency or above the ceiling.
+// unknown, taken, reserved, no price, another currency or above the ceiling. `quote.price` is
+// the price of the whole period requested.
 std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote,
                                               const RegisterRequest& request);
 

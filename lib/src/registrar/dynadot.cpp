@@ -163,14 +163,15 @@ RegisterResult Dynadot::register_domain(const RegisterRequest& request) {
     auto until = deadline();
     RegisterResult result;
     result.dry_run = request.dry_run;
+    // The check quotes one year; so does dropcat's ceiling.
+    if (auto refused = refuse_period(request, 1)) return *refused;
     // Dynadot's register takes no price, so the ceiling is enforced by asking first.
     auto quote = check(std::span(&request.domain, 1));
     if (!quote)
         return RegisterResult{Outcome::auth_error,  request.dry_run, false, {}, {}, {},
                               quote.error().message};
     if (auto refused = refuse_by_quote(quote->front(), request)) return *refused;
-    result.price =
-        Money{quote->front().price->minor * request.years, quote->front().price->currency};
+    result.price = quote->front().price;
     if (request.dry_run) {
         result.outcome = Outcome::dry_run_ok;
         result.detail = "Dynadot has no dry run outside its sandbox: available at the price; "

@@ -80,10 +80,13 @@ class Namecheap final : public Adapter {
     // Sends, waiting and retrying after 405 within the deadline. The error is the last
     // transport failure, or "rate-limited" when the waits ran out.
     HttpResult call(RequestClass kind, const HttpRequest& request, Clock::time_point until);
-    Result<Money> register_price(const std::string& tld, Clock::time_point until);
+    // What registering a name under `tld` for `years` years costs from the account's price
+    // list: the per-year price for that period and the ICANN fee, times the years. Fetched
+    // once per TLD and period for the process (Namecheap asks clients to cache it).
+    Result<Money> register_price(const std::string& tld, int years, Clock::time_point until);
 
     std::string m_key;
-    std::map<std::string, Money> m_prices; // per TLD, for the process
+    std::map<std::pair<std::string, int>, Money> m_prices; // per TLD and period
     // Per name, from its last check, in cents: the early-access fee and the premium price
     // without fees (what PremiumPrice must say).
     struct Listed {
@@ -182,11 +185,22 @@ Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> n
             out.push_back(std::move(r));
         }
     }
+    // An ordinary name's price is the account's price list for its TLD, plus any early-access
+    // fee the check named. Without the list the answer stands, without a price.
+    for (auto& r : out) {
+        if (r.availability != Availability::available || r.price) continue;
+        auto price = register_price(r.domain.substr(r.domain.rfind('.') + 1), 1, until);
+        if (price)
+            r.price = Money{price->minor + m_listed[r.domain].eap_fee, price->currency};
+        else
+            r.detail = "no price: " + price.error().message;
+    }
     return out;
 }
 
-Result<Money> Namecheap::register_price(const std::string& tld, Clock::time_point until) {
-    if (auto it = m_prices.find(tld); it != m_prices.end()) return it->second;
+Result<Money> Namecheap::register_price(const std::string& tld, int years,
+                                        Clock::time_point until) {
+    if (auto it = m_prices.find({tld, years}); it != m_prices.end()) return it->second;
     auto sent =
         call(RequestClass::other,
              get("namecheap.users.getPricing",
@@ -206,19 +220,25 @@ Result<Money> Namecheap::register_price(const std::string& tld, Clock::time_poin
         return fail(auth_number(a.number) ? ErrorKind::config : ErrorKind::unavailable,
                     fmt::format("{}: price list: Namecheap error {}: {}", account().name, a.number,
                                 clean(a.message)));
-    pugi::xpath_node one_year = a.command.select_node(
-        "UserGetPricingResult/ProductType/ProductCategory/Product/Price[@Duration='1']");
-    pugi::xml_node p = one_year.node();
+    // Each Price is per year for a registration of that Duration (the documented example
+    // lists a dearer 2-year price than 1-year one): the period's price times its years. Were
+    // it the whole period's price instead, this would overstate it, never understate it.
+    pugi::xpath_node period = a.command.select_node(
+        fmt::format(
+            "UserGetPricingResult/ProductType/ProductCategory/Product/Price[@Duration='{}']", years)
+            .c_str());
+    pugi::xml_node p = period.node();
     std::string currency = p.attribute("Currency").value();
     if (currency.empty()) currency = "USD";
     std::string your = p.attribute("YourPrice").value();
     auto price = decimal_money(your.empty() ? p.attribute("Price").value() : your, currency);
     if (!p || !price)
         return fail(ErrorKind::unavailable,
-                    fmt::format("price list: no one-year price for .{}", tld));
+                    fmt::format("price list: no {}-year price for .{}", years, tld));
     if (auto extra = decimal_money(p.attribute("AdditionalCost").value(), currency))
         price->minor += extra->minor; // the ICANN fee is paid too
-    m_prices[tld] = *price;
+    price->minor *= years;
+    m_prices[{tld, years}] = *price;
     return *price;
 }
 
@@ -258,10 +278,13 @@ RegisterResult Namecheap::register_domain(const RegisterRequest& request) {
     if (!quote) return with(result, Outcome::auth_error, quote.error().message);
     CheckResult q = quote->front();
     bool premium = q.availability == Availability::premium;
+    // A premium name's check gives its first-year price only.
+    if (premium)
+        if (auto refused = refuse_period(request, 1)) return *refused;
     if (q.availability == Availability::available) {
         // domains.check gives no price for ordinary names; the account's price list does.
         std::string tld = request.domain.substr(request.domain.rfind('.') + 1);
-        auto price = register_price(tld, until);
+        auto price = register_price(tld, request.years, until);
         if (!price) {
             Outcome o = price.error().kind == ErrorKind::config      ? Outcome::auth_error
                         : price.error().kind == ErrorKind::temporary ? Outcome::rate_limited
@@ -271,7 +294,7 @@ RegisterResult Namecheap::register_domain(const RegisterRequest& request) {
         q.price = Money{price->minor + m_listed[request.domain].eap_fee, price->currency};
     }
     if (auto refused = refuse_by_quote(q, request)) return *refused;
-    result.price = Money{q.price->minor * request.years, q.price->currency};
+    result.price = q.price;
     if (request.dry_run)
         return with(result, Outcome::dry_run_ok,
                     "Namecheap has no dry run outside its sandbox: available at the price; no "

@@ -59,7 +59,7 @@ std::string account_endpoint(const RegistrarAccount& account, bool sandbox) {
 RegistrarLimits account_limits(const RegistrarAccount& account) {
     const RegistrarKind* kind = find_registrar_kind(account.kind);
     RegistrarLimits limits;
-    limits.batch = kind->batch;
+    limits.batch = account.check_batch > 0 ? account.check_batch : kind->batch;
     limits.max_in_flight = account.max_in_flight;
     using std::chrono::milliseconds;
     // An account's own figure replaces the documented one (a bulk Dynadot account may do more);

@@ -1,7 +1,7 @@
 // Porkbun v3 (shared/reference/registrar-apis.md section 5): JSON POSTs with the keys in the
 // body (never in a URL), checkDomain per name (1 per 10 s by default, its `limits` object says
 // what is left), domain/create with `cost` in integer cents that must equal the quote, a real
-// `dryRun`, and an Idempotency-Key that makes a resend after a lost answer safe.
+// `dryRun`, and an Idempotency-Key on every create (sent, never relied on for a resend).
 #include "registrar/adapter.hpp"
 #include "registrar/json_util.hpp"
 
@@ -149,12 +149,8 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
     auto until = deadline();
     RegisterResult result;
     result.dry_run = request.dry_run;
-    if (request.years != 1)
-        // The reference documents no period for domain/create, and `cost` is the one-year
-        // quote: a longer registration cannot be priced safely.
-        return with(result, Outcome::policy_refused,
-                    "Porkbun's create takes no documented period: dropcat registers 1 year there; "
-                    "no create was sent");
+    // The check quotes one year; so does dropcat's ceiling.
+    if (auto refused = refuse_period(request, 1)) return *refused;
     // The create must carry the quoted price in cents, so the quote comes first.
     auto quotes = check(std::span(&request.domain, 1));
     if (!quotes) return with(result, Outcome::auth_error, quotes.error().message);
@@ -165,27 +161,21 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
     if (request.dry_run) body["dryRun"] = true;
     std::string key =
         request.idempotency_key.empty() ? new_idempotency_key() : request.idempotency_key;
-    // A dry run executes nothing, so a failure is only ever transient.
+    // A dry run executes nothing, so a failure is only ever transient. A real create whose
+    // answer was lost is ambiguous and is not sent again, Idempotency-Key or not: Porkbun
+    // does not document the key's replay (the reference knows it from client code only),
+    // and an unclear outcome is resolved by asking the account, never by sending again.
     Outcome unsure = request.dry_run ? Outcome::transient : Outcome::ambiguous;
-    bool resent = false;
     for (int attempt = 0;; ++attempt) {
         HttpRequest create = post("/domain/create/" + request.domain, body, key);
         create.fresh_connection = true; // see HttpRequest: libcurl must never resend it itself
         auto sent = send(RequestClass::create, create, until);
         if (!sent) {
-            if (sent.error().stage == TransportStage::not_sent && !resent)
-                return transport_outcome(sent.error(), result);
-            result.sent = true;
-            // With the same Idempotency-Key a resend cannot buy twice: the registrar replays
-            // the first answer. Only once, only for a real create, never after Ctrl-C.
-            if (!request.dry_run && !resent && !sent.error().interrupted) {
-                resent = true;
-                continue;
-            }
-            return with(result, unsure,
-                        fmt::format("no answer to the create ({}); it may have executed: check "
-                                    "the account before trying again",
-                                    sent.error().message));
+            if (request.dry_run && sent.error().stage != TransportStage::not_sent)
+                return with(result, Outcome::transient,
+                            fmt::format("no answer to the dry run ({}); nothing was bought",
+                                        sent.error().message));
+            return transport_outcome(sent.error(), result);
         }
         result.sent = true;
         auto json = parse_json(sent->body);
@@ -193,20 +183,14 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
             // Refused before execution: waiting and asking again is safe.
             auto hint = sent->status == 429 ? retry_hint(*sent) : over_limit(*json);
             if (wait_after_limit(RequestClass::create, hint, attempt, until)) continue;
-            if (resent)
-                return with(result, unsure,
-                            "rate-limited after a resend; the first create may have executed");
             return limited(result, hint, fmt::format("HTTP {}", sent->status));
         }
-        if (sent->status >= 500 || !json) {
-            if (!request.dry_run && !resent && !cancelled()) {
-                resent = true; // the same key: Porkbun replays rather than executes again
-                continue;
-            }
+        if (sent->status >= 500 || !json)
             return with(result, unsure,
-                        fmt::format("HTTP {} to a create; it may have executed: {}", sent->status,
+                        fmt::format("HTTP {} to a {}; {}: {}", sent->status,
+                                    request.dry_run ? "dry run" : "create",
+                                    request.dry_run ? "nothing was bought" : "it may have executed",
                                     excerpt(sent->body)));
-        }
         std::string status = text_of(*json, "status");
         std::string code = text_of(*json, "code");
         std::string message = clean(text_of(*json, "message"));
@@ -222,18 +206,8 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
                             "dry run would not succeed: " + message);
             }
             result.order_id = text_of(*json, "orderId");
-            return with(result, Outcome::registered,
-                        resent ? "registered (confirmed by the answer to the resend with the same "
-                                 "Idempotency-Key)"
-                               : "registered");
+            return with(result, Outcome::registered, "registered");
         }
-        // After a resend, a refusal may be the answer to the resend while the first create
-        // went through (the name now ours, so "not available"): only success is certain.
-        if (resent)
-            return with(result, Outcome::ambiguous,
-                        fmt::format("the resend was refused ({}: {}); the first create may have "
-                                    "executed: check the account",
-                                    code.empty() ? "no code" : code, message));
         if (auth_refusal(*sent, &*json)) return with(result, Outcome::auth_error, message);
         if (code == "INSUFFICIENT_FUNDS" || sent->status == 402)
             return with(result, Outcome::insufficient_funds, message);
