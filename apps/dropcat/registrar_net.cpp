@@ -47,6 +47,7 @@ RegistrarSetup setup_for(const NetOptions& o, Context& ctx) {
     setup.sandbox = o.sandbox;
     setup.http.cancelled = [] { return interrupted(); };
     setup.http.user_agent = "dropcat/" DROPCAT_VERSION;
+    setup.state_dir = default_state_dir();
     // The request log, already redacted by the library, at -vv.
     setup.log = [&ctx](const HttpLogEntry& e) {
         std::string status = e.status ? std::to_string(e.status) : "no answer";

@@ -90,4 +90,49 @@ assert out[-1] == 'registered' and set(out[:-1]) <= {'rate-limited'}, out
 " && ok || bad "create retried only after a pre-execution signal"
 stop_sim
 
+# 4. Limits hold across runs: each run remembers the account's recent requests (under
+# ~/.local/state/dropcat/accounts), so three runs one after another keep to one check a second
+# as a single run would.
+scenario
+start_sim "$WORK/scenario.toml"
+DYN_CLIENT=$'checks_per_minute = 600\nchecks_per_second = 1' write_config
+for n in 1 2 3; do
+  run registrar check --registrar dyn-main "p$n.com"
+  expect_rc 0 "run $n"
+done
+log_check "
+t = [r['t'] for r in rows if r['command'] == 'check']
+assert len(t) == 3, t
+assert all(b - a >= 1.0 for a, b in zip(t, t[1:])), t
+" && ok || bad "one check a second, across runs"
+[ -s "$HOME/.local/state/dropcat/accounts/dyn-main.log" ] && ok || bad "the account's ledger"
+
+# 5. One run at a time speaks for an account: another waits up to 5 s for it, then exits 75;
+# a run for another account goes ahead.
+stop_sim
+cat >>"$WORK/scenario.toml" <<'TOML'
+
+[[fault]]
+api = "dynadot"
+command = "check"
+domain = "slow.com"
+kind = "delay"
+delay = "8s"
+TOML
+start_sim "$WORK/scenario.toml"
+PB_CLIENT='checks_per_minute = 600' write_config
+"$DROPCAT" registrar check --registrar dyn-main slow.com >/dev/null 2>&1 &
+slow_pid=$!
+sleep 0.5
+run registrar check --registrar pb-main other.com
+expect_rc 0 "another account is not held"
+run registrar check --registrar dyn-main busy.com
+expect_rc 75 "the account is in use by another run"
+expect_err "account dyn-main is in use by another dropcat process (pid $slow_pid); try again when it is done"
+wait "$slow_pid"
+RC=$?
+expect_rc 0 "the run that held the account"
+log_check "assert not [r for r in rows if r['domain'] == 'busy.com']" && ok || bad "nothing sent by the run that waited"
+stop_sim
+
 finish

@@ -139,6 +139,13 @@ log_check "
 c = [r for r in rows if r['command'] == 'create' and r['domain'] == 'pb4.com']
 assert [r['outcome'] for r in c] == ['rate-limited'], c
 " && ok || bad "porkbun: one refused create, not retried"
+# The next run remembers the registrar's wait: it sends no create at all.
+run registrar register --registrar pb-main pb5.com --max-price "12.00 USD" --live --format json
+expect_rc 75 "porkbun: the next run within the registrar's wait"
+expect_equal "$(json_field outcome)" "rate-limited"
+expect_err "nothing was sent"
+log_check "assert not [r for r in rows if r['command'] == 'create' and r['domain'] == 'pb5.com']" \
+  && ok || bad "porkbun: no create within the wait, from a new run either"
 stop_sim
 
 finish

@@ -234,3 +234,18 @@ key_env = "K"
     REQUIRE_FALSE(bad.has_value());
     CHECK(bad.error().message.find("bad.toml:5: timeout_ms") != std::string::npos);
 }
+
+TEST_CASE("config: the state folder follows XDG_STATE_HOME, else ~/.local/state") {
+    const char* saved_state = std::getenv("XDG_STATE_HOME");
+    const char* saved_home = std::getenv("HOME");
+    std::string state = saved_state ? saved_state : "", home = saved_home ? saved_home : "";
+    ::setenv("HOME", "/home/op", 1);
+    ::setenv("XDG_STATE_HOME", "/var/lib/op-state", 1);
+    CHECK(default_state_dir() == std::filesystem::path("/var/lib/op-state/dropcat"));
+    ::setenv("XDG_STATE_HOME", "relative/state", 1); // ignored, as the XDG specification says
+    CHECK(default_state_dir() == std::filesystem::path("/home/op/.local/state/dropcat"));
+    ::unsetenv("XDG_STATE_HOME");
+    CHECK(default_state_dir() == std::filesystem::path("/home/op/.local/state/dropcat"));
+    if (saved_state) ::setenv("XDG_STATE_HOME", state.c_str(), 1);
+    if (saved_home) ::setenv("HOME", home.c_str(), 1);
+}

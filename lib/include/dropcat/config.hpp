@@ -57,6 +57,10 @@ struct Config {
 // ${XDG_CONFIG_HOME:-~/.config}/dropcat/config.toml
 std::filesystem::path default_config_path();
 
+// ${XDG_STATE_HOME:-~/.local/state}/dropcat: what dropcat remembers between runs that is not
+// the store, such as each registrar account's recent requests.
+std::filesystem::path default_state_dir();
+
 // Reads and checks the configuration. A missing file is an empty configuration unless
 // `must_exist`. Every problem is an Error of kind `config` whose message names the file, the
 // line and the key ("FILE:LINE: KEY: REASON"); a secret written into the file itself, a

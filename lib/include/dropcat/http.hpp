@@ -47,8 +47,9 @@ enum class TransportStage { not_sent, maybe_sent };
 
 struct HttpError {
     TransportStage stage = TransportStage::not_sent;
-    std::string message; // already redacted
-    bool interrupted = false; // stopped by the `cancelled` predicate
+    std::string message;       // already redacted
+    bool interrupted = false;  // stopped by the `cancelled` predicate
+    bool rate_limited = false; // the account's limits (or a server's hold) left no room in time
 };
 
 using HttpResult = std::expected<HttpResponse, HttpError>;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -19,6 +20,16 @@ struct RateRule {
 };
 
 enum class RequestClass { check, create, other };
+
+// What the limiter did, for a journal that keeps an account's recent requests beyond the
+// process (AccountLedger): a request granted, a request completed (it counts from then on),
+// a hold until `at` (for `other`: every class).
+struct LimiterEvent {
+    enum class Type { granted, completed, held };
+    Type type = Type::granted;
+    RequestClass kind = RequestClass::other;
+    std::chrono::steady_clock::time_point at;
+};
 
 // One account's budget, shared by every caller in the process: per-class rules (checks,
 // creates), rules over all requests, a cap on requests in flight, and holds the server asked
@@ -37,6 +48,8 @@ class RateLimiter {
         std::vector<RateRule> all;
         int max_in_flight = 1;
         std::chrono::milliseconds margin{50};
+        // Told of every grant, completion and hold, under the limiter's lock.
+        std::function<void(const LimiterEvent&)> journal;
     };
 
     explicit RateLimiter(Rules rules);
@@ -68,6 +81,10 @@ class RateLimiter {
     void hold(RequestClass kind, Clock::time_point until);
     void hold_all(Clock::time_point until);
 
+    // What earlier processes did (completed requests, holds), counted as if this limiter had
+    // seen it; not journalled again.
+    void restore(std::span<const LimiterEvent> history);
+
   private:
     struct Window {
         RateRule rule;
@@ -75,6 +92,8 @@ class RateLimiter {
     };
     std::vector<Window>& windows(RequestClass kind);
     Clock::time_point earliest(RequestClass kind, Clock::time_point now);
+    void set_hold(RequestClass kind, Clock::time_point until); // with m_mutex held
+    void journal(LimiterEvent::Type type, RequestClass kind, Clock::time_point at) const;
     void record(RequestClass kind);
     void release(RequestClass kind);
 
@@ -86,6 +105,7 @@ class RateLimiter {
     int m_max_in_flight;
     int m_in_flight = 0;
     std::chrono::milliseconds m_margin;
+    std::function<void(const LimiterEvent&)> m_journal;
     Clock::time_point m_hold_check{};
     Clock::time_point m_hold_create{};
 };

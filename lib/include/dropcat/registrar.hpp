@@ -7,6 +7,7 @@
 #include "dropcat/rate_limit.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,11 +24,11 @@ struct RegistrarKind {
     std::string_view name;
     std::string_view production;
     std::string_view sandbox;
-    int checks_per_minute;  // documented limit, used when an account sets none
+    int checks_per_minute; // documented limit, used when an account sets none
     int creates_per_minute;
     int max_in_flight;
-    int batch;              // names per check request
-    int check_rule_count;   // the documented check limit as a rule: count per window
+    int batch;            // names per check request
+    int check_rule_count; // the documented check limit as a rule: count per window
     int check_rule_seconds;
     std::string_view over_limit_signal;
     std::string_view dry_run;
@@ -61,23 +62,23 @@ struct RegisterRequest {
 
 enum class Outcome {
     registered,
-    pending,            // accepted, completes later (non-real-time TLDs)
-    dry_run_ok,         // a dry run found nothing in the way
-    lost_race,          // exists / not available
-    price_mismatch,     // the price is above the ceiling or is not the one quoted
+    pending,        // accepted, completes later (non-real-time TLDs)
+    dry_run_ok,     // a dry run found nothing in the way
+    lost_race,      // exists / not available
+    price_mismatch, // the price is above the ceiling or is not the one quoted
     insufficient_funds,
-    rate_limited,       // with the server's wait in retry_after, when it gave one
-    auth_error,         // credentials or whitelisted IP
-    policy_refused,     // premium without the premium option, TLD not offered, and the like
-    transient,          // known not to have executed: safe to try again
-    ambiguous,          // may have executed: check the account before trying again
+    rate_limited,   // with the server's wait in retry_after, when it gave one
+    auth_error,     // credentials or whitelisted IP
+    policy_refused, // premium without the premium option, TLD not offered, and the like
+    transient,      // known not to have executed: safe to try again
+    ambiguous,      // may have executed: check the account before trying again
 };
 std::string_view outcome_name(Outcome o);
 
 struct RegisterResult {
     Outcome outcome = Outcome::ambiguous;
     bool dry_run = false;
-    bool sent = false; // a create (or the registrar's dry run) went to the registrar
+    bool sent = false;          // a create (or the registrar's dry run) went to the registrar
     std::optional<Money> price; // the price that was (or would be) paid
     std::string order_id;
     std::optional<std::chrono::milliseconds> retry_after;
@@ -85,7 +86,7 @@ struct RegisterResult {
 };
 
 struct PingResult {
-    std::string detail;         // "credentials accepted", the IP the registrar saw
+    std::string detail; // "credentials accepted", the IP the registrar saw
     std::optional<Money> balance;
     double round_trip_ms = 0;
 };
@@ -120,14 +121,19 @@ struct RegistrarSetup {
     HttpLog log;
     // How long a call may wait for the rate limiter and for retries after server hints.
     std::chrono::milliseconds patience{120000};
+    // Where each account's recent requests and its lock are kept between processes
+    // (STATE_DIR/accounts/NAME.log, NAME.lock); empty: in memory only, for this process.
+    std::filesystem::path state_dir;
+    // How long to wait for an account another process is using.
+    std::chrono::milliseconds account_wait{5000};
 };
 
 // The adapter for an account, with its secrets resolved and its limits set: the account's
 // configured figures where it has them (a bulk tier may allow more), else the kind's
-// documented ones.
-Result<std::unique_ptr<Registrar>> open_registrar(const Config& config,
-                                                  const RegistrarAccount& account,
-                                                  const RegistrarSetup& setup);
+// documented ones. With a state_dir it holds the account's lock for its life: open each
+// account once per process; another process using it makes this wait, then fail (temporary).
+Result<std::unique_ptr<Registrar>>
+open_registrar(const Config& config, const RegistrarAccount& account, const RegistrarSetup& setup);
 
 // The endpoint an account speaks to: its own, else its kind's production or sandbox one.
 std::string account_endpoint(const RegistrarAccount& account, bool sandbox);

@@ -1,4 +1,5 @@
 #include "dropcat/config.hpp"
+#include "core/paths.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -284,15 +285,11 @@ Result<void> check_private(const std::filesystem::path& path) {
 } // namespace
 
 std::filesystem::path default_config_path() {
-    const char* config_home = std::getenv("XDG_CONFIG_HOME");
-    std::filesystem::path base;
-    if (config_home != nullptr && *config_home == '/') {
-        base = config_home;
-    } else {
-        const char* home = std::getenv("HOME");
-        base = std::filesystem::path(home != nullptr ? home : ".") / ".config";
-    }
-    return base / "dropcat" / "config.toml";
+    return paths::xdg_dir("XDG_CONFIG_HOME", ".config") / "config.toml";
+}
+
+std::filesystem::path default_state_dir() {
+    return paths::xdg_dir("XDG_STATE_HOME", ".local/state");
 }
 
 Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {

@@ -5,7 +5,8 @@
 namespace dropcat {
 
 RateLimiter::RateLimiter(Rules rules)
-    : m_max_in_flight(std::max(1, rules.max_in_flight)), m_margin(rules.margin) {
+    : m_max_in_flight(std::max(1, rules.max_in_flight)), m_margin(rules.margin),
+      m_journal(std::move(rules.journal)) {
     auto fill = [](std::vector<Window>& out, const std::vector<RateRule>& in) {
         for (const auto& r : in)
             if (r.count > 0) out.push_back(Window{r, {}});
@@ -26,9 +27,12 @@ constexpr auto k_in_flight = RateLimiter::Clock::time_point::max();
 
 std::vector<RateLimiter::Window>& RateLimiter::windows(RequestClass kind) {
     switch (kind) {
-    case RequestClass::check: return m_checks;
-    case RequestClass::create: return m_creates;
-    default: return m_all; // `other` requests count only against the rules over all requests
+    case RequestClass::check:
+        return m_checks;
+    case RequestClass::create:
+        return m_creates;
+    default:
+        return m_all; // `other` requests count only against the rules over all requests
     }
 }
 
@@ -53,11 +57,18 @@ RateLimiter::Clock::time_point RateLimiter::earliest(RequestClass kind, Clock::t
     return at;
 }
 
+void RateLimiter::journal(LimiterEvent::Type type, RequestClass kind, Clock::time_point at) const {
+    if (m_journal) m_journal(LimiterEvent{type, kind, at});
+}
+
 void RateLimiter::record(RequestClass kind) {
     if (kind != RequestClass::other)
-        for (auto& w : windows(kind)) w.sent.push_back(k_in_flight);
-    for (auto& w : m_all) w.sent.push_back(k_in_flight);
+        for (auto& w : windows(kind))
+            w.sent.push_back(k_in_flight);
+    for (auto& w : m_all)
+        w.sent.push_back(k_in_flight);
     ++m_in_flight;
+    journal(LimiterEvent::Type::granted, kind, Clock::now());
 }
 
 std::optional<RateLimiter::Permit> RateLimiter::acquire(RequestClass kind,
@@ -95,13 +106,41 @@ RateLimiter::try_acquire(RequestClass kind) {
     return at > now ? at : k_in_flight; // at <= now: only the in-flight cap stops it
 }
 
-void RateLimiter::hold(RequestClass kind, Clock::time_point until) {
-    std::lock_guard lock(m_mutex);
+void RateLimiter::set_hold(RequestClass kind, Clock::time_point until) {
     if (kind != RequestClass::create) m_hold_check = std::max(m_hold_check, until);
     if (kind != RequestClass::check) m_hold_create = std::max(m_hold_create, until);
 }
 
-void RateLimiter::hold_all(Clock::time_point until) { hold(RequestClass::other, until); }
+void RateLimiter::hold(RequestClass kind, Clock::time_point until) {
+    std::lock_guard lock(m_mutex);
+    set_hold(kind, until);
+    journal(LimiterEvent::Type::held, kind, until);
+}
+
+void RateLimiter::restore(std::span<const LimiterEvent> history) {
+    {
+        std::lock_guard lock(m_mutex);
+        auto add = [](std::vector<Window>& list, Clock::time_point at) {
+            for (auto& w : list) {
+                // In-flight entries sort last (time_point::max), so this keeps windows sorted.
+                w.sent.insert(std::upper_bound(w.sent.begin(), w.sent.end(), at), at);
+            }
+        };
+        for (const auto& e : history) {
+            if (e.type == LimiterEvent::Type::held) {
+                set_hold(e.kind, e.at);
+            } else if (e.type == LimiterEvent::Type::completed) {
+                if (e.kind != RequestClass::other) add(windows(e.kind), e.at);
+                add(m_all, e.at);
+            }
+        }
+    }
+    m_changed.notify_all();
+}
+
+void RateLimiter::hold_all(Clock::time_point until) {
+    hold(RequestClass::other, until);
+}
 
 void RateLimiter::release(RequestClass kind) {
     {
@@ -119,6 +158,7 @@ void RateLimiter::release(RequestClass kind) {
         if (kind != RequestClass::other) complete(windows(kind));
         complete(m_all);
         --m_in_flight;
+        journal(LimiterEvent::Type::completed, kind, now);
     }
     m_changed.notify_all();
 }

@@ -9,15 +9,30 @@
 
 namespace dropcat::registrar {
 
-Adapter::Adapter(RegistrarAccount account, std::string endpoint, RegistrarLimits limits,
-                 const RegistrarSetup& setup, Redactor redactor)
-    : m_account(std::move(account)), m_endpoint(std::move(endpoint)), m_limits(std::move(limits)),
-      m_http(setup.http, std::move(redactor), setup.log),
-      m_limiter(RateLimiter::Rules{m_limits.checks, m_limits.creates, m_limits.all,
-                                   m_limits.max_in_flight, std::chrono::milliseconds(50)}),
-      m_patience(setup.patience), m_cancelled(setup.http.cancelled) {
+namespace {
+
+RateLimiter::Rules rules_of(const RegistrarLimits& limits, ratelimit::AccountLedger* ledger) {
+    RateLimiter::Rules rules{limits.checks,
+                             limits.creates,
+                             limits.all,
+                             limits.max_in_flight,
+                             std::chrono::milliseconds(50),
+                             {}};
+    if (ledger != nullptr) rules.journal = [ledger](const LimiterEvent& e) { ledger->append(e); };
+    return rules;
+}
+
+} // namespace
+
+Adapter::Adapter(AdapterParts parts)
+    : m_account(std::move(parts.account)), m_endpoint(std::move(parts.endpoint)),
+      m_limits(std::move(parts.limits)),
+      m_http(parts.setup.http, std::move(parts.redactor), parts.setup.log),
+      m_ledger(std::move(parts.ledger)), m_limiter(rules_of(m_limits, m_ledger.get())),
+      m_patience(parts.setup.patience), m_cancelled(parts.setup.http.cancelled) {
     while (!m_endpoint.empty() && m_endpoint.back() == '/')
         m_endpoint.pop_back();
+    if (m_ledger) m_limiter.restore(m_ledger->history());
 }
 
 HttpResult Adapter::send(RequestClass kind, const HttpRequest& request,
@@ -29,7 +44,8 @@ HttpResult Adapter::send(RequestClass kind, const HttpRequest& request,
                 HttpError{TransportStage::not_sent, "interrupted before it was sent", true});
         return std::unexpected(HttpError{TransportStage::not_sent,
                                          "the account's rate limit leaves no room before the "
-                                         "deadline; nothing was sent"});
+                                         "deadline; nothing was sent",
+                                         false, true});
     }
     return m_http.perform(request);
 }
@@ -201,6 +217,11 @@ RegisterResult limited(RegisterResult result, std::optional<std::chrono::millise
 }
 
 RegisterResult transport_outcome(const HttpError& error, RegisterResult result) {
+    if (error.rate_limited) {
+        result.outcome = Outcome::rate_limited;
+        result.detail = error.message;
+        return result;
+    }
     if (error.stage == TransportStage::not_sent)
         return with(std::move(result), Outcome::transient,
                     fmt::format("nothing was sent: {}", error.message));

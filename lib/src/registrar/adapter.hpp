@@ -1,9 +1,11 @@
 #pragma once
 
 #include "dropcat/registrar.hpp"
+#include "ratelimit/ledger.hpp"
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +17,18 @@ using Clock = std::chrono::steady_clock;
 // A short, single-line extract of a body for messages (never the whole body).
 std::string body_excerpt(std::string_view body);
 
+// What an adapter is made of: the account as configured, where it speaks to, the rules it keeps,
+// the ledger that carries its recent requests from process to process (none: in memory only),
+// and a redactor that knows its secrets.
+struct AdapterParts {
+    RegistrarAccount account;
+    std::string endpoint;
+    RegistrarLimits limits;
+    RegistrarSetup setup;
+    std::shared_ptr<ratelimit::AccountLedger> ledger;
+    Redactor redactor;
+};
+
 // What every adapter shares: the account, its HTTP client (connections kept warm), its rate
 // limiter, and the rules for waiting after an over-limit signal.
 class Adapter : public Registrar {
@@ -23,8 +37,7 @@ class Adapter : public Registrar {
     RegistrarLimits limits() const override { return m_limits; }
 
   protected:
-    Adapter(RegistrarAccount account, std::string endpoint, RegistrarLimits limits,
-            const RegistrarSetup& setup, Redactor redactor);
+    explicit Adapter(AdapterParts parts);
 
     // Sends one request once the limiter allows it before `deadline`. An HttpError with stage
     // not_sent when the limiter would have to wait past the deadline.
@@ -71,6 +84,7 @@ class Adapter : public Registrar {
     std::string m_endpoint;
     RegistrarLimits m_limits;
     HttpClient m_http;
+    std::shared_ptr<ratelimit::AccountLedger> m_ledger; // outlives the limiter that writes to it
     RateLimiter m_limiter;
     std::chrono::milliseconds m_patience;
     std::function<bool()> m_cancelled;
@@ -91,7 +105,8 @@ std::string decimal_text(std::int64_t minor);
 RegisterResult with(RegisterResult result, Outcome outcome, std::string detail);
 RegisterResult limited(RegisterResult result, std::optional<std::chrono::milliseconds> wait,
                        std::string_view signal);
-// A failed create: `not_sent` is transient, anything else ambiguous.
+// A failed create: held back by the account's limits is rate-limited, `not_sent` transient,
+// anything else ambiguous.
 RegisterResult transport_outcome(const HttpError& error, RegisterResult result);
 // Refuses a request for a period other than the one the registrar's quote covers: the ceiling
 // could not be held for it.
@@ -103,14 +118,8 @@ std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote,
                                               const RegisterRequest& request);
 
 // The factories, one per adapter file.
-std::unique_ptr<Registrar> make_dynadot(RegistrarAccount account, std::string endpoint,
-                                        RegistrarLimits limits, const RegistrarSetup& setup,
-                                        std::string key);
-std::unique_ptr<Registrar> make_porkbun(RegistrarAccount account, std::string endpoint,
-                                        RegistrarLimits limits, const RegistrarSetup& setup,
-                                        std::string key, std::string secret);
-std::unique_ptr<Registrar> make_namecheap(RegistrarAccount account, std::string endpoint,
-                                          RegistrarLimits limits, const RegistrarSetup& setup,
-                                          std::string key);
+std::unique_ptr<Registrar> make_dynadot(AdapterParts parts, std::string key);
+std::unique_ptr<Registrar> make_porkbun(AdapterParts parts, std::string key, std::string secret);
+std::unique_ptr<Registrar> make_namecheap(AdapterParts parts, std::string key);
 
 } // namespace dropcat::registrar

@@ -12,11 +12,8 @@ namespace {
 
 class Dynadot final : public Adapter {
   public:
-    Dynadot(RegistrarAccount account, std::string endpoint, RegistrarLimits limits,
-            const RegistrarSetup& setup, Redactor redactor, std::string key)
-        : Adapter(std::move(account), std::move(endpoint), std::move(limits), setup,
-                  std::move(redactor)),
-          m_key(std::move(key)) {}
+    Dynadot(AdapterParts parts, std::string key)
+        : Adapter(std::move(parts)), m_key(std::move(key)) {}
 
     Result<PingResult> ping() override;
     Result<std::vector<CheckResult>> check(std::span<const std::string> names) override;
@@ -226,13 +223,9 @@ RegisterResult Dynadot::register_domain(const RegisterRequest& request) {
 
 } // namespace
 
-std::unique_ptr<Registrar> make_dynadot(RegistrarAccount account, std::string endpoint,
-                                        RegistrarLimits limits, const RegistrarSetup& setup,
-                                        std::string key) {
-    Redactor redactor;
-    redactor.add_secret(key);
-    return std::make_unique<Dynadot>(std::move(account), std::move(endpoint), std::move(limits),
-                                     setup, std::move(redactor), std::move(key));
+std::unique_ptr<Registrar> make_dynadot(AdapterParts parts, std::string key) {
+    parts.redactor.add_secret(key);
+    return std::make_unique<Dynadot>(std::move(parts), std::move(key));
 }
 
 } // namespace dropcat::registrar

@@ -48,11 +48,8 @@ std::optional<std::unique_ptr<Answer>> read_answer(const std::string& body) {
 
 class Namecheap final : public Adapter {
   public:
-    Namecheap(RegistrarAccount account, std::string endpoint, RegistrarLimits limits,
-              const RegistrarSetup& setup, Redactor redactor, std::string key)
-        : Adapter(std::move(account), std::move(endpoint), std::move(limits), setup,
-                  std::move(redactor)),
-          m_key(std::move(key)) {}
+    Namecheap(AdapterParts parts, std::string key)
+        : Adapter(std::move(parts)), m_key(std::move(key)) {}
 
     Result<PingResult> ping() override;
     Result<std::vector<CheckResult>> check(std::span<const std::string> names) override;
@@ -358,13 +355,9 @@ RegisterResult Namecheap::register_domain(const RegisterRequest& request) {
 
 } // namespace
 
-std::unique_ptr<Registrar> make_namecheap(RegistrarAccount account, std::string endpoint,
-                                          RegistrarLimits limits, const RegistrarSetup& setup,
-                                          std::string key) {
-    Redactor redactor;
-    redactor.add_secret(key);
-    return std::make_unique<Namecheap>(std::move(account), std::move(endpoint), std::move(limits),
-                                       setup, std::move(redactor), std::move(key));
+std::unique_ptr<Registrar> make_namecheap(AdapterParts parts, std::string key) {
+    parts.redactor.add_secret(key);
+    return std::make_unique<Namecheap>(std::move(parts), std::move(key));
 }
 
 } // namespace dropcat::registrar

@@ -106,18 +106,31 @@ open_registrar(const Config& config, const RegistrarAccount& account, const Regi
     std::string endpoint = account_endpoint(account, setup.sandbox);
     auto key = resolve_secret(config, account.key_env);
     if (!key) return std::unexpected(key.error());
-    RegistrarLimits limits = account_limits(account);
-    RegistrarSetup own = setup;
-    own.http.total_timeout = std::chrono::milliseconds(account.timeout_ms);
-    own.http.connect_timeout = std::chrono::milliseconds(account.connect_timeout_ms);
-    using namespace registrar;
-    if (account.kind == "dynadot") return make_dynadot(account, endpoint, limits, own, *key);
+    std::optional<std::string> secret;
     if (account.kind == "porkbun") {
-        auto secret = resolve_secret(config, account.secret_env);
-        if (!secret) return std::unexpected(secret.error());
-        return make_porkbun(account, endpoint, limits, own, *key, *secret);
+        auto found = resolve_secret(config, account.secret_env);
+        if (!found) return std::unexpected(found.error());
+        secret = std::move(*found);
     }
-    return make_namecheap(account, endpoint, limits, own, *key);
+    using namespace registrar;
+    AdapterParts parts{account, endpoint, account_limits(account), setup, nullptr, Redactor{}};
+    parts.setup.http.total_timeout = std::chrono::milliseconds(account.timeout_ms);
+    parts.setup.http.connect_timeout = std::chrono::milliseconds(account.connect_timeout_ms);
+    if (!setup.state_dir.empty()) {
+        // What earlier runs sent counts for as long as the longest rule looks back.
+        std::chrono::milliseconds keep{0};
+        for (const auto* rules : {&parts.limits.checks, &parts.limits.creates, &parts.limits.all})
+            for (const auto& rule : *rules)
+                keep = std::max(keep, rule.window);
+        auto ledger =
+            ratelimit::AccountLedger::open(setup.state_dir / "accounts", account.name,
+                                           keep + std::chrono::seconds(1), setup.account_wait);
+        if (!ledger) return std::unexpected(ledger.error());
+        parts.ledger = std::move(*ledger);
+    }
+    if (account.kind == "dynadot") return make_dynadot(std::move(parts), *key);
+    if (account.kind == "porkbun") return make_porkbun(std::move(parts), *key, *secret);
+    return make_namecheap(std::move(parts), *key);
 }
 
 } // namespace dropcat

@@ -26,11 +26,8 @@ std::string new_idempotency_key() {
 
 class Porkbun final : public Adapter {
   public:
-    Porkbun(RegistrarAccount account, std::string endpoint, RegistrarLimits limits,
-            const RegistrarSetup& setup, Redactor redactor, std::string key, std::string secret)
-        : Adapter(std::move(account), std::move(endpoint), std::move(limits), setup,
-                  std::move(redactor)),
-          m_key(std::move(key)), m_secret(std::move(secret)) {}
+    Porkbun(AdapterParts parts, std::string key, std::string secret)
+        : Adapter(std::move(parts)), m_key(std::move(key)), m_secret(std::move(secret)) {}
 
     Result<PingResult> ping() override;
     Result<std::vector<CheckResult>> check(std::span<const std::string> names) override;
@@ -221,14 +218,10 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
 
 } // namespace
 
-std::unique_ptr<Registrar> make_porkbun(RegistrarAccount account, std::string endpoint,
-                                        RegistrarLimits limits, const RegistrarSetup& setup,
-                                        std::string key, std::string secret) {
-    Redactor redactor;
-    redactor.add_secret(key);
-    redactor.add_secret(secret);
-    return std::make_unique<Porkbun>(std::move(account), std::move(endpoint), std::move(limits),
-                                     setup, std::move(redactor), std::move(key), std::move(secret));
+std::unique_ptr<Registrar> make_porkbun(AdapterParts parts, std::string key, std::string secret) {
+    parts.redactor.add_secret(key);
+    parts.redactor.add_secret(secret);
+    return std::make_unique<Porkbun>(std::move(parts), std::move(key), std::move(secret));
 }
 
 } // namespace dropcat::registrar

@@ -1,4 +1,5 @@
 #include "dropcat/store.hpp"
+#include "core/paths.hpp"
 
 #include "schema.hpp"
 #include "stmt.hpp"
@@ -22,18 +23,12 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
-int Store::known_schema_version() { return static_cast<int>(store::k_migrations.size()); }
+int Store::known_schema_version() {
+    return static_cast<int>(store::k_migrations.size());
+}
 
 std::filesystem::path default_store_path() {
-    const char* data_home = std::getenv("XDG_DATA_HOME");
-    std::filesystem::path base;
-    if (data_home != nullptr && *data_home == '/') {
-        base = data_home;
-    } else {
-        const char* home = std::getenv("HOME");
-        base = std::filesystem::path(home != nullptr ? home : ".") / ".local" / "share";
-    }
-    return base / "dropcat" / "dropcat.db";
+    return paths::xdg_dir("XDG_DATA_HOME", ".local/share") / "dropcat.db";
 }
 
 namespace {
@@ -92,7 +87,9 @@ Result<Store> Store::open(const std::filesystem::path& path) {
     }
 }
 
-int Store::schema_version() const { return m_db->execAndGet("PRAGMA user_version").getInt(); }
+int Store::schema_version() const {
+    return m_db->execAndGet("PRAGMA user_version").getInt();
+}
 
 Result<void> Store::each_drop(const DropQuery& query,
                               const std::function<bool(const DropRecord&)>& each) const {
@@ -116,7 +113,8 @@ Result<void> Store::each_drop(const DropQuery& query,
                           "AND b.status = 'active') AS backorders "
                           "FROM drops WHERE drop_date >= ?1 AND drop_date <= ?2";
         if (source_id) sql += " AND source_id = ?3";
-        if (query.backordered) sql += *query.backordered ? " AND backorders > 0" : " AND backorders = 0";
+        if (query.backordered)
+            sql += *query.backordered ? " AND backorders > 0" : " AND backorders = 0";
         sql += " ORDER BY drop_date, domain";
         store::Stmt stmt(db, sql);
         stmt.integer(1, query.from ? std::int64_t{*query.from} * k_ms_per_day : INT64_MIN);
