@@ -11,11 +11,7 @@ rv() { run -vv "$@"; cat "$ERR" >>"$VV"; }
 suite() { # suite ACCOUNT PREFIX
   local acct=$1 p=$2
   cat >"$WORK/scenario.toml" <<TOML
-[sim]
-default_price = "10.99 USD"
-tlds = ["com", "net"]
-
-$(sim_accounts)
+$(sim_head)
 
 [[domain]]
 name = "$p-taken.com"

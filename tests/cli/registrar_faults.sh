@@ -6,11 +6,7 @@
 . "$TESTS_DIR/cli/sim_lib.sh"
 
 cat >"$WORK/scenario.toml" <<TOML
-[sim]
-default_price = "10.99 USD"
-tlds = ["com", "net"]
-
-$(sim_accounts)
+$(sim_head)
 
 [[fault]]
 command = "check"
@@ -71,11 +67,7 @@ stop_sim
 # they go three at a time over one multi handle, never more. A create answered after the
 # account's timeout may have executed (the simulator did register it): ambiguous, not resent.
 cat >"$WORK/slow.toml" <<TOML
-[sim]
-default_price = "10.99 USD"
-tlds = ["com", "net"]
-
-$(sim_accounts)
+$(sim_head)
 
 [[fault]]
 api = "dynadot"
@@ -138,11 +130,7 @@ stop_sim
 # Ctrl-C: while a check waits for its answer, dropcat stops at once (130); while a create is
 # in flight, it stops too but reports the create it sent as ambiguous (exit 1).
 cat >"$WORK/held.toml" <<TOML
-[sim]
-default_price = "10.99 USD"
-tlds = ["com", "net"]
-
-$(sim_accounts)
+$(sim_head)
 
 [[fault]]
 api = "dynadot"

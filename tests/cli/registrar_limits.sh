@@ -7,11 +7,7 @@
 
 scenario() {
   cat >"$WORK/scenario.toml" <<TOML
-[sim]
-default_price = "10.99 USD"
-tlds = ["com", "net"]
-
-$(sim_accounts)
+$(sim_head)
 TOML
 }
 

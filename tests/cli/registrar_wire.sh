@@ -7,11 +7,7 @@
 . "$TESTS_DIR/cli/sim_lib.sh"
 
 cat >"$WORK/scenario.toml" <<TOML
-[sim]
-default_price = "10.99 USD"
-tlds = ["com", "net"]
-
-$(PB_LIMITS=$'creates = 1\nper = "3s"' sim_accounts)
+$(PB_LIMITS=$'creates = 1\nper = "3s"' sim_head)
 
 [[domain]]
 name = "later.net"
@@ -121,11 +117,7 @@ stop_sim
 
 # A Retry-After longer than dropcat may wait (two minutes): rate-limited, exit 75, said once.
 cat >"$WORK/slow.toml" <<TOML
-[sim]
-default_price = "10.99 USD"
-tlds = ["com"]
-
-$(PB_LIMITS=$'creates = 1\nper = "10m"' sim_accounts)
+$(PB_LIMITS=$'creates = 1\nper = "10m"' sim_head com)
 TOML
 start_sim "$WORK/slow.toml"
 PB_CLIENT='checks_per_minute = 600' write_config

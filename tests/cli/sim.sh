@@ -97,11 +97,7 @@ jitter_scenario 8
 [ "$(grep '^jittery' "$OUT")" != "$first" ] && ok || bad "another seed, another moment: $first"
 
 cat >"$WORK/scenario.toml" <<TOML
-[sim]
-default_price = "10.99 USD"
-tlds = ["com", "net"]
-
-$(sim_accounts)
+$(sim_head)
 
 [[domain]]
 name = "dropping.com"

@@ -71,6 +71,14 @@ ${NC_LIMITS:-}
 TOML
 }
 
+# sim_head [TLD...]: a scenario's [sim] table (default TLDs com and net) and its accounts.
+sim_head() {
+  local tlds
+  tlds=$(printf '"%s", ' ${*:-com net})
+  printf '[sim]\ndefault_price = "10.99 USD"\ntlds = [%s]\n\n' "${tlds%, }"
+  sim_accounts
+}
+
 # write_config: dropcat's configuration with one account per API at SIM_URL. Client-side
 # limits come from DYN_CLIENT, PB_CLIENT, NC_CLIENT (TOML lines).
 write_config() {
