@@ -15,9 +15,10 @@ namespace dropcat::cli {
 
 namespace {
 
+// The columns are an interface (TSV by position, JSON by key): new ones go at the end.
 const std::vector<std::string> k_columns{
-    "name",          "kind",        "endpoint", "checks_per_minute", "creates_per_minute",
-    "max_in_flight", "check_batch", "tlds",     "max_price",         "catch_policy"};
+    "name",          "kind", "endpoint",  "checks_per_minute", "creates_per_minute",
+    "max_in_flight", "tlds", "max_price", "catch_policy",      "check_batch"};
 
 // A configured figure replaces the documented one (an account may have a higher tier); say
 // so where it is higher, so that a typo does not pass for a tier.
@@ -56,11 +57,11 @@ int run_list(const std::string& format, Context& ctx) {
         for (const auto& t : a.tlds)
             tlds += (tlds.empty() ? "" : " ") + t;
         std::string price = a.max_price ? format_money(*a.max_price) : std::string();
-        std::array<Cell, 10> cells{Cell{a.name},        Cell{a.kind},
-                                   Cell{endpoint},      Cell{checks, true},
-                                   Cell{creates, true}, Cell{in_flight, true},
-                                   Cell{batch, true},   Cell{tlds},
-                                   Cell{price},         Cell{kind->catch_policy}};
+        std::array<Cell, 10> cells{
+            Cell{a.name},       Cell{a.kind},        Cell{endpoint},
+            Cell{checks, true}, Cell{creates, true}, Cell{in_flight, true},
+            Cell{tlds},         Cell{price},         Cell{kind->catch_policy},
+            Cell{batch, true}};
         writer.row(cells);
     }
     writer.finish();

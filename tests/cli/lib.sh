@@ -11,6 +11,7 @@ trap 'rm -rf "$WORK"' EXIT
 export HOME=$WORK/home
 export XDG_DATA_HOME=$HOME/.local/share
 export XDG_CONFIG_HOME=$HOME/.config
+export XDG_STATE_HOME=$HOME/.local/state
 unset DROPCAT_DB DROPCAT_CONFIG NO_COLOR
 mkdir -p "$HOME"
 cd "$WORK" || exit 1

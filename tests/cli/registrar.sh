@@ -25,15 +25,16 @@ checks_per_minute = 3
 TOML
 run registrar list --format tsv
 expect_rc 0
-expect_out "dyn-main	dynadot	https://api.dynadot.com	60	60	1	1	com net	25.00 USD	advertises drop-catching"
-expect_out "pork	porkbun	http://127.0.0.1:8080/api/json/v3	3	60	1	1		"
+expect_out "dyn-main	dynadot	https://api.dynadot.com	60	60	1	com net	25.00 USD	advertises drop-catching"
+expect_out "pork	porkbun	http://127.0.0.1:8080/api/json/v3	3	60	1		"
+expect_equal "$(cut -f10 "$OUT" | tr '\n' ' ')" "check_batch 1 1 " "the names per check, last"
 expect_no_err "warning" "limits within the documented ones"
 run registrar list --format json
 python3 - "$OUT" <<'PY' && ok || bad "registrar list JSON"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 keys = ["name", "kind", "endpoint", "checks_per_minute", "creates_per_minute", "max_in_flight",
-        "check_batch", "tlds", "max_price", "catch_policy"]
+        "tlds", "max_price", "catch_policy", "check_batch"]
 assert [list(r) for r in rows] == [keys, keys], rows
 assert rows[0]["checks_per_minute"] == 60 and rows[1]["checks_per_minute"] == 3
 PY
@@ -42,7 +43,8 @@ PY
 printf '[[registrar]]\nname = "bulk"\nkind = "dynadot"\nkey_env = "K"\ncheck_batch = 100\nchecks_per_minute = 600\n' >"$WORK/bulk.toml"
 run --config "$WORK/bulk.toml" registrar list --format tsv
 expect_rc 0 "a bulk account"
-expect_out "bulk	dynadot	https://api.dynadot.com	600	60	1	100	"
+expect_out "bulk	dynadot	https://api.dynadot.com	600	60	1"
+expect_equal "$(tail -n 1 "$OUT" | cut -f10)" "100" "a bulk account's names per check"
 expect_err "warning: bulk: checks_per_minute 600 is above dynadot's documented 60"
 expect_err "warning: bulk: check_batch 100 is above dynadot's documented 1"
 printf '[[registrar]]\nname = "nc"\nkind = "porkbun"\nkey_env = "K"\nsecret_env = "S"\ncheck_batch = 2\n' >"$WORK/batch.toml"

@@ -148,12 +148,16 @@ delay = "20s"
 TOML
 start_sim "$WORK/held.toml"
 DYN_CLIENT='checks_per_minute = 600' write_config
-interrupt_after() { # interrupt_after SECONDS ARGS...: runs dropcat, sends SIGINT after SECONDS
-  local wait=$1
+# interrupt_when CLASS ARGS...: runs dropcat and sends SIGINT once its request of CLASS (c, r)
+# is on the wire (granted, and a moment more for it to reach the simulator, which holds it).
+interrupt_when() {
+  local class=$1
   shift
-  "$DROPCAT" "$@" >"$OUT" 2>"$ERR" &
+  local state=$WORK/state-$class
+  XDG_STATE_HOME=$state "$DROPCAT" "$@" >"$OUT" 2>"$ERR" &
   local pid=$!
-  sleep "$wait"
+  wait_for_grant "$state" dyn-main "$class" || bad "no request of class $class was sent"
+  sleep 0.3
   local start
   start=$(date +%s%N)
   kill -INT "$pid"
@@ -161,10 +165,10 @@ interrupt_after() { # interrupt_after SECONDS ARGS...: runs dropcat, sends SIGIN
   RC=$?
   ELAPSED_MS=$(( ($(date +%s%N) - start) / 1000000 ))
 }
-interrupt_after 1 registrar check --registrar dyn-main heldcheck.com --format json
+interrupt_when c registrar check --registrar dyn-main heldcheck.com --format json
 expect_rc 130 "Ctrl-C during a check"
 [ "$ELAPSED_MS" -lt 2000 ] && ok || bad "Ctrl-C during a check took ${ELAPSED_MS} ms"
-interrupt_after 2.5 registrar register --registrar dyn-main heldbuy.com --max-price "12.00 USD" --live --format json
+interrupt_when r registrar register --registrar dyn-main heldbuy.com --max-price "12.00 USD" --live --format json
 expect_rc 1 "Ctrl-C during a create"
 expect_equal "$(json_field outcome)" ambiguous "Ctrl-C during a create"
 expect_err "may have executed"

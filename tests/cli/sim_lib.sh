@@ -121,6 +121,18 @@ email = "ada@example.org"
 TOML
 }
 
+# wait_for_grant STATE ACCOUNT CLASS: waits (at most 10 s) until the account's ledger under the
+# state folder STATE shows a request of CLASS (c: check, r: create) granted: dropcat is sending
+# it. Use a state folder no earlier run wrote to.
+wait_for_grant() {
+  local i
+  for i in $(seq 1 100); do
+    grep -q "^g $3 " "$1/dropcat/accounts/$2.log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 # json_field KEY: the KEY of the first JSON row on stdout.
 json_field() { python3 -c 'import json,sys; l=open(sys.argv[1]).readline(); print(json.loads(l)[sys.argv[2]] if l else "")' "$OUT" "$1" 2>&1; }
 

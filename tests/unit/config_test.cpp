@@ -184,6 +184,7 @@ TEST_CASE("config: secrets come from the environment or a private secrets file")
     REQUIRE_FALSE(missing.has_value());
     CHECK(missing.error().kind == ErrorKind::config);
     CHECK_THAT(missing.error().message, Catch::Contains("DROPCAT_TEST_MISSING is not set"));
+    CHECK_THAT(missing.error().message, !Catch::Contains("from-file")); // no secret quoted
 }
 
 TEST_CASE("config: a secrets file others can read is refused, like ssh does") {

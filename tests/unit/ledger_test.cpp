@@ -74,6 +74,7 @@ TEST_CASE("ledger: old requests are dropped, an unfinished one counts as late as
     CHECK(create.kind == RequestClass::create);
     CHECK(near(create.at, now - minutes(10) + AccountLedger::k_longest_request));
     CHECK(check.at >= now - milliseconds(5)); // it may still be in flight: now
+    CHECK(check.at <= Steady::now());         // not its grant plus the longest request
     // Kept for one minute: only the unfinished check is recent enough.
     ledger.reset();
     ledger = open_ledger(dir, minutes(1));
@@ -86,10 +87,57 @@ TEST_CASE("ledger: lines it cannot read are skipped") {
     { auto ledger = open_ledger(dir); }
     {
         std::ofstream log(dir.path() / "accounts" / "acct.log", std::ios::app);
-        log << "x c 12\ng q 1\ng c notanumber\nd c 1" << '\n' << "c c";
+        log << "x c 12 12\ng q 1 1\ng c notanumber 5\nd c 1\nd c 1 1\n"
+            << "c c 2";
     }
     auto ledger = open_ledger(dir, hours(24 * 365 * 100));
-    REQUIRE(ledger->history().size() == 1); // "d c 1": a completion in 1970
+    REQUIRE(ledger->history().size() == 1); // "d c 1 1": a completion just after boot
+    CHECK(ledger->history()[0].at <= Steady::now());
+}
+
+TEST_CASE("ledger: times travel on the monotonic clock, the wall clock only across a reboot") {
+    test::TempDir dir;
+    auto path = dir.path() / "accounts" / "acct.log";
+    auto mono = [](Steady::time_point t) {
+        return duration_cast<milliseconds>(t.time_since_epoch()).count();
+    };
+    auto wall = [](system_clock::time_point t) {
+        return duration_cast<milliseconds>(t.time_since_epoch()).count();
+    };
+    auto now = Steady::now();
+    { auto ledger = open_ledger(dir); }
+    std::string boot;
+    {
+        std::ifstream in(path);
+        std::getline(in, boot);
+    }
+    REQUIRE(boot.starts_with("boot "));
+    // A wall time an hour off (the clock was set since): on this boot the monotonic time wins.
+    {
+        std::ofstream log(path, std::ios::app);
+        log << "c c " << mono(now - seconds(2)) << ' ' << wall(system_clock::now() - hours(1))
+            << '\n';
+    }
+    auto ledger = open_ledger(dir);
+    REQUIRE(ledger->history().size() == 1);
+    CHECK(near(ledger->history()[0].at, now - seconds(2)));
+    ledger.reset();
+    // Another boot: the monotonic clock started again, so the wall time is what is known.
+    {
+        std::ofstream log(path, std::ios::trunc);
+        log << "boot another-boot\n"
+            << "c c 5 " << wall(system_clock::now() - seconds(3)) << '\n'
+            << "h o 5 " << wall(system_clock::now() + hours(30)) << '\n';
+    }
+    ledger = open_ledger(dir, minutes(1));
+    const auto& h = ledger->history();
+    REQUIRE(h.size() == 2);
+    CHECK(near(h[0].at, now - seconds(3)));
+    // A hold lasts at most an hour (or the history kept, if longer): one absurd wait cannot
+    // stop every later run.
+    CHECK(h[1].type == LimiterEvent::Type::held);
+    CHECK(h[1].at <= Steady::now() + hours(1));
+    CHECK(h[1].at > Steady::now() + minutes(59));
 }
 
 TEST_CASE("ledger: one process at a time speaks for an account") {
@@ -103,6 +151,13 @@ TEST_CASE("ledger: one process at a time speaks for an account") {
     CHECK(second.error().kind == ErrorKind::temporary);
     CHECK_THAT(second.error().message,
                Catch::Contains("account acct is in use by another dropcat process (pid "));
+    // Ctrl-C while waiting: interrupted, at once.
+    started = Steady::now();
+    auto cancelled = AccountLedger::open(dir.path() / "accounts", "acct", minutes(1), seconds(10),
+                                         [] { return true; });
+    REQUIRE_FALSE(cancelled.has_value());
+    CHECK(cancelled.error().kind == ErrorKind::interrupted);
+    CHECK(Steady::now() - started < seconds(2));
     auto other = AccountLedger::open(dir.path() / "accounts", "other", minutes(1), milliseconds(0));
     CHECK(other.has_value()); // another account is not held
     first.reset();

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,18 +24,20 @@ namespace dropcat::ratelimit {
 class AccountLedger {
   public:
     // Waits up to `wait` for the lock; ErrorKind::temporary, naming the process that holds it,
-    // when it does not come. History older than `keep` is dropped.
-    static Result<std::unique_ptr<AccountLedger>> open(const std::filesystem::path& dir,
-                                                       std::string_view account,
-                                                       std::chrono::milliseconds keep,
-                                                       std::chrono::milliseconds wait);
+    // when it does not come, and ErrorKind::interrupted when `cancelled` says so first.
+    // History older than `keep` is dropped.
+    static Result<std::unique_ptr<AccountLedger>>
+    open(const std::filesystem::path& dir, std::string_view account, std::chrono::milliseconds keep,
+         std::chrono::milliseconds wait, const std::function<bool()>& cancelled = {});
     ~AccountLedger();
     AccountLedger(const AccountLedger&) = delete;
     AccountLedger& operator=(const AccountLedger&) = delete;
 
     // What earlier processes did within `keep`: completed requests and the holds not yet
-    // over. A request granted but never completed (its process was killed) counts as
-    // completed as late as it could have been in flight, or now if that is later than now.
+    // over (each at most the longer of `keep` and an hour). A request granted but never
+    // completed (its process was killed) counts as completed as late as it could have been in
+    // flight, or now if that is sooner. Times travel on the monotonic clock, which no clock
+    // setting moves; only across a reboot on the wall clock.
     const std::vector<LimiterEvent>& history() const { return m_history; }
 
     // Writes one event (one short line, appended). Called under the limiter's lock; a write

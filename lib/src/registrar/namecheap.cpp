@@ -78,12 +78,14 @@ class Namecheap final : public Adapter {
     // transport failure, or "rate-limited" when the waits ran out.
     HttpResult call(RequestClass kind, const HttpRequest& request, Clock::time_point until);
     // What registering a name under `tld` for `years` years costs from the account's price
-    // list: the per-year price for that period and the ICANN fee, times the years. Fetched
-    // once per TLD and period for the process (Namecheap asks clients to cache it).
+    // list: the per-year price for that period and the ICANN fee, times the years. The list
+    // is fetched once per TLD for the process (Namecheap asks clients to cache it).
     Result<Money> register_price(const std::string& tld, int years, Clock::time_point until);
+    // The price list for a TLD: each period's price, as register_price gives it.
+    Result<std::map<int, Money>> price_list(const std::string& tld, Clock::time_point until);
 
     std::string m_key;
-    std::map<std::pair<std::string, int>, Money> m_prices; // per TLD and period
+    std::map<std::string, std::map<int, Money>> m_prices; // per TLD, per period in years
     // Per name, from its last check, in cents: the early-access fee and the premium price
     // without fees (what PremiumPrice must say).
     struct Listed {
@@ -183,21 +185,26 @@ Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> n
         }
     }
     // An ordinary name's price is the account's price list for its TLD, plus any early-access
-    // fee the check named. Without the list the answer stands, without a price.
+    // fee the check named: one getPricing call per TLD for the process, and one attempt per
+    // TLD in a check, so that a TLD with no list cannot spend the account's calls name by
+    // name. Without the list the answer stands, without a price.
+    std::map<std::string, Result<Money>> tried;
     for (auto& r : out) {
         if (r.availability != Availability::available || r.price) continue;
-        auto price = register_price(r.domain.substr(r.domain.rfind('.') + 1), 1, until);
-        if (price)
-            r.price = Money{price->minor + m_listed[r.domain].eap_fee, price->currency};
+        std::string tld = r.domain.substr(r.domain.rfind('.') + 1);
+        auto it = tried.find(tld);
+        if (it == tried.end()) it = tried.emplace(tld, register_price(tld, 1, until)).first;
+        if (it->second)
+            r.price = Money{it->second->minor + m_listed[r.domain].eap_fee, it->second->currency};
         else
-            r.detail = "no price: " + price.error().message;
+            r.detail = "no price: " + it->second.error().message;
     }
     return out;
 }
 
-Result<Money> Namecheap::register_price(const std::string& tld, int years,
-                                        Clock::time_point until) {
-    if (auto it = m_prices.find({tld, years}); it != m_prices.end()) return it->second;
+Result<std::map<int, Money>> Namecheap::price_list(const std::string& tld,
+                                                   Clock::time_point until) {
+    if (auto it = m_prices.find(tld); it != m_prices.end()) return it->second;
     auto sent =
         call(RequestClass::other,
              get("namecheap.users.getPricing",
@@ -220,23 +227,38 @@ Result<Money> Namecheap::register_price(const std::string& tld, int years,
     // Each Price is per year for a registration of that Duration (the documented example
     // lists a dearer 2-year price than 1-year one): the period's price times its years. Were
     // it the whole period's price instead, this would overstate it, never understate it.
-    pugi::xpath_node period = a.command.select_node(
-        fmt::format(
-            "UserGetPricingResult/ProductType/ProductCategory/Product/Price[@Duration='{}']", years)
-            .c_str());
-    pugi::xml_node p = period.node();
-    std::string currency = p.attribute("Currency").value();
-    if (currency.empty()) currency = "USD";
-    std::string your = p.attribute("YourPrice").value();
-    auto price = decimal_money(your.empty() ? p.attribute("Price").value() : your, currency);
-    if (!p || !price)
+    std::map<int, Money> periods;
+    for (pugi::xpath_node found :
+         a.command.select_nodes("UserGetPricingResult/ProductType/ProductCategory/Product/Price")) {
+        pugi::xml_node p = found.node();
+        int years = p.attribute("Duration").as_int();
+        std::string unit = lowercase(p.attribute("DurationType").value());
+        if (years < 1 || years > 10 || (!unit.empty() && unit != "year")) continue;
+        std::string currency = p.attribute("Currency").value();
+        if (currency.empty()) currency = "USD";
+        std::string your = p.attribute("YourPrice").value();
+        auto price = decimal_money(your.empty() ? p.attribute("Price").value() : your, currency);
+        if (!price) continue;
+        if (auto extra = decimal_money(p.attribute("AdditionalCost").value(), currency))
+            price->minor += extra->minor; // the ICANN fee is paid too
+        price->minor *= years;
+        periods.emplace(years, *price);
+    }
+    if (periods.empty())
+        return fail(ErrorKind::unavailable, fmt::format("price list: no prices for .{}", tld));
+    m_prices[tld] = periods;
+    return periods;
+}
+
+Result<Money> Namecheap::register_price(const std::string& tld, int years,
+                                        Clock::time_point until) {
+    auto list = price_list(tld, until);
+    if (!list) return std::unexpected(list.error());
+    auto found = list->find(years);
+    if (found == list->end())
         return fail(ErrorKind::unavailable,
                     fmt::format("price list: no {}-year price for .{}", years, tld));
-    if (auto extra = decimal_money(p.attribute("AdditionalCost").value(), currency))
-        price->minor += extra->minor; // the ICANN fee is paid too
-    price->minor *= years;
-    m_prices[{tld, years}] = *price;
-    return *price;
+    return found->second;
 }
 
 Result<PingResult> Namecheap::ping() {

@@ -122,9 +122,9 @@ open_registrar(const Config& config, const RegistrarAccount& account, const Regi
         for (const auto* rules : {&parts.limits.checks, &parts.limits.creates, &parts.limits.all})
             for (const auto& rule : *rules)
                 keep = std::max(keep, rule.window);
-        auto ledger =
-            ratelimit::AccountLedger::open(setup.state_dir / "accounts", account.name,
-                                           keep + std::chrono::seconds(1), setup.account_wait);
+        auto ledger = ratelimit::AccountLedger::open(setup.state_dir / "accounts", account.name,
+                                                     keep + std::chrono::seconds(1),
+                                                     setup.account_wait, setup.http.cancelled);
         if (!ledger) return std::unexpected(ledger.error());
         parts.ledger = std::move(*ledger);
     }
