@@ -1,7 +1,8 @@
 # Failures between dropcat and a registrar, injected by dropcat-sim: a 5xx or an unreadable
 # answer to a check is "unknown" (never available or taken); a reset or a 5xx after a create was
 # sent is "ambiguous" and never resent; a registrar that cannot be reached means nothing was
-# sent ("transient"). Also: a group-readable secrets file is refused before anything is sent.
+# sent ("transient"), and so does a connect that times out or a TLS certificate nobody vouches
+# for. Also: a group-readable secrets file is refused before anything is sent.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/cli/sim_lib.sh"
 
@@ -225,6 +226,44 @@ expect_equal "$(json_field outcome)" transient
 expect_err "no create was sent"
 kill "$blackhole_pid" 2>/dev/null
 wait "$blackhole_pid" 2>/dev/null
+
+# TLS is verified: an https endpoint whose certificate nobody vouches for (self-signed here)
+# is refused in the handshake, before any request is sent.
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
+  python3 - "$WORK" <<'PY' &
+import http.server, ssl, sys
+work = sys.argv[1]
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        open(work + "/tls.requests", "a").write(self.requestline + "\n")
+        self.send_response(200)
+        self.end_headers()
+    do_POST = do_GET
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(work + "/tls.crt", work + "/tls.key")
+server.socket = context.wrap_socket(server.socket, server_side=True)
+open(work + "/tls.port", "w").write(str(server.server_address[1]))
+server.timeout = 20
+server.handle_request()
+server.handle_request()
+PY
+  tls_pid=$!
+  for i in $(seq 1 50); do [ -s "$WORK/tls.port" ] && break; sleep 0.1; done
+  sed -i "s|^endpoint = \"http://127.0.0.1:[0-9]*\"$|endpoint = \"https://127.0.0.1:$(cat "$WORK/tls.port")\"|" \
+    "$XDG_CONFIG_HOME/dropcat/config.toml"
+  grep -q "^endpoint = \"https://127.0.0.1:" "$XDG_CONFIG_HOME/dropcat/config.toml" && ok || bad "https endpoint set"
+  run registrar ping dyn-main
+  expect_rc 69 "an untrusted certificate"
+  expect_err "certificate"
+  [ ! -e "$WORK/tls.requests" ] && ok || bad "a request was sent over unverified TLS: $(cat "$WORK/tls.requests")"
+  kill "$tls_pid" 2>/dev/null
+  wait "$tls_pid" 2>/dev/null
+fi
 
 # A secrets file others can read is refused, like ssh refuses such keys, before any request.
 unset NC_KEY
