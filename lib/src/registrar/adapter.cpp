@@ -217,11 +217,7 @@ RegisterResult limited(RegisterResult result, std::optional<std::chrono::millise
 }
 
 RegisterResult transport_outcome(const HttpError& error, RegisterResult result) {
-    if (error.rate_limited) {
-        result.outcome = Outcome::rate_limited;
-        result.detail = error.message;
-        return result;
-    }
+    if (error.rate_limited) return with(std::move(result), Outcome::rate_limited, error.message);
     if (error.stage == TransportStage::not_sent)
         return with(std::move(result), Outcome::transient,
                     fmt::format("nothing was sent: {}", error.message));
