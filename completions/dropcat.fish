@@ -54,7 +54,7 @@ complete -c dropcat -n '__dropcat_in -x' -a backorder -d 'customers\' backorders
 complete -c dropcat -n '__dropcat_in -x' -a registrar -d 'registrar accounts from the configuration'
 complete -c dropcat -l version -d 'print the version and exit'
 complete -c dropcat -s h -l help -d 'print this help and exit'
-complete -c dropcat -l db -r -F -d 'the store (default: under $XDG_DATA_HOME)'
+complete -c dropcat -l db -r -F -d 'the store: a file, or postgresql://… (default: under $XDG_DATA_HOME)'
 complete -c dropcat -l config -r -F -d 'the config file (default: under $XDG_CONFIG_HOME)'
 complete -c dropcat -s q -l quiet -d 'print errors and data only'
 complete -c dropcat -s v -l verbose -d 'say more (repeat for more detail)'

@@ -53,7 +53,8 @@ int run_add(const AddOptions& options, const BackorderGroup& group, Context& ctx
     for (const auto& text : *domains) {
         auto name = parse_domain(text);
         if (!name) {
-            ctx.report.error(fmt::format("'{}': {}; nothing was stored", text, name.error().message));
+            ctx.report.error(
+                fmt::format("'{}': {}; nothing was stored", text, name.error().message));
             return exit_code(ErrorKind::data);
         }
         BackorderRequest r;
@@ -71,11 +72,11 @@ int run_add(const AddOptions& options, const BackorderGroup& group, Context& ctx
     auto store = ctx.open_store(code);
     if (!store) return code;
     Backorders book(*store);
-    auto added = book.add(requests, group.actor(), now_unix_seconds());
+    auto added = book.add(requests, group.actor(), wall_clock_now());
     if (!added) return ctx.failed(added.error());
     for (const auto& o : *added) {
-        std::string drops = o.drop_date.empty() ? std::string("drop date not known yet")
-                                                : fmt::format("drops {}", o.drop_date);
+        std::string drops = o.drop_date ? fmt::format("drops {}", format_day(*o.drop_date))
+                                        : std::string("drop date not known yet");
         std::string what = o.result == AddOutcome::created ? "added"
                            : o.result == AddOutcome::already
                                ? (o.kept_values ? "already there, nothing new (its priority and "
@@ -94,15 +95,18 @@ void add_backorder_add(CLI::App& group, Context& ctx, std::shared_ptr<BackorderG
     auto opts = std::make_shared<AddOptions>();
     auto* cmd = group.add_subcommand("add", "record that a customer wants names");
     cmd->fallthrough();
-    auto* domains = cmd->add_option("DOMAIN", opts->domains, "names wanted; - reads them from stdin")
-                        ->required()
-                        ->type_name("DOMAIN");
+    auto* domains =
+        cmd->add_option("DOMAIN", opts->domains, "names wanted; - reads them from stdin")
+            ->required()
+            ->type_name("DOMAIN");
     (void)domains;
     cmd->add_option("--email", opts->email, "the customer's email (required)")
         ->required()
         ->type_name("EMAIL")
         ->group("Customer");
-    cmd->add_option("--name", opts->name, "the customer's name")->type_name("NAME")->group("Customer");
+    cmd->add_option("--name", opts->name, "the customer's name")
+        ->type_name("NAME")
+        ->group("Customer");
     cmd->add_option("--company", opts->company, "the customer's company")
         ->type_name("NAME")
         ->group("Customer");

@@ -21,7 +21,8 @@ struct CancelOptions {
 
 int run_cancel(const CancelOptions& options, const BackorderGroup& group, Context& ctx) {
     bool by_name = !options.domain.empty() || !options.email.empty();
-    if (options.ids.empty() == !by_name || (by_name && (options.domain.empty() || options.email.empty()))) {
+    if (options.ids.empty() == !by_name ||
+        (by_name && (options.domain.empty() || options.email.empty()))) {
         ctx.report.error("give backorder ids, or --domain and --email together");
         ctx.report.plain("try 'dropcat backorder cancel --help'");
         return exit_code(ErrorKind::usage);
@@ -39,11 +40,11 @@ int run_cancel(const CancelOptions& options, const BackorderGroup& group, Contex
         auto found = book.find(name->ascii, *email);
         if (!found) return ctx.failed(found.error());
         if (found->empty())
-            return ctx.failed(Error{ErrorKind::data, fmt::format("{} has no backorder on {}",
-                                                                 *email, name->ascii)});
+            return ctx.failed(Error{ErrorKind::data,
+                                    fmt::format("{} has no backorder on {}", *email, name->ascii)});
         ids = *found;
     }
-    auto changed = book.cancel(ids, group.actor(), now_unix_seconds());
+    auto changed = book.cancel(ids, group.actor(), wall_clock_now());
     if (!changed) return ctx.failed(changed.error());
     ctx.report.note(fmt::format("cancelled {} of {} backorders (the others were not active)",
                                 *changed, ids.size()));
@@ -64,10 +65,12 @@ int run_forget(const ForgetOptions& options, const BackorderGroup& group, Contex
                              "a terminal");
             return exit_code(ErrorKind::usage);
         }
-        std::fprintf(stderr, "Erase the name, email, company, phone and notes of %s for good? [y/N] ",
+        std::fprintf(stderr,
+                     "Erase the name, email, company, phone and notes of %s for good? [y/N] ",
                      email->c_str());
         char answer[16] = {0};
-        if (std::fgets(answer, sizeof answer, stdin) == nullptr || (answer[0] != 'y' && answer[0] != 'Y')) {
+        if (std::fgets(answer, sizeof answer, stdin) == nullptr ||
+            (answer[0] != 'y' && answer[0] != 'Y')) {
             ctx.report.note("nothing was erased");
             return exit_code(ErrorKind::failed);
         }
@@ -76,11 +79,11 @@ int run_forget(const ForgetOptions& options, const BackorderGroup& group, Contex
     auto store = ctx.open_store(code);
     if (!store) return code;
     Backorders book(*store);
-    auto out = book.forget(*email, group.actor(), now_unix_seconds());
+    auto out = book.forget(*email, group.actor(), wall_clock_now());
     if (!out) return ctx.failed(out.error());
     if (!out->found) {
-        std::string message = fmt::format("no customer with the address {}; nothing was erased",
-                                          *email);
+        std::string message =
+            fmt::format("no customer with the address {}; nothing was erased", *email);
         if (!out->similar.empty())
             message += fmt::format(" (the local part of an address is kept as given: did you "
                                    "mean {}?)",
@@ -97,11 +100,11 @@ int run_expire(int grace, const BackorderGroup& group, Context& ctx) {
     auto store = ctx.open_store(code);
     if (!store) return code;
     Backorders book(*store);
-    Day today = static_cast<Day>(now_unix_seconds() / 86400);
-    auto n = book.expire(today, grace, group.actor(), now_unix_seconds());
+    Day today = day_of(wall_clock_now());
+    auto n = book.expire(today, grace, group.actor(), wall_clock_now());
     if (!n) return ctx.failed(n.error());
-    ctx.report.note(fmt::format("expired {} backorders whose names dropped {} or more days ago",
-                                *n, grace));
+    ctx.report.note(
+        fmt::format("expired {} backorders whose names dropped {} or more days ago", *n, grace));
     return 0;
 }
 
@@ -133,7 +136,8 @@ void add_backorder_change(CLI::App& group, Context& ctx, std::shared_ptr<Backord
     });
 
     auto grace = std::make_shared<int>(3);
-    auto* e = group.add_subcommand("expire", "mark backorders expired whose names dropped uncaught");
+    auto* e =
+        group.add_subcommand("expire", "mark backorders expired whose names dropped uncaught");
     e->fallthrough();
     e->add_option("--grace", *grace, "days after the drop date (default: 3)")
         ->type_name("DAYS")

@@ -31,8 +31,9 @@ Result<BackorderRequest> parse_row(const std::vector<std::string>& cells,
                                    const std::vector<int>& column) {
     auto cell = [&](std::size_t which) -> std::string {
         int i = column[which];
-        return i >= 0 && static_cast<std::size_t>(i) < cells.size() ? cells[static_cast<std::size_t>(i)]
-                                                                    : std::string();
+        return i >= 0 && static_cast<std::size_t>(i) < cells.size()
+                   ? cells[static_cast<std::size_t>(i)]
+                   : std::string();
     };
     for (const auto& c : cells)
         if (looks_like_card_number(c))
@@ -42,7 +43,8 @@ Result<BackorderRequest> parse_row(const std::vector<std::string>& cells,
     if (!name) return std::unexpected(name.error());
     // The email and phone are personal data: their errors do not quote them.
     auto email = normalise_email(cell(1));
-    if (!email) return fail(ErrorKind::data, "the email is not an address such as name@example.com");
+    if (!email)
+        return fail(ErrorKind::data, "the email is not an address such as name@example.com");
     BackorderRequest r;
     r.domain = name->ascii;
     r.contact = Contact{*email, cell(2), cell(3), cell(4)};
@@ -50,9 +52,11 @@ Result<BackorderRequest> parse_row(const std::vector<std::string>& cells,
         return fail(ErrorKind::data, "the phone number must hold 7 to 15 digits");
     std::string priority = cell(5);
     if (!priority.empty()) {
-        auto [end, ec] = std::from_chars(priority.data(), priority.data() + priority.size(), r.priority);
+        auto [end, ec] =
+            std::from_chars(priority.data(), priority.data() + priority.size(), r.priority);
         if (ec != std::errc() || end != priority.data() + priority.size())
-            return fail(ErrorKind::data, fmt::format("priority '{}' is not a whole number", priority));
+            return fail(ErrorKind::data,
+                        fmt::format("priority '{}' is not a whole number", priority));
     }
     r.note = cell(6);
     return r;
@@ -67,8 +71,8 @@ int run_import(const ImportOptions& options, const BackorderGroup& group, Contex
     std::size_t line = 0;
     auto header = reader.next(cells, line);
     if (!header) return ctx.failed(header.error());
-    static constexpr std::string_view k_names[] = {"domain", "email", "name", "company",
-                                                   "phone", "priority", "note"};
+    static constexpr std::string_view k_names[] = {"domain", "email",    "name", "company",
+                                                   "phone",  "priority", "note"};
     std::vector<int> column(std::size(k_names), -1);
     if (*header)
         for (std::size_t i = 0; i < cells.size(); ++i)
@@ -95,7 +99,8 @@ int run_import(const ImportOptions& options, const BackorderGroup& group, Contex
         }
     }
     if (rejected > k_shown_rejections)
-        ctx.report.plain(fmt::format("... and {} more rejected rows", rejected - k_shown_rejections));
+        ctx.report.plain(
+            fmt::format("... and {} more rejected rows", rejected - k_shown_rejections));
     if (rejected > 0) {
         ctx.report.error(fmt::format("{} of {} rows rejected; nothing was stored", rejected,
                                      rejected + requests.size()));
@@ -109,13 +114,16 @@ int run_import(const ImportOptions& options, const BackorderGroup& group, Contex
     auto store = ctx.open_store(code);
     if (!store) return code;
     Backorders book(*store);
-    auto added = book.add(requests, group.actor(), now_unix_seconds());
+    auto added = book.add(requests, group.actor(), wall_clock_now());
     if (!added) return ctx.failed(added.error());
     std::size_t created = 0, already = 0, reactivated = 0;
     for (const auto& o : *added) {
-        if (o.result == AddOutcome::created) ++created;
-        else if (o.result == AddOutcome::already) ++already;
-        else ++reactivated;
+        if (o.result == AddOutcome::created)
+            ++created;
+        else if (o.result == AddOutcome::already)
+            ++already;
+        else
+            ++reactivated;
     }
     ctx.report.note(fmt::format("read {} backorders: {} added, {} already there, {} made active "
                                 "again",
@@ -129,8 +137,9 @@ void add_backorder_import(CLI::App& group, Context& ctx, std::shared_ptr<Backord
     auto opts = std::make_shared<ImportOptions>();
     auto* cmd = group.add_subcommand("import", "add backorders from a CSV file, all or nothing");
     cmd->fallthrough();
-    set_value_kind(cmd->add_option("FILE", opts->file, "CSV with a header; - is stdin")->type_name("FILE"),
-                   ValueKind::file);
+    set_value_kind(
+        cmd->add_option("FILE", opts->file, "CSV with a header; - is stdin")->type_name("FILE"),
+        ValueKind::file);
     cmd->footer("Columns: domain,email,name,company,phone,priority,note (domain and email\n"
                 "required). One bad row and nothing is stored.\n"
                 "Example:\n"

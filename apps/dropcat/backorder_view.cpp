@@ -39,12 +39,12 @@ int run_list(const ListOptions& options, Context& ctx) {
     }
     if (!options.due.empty()) query.due_from = query.due_to = parse_cli_date(options.due);
     if (options.due_within) {
-        Day today = static_cast<Day>(now_unix_seconds() / 86400);
+        Day today = day_of(wall_clock_now());
         query.due_from = today;
         query.due_to = today + *options.due_within;
     }
     int code = 0;
-    auto store = ctx.open_store(code);
+    auto store = ctx.open_store(code, true);
     if (!store) return code;
     RowWriter writer(listing_format(options.format), k_columns, use_color(ctx.color, 1));
     Backorders book(*store);
@@ -53,9 +53,16 @@ int run_list(const ListOptions& options, Context& ctx) {
         std::string unicode = to_unicode(r.domain);
         std::string priority = std::to_string(r.priority);
         std::string created = format_utc(r.created_at);
-        std::array<Cell, 9> cells{Cell{id, true},       Cell{r.domain}, Cell{unicode},
-                                  Cell{r.email},        Cell{r.name},   Cell{priority, true},
-                                  Cell{status_name(r.status)}, Cell{created}, Cell{r.drop_date}};
+        std::string drop_date = r.drop_date ? format_day(*r.drop_date) : std::string();
+        std::array<Cell, 9> cells{Cell{id, true},
+                                  Cell{r.domain},
+                                  Cell{unicode},
+                                  Cell{r.email},
+                                  Cell{r.name},
+                                  Cell{priority, true},
+                                  Cell{status_name(r.status)},
+                                  Cell{created},
+                                  Cell{drop_date}};
         writer.row(cells);
         return true;
     });
@@ -66,10 +73,11 @@ int run_list(const ListOptions& options, Context& ctx) {
 
 int run_show(const std::string& domain_text, Context& ctx) {
     auto name = parse_domain(domain_text);
-    if (!name) return ctx.failed(Error{ErrorKind::data, fmt::format("'{}': {}", domain_text,
-                                                                    name.error().message)});
+    if (!name)
+        return ctx.failed(
+            Error{ErrorKind::data, fmt::format("'{}': {}", domain_text, name.error().message)});
     int code = 0;
-    auto store = ctx.open_store(code);
+    auto store = ctx.open_store(code, true);
     if (!store) return code;
     Backorders book(*store);
     auto date = book.drop_date(name->ascii);
@@ -78,8 +86,9 @@ int run_show(const std::string& domain_text, Context& ctx) {
     if (!rows) return ctx.failed(rows.error());
     std::string shown = to_unicode(name->ascii);
     if (shown != name->ascii) shown += fmt::format(" ({})", name->ascii);
-    Out::write(fmt::format("{}: {}\n", shown,
-                           *date ? "drops " + **date : std::string("drop date not known")));
+    Out::write(
+        fmt::format("{}: {}\n", shown,
+                    *date ? "drops " + format_day(**date) : std::string("drop date not known")));
     if (rows->empty()) Out::write("no backorders\n");
     // Active backorders are numbered by their place in the queue; the others are listed, in
     // the same order, with a dash.
@@ -88,8 +97,8 @@ int run_show(const std::string& domain_text, Context& ctx) {
         std::string who = r.email.empty() ? "(forgotten customer)" : r.email;
         if (!r.name.empty()) who += fmt::format(" ({})", r.name);
         std::string mark = r.status == BackorderStatus::active ? fmt::format("{}.", ++place) : "-";
-        Out::write(fmt::format("{} backorder {}: {}, priority {}, {}, since {}\n", mark, r.id,
-                               who, r.priority, status_name(r.status), format_utc(r.created_at)));
+        Out::write(fmt::format("{} backorder {}: {}, priority {}, {}, since {}\n", mark, r.id, who,
+                               r.priority, status_name(r.status), format_utc(r.created_at)));
         auto events = book.events(r.id);
         if (!events) return ctx.failed(events.error());
         for (const auto& e : *events)
@@ -106,11 +115,13 @@ void add_backorder_list(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("list", "list backorders");
     cmd->fallthrough();
     std::vector<std::string> statuses(status_names().begin(), status_names().end());
-    set_live_values(add_choice(*cmd, "--status", opts->status, statuses,
-                               "only backorders in this status")
-                        ->group("Filters"),
-                    "statuses");
-    cmd->add_option("--email", opts->email, "only this customer's")->type_name("EMAIL")->group("Filters");
+    set_live_values(
+        add_choice(*cmd, "--status", opts->status, statuses, "only backorders in this status")
+            ->group("Filters"),
+        "statuses");
+    cmd->add_option("--email", opts->email, "only this customer's")
+        ->type_name("EMAIL")
+        ->group("Filters");
     cmd->add_option("--domain", opts->domain, "only backorders on this name")
         ->type_name("DOMAIN")
         ->group("Filters");
@@ -132,12 +143,14 @@ void add_backorder_list(CLI::App& group, Context& ctx) {
 
 void add_backorder_show(CLI::App& group, Context& ctx) {
     auto domain = std::make_shared<std::string>();
-    auto* cmd = group.add_subcommand("show", "a name's backorders in allocation order, with history");
+    auto* cmd =
+        group.add_subcommand("show", "a name's backorders in allocation order, with history");
     cmd->fallthrough();
     cmd->add_option("DOMAIN", *domain, "the name")->required()->type_name("DOMAIN");
     cmd->footer("Allocation order: priority high to low, then oldest first.\n"
                 "Example:\n  dropcat backorder show example.com");
-    cmd->callback([domain, &ctx] { ctx.action = [domain, &ctx] { return run_show(*domain, ctx); }; });
+    cmd->callback(
+        [domain, &ctx] { ctx.action = [domain, &ctx] { return run_show(*domain, ctx); }; });
 }
 
 } // namespace dropcat::cli

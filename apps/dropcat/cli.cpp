@@ -29,7 +29,8 @@ constexpr std::array k_commands{
     CommandInfo{"registrar", "registrar accounts from the configuration", add_registrar_command},
     CommandInfo{"generate", "write man page option lists and completions", add_generate_command,
                 true},
-    CommandInfo{"__complete", "print live values for shell completions", add_complete_command, true},
+    CommandInfo{"__complete", "print live values for shell completions", add_complete_command,
+                true},
 };
 
 // Global options that take a value, so the scan for the command word can skip it.
@@ -63,7 +64,8 @@ std::vector<const CLI::App*> command_path(const CLI::App& app, int argc, char** 
             continue;
         }
         const CLI::App* next = nullptr;
-        for (const CLI::App* sub : path.back()->get_subcommands([](const CLI::App*) { return true; }))
+        for (const CLI::App* sub :
+             path.back()->get_subcommands([](const CLI::App*) { return true; }))
             if (sub->get_name() == arg) next = sub;
         if (next == nullptr) break;
         path.push_back(next);
@@ -74,7 +76,8 @@ std::vector<const CLI::App*> command_path(const CLI::App& app, int argc, char** 
 // "backorder add " for the "try 'dropcat backorder add --help'" hint.
 std::string help_path(const std::vector<const CLI::App*>& path) {
     std::string out;
-    for (std::size_t i = 1; i < path.size(); ++i) out += path[i]->get_name() + " ";
+    for (std::size_t i = 1; i < path.size(); ++i)
+        out += path[i]->get_name() + " ";
     return out;
 }
 
@@ -85,7 +88,8 @@ std::optional<std::string> unknown_option(const std::vector<const CLI::App*>& pa
     std::vector<std::string> known;
     for (const CLI::App* a : path)
         for (const CLI::Option* opt : a->get_options())
-            for (const auto& l : opt->get_lnames()) known.push_back("--" + l);
+            for (const auto& l : opt->get_lnames())
+                known.push_back("--" + l);
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         if (arg == "--") break;
@@ -93,8 +97,10 @@ std::optional<std::string> unknown_option(const std::vector<const CLI::App*>& pa
         std::string_view name = arg.substr(0, arg.find('='));
         if (std::find(known.begin(), known.end(), name) != known.end()) continue;
         std::vector<std::string_view> views(known.begin(), known.end());
-        std::string message = fmt::format("{} is not an option of dropcat {}", name, help_path(path));
-        while (message.back() == ' ') message.pop_back();
+        std::string message =
+            fmt::format("{} is not an option of dropcat {}", name, help_path(path));
+        while (message.back() == ' ')
+            message.pop_back();
         if (auto guess = closest(name, views)) message += fmt::format("; did you mean {}?", *guess);
         return message;
     }
@@ -103,10 +109,19 @@ std::optional<std::string> unknown_option(const std::vector<const CLI::App*>& pa
 
 } // namespace
 
-std::span<const CommandInfo> commands() { return k_commands; }
+std::span<const CommandInfo> commands() {
+    return k_commands;
+}
 
-std::optional<Store> Context::open_store(int& code) {
-    auto store = Store::open(store_path());
+bool Context::store_exists() const {
+    std::string location = store_location();
+    return is_postgresql_location(location) || std::filesystem::exists(location);
+}
+
+std::optional<Store> Context::open_store(int& code, bool read_only) {
+    StoreOptions options;
+    options.read_only = read_only;
+    auto store = Store::open(store_location(), options);
     if (!store) {
         code = failed(store.error());
         return std::nullopt;
@@ -137,8 +152,9 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
     app->get_formatter()->column_width(30);
     app->option_defaults()->group("Global options");
 
-    auto* db = app->add_option("--db", ctx.db_path,
-                               "the store (default: under $XDG_DATA_HOME)");
+    auto* db =
+        app->add_option("--db", ctx.db_path,
+                        "the store: a file, or postgresql://… (default: under $XDG_DATA_HOME)");
     db->envname("DROPCAT_DB")->type_name("PATH");
     set_value_kind(db, ValueKind::file);
     auto* config = app->add_option("--config", ctx.config_path,
@@ -146,15 +162,17 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
     config->envname("DROPCAT_CONFIG")->type_name("PATH");
     set_value_kind(config, ValueKind::file);
     app->add_flag("-q,--quiet", ctx.quiet, "print errors and data only");
-    set_repeatable(app->add_flag("-v,--verbose", ctx.verbosity, "say more (repeat for more detail)"));
+    set_repeatable(
+        app->add_flag("-v,--verbose", ctx.verbosity, "say more (repeat for more detail)"));
     add_choice(*app, "--color", ctx.color, {"auto", "always", "never"},
                "when to colour stderr and tables (default: auto)");
 
     app->option_defaults()->group("Options"); // subcommands copy the defaults when created
 
-    std::string footer = "Run 'dropcat COMMAND --help' for a command's options; man dropcat for more.\n"
-              "Exit status: 0 ok, 1 failed, 2 usage, 65 data rejected, 69 service unavailable,\n"
-              "75 try later, 78 configuration, 130 interrupted.";
+    std::string footer =
+        "Run 'dropcat COMMAND --help' for a command's options; man dropcat for more.\n"
+        "Exit status: 0 ok, 1 failed, 2 usage, 65 data rejected, 69 service unavailable,\n"
+        "75 try later, 78 configuration, 130 interrupted.";
     app->footer(footer);
 
     for (const auto& cmd : k_commands) {
@@ -171,14 +189,16 @@ int run(int argc, char** argv) {
     ctx.report.configure("auto", false, 0);
 
     std::vector<std::string_view> names;
-    for (const auto& cmd : k_commands) names.push_back(cmd.name);
+    for (const auto& cmd : k_commands)
+        names.push_back(cmd.name);
     auto word = command_word(argc, argv);
     if (word && std::find(names.begin(), names.end(), *word) == names.end()) {
         std::vector<std::string_view> visible;
         for (const auto& cmd : k_commands)
             if (!cmd.hidden) visible.push_back(cmd.name);
         std::string message = fmt::format("'{}' is not a dropcat command", *word);
-        if (auto guess = closest(*word, visible)) message += fmt::format("; did you mean '{}'?", *guess);
+        if (auto guess = closest(*word, visible))
+            message += fmt::format("; did you mean '{}'?", *guess);
         ctx.report.error(message);
         ctx.report.plain("try 'dropcat --help'");
         return exit_code(ErrorKind::usage);

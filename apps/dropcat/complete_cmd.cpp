@@ -12,23 +12,28 @@ namespace {
 
 int run_complete(const std::string& what, Context& ctx) {
     if (what == "statuses") {
-        for (auto s : status_names()) Out::write(std::string(s) + "\n");
+        for (auto s : status_names())
+            Out::write(std::string(s) + "\n");
         return 0;
     }
     if (what == "backorder-ids") {
         // Only an existing store: completing must not create one.
-        if (!std::filesystem::exists(ctx.store_path())) return 0;
-        auto store = Store::open(ctx.store_path());
+        if (!ctx.store_exists()) return 0;
+        StoreOptions options;
+        options.read_only = true;
+        auto store = Store::open(ctx.store_location(), options);
         if (!store) return 0;
         auto ids = Backorders(*store).ids();
         if (!ids) return 0;
-        for (auto id : *ids) Out::write(std::to_string(id) + "\n");
+        for (auto id : *ids)
+            Out::write(std::to_string(id) + "\n");
         return 0;
     }
     if (what == "registrars") {
         auto config = ctx.load_configuration();
         if (!config) return 0;
-        for (const auto& a : config->registrars) Out::write(a.name + "\n");
+        for (const auto& a : config->registrars)
+            Out::write(a.name + "\n");
         return 0;
     }
     return exit_code(ErrorKind::usage);

@@ -24,11 +24,16 @@ struct Context {
     Reporter report;
     std::function<int()> action; // set by the subcommand that was parsed
 
-    std::filesystem::path store_path() const {
-        return db_path.empty() ? default_store_path() : std::filesystem::path(db_path);
+    // --db as given (a path or a postgresql:// URI), else the default path.
+    std::string store_location() const {
+        return db_path.empty() ? default_store_path().string() : db_path;
     }
+    // Whether the store is there already: an SQLite file that exists, or any PostgreSQL URI
+    // (whose database must exist; dropcat does not create databases).
+    bool store_exists() const;
     // Opens the store, reporting a failure in the one voice; empty on failure, with `code` set.
-    std::optional<Store> open_store(int& code);
+    // A read-only command opens with `read_only`, so that a store the user may only read works.
+    std::optional<Store> open_store(int& code, bool read_only = false);
     // The configuration: --config (which must exist) or the default path (which may not).
     Result<Config> load_configuration() const;
     // Reports an Error and returns its exit code.

@@ -15,8 +15,8 @@ namespace dropcat::cli {
 
 namespace {
 
-const std::vector<std::string> k_columns{"domain",    "unicode",    "tld",
-                                         "drop_date", "drop_time",  "source",
+const std::vector<std::string> k_columns{"domain",     "unicode",   "tld",
+                                         "drop_date",  "drop_time", "source",
                                          "first_seen", "last_seen", "backorders"};
 
 // The filters that look at the name itself, applied to the label left of the public suffix in
@@ -51,7 +51,8 @@ struct NameFilter {
 // known public suffix is accepted, checked by the same rules as names (a label put in front
 // of it must make a registrable domain).
 std::optional<std::string> tld_suffix(std::string_view given) {
-    while (!given.empty() && given.front() == '.') given.remove_prefix(1);
+    while (!given.empty() && given.front() == '.')
+        given.remove_prefix(1);
     if (given.empty()) return std::nullopt;
     // The probe label must not be a public suffix itself, as one letter often is ("x.se").
     constexpr std::string_view k_probe = "dropcat-tld-probe";
@@ -158,30 +159,33 @@ int run_drops(const DropsOptions& options, Context& ctx) {
     }
 
     int code = 0;
-    auto store = ctx.open_store(code);
+    auto store = ctx.open_store(code, true);
     if (!store) return code;
 
     RowWriter writer(listing_format(options.format), k_columns, use_color(ctx.color, 1));
     std::size_t printed = 0;
     std::string unicode, drop_date, drop_time, first_seen, last_seen, backorders;
     bool stopped = false;
-    auto done = store->each_drop(query, [&](const DropRecord& r) {
-        if (interrupted()) {
-            stopped = true;
-            return false;
-        }
-        unicode = to_unicode(r.domain);
-        if (!filter.accepts(r.domain, unicode)) return true;
-        drop_date = format_day(r.drop_date);
-        drop_time = r.drop_time ? format_utc(*r.drop_time) : std::string();
-        first_seen = format_utc(r.first_seen);
-        last_seen = format_utc(r.last_seen);
-        backorders = std::to_string(r.backorders);
-        std::array<Cell, 9> cells{Cell{r.domain},    Cell{unicode},    Cell{r.tld},
-                                  Cell{drop_date},   Cell{drop_time},  Cell{r.source},
-                                  Cell{first_seen},  Cell{last_seen},  Cell{backorders, true}};
-        writer.row(cells);
-        return !(options.limit && ++printed >= *options.limit);
+    auto done = store->read([&](const ReadTx& tx) -> Result<void> {
+        tx.drops().each(query, [&](const DropRecord& r) {
+            if (interrupted()) {
+                stopped = true;
+                return false;
+            }
+            unicode = to_unicode(r.domain);
+            if (!filter.accepts(r.domain, unicode)) return true;
+            drop_date = format_day(r.drop_date);
+            drop_time = r.drop_time ? format_utc(*r.drop_time) : std::string();
+            first_seen = format_utc(r.first_seen);
+            last_seen = format_utc(r.last_seen);
+            backorders = std::to_string(r.backorders);
+            std::array<Cell, 9> cells{Cell{r.domain},   Cell{unicode},   Cell{r.tld},
+                                      Cell{drop_date},  Cell{drop_time}, Cell{r.source},
+                                      Cell{first_seen}, Cell{last_seen}, Cell{backorders, true}};
+            writer.row(cells);
+            return !(options.limit && ++printed >= *options.limit);
+        });
+        return {};
     });
     if (!done) return ctx.failed(done.error());
     writer.finish();

@@ -56,11 +56,11 @@ void print_summary(const Totals& t, const ImportOptions& options, const Context&
                                options.dry_run ? "true" : "false"));
         return;
     }
-    std::string line = fmt::format("read {} rows: {} {} ({} new, {} updated, {} unchanged), {} "
-                                   "rejected",
-                                   t.read, options.dry_run ? "would import" : "imported", imported,
-                                   t.counts.added, t.counts.updated, t.counts.unchanged,
-                                   t.rejected);
+    std::string line =
+        fmt::format("read {} rows: {} {} ({} new, {} updated, {} unchanged), {} "
+                    "rejected",
+                    t.read, options.dry_run ? "would import" : "imported", imported, t.counts.added,
+                    t.counts.updated, t.counts.unchanged, t.rejected);
     if (t.duplicates > 0) line += fmt::format(", {} duplicate rows counted once", t.duplicates);
     if (options.dry_run) line += "; dry run, nothing written";
     ctx.report.note(line);
@@ -76,7 +76,8 @@ CLI::App* add_import_command(CLI::App& parent, Context& ctx) {
     set_value_kind(files, ValueKind::file);
 
     std::vector<std::string> formats{"auto"};
-    for (const auto& f : input_formats()) formats.emplace_back(f.name);
+    for (const auto& f : input_formats())
+        formats.emplace_back(f.name);
     add_choice(*cmd, "--input-format", opts->input_format, formats,
                "the list's format (default: auto, from content)")
         ->group("Input");
@@ -160,8 +161,8 @@ int run_import(const ImportOptions& options, Context& ctx) {
         totals.read += summary->rows;
     }
     if (totals.rejected > k_shown_rejections)
-        ctx.report.plain(fmt::format("... and {} more rejected rows",
-                                     totals.rejected - k_shown_rejections));
+        ctx.report.plain(
+            fmt::format("... and {} more rejected rows", totals.rejected - k_shown_rejections));
     if (options.strict && totals.rejected > 0) {
         ctx.report.error(fmt::format("{} of {} rows rejected; nothing imported (--strict)",
                                      totals.rejected, totals.read));
@@ -169,15 +170,15 @@ int run_import(const ImportOptions& options, Context& ctx) {
         return exit_code(ErrorKind::data);
     }
 
-    ctx.report.verbose(fmt::format("read and checked {} rows in {:.2f} s", totals.read,
-                                   seconds_since(started)));
+    ctx.report.verbose(
+        fmt::format("read and checked {} rows in {:.2f} s", totals.read, seconds_since(started)));
     auto sorting = Clock::now();
     std::vector<DropEntry> entries = collector.entries();
     totals.duplicates = collector.rows() - entries.size();
-    ctx.report.verbose(fmt::format("sorted {} names in {:.2f} s", entries.size(),
-                                   seconds_since(sorting)));
+    ctx.report.verbose(
+        fmt::format("sorted {} names in {:.2f} s", entries.size(), seconds_since(sorting)));
     auto writing = Clock::now();
-    if (options.dry_run && !std::filesystem::exists(ctx.store_path())) {
+    if (options.dry_run && !ctx.store_exists()) {
         // A dry run against a store that does not exist yet: every name would be new, and
         // the store is not created.
         totals.counts.added = entries.size();
@@ -185,8 +186,10 @@ int run_import(const ImportOptions& options, Context& ctx) {
         int code = 0;
         auto store = ctx.open_store(code);
         if (!store) return code;
-        auto counts = store->import_drops(entries, now_unix_seconds(), options.dry_run,
-                                          [] { return interrupted(); });
+        auto counts = store->write([&](Tx& tx) {
+            if (options.dry_run) tx.rollback_at_end();
+            return tx.drops().import(entries, wall_clock_now(), [] { return interrupted(); });
+        });
         if (!counts) return ctx.failed(counts.error());
         totals.counts = *counts;
     }

@@ -15,7 +15,7 @@ void ImportCollector::add(const DropRow& row) {
                             static_cast<std::uint16_t>(name.size()),
                             static_cast<std::uint16_t>(row.name.tld_pos),
                             static_cast<std::uint32_t>(m_sources.size() - 1), row.when.day,
-                            row.when.unix_seconds.value_or(k_no_time)});
+                            row.when.time ? unix_ms(*row.when.time) : k_no_time});
     m_arena += name;
 }
 
@@ -39,7 +39,8 @@ std::vector<DropEntry> ImportCollector::entries() const {
         std::uint32_t index;
     };
     std::vector<Key> order(m_rows.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = {prefix_key(name(m_rows[i])), i};
+    for (std::uint32_t i = 0; i < order.size(); ++i)
+        order[i] = {prefix_key(name(m_rows[i])), i};
     // By name, then by position, so among equal names the last row read ends up last. Two
     // halves are sorted on two threads, then merged.
     auto less = [&](const Key& a, const Key& b) {
@@ -65,9 +66,10 @@ std::vector<DropEntry> ImportCollector::entries() const {
         if (i + 1 < order.size() && order[i + 1].prefix == order[i].prefix &&
             name(m_rows[order[i + 1].index]) == name(p))
             continue;
-        out.push_back(DropEntry{name(p), m_sources[p.source],
-                                p.time == k_no_time ? std::nullopt : std::optional(p.time), p.day,
-                                p.tld_pos});
+        out.push_back(
+            DropEntry{name(p), m_sources[p.source],
+                      p.time == k_no_time ? std::nullopt : std::optional(from_unix_ms(p.time)),
+                      p.day, p.tld_pos});
     }
     return out;
 }

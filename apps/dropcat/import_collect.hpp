@@ -27,7 +27,7 @@ class ImportCollector {
         std::uint16_t tld_pos;
         std::uint32_t source;
         Day day;
-        std::int64_t time; // k_no_time when the list gave none
+        std::int64_t time; // Unix ms; k_no_time when the list gave none
     };
     static constexpr std::int64_t k_no_time = INT64_MIN;
 

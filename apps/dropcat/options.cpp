@@ -22,7 +22,8 @@ std::map<const CLI::Option*, ValueKind>& kind_registry() {
 CLI::Option* add_choice(CLI::App& app, const std::string& name, std::string& value,
                         std::vector<std::string> choices, const std::string& description) {
     std::string shown;
-    for (const auto& c : choices) shown += (shown.empty() ? "" : "|") + c;
+    for (const auto& c : choices)
+        shown += (shown.empty() ? "" : "|") + c;
     auto* option = app.add_option(name, value, description);
     // Short choice lists show in the placeholder; long ones are named in the help's footer.
     option->type_name(shown.size() <= 24 ? shown : "NAME");
@@ -43,7 +44,9 @@ const std::vector<std::string>* choices_of(const CLI::Option* option) {
     return it == choice_registry().end() ? nullptr : &it->second;
 }
 
-void set_value_kind(CLI::Option* option, ValueKind kind) { kind_registry()[option] = kind; }
+void set_value_kind(CLI::Option* option, ValueKind kind) {
+    kind_registry()[option] = kind;
+}
 
 ValueKind value_kind_of(const CLI::Option* option) {
     auto it = kind_registry().find(option);
@@ -57,7 +60,9 @@ std::set<const CLI::Option*>& repeatable_registry() {
 }
 } // namespace
 
-void set_repeatable(CLI::Option* option) { repeatable_registry().insert(option); }
+void set_repeatable(CLI::Option* option) {
+    repeatable_registry().insert(option);
+}
 
 namespace {
 std::map<const CLI::Option*, std::string>& live_registry() {
@@ -80,12 +85,12 @@ bool is_repeatable(const CLI::Option* option) {
 }
 
 std::optional<Day> parse_cli_date(std::string_view text) {
-    Day today = static_cast<Day>(now_unix_seconds() / 86400);
+    Day today = day_of(wall_clock_now());
     if (text == "today") return today;
     if (text == "tomorrow") return today + 1;
     if (text == "yesterday") return today - 1;
     auto moment = parse_drop_date(text);
-    if (!moment || moment->unix_seconds) return std::nullopt;
+    if (!moment || moment->time) return std::nullopt;
     return moment->day;
 }
 

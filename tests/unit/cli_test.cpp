@@ -36,7 +36,7 @@ TEST_CASE("cli: display width counts characters, not bytes") {
 }
 
 TEST_CASE("cli: command-line dates") {
-    Day today = static_cast<Day>(now_unix_seconds() / 86400);
+    Day today = day_of(wall_clock_now());
     CHECK(parse_cli_date("today") == today);
     CHECK(parse_cli_date("tomorrow") == today + 1);
     CHECK(parse_cli_date("2026-12-01") == days_from_civil(2026, 12, 1));

@@ -13,19 +13,19 @@ std::string day_of(std::string_view text) {
 std::string time_of(std::string_view text) {
     auto m = parse_drop_date(text);
     REQUIRE(m.has_value());
-    REQUIRE(m->unix_seconds.has_value());
-    return format_utc(*m->unix_seconds);
+    REQUIRE(m->time.has_value());
+    return format_utc(*m->time);
 }
 } // namespace
 
 TEST_CASE("date: calendar forms") {
     CHECK(day_of("2026-12-01") == "2026-12-01");
     CHECK(day_of("2026/12/01") == "2026-12-01");
-    CHECK(day_of("12/01/2026") == "2026-12-01");   // MM/DD/YYYY
-    CHECK(day_of("1-05-2027") == "2027-01-05");    // M-DD-YYYY (NameJet)
+    CHECK(day_of("12/01/2026") == "2026-12-01"); // MM/DD/YYYY
+    CHECK(day_of("1-05-2027") == "2027-01-05");  // M-DD-YYYY (NameJet)
     CHECK(day_of("1-5-2027") == "2027-01-05");
     CHECK(day_of(" 2024-02-29 ") == "2024-02-29"); // leap day
-    CHECK_FALSE(parse_drop_date("2026-12-01")->unix_seconds.has_value());
+    CHECK_FALSE(parse_drop_date("2026-12-01")->time.has_value());
 }
 
 TEST_CASE("date: date-times are kept to the second in UTC") {
@@ -61,7 +61,18 @@ TEST_CASE("date: day-first dates and clock times (auDA)") {
 TEST_CASE("date: formatting round-trips") {
     CHECK(format_day(0) == "1970-01-01");
     CHECK(format_day(days_from_civil(2026, 11, 28)) == "2026-11-28");
-    CHECK(format_utc(0) == "1970-01-01T00:00:00Z");
+    CHECK(format_utc(Instant{}) == "1970-01-01T00:00:00Z");
     CHECK(valid_civil(2000, 2, 29));
     CHECK_FALSE(valid_civil(1900, 2, 29));
+}
+
+TEST_CASE("date: one instant type for days and milliseconds") {
+    CHECK(k_ms_per_day == 86'400'000);
+    Day d = days_from_civil(2026, 12, 1);
+    CHECK(unix_ms(start_of(d)) == std::int64_t{d} * k_ms_per_day);
+    CHECK(day_of(start_of(d) + std::chrono::milliseconds(k_ms_per_day - 1)) == d);
+    CHECK(day_of(start_of(d) + std::chrono::milliseconds(k_ms_per_day)) == d + 1);
+    CHECK(day_of(from_unix_ms(-1)) == -1); // before 1970 rounds down, not toward zero
+    CHECK(format_utc(start_of(d) + std::chrono::milliseconds(999)) == "2026-12-01T00:00:00Z");
+    CHECK(from_unix_ms(unix_ms(from_unix_ms(123))) == from_unix_ms(123));
 }

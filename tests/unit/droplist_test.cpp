@@ -24,7 +24,7 @@ struct Collected : RowSink {
     std::vector<Rejection> rejected;
     void row(DropRow&& r) override {
         rows.push_back({r.name.ascii, format_day(r.when.day),
-                        r.when.unix_seconds ? format_utc(*r.when.unix_seconds) : "", r.line});
+                        r.when.time ? format_utc(*r.when.time) : "", r.line});
     }
     void reject(Rejection&& r) override { rejected.push_back(std::move(r)); }
 };
@@ -192,7 +192,8 @@ TEST_CASE("droplist: .se/.nu JSON, with line numbers") {
 }
 
 TEST_CASE("droplist: malformed JSON names its line") {
-    auto o = read_text("{\"data\":[\n{\"name\":\"a.se\",\"release_at\":\"2026-12-01\"},\n{oops}\n]}\n");
+    auto o =
+        read_text("{\"data\":[\n{\"name\":\"a.se\",\"release_at\":\"2026-12-01\"},\n{oops}\n]}\n");
     REQUIRE_FALSE(o.summary.has_value());
     CHECK_THAT(o.summary.error().message, Catch::Contains(":3: malformed JSON"));
 }
@@ -248,7 +249,8 @@ TEST_CASE("droplist: gzip is told by its magic bytes, whatever the name") {
 }
 
 TEST_CASE("droplist: CRLF line ends and a byte-order mark") {
-    auto o = read_text("\xEF\xBB\xBF" "domain,date\r\nexample.com,2026-12-01\r\n");
+    auto o = read_text("\xEF\xBB\xBF"
+                       "domain,date\r\nexample.com,2026-12-01\r\n");
     REQUIRE(o.summary.has_value());
     REQUIRE(o.got.rows.size() == 1);
     CHECK(o.got.rows[0].day == "2026-12-01");
@@ -283,7 +285,8 @@ TEST_CASE("droplist: an input without rows is refused (an empty download, an API
 
 TEST_CASE("droplist: a gzip file cut short is an error, not a shorter list") {
     std::string text = "domain,drop_date\n";
-    for (int i = 0; i < 2000; ++i) text += "cut" + std::to_string(i) + ".com,2026-12-01\n";
+    for (int i = 0; i < 2000; ++i)
+        text += "cut" + std::to_string(i) + ".com,2026-12-01\n";
     test::TempDir dir;
     auto whole = dir.write("whole.csv.gz", text, true);
     std::ifstream in(whole, std::ios::binary);
@@ -327,7 +330,8 @@ TEST_CASE("droplist: a folder is not a file") {
 
 TEST_CASE("droplist: many rows keep their order across batches") {
     std::string text;
-    for (int i = 0; i < 20000; ++i) text += "name" + std::to_string(i) + ".com 2026-12-01\n";
+    for (int i = 0; i < 20000; ++i)
+        text += "name" + std::to_string(i) + ".com 2026-12-01\n";
     text += "bad_one.com 2026-12-01\n";
     auto o = read_text(text);
     REQUIRE(o.summary.has_value());

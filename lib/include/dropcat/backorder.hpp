@@ -14,14 +14,6 @@
 
 namespace dropcat {
 
-// A backorder records that a customer wants a name when it drops. It is informational: no
-// money changes hands and no payment data is stored, ever.
-enum class BackorderStatus { active, cancelled, caught, lost, expired };
-
-std::string_view status_name(BackorderStatus status);
-std::optional<BackorderStatus> parse_status(std::string_view name);
-std::span<const std::string_view> status_names();
-
 // True when the text holds 13 to 19 digits in a row (spaces or dashes allowed between them)
 // that pass the Luhn check: what a payment card number looks like.
 bool looks_like_card_number(std::string_view text);
@@ -32,13 +24,6 @@ Result<std::string> normalise_email(std::string_view text);
 
 // A phone number is kept as given but must hold 7 to 15 digits.
 Result<void> check_phone(std::string_view text);
-
-struct Contact {
-    std::string email; // normalised
-    std::string name;
-    std::string company;
-    std::string phone;
-};
 
 struct BackorderRequest {
     std::string domain; // A-label
@@ -51,34 +36,8 @@ struct AddOutcome {
     std::int64_t id = 0;
     std::string domain;
     enum { created, already, reactivated } result = created;
-    bool kept_values = false; // already there with another priority or note, which were kept
-    std::string drop_date; // empty when the name is not in the drops table
-};
-
-struct BackorderRow {
-    std::int64_t id = 0;
-    std::string domain;
-    std::string email; // empty once the customer is forgotten
-    std::string name;
-    int priority = 0;
-    BackorderStatus status = BackorderStatus::active;
-    std::int64_t created_at = 0; // Unix seconds
-    std::string drop_date;       // empty when unknown
-};
-
-struct EventRow {
-    std::int64_t at = 0; // Unix seconds
-    std::string actor;
-    std::string action;
-    std::string detail;
-};
-
-struct BackorderQuery {
-    std::optional<BackorderStatus> status;
-    std::optional<std::string> email;  // normalised
-    std::optional<std::string> domain; // A-label
-    std::optional<Day> due_from;       // drop date range, inclusive
-    std::optional<Day> due_to;
+    bool kept_values = false;     // already there with another priority or note, which were kept
+    std::optional<Day> drop_date; // when the name is in the drops table
 };
 
 struct ForgetOutcome {
@@ -87,9 +46,9 @@ struct ForgetOutcome {
     std::string similar;        // when not found: an address that differs only in case
 };
 
-// The backorder book in the store. Every call that changes something is one transaction and
-// appends an event (time, actor, action, detail) for each change; details never hold
-// personal data.
+// The backorder book: its rules over the store's customers, backorders and events tables.
+// Every call that changes something is one transaction and appends an event (time, actor,
+// action, detail) for each change; details never hold personal data.
 class Backorders {
   public:
     explicit Backorders(Store& store) : m_store(store) {}
@@ -99,29 +58,30 @@ class Backorders {
     // the back of the queue; an active one keeps its priority and note).
     // Any field that looks like a card number refuses the whole call (kind `data`).
     Result<std::vector<AddOutcome>> add(std::span<const BackorderRequest> requests,
-                                        std::string_view actor, std::int64_t now);
+                                        std::string_view actor, Instant now);
 
     Result<void> each(const BackorderQuery& query,
                       const std::function<bool(const BackorderRow&)>& row) const;
     // The backorders on one name in allocation order: priority high to low, then oldest first.
     Result<std::vector<BackorderRow>> on_domain(std::string_view domain) const;
     Result<std::vector<EventRow>> events(std::int64_t backorder_id) const;
-    // The drop date the store has for a name, if any.
-    Result<std::optional<std::string>> drop_date(std::string_view domain) const;
+    // The drop day the store has for a name, if any.
+    Result<std::optional<Day>> drop_date(std::string_view domain) const;
 
     // Sets `cancelled` on the given backorders (all must exist; already-cancelled ones are
     // left as they are). Returns how many changed.
     Result<std::size_t> cancel(std::span<const std::int64_t> ids, std::string_view actor,
-                               std::int64_t now);
+                               Instant now);
     Result<std::vector<std::int64_t>> find(std::string_view domain, std::string_view email) const;
 
     // Erases a customer's personal data (email, name, company, phone, notes); backorders and
-    // events stay, anonymous. Afterwards the store file holds no trace of the address.
-    Result<ForgetOutcome> forget(std::string_view email, std::string_view actor, std::int64_t now);
+    // events stay, anonymous. Afterwards the store holds no trace of the address (see
+    // Store::purge_erased for what each backend does).
+    Result<ForgetOutcome> forget(std::string_view email, std::string_view actor, Instant now);
 
     // Marks `expired` the active backorders whose name's drop date is `grace_days` or more
     // before `today` without a catch. Returns how many.
-    Result<std::size_t> expire(Day today, int grace_days, std::string_view actor, std::int64_t now);
+    Result<std::size_t> expire(Day today, int grace_days, std::string_view actor, Instant now);
 
     // Backorder ids, for shell completion.
     Result<std::vector<std::int64_t>> ids() const;

@@ -2,92 +2,132 @@
 
 #include "dropcat/date.hpp"
 #include "dropcat/error.hpp"
+#include "dropcat/store_tables.hpp"
 
-#include <cstdint>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
-
-namespace SQLite {
-class Database;
-}
+#include <type_traits>
 
 namespace dropcat {
 
-// One drop as an import hands it to the store.
-struct DropEntry {
-    std::string_view domain; // A-label
-    std::string_view source;
-    std::optional<std::int64_t> time; // Unix seconds, UTC, when the list gave a time
-    Day day = 0;
-    std::uint16_t tld_pos = 0; // where the TLD starts in domain
+namespace store {
+class Connection;
+struct Pool;
+} // namespace store
 
-    std::string_view tld() const { return domain.substr(tld_pos); }
+enum class Backend { sqlite, postgresql };
+
+// True for a location that names a PostgreSQL database (postgresql://… or postgres://…);
+// anything else is an SQLite file path.
+bool is_postgresql_location(std::string_view location);
+
+struct StoreOptions {
+    // A read-only command may open a store the user can only read; a store that needs a schema
+    // upgrade is refused then, since upgrading is a write.
+    bool read_only = false;
+    // How long a write waits for another writer to finish before failing as `temporary`.
+    std::chrono::milliseconds busy_wait{5000};
 };
 
-struct ImportCounts {
-    std::size_t added = 0;
-    std::size_t updated = 0;
-    std::size_t unchanged = 0;
+// The read side of a transaction: typed, per-table access that sees one consistent state.
+class ReadTx {
+  public:
+    explicit ReadTx(store::Connection& connection) : m_connection(connection) {}
+    const DropsTable drops() const { return DropsTable(m_connection); }
+    const CustomersTable customers() const { return CustomersTable(m_connection); }
+    const BackordersTable backorders() const { return BackordersTable(m_connection); }
+    const EventsTable events() const { return EventsTable(m_connection); }
+
+  protected:
+    store::Connection& m_connection;
 };
 
-// One row of the drops table as listings read it.
-struct DropRecord {
-    std::string_view domain;
-    std::string_view tld;
-    Day drop_date = 0;
-    std::optional<std::int64_t> drop_time; // Unix seconds, UTC, when known
-    std::string_view source;
-    std::int64_t first_seen = 0; // Unix seconds, UTC
-    std::int64_t last_seen = 0;
-    std::int64_t backorders = 0; // active backorders on the name
+// A write transaction: the same tables with their writing calls. It commits when the body
+// returns a value and rolls back when it returns an error or throws.
+class Tx : public ReadTx {
+  public:
+    using ReadTx::ReadTx;
+    DropsTable drops() { return DropsTable(m_connection); }
+    CustomersTable customers() { return CustomersTable(m_connection); }
+    BackordersTable backorders() { return BackordersTable(m_connection); }
+    EventsTable events() { return EventsTable(m_connection); }
+    // Roll back at the end even when the body succeeds (a dry run).
+    void rollback_at_end() { m_rollback = true; }
+    bool rolls_back() const { return m_rollback; }
+
+  private:
+    bool m_rollback = false;
 };
 
-struct DropQuery {
-    std::optional<Day> from; // inclusive
-    std::optional<Day> to;   // inclusive
-    std::optional<std::string> source;
-    std::optional<bool> backordered; // only names with (true) or without (false) active ones
-};
-
-// The SQLite store: one file, WAL, schema migrations by PRAGMA user_version. Every mutating call
-// is one transaction that either commits whole or leaves the file as it was.
+// The store: one interface over two backends. SQLite (a file path) is the embedded default:
+// one file, WAL, migrations by PRAGMA user_version. PostgreSQL (postgresql://…) is for several
+// machines sharing one store. Every write is one transaction that commits whole or leaves the
+// store as it was.
+//
+// A Store may be used from several threads at once: each read or write takes a connection of
+// its own from the store's pool (opening one when none is free) and gives it back afterwards.
+// A body must not start another read or write on the same store: that would be a second
+// transaction, which for a write waits for the first and fails as busy.
 class Store {
   public:
-    // Opens (creating the file and its folder on first use) and migrates the store. A store
-    // written by a newer dropcat is refused, not touched.
-    static Result<Store> open(const std::filesystem::path& path);
+    // Opens (creating on first use) and migrates the store at `location`: a file path, or a
+    // postgresql:// URI. A store written by a newer dropcat is refused, not touched.
+    static Result<Store> open(std::string_view location, const StoreOptions& options = {});
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;
     ~Store();
 
     static int known_schema_version();
-    int schema_version() const;
-    const std::filesystem::path& path() const { return m_path; }
-    // The connection, for the library's other store-backed modules (backorders).
-    SQLite::Database& database() const { return *m_db; }
+    Result<int> schema_version() const;
+    Backend backend() const;
+    // The store's name for messages: the path, or the URI without its password.
+    const std::string& name() const;
+    bool read_only() const;
 
-    // Writes drops: new names are added, names already there get last_seen = now and, where
-    // the date, time or source differ, those too. A list without a time does not erase a
-    // time the store has for the same day. `entries` must be sorted by domain and unique
-    // (byte order, as std::string_view compares).
-    // With dry_run the transaction is rolled back after counting. `interrupted` is polled.
-    Result<ImportCounts> import_drops(std::span<const DropEntry> entries, std::int64_t now,
-                                      bool dry_run, const std::function<bool()>& interrupted);
+    // Runs `body(Tx&)` in one write transaction. The body returns a Result<T>; the store's own
+    // failures (busy, connection lost, disk full) come back as its error.
+    template <typename Body> auto write(Body&& body) -> std::invoke_result_t<Body, Tx&> {
+        using R = std::invoke_result_t<Body, Tx&>;
+        std::optional<R> out;
+        auto done = write_void([&](Tx& tx) -> Result<void> {
+            out.emplace(body(tx));
+            if (!*out) return std::unexpected(out->error());
+            return {};
+        });
+        if (!done) return std::unexpected(done.error());
+        return std::move(*out);
+    }
+    // Runs `body(const ReadTx&)` in one read transaction (a consistent snapshot).
+    template <typename Body>
+    auto read(Body&& body) const -> std::invoke_result_t<Body, const ReadTx&> {
+        using R = std::invoke_result_t<Body, const ReadTx&>;
+        std::optional<R> out;
+        auto done = read_void([&](const ReadTx& tx) -> Result<void> {
+            out.emplace(body(tx));
+            if (!*out) return std::unexpected(out->error());
+            return {};
+        });
+        if (!done) return std::unexpected(done.error());
+        return std::move(*out);
+    }
 
-    // Calls `each` for every drop the query selects, by drop date then domain, streaming from
-    // the database; `each` returns false to stop.
-    Result<void> each_drop(const DropQuery& query,
-                           const std::function<bool(const DropRecord&)>& each) const;
+    // After a transaction that erased personal data: removes the old copies the backend still
+    // keeps outside the live rows (SQLite: the write-ahead log, copied back and truncated;
+    // PostgreSQL: the dead row versions, by rewriting the customers and backorders tables).
+    // `temporary` when another reader holds them and it should be run again later.
+    Result<void> purge_erased();
+
+    Result<void> write_void(const std::function<Result<void>(Tx&)>& body);
+    Result<void> read_void(const std::function<Result<void>(const ReadTx&)>& body) const;
 
   private:
-    Store(std::unique_ptr<SQLite::Database> db, std::filesystem::path path);
-    std::unique_ptr<SQLite::Database> m_db;
-    std::filesystem::path m_path;
+    explicit Store(std::unique_ptr<store::Pool> pool);
+    std::unique_ptr<store::Pool> m_pool;
 };
 
 // The default store path: ${XDG_DATA_HOME:-~/.local/share}/dropcat/dropcat.db.

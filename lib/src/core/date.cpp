@@ -31,7 +31,9 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
 }
 
 // Dates may come quoted from a list that quotes inconsistently.
-std::string_view trim(std::string_view s) { return text::trim(s, " \t\r\n\""); }
+std::string_view trim(std::string_view s) {
+    return text::trim(s, " \t\r\n\"");
+}
 
 // Parses HH:MM[:SS][.fraction] at pos; returns seconds since midnight.
 std::optional<int> read_clock(std::string_view text, std::size_t& pos) {
@@ -83,7 +85,8 @@ std::optional<int> read_zone(std::string_view text, std::size_t& pos) {
 } // namespace
 
 bool valid_civil(int year, unsigned month, unsigned day) {
-    static constexpr std::array<unsigned, 12> k_days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static constexpr std::array<unsigned, 12> k_days{31, 28, 31, 30, 31, 30,
+                                                     31, 31, 30, 31, 30, 31};
     if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
     bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     unsigned limit = k_days[month - 1] + (month == 2 && leap ? 1 : 0);
@@ -143,8 +146,8 @@ std::optional<DropMoment> parse_drop_date(std::string_view text) {
     auto zone = read_zone(text, pos);
     if (!zone || pos != text.size()) return std::nullopt;
     std::int64_t seconds = std::int64_t{moment.day} * 86400 + *clock - *zone;
-    moment.unix_seconds = seconds;
-    moment.day = static_cast<Day>(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400);
+    moment.time = Instant{std::chrono::seconds{seconds}};
+    moment.day = day_of(*moment.time);
     return moment;
 }
 
@@ -178,17 +181,17 @@ std::string format_day(Day day) {
     return buf;
 }
 
-std::string format_utc(std::int64_t unix_seconds) {
-    std::int64_t day = unix_seconds >= 0 ? unix_seconds / 86400 : (unix_seconds - 86399) / 86400;
-    auto rest = static_cast<int>(unix_seconds - day * 86400);
+std::string format_utc(Instant t) {
+    Day day = day_of(t);
+    auto rest = static_cast<int>((unix_ms(t) - unix_ms(start_of(day))) / 1000);
     char buf[32];
     std::snprintf(buf, sizeof buf, "T%02d:%02d:%02dZ", rest / 3600, rest / 60 % 60, rest % 60);
-    return format_day(static_cast<Day>(day)) + buf;
+    return format_day(day) + buf;
 }
 
-std::int64_t now_unix_seconds() {
-    using namespace std::chrono;
-    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+Instant wall_clock_now() {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
 }
 
 } // namespace dropcat

@@ -21,7 +21,8 @@ DropMoment purge_moment(Day day, int utc_seconds_of_day, int cycle) {
     std::int64_t aest_time = eligible % 86400;
     if (aest_time >= cycle) ++aest_day; // a name eligible at the cycle's time waits a day
     std::int64_t purge_utc = aest_day * 86400 + cycle - k_aest_offset;
-    return DropMoment{static_cast<Day>(purge_utc / 86400), purge_utc};
+    Instant at{std::chrono::seconds{purge_utc}};
+    return DropMoment{day_of(at), at};
 }
 
 } // namespace
@@ -58,8 +59,10 @@ Result<void> read_auda(RowContext& ctx) {
         auto time = parse_time_of_day(cells[1]);
         std::optional<DropMoment> when;
         std::string date_text;
-        if (day && time) when = purge_moment(*day, *time, cycle);
-        else date_text = cells[0] + " " + cells[1];
+        if (day && time)
+            when = purge_moment(*day, *time, cycle);
+        else
+            date_text = cells[0] + " " + cells[1];
         emit(ctx, at, cells[2], when, date_text, raw);
     }
 }

@@ -39,13 +39,17 @@ class Stmt {
                                 SQLITE_STATIC));
     }
     void text_or_null(int index, std::string_view value) {
-        if (value.empty()) check(sqlite3_bind_null(m_stmt, index));
-        else text(index, value);
+        if (value.empty())
+            check(sqlite3_bind_null(m_stmt, index));
+        else
+            text(index, value);
     }
     void integer(int index, std::int64_t value) { check(sqlite3_bind_int64(m_stmt, index, value)); }
     void integer_or_null(int index, std::optional<std::int64_t> value) {
-        if (value) integer(index, *value);
-        else check(sqlite3_bind_null(m_stmt, index));
+        if (value)
+            integer(index, *value);
+        else
+            check(sqlite3_bind_null(m_stmt, index));
     }
     // Steps once: true when a row is there to read.
     bool step() {
@@ -61,7 +65,8 @@ class Stmt {
     std::string_view column(int index) const {
         auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, index));
         return p == nullptr ? std::string_view{}
-                            : std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, index)));
+                            : std::string_view(
+                                  p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, index)));
     }
 
     std::optional<std::int64_t> integer_column(int index) const {

@@ -1,24 +1,17 @@
-#include "dropcat/store.hpp"
+// The SQLite backend's bulk import path.
 
-#include "schema.hpp"
-#include "stmt.hpp"
-#include "transaction.hpp"
-
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Exception.h>
+#include "sqlite_backend.hpp"
 
 #include <map>
 #include <vector>
 
-namespace dropcat {
+namespace dropcat::store {
 
 namespace {
 
-constexpr std::int64_t k_ms_per_day = 86'400'000;
-
 // The row an import writes for one entry: the values the store compares, all integers.
 struct Values {
-    std::int64_t drop_date = 0;           // Unix ms of 00:00 UTC on the drop day
+    std::int64_t drop_date = 0;            // Unix ms of 00:00 UTC on the drop day
     std::optional<std::int64_t> drop_time; // Unix ms
     std::int64_t source = 0;               // sources.id
 };
@@ -44,39 +37,24 @@ Merged merge(Values given, const std::optional<Stored>& old, std::int64_t stamp)
     if (!m.values.drop_time && old->values.drop_date == m.values.drop_date)
         m.values.drop_time = old->values.drop_time;
     bool same = old->values.drop_date == m.values.drop_date &&
-                old->values.drop_time == m.values.drop_time && old->values.source == m.values.source;
+                old->values.drop_time == m.values.drop_time &&
+                old->values.source == m.values.source;
     m.change = same ? Merged::unchanged : Merged::updated;
     return m;
 }
 
 void count(ImportCounts& counts, const Merged& m) {
-    if (m.change == Merged::added) ++counts.added;
-    else if (m.change == Merged::updated) ++counts.updated;
-    else ++counts.unchanged;
+    if (m.change == Merged::added)
+        ++counts.added;
+    else if (m.change == Merged::updated)
+        ++counts.updated;
+    else
+        ++counts.unchanged;
 }
 
 constexpr std::size_t k_poll_every = 4096;
 
-// The ids of the sources the entries name, adding the new ones to the sources table. An import
-// names one source per file, so this is a handful of rows.
-std::map<std::string_view, std::int64_t> source_ids(sqlite3* db, std::span<const DropEntry> entries) {
-    std::map<std::string_view, std::int64_t> ids;
-    store::Stmt add(db, "INSERT OR IGNORE INTO sources (name) VALUES (?1)");
-    store::Stmt find(db, "SELECT id FROM sources WHERE name = ?1");
-    for (const DropEntry& e : entries) {
-        if (ids.contains(e.source)) continue;
-        add.text(1, e.source);
-        add.step();
-        add.reset();
-        find.text(1, e.source);
-        find.step();
-        ids.emplace(e.source, find.integer_column(0).value_or(0));
-        find.reset();
-    }
-    return ids;
-}
-
-Stored read_stored(const store::Stmt& q, int first) {
+Stored read_stored(const Stmt& q, int first) {
     return Stored{Values{q.integer_column(first).value_or(0), q.integer_column(first + 1),
                          q.integer_column(first + 2).value_or(0)},
                   q.integer_column(first + 3).value_or(0)};
@@ -100,9 +78,9 @@ class Writer {
           m_stamp(stamp) {}
 
     void write(std::string_view domain, const Merged& m) {
-        store::Stmt& q = m.change == Merged::unchanged ? m_touch
-                         : m.change == Merged::added   ? m_insert
-                                                       : m_update;
+        Stmt& q = m.change == Merged::unchanged ? m_touch
+                  : m.change == Merged::added   ? m_insert
+                                                : m_update;
         q.text(1, domain);
         if (m.change == Merged::unchanged) {
             q.integer(2, m_stamp);
@@ -115,15 +93,14 @@ class Writer {
         q.step();
         q.reset();
         if (sqlite3_changes(m_db) != 1)
-            throw store::SqliteError(SQLITE_INTERNAL,
-                                     "a drop was not written: " + std::string(domain));
+            throw SqliteError(SQLITE_INTERNAL, "a drop was not written: " + std::string(domain));
     }
 
   private:
     sqlite3* m_db;
-    store::Stmt m_insert;
-    store::Stmt m_update;
-    store::Stmt m_touch;
+    Stmt m_insert;
+    Stmt m_update;
+    Stmt m_touch;
     std::int64_t m_stamp;
 };
 
@@ -132,45 +109,48 @@ class Writer {
 // The table cannot be written while that read is open, so the stored rows are kept per entry.
 std::vector<std::optional<Stored>> read_in_order(sqlite3* db, std::span<const DropEntry> entries) {
     std::vector<std::optional<Stored>> stored(entries.size());
-    store::Stmt old_rows(db, "SELECT domain, drop_date, drop_time, source_id, first_seen "
-                             "FROM drops WHERE domain >= ?1 AND domain <= ?2 ORDER BY domain");
+    Stmt old_rows(db, "SELECT domain, drop_date, drop_time, source_id, first_seen "
+                      "FROM drops WHERE domain >= ?1 AND domain <= ?2 ORDER BY domain");
     old_rows.text(1, entries.front().domain);
     old_rows.text(2, entries.back().domain);
     bool have_old = old_rows.step();
     for (std::size_t i = 0; i < entries.size(); ++i) {
-        while (have_old && old_rows.column(0) < entries[i].domain) have_old = old_rows.step();
-        if (have_old && old_rows.column(0) == entries[i].domain) stored[i] = read_stored(old_rows, 1);
+        while (have_old && old_rows.column(0) < entries[i].domain)
+            have_old = old_rows.step();
+        if (have_old && old_rows.column(0) == entries[i].domain)
+            stored[i] = read_stored(old_rows, 1);
     }
     return stored;
 }
 
 } // namespace
 
-Result<ImportCounts> Store::import_drops(std::span<const DropEntry> entries, std::int64_t now,
-                                         bool dry_run, const std::function<bool()>& interrupted) {
+Result<ImportCounts> SqliteConnection::import_drops(std::span<const DropEntry> entries, Instant now,
+                                                    const std::function<bool()>& interrupted) {
     ImportCounts counts;
-    const std::int64_t stamp = now * 1000;
+    const std::int64_t stamp = unix_ms(now);
+    auto ids = source_ids(*this, entries);
+    std::map<std::string_view, std::int64_t> sources(ids.begin(), ids.end());
     try {
-        m_db->exec("PRAGMA cache_size = -65536");
-        m_db->exec("PRAGMA temp_store = MEMORY");
-        sqlite3* db = m_db->getHandle();
-        store::Transaction tx(db);
-        auto rows = static_cast<std::size_t>(m_db->execAndGet("SELECT count(*) FROM drops").getInt64());
-        auto sources = source_ids(db, entries);
+        exec("PRAGMA cache_size = -65536");
+        exec("PRAGMA temp_store = MEMORY");
+        sqlite3* db = m_db;
+        auto rows = static_cast<std::size_t>(query("SELECT count(*) FROM drops")->single_integer());
         Writer writer(db, stamp);
         // A list that covers a good part of the table is compared in one ordered read of it;
         // a short list against a large table looks its names up one by one.
         bool read_first = !entries.empty() && rows > 0 && entries.size() * 4 >= rows;
         std::vector<std::optional<Stored>> stored;
         if (read_first) stored = read_in_order(db, entries);
-        store::Stmt select(db, "SELECT drop_date, drop_time, source_id, first_seen FROM drops "
-                               "WHERE domain = ?1");
+        Stmt select(db, "SELECT drop_date, drop_time, source_id, first_seen FROM drops "
+                        "WHERE domain = ?1");
         for (std::size_t i = 0; i < entries.size(); ++i) {
             if ((i + 1) % k_poll_every == 0 && interrupted && interrupted())
                 return fail(ErrorKind::interrupted, "interrupted; the store was left unchanged");
             const DropEntry& e = entries[i];
-            Values given{std::int64_t{e.day} * k_ms_per_day,
-                         e.time ? std::optional(*e.time * 1000) : std::nullopt, sources[e.source]};
+            Values given{unix_ms(start_of(e.day)),
+                         e.time ? std::optional(unix_ms(*e.time)) : std::nullopt,
+                         sources[e.source]};
             std::optional<Stored> old;
             if (read_first) {
                 old = stored[i];
@@ -183,14 +163,10 @@ Result<ImportCounts> Store::import_drops(std::span<const DropEntry> entries, std
             count(counts, m);
             writer.write(e.domain, m);
         }
-        if (dry_run) tx.rollback();
-        else tx.commit();
-    } catch (const SQLite::Exception& e) {
-        return std::unexpected(store::store_error(m_path, e.getExtendedErrorCode(), e.what()));
-    } catch (const store::SqliteError& e) {
-        return std::unexpected(store::store_error(m_path, e.code(), e.what()));
+    } catch (const SqliteError& e) {
+        throw Failure{sqlite_error(m_name, e.code(), e.what())};
     }
     return counts;
 }
 
-} // namespace dropcat
+} // namespace dropcat::store

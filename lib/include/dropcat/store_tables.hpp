@@ -1,0 +1,223 @@
+#pragma once
+
+// The store's tables as typed calls on a transaction (dropcat/store.hpp opens one). Values are
+// typed: days, instants, enums; no call takes or returns SQL. A table call that fails ends its
+// transaction: the store's read or write returns the failure as its error.
+
+#include "dropcat/date.hpp"
+#include "dropcat/error.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dropcat {
+
+namespace store {
+class Connection;
+}
+
+// ---- drops
+
+// One drop as an import hands it to the store.
+struct DropEntry {
+    std::string_view domain; // A-label
+    std::string_view source;
+    std::optional<Instant> time; // when the list gave a time
+    Day day = 0;
+    std::uint16_t tld_pos = 0; // where the TLD starts in domain
+
+    std::string_view tld() const { return domain.substr(tld_pos); }
+};
+
+struct ImportCounts {
+    std::size_t added = 0;
+    std::size_t updated = 0;
+    std::size_t unchanged = 0;
+};
+
+// One row of the drops table as listings read it. The views live until the next row.
+struct DropRecord {
+    std::string_view domain;
+    std::string_view tld;
+    Day drop_date = 0;
+    std::optional<Instant> drop_time; // when known
+    std::string_view source;
+    Instant first_seen{};
+    Instant last_seen{};
+    std::int64_t backorders = 0; // active backorders on the name
+};
+
+struct DropQuery {
+    std::optional<Day> from; // inclusive
+    std::optional<Day> to;   // inclusive
+    std::optional<std::string> source;
+    std::optional<bool> backordered; // only names with (true) or without (false) active ones
+};
+
+class DropsTable {
+  public:
+    explicit DropsTable(store::Connection& connection) : m_connection(connection) {}
+
+    // Writes drops: new names are added, names already there get last_seen = now and, where
+    // the date, time or source differ, those too. A list without a time does not erase a
+    // time the store has for the same day. `entries` must be sorted by domain and unique
+    // (byte order, as std::string_view compares). `interrupted` is polled; when it answers
+    // true the import stops with an `interrupted` error (and the transaction rolls back).
+    Result<ImportCounts> import(std::span<const DropEntry> entries, Instant now,
+                                const std::function<bool()>& interrupted);
+
+    // Calls `each` for every drop the query selects, by drop date then domain (byte order),
+    // streaming; `each` returns false to stop. `each` must not use the store.
+    void each(const DropQuery& query, const std::function<bool(const DropRecord&)>& each) const;
+
+    // The drop day the store has for a name.
+    std::optional<Day> drop_day(std::string_view domain) const;
+
+  private:
+    store::Connection& m_connection;
+};
+
+// ---- customers and backorders
+
+// A backorder records that a customer wants a name when it drops. It is informational: no
+// money changes hands and no payment data is stored, ever.
+enum class BackorderStatus { active, cancelled, caught, lost, expired };
+
+std::string_view status_name(BackorderStatus status);
+std::optional<BackorderStatus> parse_status(std::string_view name);
+std::span<const std::string_view> status_names();
+
+struct Contact {
+    std::string email; // normalised
+    std::string name;
+    std::string company;
+    std::string phone;
+};
+
+// A customer's row (the email is the key it was found by).
+struct CustomerRecord {
+    std::int64_t id = 0;
+    std::string name;
+    std::string company;
+    std::string phone;
+};
+
+class CustomersTable {
+  public:
+    explicit CustomersTable(store::Connection& connection) : m_connection(connection) {}
+
+    std::optional<CustomerRecord> by_email(std::string_view email) const;
+    // An address on file that differs from `email` only in case, to suggest.
+    std::optional<std::string> differing_in_case(std::string_view email) const;
+    // Adds a customer; empty fields are stored as absent. Returns its id.
+    std::int64_t add(const Contact& contact, Instant now);
+    // Sets name, company and phone (empty: absent) of a customer.
+    void set_details(std::int64_t id, const CustomerRecord& details);
+    // Erases the customer's personal data (email, name, company, phone) and records when.
+    void erase(std::int64_t id, Instant now);
+
+  private:
+    store::Connection& m_connection;
+};
+
+// One backorder's own values.
+struct BackorderRecord {
+    std::int64_t id = 0;
+    BackorderStatus status = BackorderStatus::active;
+    int priority = 0;
+    std::string note;
+};
+
+struct BackorderRow {
+    std::int64_t id = 0;
+    std::string domain;
+    std::string email; // empty once the customer is forgotten
+    std::string name;
+    int priority = 0;
+    BackorderStatus status = BackorderStatus::active;
+    Instant created_at{};
+    std::optional<Day> drop_date; // when the name is in the drops table
+};
+
+struct BackorderQuery {
+    std::optional<BackorderStatus> status;
+    std::optional<std::string> email;  // normalised
+    std::optional<std::string> domain; // A-label
+    std::optional<Day> due_from;       // drop date range, inclusive
+    std::optional<Day> due_to;
+};
+
+// An active backorder whose name has dropped.
+struct DueBackorder {
+    std::int64_t id = 0;
+    Day drop_date = 0;
+};
+
+class BackordersTable {
+  public:
+    explicit BackordersTable(store::Connection& connection) : m_connection(connection) {}
+
+    std::optional<BackorderRecord> find(std::string_view domain, std::int64_t customer) const;
+    std::optional<BackorderStatus> status(std::int64_t id) const;
+    // Adds an active backorder; returns its id.
+    std::int64_t add(std::string_view domain, std::int64_t customer, int priority,
+                     std::string_view note, Instant now);
+    // Makes a backorder active again at the back of the queue (created_at = now).
+    void reactivate(std::int64_t id, int priority, std::string_view note, Instant now);
+    void set_status(std::int64_t id, BackorderStatus status, Instant now);
+
+    // Backorders the query selects, by domain then allocation order; `each` returns false to
+    // stop and must not use the store.
+    void each(const BackorderQuery& query,
+              const std::function<bool(const BackorderRow&)>& each) const;
+    // The backorders on one name in allocation order: priority high to low, then oldest first.
+    std::vector<BackorderRow> on_domain(std::string_view domain) const;
+    std::vector<std::int64_t> ids_of(std::string_view domain, std::string_view email) const;
+    // Active backorders on names whose drop day is `last_day` or earlier, by id.
+    std::vector<DueBackorder> due(Day last_day) const;
+    std::size_t count_of_customer(std::int64_t customer) const;
+    void clear_notes_of_customer(std::int64_t customer);
+    std::vector<std::int64_t> ids() const;
+
+  private:
+    store::Connection& m_connection;
+};
+
+// ---- events: every state change appends one (who, when, what); never personal data
+
+enum class EventSubject { backorder, customer };
+
+struct EventRecord {
+    Instant at{};
+    std::string_view actor;
+    EventSubject subject = EventSubject::backorder;
+    std::int64_t subject_id = 0;
+    std::string_view action;
+    std::string_view detail;
+};
+
+struct EventRow {
+    Instant at{};
+    std::string actor;
+    std::string action;
+    std::string detail;
+};
+
+class EventsTable {
+  public:
+    explicit EventsTable(store::Connection& connection) : m_connection(connection) {}
+
+    void append(const EventRecord& event);
+    // A subject's events, oldest first.
+    std::vector<EventRow> of(EventSubject subject, std::int64_t id) const;
+
+  private:
+    store::Connection& m_connection;
+};
+
+} // namespace dropcat

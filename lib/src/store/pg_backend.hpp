@@ -1,0 +1,62 @@
+#pragma once
+
+// Internal to the store module: the PostgreSQL backend, on libpq behind a thin RAII wrapper.
+
+#include "connection.hpp"
+
+#include <libpq-fe.h>
+
+namespace dropcat::store {
+
+// Opens the PostgreSQL store at a postgresql:// URI (an empty host part: the PG* environment
+// variables), migrates it under an advisory lock, and returns its pool with that first
+// connection in it.
+Result<std::unique_ptr<Pool>> open_postgresql(const std::string& uri, const StoreOptions& options);
+
+// The URI without its password, for messages; and a message with any copy of the password
+// (as written or percent-decoded) replaced, since libpq may quote parts of the URI.
+std::string redact_uri(std::string_view uri);
+std::string without_password(std::string message, std::string_view uri);
+
+class PgConnection : public Connection {
+  public:
+    PgConnection(PGconn* conn, std::string name, std::string uri, const StoreOptions& options);
+    ~PgConnection() override;
+    PgConnection(const PgConnection&) = delete;
+    PgConnection& operator=(const PgConnection&) = delete;
+
+    Backend backend() const override { return Backend::postgresql; }
+    std::unique_ptr<Query> query(std::string_view sql) override;
+    void begin_write() override;
+    void begin_read() override;
+    void commit() override { exec("COMMIT"); }
+    void rollback() noexcept override;
+    int schema_version() override;
+    Result<ImportCounts> import_drops(std::span<const DropEntry> entries, Instant now,
+                                      const std::function<bool()>& interrupted) override;
+    Result<void> purge_erased() override;
+    bool usable() const override { return PQstatus(m_conn) == CONNECTION_OK; }
+
+    // Runs SQL without parameters; throws Failure unless it succeeds.
+    void exec(const std::string& sql);
+    // A failed command's result (or none) as a Failure.
+    [[noreturn]] void raise_error(PGresult* result);
+
+    PGconn* handle() const { return m_conn; }
+    const std::string& name() const { return m_name; }
+    // The query whose rows are being read: libpq runs one command at a time per connection.
+    const void* streaming = nullptr;
+
+  private:
+    // Sends rows to a COPY … FROM STDIN that `sql` starts; false when interrupted.
+    bool copy_in(const std::string& sql, std::span<const DropEntry> entries,
+                 const std::vector<std::int64_t>& source_of, std::optional<std::int64_t> stamp,
+                 const std::function<bool()>& interrupted);
+
+    PGconn* m_conn;
+    std::string m_name;
+    std::string m_uri;
+    StoreOptions m_options;
+};
+
+} // namespace dropcat::store

@@ -1,0 +1,215 @@
+#include "pg_backend.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace dropcat::store {
+
+namespace {
+
+// PostgreSQL's type ids for the two kinds of value dropcat binds (catalog/pg_type.h).
+constexpr Oid k_int8 = 20;
+constexpr Oid k_text = 25;
+
+// The advisory lock every write transaction holds: writes to one store are serialised, as
+// they are in SQLite. (Two int4 keys: dropcat's class, then 1 for writes, 2 for migrations.)
+constexpr const char* k_take_write_lock = "SELECT pg_advisory_xact_lock(1685221232, 1)";
+
+std::string first_line(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.remove_suffix(1);
+    return std::string(text.substr(0, text.find('\n')));
+}
+
+// A failed command in words an operator can act on.
+Error pg_error(const std::string& name, PGconn* conn, const PGresult* result) {
+    const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    const char* primary =
+        result != nullptr ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    std::string what = primary != nullptr ? primary : first_line(PQerrorMessage(conn));
+    std::string_view code = state != nullptr ? state : "";
+    if (PQstatus(conn) != CONNECTION_OK || code.starts_with("08"))
+        return Error{ErrorKind::unavailable,
+                     fmt::format("lost the connection to the PostgreSQL store {}: {}", name, what)};
+    if (code == "55P03" || code == "40001" || code == "40P01")
+        return Error{ErrorKind::temporary,
+                     fmt::format("store {} is busy: another dropcat run is writing to it; try "
+                                 "again later",
+                                 name)};
+    if (code == "57014")
+        return Error{ErrorKind::interrupted, "interrupted; the store was left unchanged"};
+    if (code.starts_with("28") || code == "3D000")
+        return Error{ErrorKind::config, fmt::format("store {}: {}", name, what)};
+    return Error{ErrorKind::failed, fmt::format("store {}: {}", name, what)};
+}
+
+// A statement sent with its values as text, its rows read one at a time (libpq's single-row
+// mode), so that a long listing streams instead of arriving whole.
+class PgQuery : public Query {
+  public:
+    PgQuery(PgConnection& connection, std::string_view sql)
+        : m_connection(connection), m_sql(sql) {}
+    ~PgQuery() override {
+        PQclear(m_row);
+        if (m_started && !m_done) drain();
+    }
+    PgQuery(const PgQuery&) = delete;
+    PgQuery& operator=(const PgQuery&) = delete;
+
+    bool next() override {
+        if (!m_started) send();
+        if (m_done) return false;
+        PQclear(m_row);
+        m_row = nullptr;
+        PGresult* r = PQgetResult(m_connection.handle());
+        ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        if (status == PGRES_SINGLE_TUPLE) {
+            m_row = r;
+            return true;
+        }
+        if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+            PQclear(r);
+            drain();
+            return false;
+        }
+        drain();
+        m_connection.raise_error(r);
+    }
+    std::string_view text(int column) const override {
+        if (m_row == nullptr || PQgetisnull(m_row, 0, column)) return {};
+        return {PQgetvalue(m_row, 0, column),
+                static_cast<std::size_t>(PQgetlength(m_row, 0, column))};
+    }
+    std::optional<std::int64_t> integer(int column) const override {
+        if (m_row == nullptr || PQgetisnull(m_row, 0, column)) return std::nullopt;
+        std::string_view t = text(column);
+        std::int64_t value = 0;
+        std::from_chars(t.data(), t.data() + t.size(), value);
+        return value;
+    }
+
+  private:
+    void send() {
+        m_started = true;
+        if (m_connection.streaming != nullptr)
+            raise(ErrorKind::failed, "internal error: a store query started while another was "
+                                     "still being read");
+        std::vector<Oid> types;
+        std::vector<std::string> numbers;
+        std::vector<const char*> values;
+        numbers.reserve(m_params.size());
+        for (const Param& p : m_params) {
+            if (p.kind == Param::integer) {
+                types.push_back(k_int8);
+                numbers.push_back(std::to_string(p.number));
+                values.push_back(numbers.back().c_str());
+            } else if (p.kind == Param::text) {
+                types.push_back(k_text);
+                values.push_back(p.string.c_str());
+            } else {
+                types.push_back(0); // NULL: the type comes from where it is used
+                values.push_back(nullptr);
+            }
+        }
+        std::string sql(m_sql);
+        PGconn* conn = m_connection.handle();
+        if (PQsendQueryParams(conn, sql.c_str(), static_cast<int>(values.size()), types.data(),
+                              values.data(), nullptr, nullptr, 0) == 0) {
+            m_done = true;
+            m_connection.raise_error(nullptr);
+        }
+        PQsetSingleRowMode(conn);
+        m_connection.streaming = this;
+    }
+    // Reads what is left of the command's results, so the connection is free again.
+    void drain() {
+        while (PGresult* r = PQgetResult(m_connection.handle()))
+            PQclear(r);
+        m_done = true;
+        if (m_connection.streaming == this) m_connection.streaming = nullptr;
+    }
+
+    PgConnection& m_connection;
+    std::string m_sql;
+    PGresult* m_row = nullptr;
+    bool m_started = false;
+    bool m_done = false;
+};
+
+} // namespace
+
+PgConnection::PgConnection(PGconn* conn, std::string name, std::string uri,
+                           const StoreOptions& options)
+    : m_conn(conn), m_name(std::move(name)), m_uri(std::move(uri)), m_options(options) {}
+
+PgConnection::~PgConnection() {
+    PQfinish(m_conn);
+}
+
+std::unique_ptr<Query> PgConnection::query(std::string_view sql) {
+    return std::make_unique<PgQuery>(*this, sql);
+}
+
+void PgConnection::exec(const std::string& sql) {
+    PGresult* r = PQexec(m_conn, sql.c_str());
+    ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) raise_error(r);
+    PQclear(r);
+}
+
+void PgConnection::raise_error(PGresult* result) {
+    Error e = pg_error(m_name, m_conn, result);
+    PQclear(result);
+    e.message = without_password(std::move(e.message), m_uri);
+    throw Failure{e};
+}
+
+void PgConnection::begin_write() {
+    exec("BEGIN");
+    exec(fmt::format("SET LOCAL lock_timeout = {}", m_options.busy_wait.count()));
+    exec(k_take_write_lock);
+}
+
+void PgConnection::begin_read() {
+    exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+void PgConnection::rollback() noexcept {
+    if (PQstatus(m_conn) != CONNECTION_OK) return;
+    if (PQtransactionStatus(m_conn) == PQTRANS_IDLE) return;
+    while (PGresult* r = PQgetResult(m_conn))
+        PQclear(r);
+    streaming = nullptr;
+    PQclear(PQexec(m_conn, "ROLLBACK"));
+}
+
+int PgConnection::schema_version() {
+    auto exists = query("SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = "
+                        "'dropcat_schema' AND schemaname = current_schema()");
+    if (exists->single_integer() == 0) return 0;
+    return static_cast<int>(
+        query("SELECT coalesce(max(version), 0) FROM dropcat_schema")->single_integer());
+}
+
+Result<void> PgConnection::purge_erased() {
+    // An UPDATE leaves the old row version in the table's and its indexes' pages until they
+    // are vacuumed, and even a plain VACUUM only marks the space free. VACUUM FULL writes the
+    // tables and their indexes anew, with the live rows only, and drops the old files.
+    try {
+        exec(fmt::format("SET lock_timeout = {}", m_options.busy_wait.count()));
+        exec("VACUUM FULL customers, backorders");
+        exec("RESET lock_timeout");
+    } catch (const Failure& f) {
+        if (f.error.kind == ErrorKind::temporary)
+            return fail(ErrorKind::temporary,
+                        "the personal data is erased from the store's tables, but another "
+                        "session is using them, so old copies of the rows remain in the "
+                        "database's files; run 'dropcat backorder forget' again once it has "
+                        "finished");
+        return std::unexpected(f.error);
+    }
+    return {};
+}
+
+} // namespace dropcat::store

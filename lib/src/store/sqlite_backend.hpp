@@ -1,0 +1,50 @@
+#pragma once
+
+// Internal to the store module: the SQLite backend.
+
+#include "connection.hpp"
+#include "stmt.hpp"
+
+#include <filesystem>
+
+namespace dropcat::store {
+
+// An SQLite failure in words an operator can act on: busy means another run holds the store.
+Error sqlite_error(const std::string& name, int code, const std::string& what);
+
+// Opens the SQLite store at `path`: creates it on first use (mode 0600, in folders made 0700),
+// migrates it, and returns its pool with that first connection in it. A store that fails to be
+// created leaves no file behind.
+Result<std::unique_ptr<Pool>> open_sqlite(const std::filesystem::path& path,
+                                          const StoreOptions& options);
+
+class SqliteConnection : public Connection {
+  public:
+    SqliteConnection(sqlite3* db, std::string name, const StoreOptions& options);
+    ~SqliteConnection() override;
+    SqliteConnection(const SqliteConnection&) = delete;
+    SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+    Backend backend() const override { return Backend::sqlite; }
+    std::unique_ptr<Query> query(std::string_view sql) override;
+    void begin_write() override { exec("BEGIN IMMEDIATE"); }
+    void begin_read() override { exec("BEGIN"); }
+    void commit() override { exec("COMMIT"); }
+    void rollback() noexcept override;
+    int schema_version() override;
+    Result<ImportCounts> import_drops(std::span<const DropEntry> entries, Instant now,
+                                      const std::function<bool()>& interrupted) override;
+    void before_erasure() override { exec("PRAGMA secure_delete = ON"); }
+    Result<void> purge_erased() override;
+
+    // Runs SQL without parameters (several statements allowed).
+    void exec(const char* sql);
+    sqlite3* handle() const { return m_db; }
+    const std::string& name() const { return m_name; }
+
+  private:
+    sqlite3* m_db;
+    std::string m_name;
+};
+
+} // namespace dropcat::store

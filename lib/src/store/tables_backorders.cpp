@@ -1,0 +1,239 @@
+#include "connection.hpp"
+
+#include <dropcat/store_tables.hpp>
+
+namespace dropcat {
+
+namespace {
+
+std::string_view subject_name(EventSubject subject) {
+    return subject == EventSubject::backorder ? "backorder" : "customer";
+}
+
+// The listing's columns; the rows of the queries that use it start with these.
+constexpr std::string_view k_select_rows =
+    "SELECT b.id, b.domain, c.email, c.name, b.priority, b.status, b.created_at, d.drop_date "
+    "FROM backorders b JOIN customers c ON c.id = b.customer_id "
+    "LEFT JOIN drops d ON d.domain = b.domain ";
+
+BackorderRow read_row(const store::Query& q) {
+    BackorderRow r;
+    r.id = q.integer_or(0, 0);
+    r.domain = q.text(1);
+    r.email = q.text(2);
+    r.name = q.text(3);
+    r.priority = static_cast<int>(q.integer_or(4, 0));
+    r.status = parse_status(q.text(5)).value_or(BackorderStatus::active);
+    r.created_at = q.instant(6);
+    if (auto ms = q.integer(7)) r.drop_date = day_of(from_unix_ms(*ms));
+    return r;
+}
+
+} // namespace
+
+// ---- customers
+
+std::optional<CustomerRecord> CustomersTable::by_email(std::string_view email) const {
+    auto q = m_connection.query("SELECT id, name, company, phone FROM customers WHERE email = $1");
+    q->bind(1, email);
+    if (!q->next()) return std::nullopt;
+    CustomerRecord c{q->integer_or(0, 0), std::string(q->text(1)), std::string(q->text(2)),
+                     std::string(q->text(3))};
+    q->run();
+    return c;
+}
+
+std::optional<std::string> CustomersTable::differing_in_case(std::string_view email) const {
+    auto q = m_connection.query(
+        "SELECT email FROM customers WHERE lower(email) = lower($1) ORDER BY id LIMIT 1");
+    q->bind(1, email);
+    if (!q->next()) return std::nullopt;
+    std::string found(q->text(0));
+    q->run();
+    return found;
+}
+
+std::int64_t CustomersTable::add(const Contact& c, Instant now) {
+    auto q = m_connection.query("INSERT INTO customers (email, name, company, phone, created_at) "
+                                "VALUES ($1, $2, $3, $4, $5) RETURNING id");
+    q->bind(1, c.email).bind_text_or_null(2, c.name).bind_text_or_null(3, c.company);
+    q->bind_text_or_null(4, c.phone).bind(5, now);
+    return q->single_integer();
+}
+
+void CustomersTable::set_details(std::int64_t id, const CustomerRecord& d) {
+    auto q = m_connection.query(
+        "UPDATE customers SET name = $2, company = $3, phone = $4 WHERE id = $1");
+    q->bind(1, id).bind_text_or_null(2, d.name).bind_text_or_null(3, d.company);
+    q->bind_text_or_null(4, d.phone).run();
+}
+
+void CustomersTable::erase(std::int64_t id, Instant now) {
+    m_connection.before_erasure();
+    m_connection
+        .query("UPDATE customers SET email = NULL, name = NULL, company = NULL, phone = NULL, "
+               "forgotten_at = $2 WHERE id = $1")
+        ->bind(1, id)
+        .bind(2, now)
+        .run();
+}
+
+// ---- backorders
+
+std::optional<BackorderRecord> BackordersTable::find(std::string_view domain,
+                                                     std::int64_t customer) const {
+    auto q = m_connection.query("SELECT id, status, priority, note FROM backorders "
+                                "WHERE domain = $1 AND customer_id = $2");
+    q->bind(1, domain).bind(2, customer);
+    if (!q->next()) return std::nullopt;
+    BackorderRecord r{q->integer_or(0, 0),
+                      parse_status(q->text(1)).value_or(BackorderStatus::active),
+                      static_cast<int>(q->integer_or(2, 0)), std::string(q->text(3))};
+    q->run();
+    return r;
+}
+
+std::optional<BackorderStatus> BackordersTable::status(std::int64_t id) const {
+    auto q = m_connection.query("SELECT status FROM backorders WHERE id = $1");
+    q->bind(1, id);
+    if (!q->next()) return std::nullopt;
+    auto status = parse_status(q->text(0));
+    q->run();
+    return status;
+}
+
+std::int64_t BackordersTable::add(std::string_view domain, std::int64_t customer, int priority,
+                                  std::string_view note, Instant now) {
+    auto q = m_connection.query("INSERT INTO backorders (domain, customer_id, priority, note, "
+                                "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) "
+                                "RETURNING id");
+    q->bind(1, domain).bind(2, customer).bind(3, priority).bind_text_or_null(4, note).bind(5, now);
+    return q->single_integer();
+}
+
+void BackordersTable::reactivate(std::int64_t id, int priority, std::string_view note,
+                                 Instant now) {
+    m_connection
+        .query("UPDATE backorders SET status = 'active', priority = $2, note = $3, "
+               "created_at = $4, updated_at = $4 WHERE id = $1")
+        ->bind(1, id)
+        .bind(2, priority)
+        .bind_text_or_null(3, note)
+        .bind(4, now)
+        .run();
+}
+
+void BackordersTable::set_status(std::int64_t id, BackorderStatus status, Instant now) {
+    m_connection.query("UPDATE backorders SET status = $2, updated_at = $3 WHERE id = $1")
+        ->bind(1, id)
+        .bind(2, status_name(status))
+        .bind(3, now)
+        .run();
+}
+
+void BackordersTable::each(const BackorderQuery& query,
+                           const std::function<bool(const BackorderRow&)>& each) const {
+    std::string sql(k_select_rows);
+    std::string where;
+    int n = 0;
+    auto add = [&](std::string_view condition) {
+        where += where.empty() ? "WHERE " : " AND ";
+        where += condition;
+        where += std::to_string(++n);
+    };
+    if (query.status) add("b.status = $");
+    if (query.email) add("c.email = $");
+    if (query.domain) add("b.domain = $");
+    if (query.due_from) add("d.drop_date >= $");
+    if (query.due_to) add("d.drop_date <= $");
+    sql += where + " ORDER BY b.domain, b.priority DESC, b.created_at, b.id";
+    auto q = m_connection.query(sql);
+    int i = 0;
+    if (query.status) q->bind(++i, status_name(*query.status));
+    if (query.email) q->bind(++i, *query.email);
+    if (query.domain) q->bind(++i, *query.domain);
+    if (query.due_from) q->bind(++i, start_of(*query.due_from));
+    if (query.due_to) q->bind(++i, start_of(*query.due_to));
+    while (q->next())
+        if (!each(read_row(*q))) break;
+}
+
+std::vector<BackorderRow> BackordersTable::on_domain(std::string_view domain) const {
+    auto q = m_connection.query(std::string(k_select_rows) +
+                                "WHERE b.domain = $1 ORDER BY b.priority DESC, b.created_at, b.id");
+    q->bind(1, domain);
+    std::vector<BackorderRow> rows;
+    while (q->next())
+        rows.push_back(read_row(*q));
+    return rows;
+}
+
+std::vector<std::int64_t> BackordersTable::ids_of(std::string_view domain,
+                                                  std::string_view email) const {
+    auto q = m_connection.query("SELECT b.id FROM backorders b JOIN customers c ON c.id = "
+                                "b.customer_id WHERE b.domain = $1 AND c.email = $2 ORDER BY b.id");
+    q->bind(1, domain).bind(2, email);
+    std::vector<std::int64_t> ids;
+    while (q->next())
+        ids.push_back(q->integer_or(0, 0));
+    return ids;
+}
+
+std::vector<DueBackorder> BackordersTable::due(Day last_day) const {
+    auto q = m_connection.query("SELECT b.id, d.drop_date FROM backorders b JOIN drops d ON "
+                                "d.domain = b.domain WHERE b.status = 'active' AND "
+                                "d.drop_date <= $1 ORDER BY b.id");
+    q->bind(1, start_of(last_day));
+    std::vector<DueBackorder> rows;
+    while (q->next())
+        rows.push_back({q->integer_or(0, 0), day_of(q->instant(1))});
+    return rows;
+}
+
+std::size_t BackordersTable::count_of_customer(std::int64_t customer) const {
+    auto q = m_connection.query("SELECT count(*) FROM backorders WHERE customer_id = $1");
+    q->bind(1, customer);
+    return static_cast<std::size_t>(q->single_integer());
+}
+
+void BackordersTable::clear_notes_of_customer(std::int64_t customer) {
+    m_connection.query("UPDATE backorders SET note = NULL WHERE customer_id = $1")
+        ->bind(1, customer)
+        .run();
+}
+
+std::vector<std::int64_t> BackordersTable::ids() const {
+    auto q = m_connection.query("SELECT id FROM backorders ORDER BY id");
+    std::vector<std::int64_t> ids;
+    while (q->next())
+        ids.push_back(q->integer_or(0, 0));
+    return ids;
+}
+
+// ---- events
+
+void EventsTable::append(const EventRecord& e) {
+    m_connection
+        .query("INSERT INTO events (at, actor, subject, subject_id, action, detail) "
+               "VALUES ($1, $2, $3, $4, $5, $6)")
+        ->bind(1, e.at)
+        .bind(2, e.actor)
+        .bind(3, subject_name(e.subject))
+        .bind(4, e.subject_id)
+        .bind(5, e.action)
+        .bind(6, e.detail)
+        .run();
+}
+
+std::vector<EventRow> EventsTable::of(EventSubject subject, std::int64_t id) const {
+    auto q = m_connection.query("SELECT at, actor, action, detail FROM events WHERE subject = $1 "
+                                "AND subject_id = $2 ORDER BY id");
+    q->bind(1, subject_name(subject)).bind(2, id);
+    std::vector<EventRow> rows;
+    while (q->next())
+        rows.push_back({q->instant(0), std::string(q->text(1)), std::string(q->text(2)),
+                        std::string(q->text(3))});
+    return rows;
+}
+
+} // namespace dropcat

@@ -1,0 +1,89 @@
+#include "connection.hpp"
+
+#include <dropcat/store_tables.hpp>
+
+#include <algorithm>
+#include <climits>
+#include <map>
+
+namespace dropcat {
+
+namespace store {
+
+std::vector<std::pair<std::string_view, std::int64_t>>
+source_ids(Connection& connection, std::span<const DropEntry> entries) {
+    // An import names one source per file, so this is a handful of rows.
+    std::vector<std::pair<std::string_view, std::int64_t>> ids;
+    for (const DropEntry& e : entries) {
+        if (std::any_of(ids.begin(), ids.end(), [&](const auto& p) { return p.first == e.source; }))
+            continue;
+        connection.query("INSERT INTO sources (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
+            ->bind(1, e.source)
+            .run();
+        auto id = connection.query("SELECT id FROM sources WHERE name = $1")
+                      ->bind(1, e.source)
+                      .single_integer();
+        ids.emplace_back(e.source, id);
+    }
+    return ids;
+}
+
+} // namespace store
+
+Result<ImportCounts> DropsTable::import(std::span<const DropEntry> entries, Instant now,
+                                        const std::function<bool()>& interrupted) {
+    return m_connection.import_drops(entries, now, interrupted);
+}
+
+void DropsTable::each(const DropQuery& query,
+                      const std::function<bool(const DropRecord&)>& each) const {
+    // The few sources by id, so that rows need no join.
+    std::map<std::int64_t, std::string> sources;
+    std::optional<std::int64_t> source_id;
+    {
+        auto names = m_connection.query("SELECT id, name FROM sources");
+        while (names->next()) {
+            std::int64_t id = names->integer_or(0, 0);
+            sources.emplace(id, std::string(names->text(1)));
+            if (query.source && names->text(1) == *query.source) source_id = id;
+        }
+    }
+    if (query.source && !source_id) return; // no rows from a source never imported
+    std::string sql = "SELECT domain, drop_date, drop_time, source_id, first_seen, last_seen, "
+                      "(SELECT count(*) FROM backorders b WHERE b.domain = drops.domain "
+                      "AND b.status = 'active') AS backorders "
+                      "FROM drops WHERE drop_date >= $1 AND drop_date <= $2";
+    if (source_id) sql += " AND source_id = $3";
+    if (query.backordered)
+        sql +=
+            std::string(*query.backordered ? " AND EXISTS" : " AND NOT EXISTS") +
+            " (SELECT 1 FROM backorders b WHERE b.domain = drops.domain AND b.status = 'active')";
+    sql += " ORDER BY drop_date, domain";
+    auto rows = m_connection.query(sql);
+    rows->bind(1, query.from ? unix_ms(start_of(*query.from)) : INT64_MIN);
+    rows->bind(2, query.to ? unix_ms(start_of(*query.to)) : INT64_MAX);
+    if (source_id) rows->bind(3, *source_id);
+    while (rows->next()) {
+        std::string_view domain = rows->text(0);
+        DropRecord r{domain,
+                     domain.substr(domain.rfind('.') + 1),
+                     day_of(rows->instant(1)),
+                     rows->optional_instant(2),
+                     sources[rows->integer_or(3, 0)],
+                     rows->instant(4),
+                     rows->instant(5),
+                     rows->integer_or(6, 0)};
+        if (!each(r)) break;
+    }
+}
+
+std::optional<Day> DropsTable::drop_day(std::string_view domain) const {
+    auto q = m_connection.query("SELECT drop_date FROM drops WHERE domain = $1");
+    q->bind(1, domain);
+    if (!q->next()) return std::nullopt;
+    Day day = day_of(q->instant(0));
+    q->run();
+    return day;
+}
+
+} // namespace dropcat
