@@ -86,13 +86,20 @@ expect_equal "$status" 0 "exit status with a closed pipe"
 [ ! -s "$WORK/pipe.err" ] && ok || bad "stderr with a closed pipe: $(cat "$WORK/pipe.err")"
 
 # Another run holding the store: wait, then exit 75 with a clear message.
-python3 - "$db" <<'PY' &
+"$DROPCAT" --db "$db" drops -q >/dev/null # the store exists and has its schema
+if on_sqlite; then
+  python3 - "$db" <<'PY' &
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
 time.sleep(8)
 c.execute("ROLLBACK")
 PY
+else
+  # The lock every dropcat write takes first (pg_connection.cpp).
+  psql -qAtX -d "$(pg_uri "$db")" -c 'BEGIN' -c 'SELECT pg_advisory_xact_lock(1685221232, 1)' \
+    -c 'SELECT pg_sleep(8)' -c 'COMMIT' >/dev/null &
+fi
 holder=$!
 sleep 1
 run --db "$db" import "$DATA/drops.csv"

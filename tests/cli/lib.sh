@@ -16,6 +16,46 @@ unset DROPCAT_DB DROPCAT_CONFIG NO_COLOR
 mkdir -p "$HOME"
 cd "$WORK" || exit 1
 
+# The store's backend: SQLite files, or with DROPCAT_TEST_BACKEND=postgresql a database of its
+# own on the PG* server for each store the script names (see pg_wrap.sh). Without a server
+# the script is skipped (77), or fails when DROPCAT_TEST_PG_REQUIRED is set (tools/dev test).
+BACKEND=${DROPCAT_TEST_BACKEND:-sqlite}
+if [ "$BACKEND" = postgresql ]; then
+  if ! psql -qAtX -d postgres -c 'SELECT 1' >/dev/null 2>"$WORK/pg.err"; then
+    echo "no PostgreSQL server: $(head -c 300 "$WORK/pg.err")" >&2
+    [ -n "${DROPCAT_TEST_PG_REQUIRED:-}" ] && exit 1
+    exit 77
+  fi
+  PG_PREFIX=dct$(printf '%s' "$WORK" | md5sum | cut -c1-8)
+  export PG_PREFIX DROPCAT_REAL=$DROPCAT
+  DROPCAT=$TESTS_DIR/cli/pg_wrap.sh
+  # Drops this script's databases at the end (and the temporary HOME as before).
+  trap 'for d in $(psql -qAtX -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE '"'"'${PG_PREFIX}%'"'"'"); do
+          dropdb --force "$d" 2>/dev/null; done; rm -rf "$WORK"' EXIT
+  # The default store, where a command is given no --db.
+  export DROPCAT_DB=$WORK/default.db
+fi
+on_sqlite() { [ "$BACKEND" = sqlite ]; }
+# pg_uri DB: the PostgreSQL URI that stands for the store DB in this script.
+pg_uri() { PG_PREFIX=$PG_PREFIX DROPCAT_REAL=/bin/echo "$TESTS_DIR/cli/pg_wrap.sh" --db "$1" | cut -d' ' -f2; }
+on_postgresql() { [ "$BACKEND" = postgresql ]; }
+
+# store_files DB: the files that hold a store's data: the SQLite file and its log, or the
+# PostgreSQL database's folder under the server's data directory, after a checkpoint.
+store_files() {
+  if on_sqlite; then
+    for f in "$1" "$1-wal"; do [ -e "$f" ] && echo "$f"; done
+    return 0
+  fi
+  local uri
+  uri=$(pg_uri "$1")
+  psql -qAtX -d "$uri" -c CHECKPOINT >/dev/null
+  local dir oid
+  dir=$(psql -qAtX -d "$uri" -c 'SHOW data_directory')
+  oid=$(psql -qAtX -d "$uri" -c 'SELECT oid FROM pg_database WHERE datname = current_database()')
+  find "$dir/base/$oid" -type f
+}
+
 passed=0
 failed=0
 OUT=$WORK/stdout
@@ -60,6 +100,11 @@ expect_equal() { [ "$1" = "$2" ] && ok || bad "${3:-} expected '$2', got '$1'"; 
 rows() { "$DROPCAT" --db "$1" drops --format tsv | tail -n +2 | wc -l; }
 
 finish() {
+  if on_postgresql; then
+    local used
+    used=$(psql -qAtX -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE '${PG_PREFIX}%'")
+    [ "$used" -gt 0 ] && ok || bad "the script ran on PostgreSQL but used no PostgreSQL store"
+  fi
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]
 }
