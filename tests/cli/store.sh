@@ -37,6 +37,55 @@ expect_rc 1 "newer store"
 expect_err "was written by a newer dropcat (schema 42"
 expect_equal "$(sha256sum "$WORK/newer.db")" "$sum_before" "newer store unchanged"
 
+# A new store holds personal data: the file is made 0600 and the folders dropcat makes 0700; an
+# existing store keeps the mode its owner gave it.
+run --db "$WORK/private/inner/p.db" import "$DATA/drops.csv"
+expect_rc 0
+expect_equal "$(stat -c %a "$WORK/private/inner/p.db")" 600 "new store file mode"
+expect_equal "$(stat -c %a "$WORK/private") $(stat -c %a "$WORK/private/inner")" "700 700" "new folder modes"
+chmod 0640 "$WORK/private/inner/p.db"
+run --db "$WORK/private/inner/p.db" import "$DATA/drops.csv"
+expect_equal "$(stat -c %a "$WORK/private/inner/p.db")" 640 "an existing store's mode is kept"
+
+# A store that fails to be created leaves no file: here its write-ahead log cannot be made.
+mkdir -p "$WORK/nowal/s.db-wal" && touch "$WORK/nowal/s.db-wal/x"
+run --db "$WORK/nowal/s.db" import "$DATA/drops.csv"
+expect_rc 1 "store that cannot be set up"
+[ ! -e "$WORK/nowal/s.db" ] && ok || bad "a store that failed to be created left its file"
+
+# A store the user may only read: listings work, writes are refused clearly, nothing changes.
+# As root the reader is another user (nobody); otherwise the same user without write rights.
+ro=$WORK/ro/shared.db
+"$DROPCAT" --db "$ro" import -q "$DATA/drops.csv"
+"$DROPCAT" --db "$ro" backorder add alpha.com --email reader@example.com >/dev/null
+chmod 0755 "$WORK" "$WORK/ro"
+chmod 0644 "$ro"
+as_reader=()
+if [ "$(id -u)" -eq 0 ]; then
+  as_reader=(setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent)
+else
+  chmod 0444 "$ro"
+  chmod 0555 "$WORK/ro"
+fi
+sum_before=$(sha256sum "$ro")
+"${as_reader[@]}" "$DROPCAT" --db "$ro" drops --format tsv >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 0 "drops on a read-only store"
+expect_out_lines 7 "every drop listed from a read-only store"
+"${as_reader[@]}" "$DROPCAT" --db "$ro" backorder list --format tsv >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 0 "backorder list on a read-only store"
+expect_out "reader@example.com"
+"${as_reader[@]}" "$DROPCAT" --db "$ro" backorder show alpha.com >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 0 "backorder show on a read-only store"
+"${as_reader[@]}" "$DROPCAT" --db "$ro" import "$DATA/namejet.txt" --drop-date 2026-12-01 >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 1 "import into a read-only store"
+expect_err "can only be read by you"
+expect_equal "$(sha256sum "$ro")" "$sum_before" "a read-only store is unchanged"
+chmod 0755 "$WORK/ro"
+
 # A file that is not SQLite at all.
 echo "just text" >"$WORK/text.db"
 run --db "$WORK/text.db" drops

@@ -95,8 +95,31 @@ namespace {
 // never prints.
 void ignore_notice(void*, const PGresult*) {}
 
+// A URI libpq cannot read, or whose port is not a number, is the operator's to fix (78); libpq
+// itself only finds the port wrong when it tries to connect.
+Result<void> check_uri(const std::string& uri, const std::string& name) {
+    char* why = nullptr;
+    PQconninfoOption* options = PQconninfoParse(uri.c_str(), &why);
+    if (options == nullptr) {
+        std::string text = why != nullptr ? first_line(why) : "it cannot be read";
+        PQfreemem(why);
+        return fail(ErrorKind::config, fmt::format("--db {} is not a usable PostgreSQL connection "
+                                                   "URI: {}",
+                                                   name, without_password(text, uri)));
+    }
+    std::string port;
+    for (auto* o = options; o->keyword != nullptr; ++o)
+        if (std::string_view(o->keyword) == "port" && o->val != nullptr) port = o->val;
+    PQconninfoFree(options);
+    if (port.find_first_not_of("0123456789,") != std::string::npos)
+        return fail(ErrorKind::config,
+                    fmt::format("--db {}: the port '{}' is not a number", name, port));
+    return {};
+}
+
 Result<std::unique_ptr<PgConnection>> connect(const std::string& uri, const std::string& name,
                                               const StoreOptions& options) {
+    if (auto ok = check_uri(uri, name); !ok) return std::unexpected(ok.error());
     // Earlier keywords are defaults the URI may override; client_encoding after it is fixed.
     const std::array<const char*, 5> keys{"connect_timeout", "fallback_application_name", "dbname",
                                           "client_encoding", nullptr};

@@ -71,6 +71,28 @@ Result<void> make_file(const std::filesystem::path& path, Made& made) {
     return {};
 }
 
+// file:PATH?immutable=1, for SQLite's URI form.
+std::string immutable_uri(const std::filesystem::path& path) {
+    std::string uri = "file:";
+    for (unsigned char c : path.string()) {
+        if (c == '%' || c == '?' || c == '#' || c < 0x21 || c > 0x7e)
+            uri += fmt::format("%{:02X}", c);
+        else
+            uri += static_cast<char>(c);
+    }
+    return uri + "?immutable=1";
+}
+
+// A store the user may only read, in a folder the user may not write: SQLite cannot make the
+// shared-memory file a WAL reader needs. When no write-ahead log exists (no writer has data
+// outside the file), the file alone is the whole store and is read as it is.
+bool read_as_file(const std::filesystem::path& path, sqlite3* db) {
+    if (std::filesystem::exists(path.string() + "-wal")) return false;
+    int rc = sqlite3_exec(db, "PRAGMA user_version", nullptr, nullptr, nullptr);
+    int primary = sqlite3_extended_errcode(db) & 0xff;
+    return rc != SQLITE_OK && (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN);
+}
+
 Result<std::unique_ptr<SqliteConnection>> connect(const std::filesystem::path& path,
                                                   const StoreOptions& options) {
     sqlite3* db = nullptr;
@@ -78,6 +100,12 @@ Result<std::unique_ptr<SqliteConnection>> connect(const std::filesystem::path& p
                              (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
                                  SQLITE_OPEN_NOMUTEX,
                              nullptr);
+    if (rc == SQLITE_OK && options.read_only && read_as_file(path, db)) {
+        sqlite3_close_v2(db);
+        db = nullptr;
+        rc = sqlite3_open_v2(immutable_uri(path).c_str(), &db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+    }
     if (rc != SQLITE_OK) {
         std::string what = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
         sqlite3_close_v2(db);
