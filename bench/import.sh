@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Benchmark: dropcat import of a 1,000,000-row CSV drop list against sqlite3's .import of the same
-# file, in one run on one machine, so the ratio holds whatever the machine's speed.
-#   bench/import.sh [BUILD_DIR] [ROWS]
-# Needs: sqlite3, /usr/bin/time (Debian packages sqlite3 and time), python3.
+# file (SQLite store), and against psql's \copy of it into a table with the same primary key
+# (PostgreSQL store), in one run on one machine, so the ratios hold whatever the machine's speed.
+#   bench/import.sh [BUILD_DIR] [ROWS]        # NO_PG=1: the SQLite part only
+# Needs: sqlite3, /usr/bin/time (Debian packages sqlite3 and time), python3; for the PostgreSQL
+# part postgresql-15 (the script runs itself inside pg_virtualenv, a throw-away cluster).
 set -euo pipefail
+if [ -z "${NO_PG:-}" ] && [ -z "${DROPCAT_BENCH_PG:-}" ]; then
+  command -v pg_virtualenv >/dev/null || { echo "bench: pg_virtualenv is missing (apt-get install postgresql-15), or set NO_PG=1" >&2; exit 2; }
+  export DROPCAT_BENCH_PG=1
+  pgv=(pg_virtualenv)
+  [ "$(id -u)" -eq 0 ] && pgv+=(-t)
+  exec "${pgv[@]}" "$0" "$@"
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
 rows=${2:-1000000}
@@ -56,6 +65,7 @@ measure() {
 runs=${RUNS:-3}
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 : >"$work/sqlite" ; : >"$work/fresh" ; : >"$work/again" ; : >"$work/list"
+: >"$work/copy" ; : >"$work/pg_fresh" ; : >"$work/pg_again" ; : >"$work/pg_list"
 for run in $(seq "$runs"); do
   sqlite_db=$work/sqlite-$run.db
   sqlite3 "$sqlite_db" 'PRAGMA journal_mode=WAL; CREATE TABLE drops (domain TEXT PRIMARY KEY, drop_date TEXT);' >/dev/null
@@ -67,6 +77,17 @@ for run in $(seq "$runs"); do
   measure "$dropcat" --db "$store" drops --date 2026-12-03 --format tsv >>"$work/list"
   listed=$("$dropcat" --db "$store" drops --date 2026-12-03 --format tsv | wc -l)
   rm -f "$store"*
+  [ -n "${DROPCAT_BENCH_PG:-}" ] || continue
+  createdb "bench_copy_$run"
+  psql -qX -d "bench_copy_$run" -c 'CREATE TABLE drops (domain TEXT PRIMARY KEY, drop_date TEXT)'
+  measure psql -qX -d "bench_copy_$run" -c "\\copy drops FROM '$list' WITH (FORMAT csv, HEADER)" >>"$work/copy"
+  dropdb "bench_copy_$run"
+  createdb "bench_dropcat_$run"
+  pg_store="postgresql:///bench_dropcat_$run"
+  measure "$dropcat" --db "$pg_store" import -q "$list" >>"$work/pg_fresh"
+  measure "$dropcat" --db "$pg_store" import -q "$list" >>"$work/pg_again"
+  measure "$dropcat" --db "$pg_store" drops --date 2026-12-03 --format tsv >>"$work/pg_list"
+  dropdb "bench_dropcat_$run"
 done
 sqlite_s=$(cut -d' ' -f1 "$work/sqlite" | median); sqlite_kb=$(cut -d' ' -f2 "$work/sqlite" | sort -n | tail -1)
 first_s=$(cut -d' ' -f1 "$work/fresh" | median); first_kb=$(cut -d' ' -f2 "$work/fresh" | sort -n | tail -1)
@@ -79,3 +100,13 @@ echo "sqlite3 .import:          ${sqlite_s} s, peak ${sqlite_kb} KB   [$(tr '\n'
 echo "dropcat import (fresh):   ${first_s} s, peak ${first_kb} KB, ratio $(ratio "$first_s" "$sqlite_s") (target <= 0.60, < 300 MB)"
 echo "dropcat import (again):   ${again_s} s, peak ${again_kb} KB, ratio $(ratio "$again_s" "$sqlite_s") (target <= 0.60)"
 echo "dropcat drops --date:     ${list_s} s for $((listed - 1)) rows (target < 1 s)"
+[ -n "${DROPCAT_BENCH_PG:-}" ] || exit 0
+copy_s=$(cut -d' ' -f1 "$work/copy" | median)
+pg_first_s=$(cut -d' ' -f1 "$work/pg_fresh" | median); pg_first_kb=$(cut -d' ' -f2 "$work/pg_fresh" | sort -n | tail -1)
+pg_again_s=$(cut -d' ' -f1 "$work/pg_again" | median); pg_again_kb=$(cut -d' ' -f2 "$work/pg_again" | sort -n | tail -1)
+pg_list_s=$(cut -d' ' -f1 "$work/pg_list" | median)
+echo "PostgreSQL $(psql -qAtX -c 'SHOW server_version')"
+echo "psql \\copy:               ${copy_s} s   [$(tr '\n' ' ' <"$work/copy" | cut -c1-60)]"
+echo "dropcat import (fresh):   ${pg_first_s} s, peak ${pg_first_kb} KB, ratio $(ratio "$pg_first_s" "$copy_s") (target <= 1.25, < 300 MB)"
+echo "dropcat import (again):   ${pg_again_s} s, peak ${pg_again_kb} KB, ratio $(ratio "$pg_again_s" "$copy_s") (target <= 1.50, < 300 MB)"
+echo "dropcat drops --date:     ${pg_list_s} s"

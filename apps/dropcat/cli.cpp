@@ -155,7 +155,7 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
     auto* db =
         app->add_option("--db", ctx.db_path,
                         "the store: a file, or postgresql://… (default: under $XDG_DATA_HOME)");
-    db->envname("DROPCAT_DB")->type_name("PATH");
+    db->envname("DROPCAT_DB")->type_name("PATH|URI");
     set_value_kind(db, ValueKind::file);
     auto* config = app->add_option("--config", ctx.config_path,
                                    "the config file (default: under $XDG_CONFIG_HOME)");

@@ -66,5 +66,28 @@ wait $b; rb=$?
 expect_equal "$ra $rb" "0 0" "two imports at once: $(cat "$WORK/i1.err" "$WORK/i2.err")"
 expect_equal "$("$REAL" --db "$both" drops --format tsv | tail -n +2 | wc -l)" 40000 "both lists are in the store"
 
+# A role that may only read: listings work, a write is refused and changes nothing.
+ro_store=$(pg_uri "$WORK/ro.db")
+"$REAL" --db "$ro_store" import -q "$DATA/drops.csv"
+ro_db=${ro_store#postgresql:///}
+psql -qAtX -d "$ro_db" -c "DROP ROLE IF EXISTS ${PG_PREFIX}_reader" \
+  -c "CREATE ROLE ${PG_PREFIX}_reader LOGIN PASSWORD 'Reader-Pw-1'" \
+  -c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${PG_PREFIX}_reader" >/dev/null
+reader="postgresql://${PG_PREFIX}_reader:Reader-Pw-1@localhost/$ro_db"
+"$REAL" --db "$reader" drops --format tsv >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 0 "drops as a role that may only read"
+expect_out_lines 7 "every drop listed by the reading role"
+"$REAL" --db "$reader" backorder list --format tsv >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 0 "backorder list as a role that may only read"
+"$REAL" --db "$reader" import "$DATA/namejet.txt" --drop-date 2026-12-01 >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 1 "import as a role that may only read"
+expect_err "permission denied"
+expect_no_err "Reader-Pw-1"
+expect_equal "$("$REAL" --db "$ro_store" drops --format tsv | tail -n +2 | wc -l)" 6 "the store is unchanged"
+psql -qAtX -d "$ro_db" -c "DROP OWNED BY ${PG_PREFIX}_reader" -c "DROP ROLE ${PG_PREFIX}_reader" >/dev/null
+
 psql -qAtX -d postgres -c "DROP DATABASE ${PG_PREFIX}_owned WITH (FORCE)" -c "DROP ROLE ${PG_PREFIX}_user" >/dev/null
 finish

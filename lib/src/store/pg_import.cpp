@@ -107,6 +107,9 @@ Result<ImportCounts> PgConnection::import_drops(std::span<const DropEntry> entri
         counts.added = entries.size();
         return counts;
     }
+    // Memory enough for the counting join to hash the list in one pass (the default 4 MB spills
+    // a million rows to disk in batches); for this transaction only.
+    exec("SET LOCAL work_mem = '256MB'");
     exec("CREATE TEMP TABLE dropcat_import (domain TEXT COLLATE \"C\" NOT NULL, drop_date BIGINT "
          "NOT NULL, drop_time BIGINT, source_id BIGINT NOT NULL) ON COMMIT DROP");
     if (!copy_in("COPY dropcat_import FROM STDIN", entries, source_of, std::nullopt, interrupted))
