@@ -1,4 +1,5 @@
 #include "test_store.hpp"
+#include "store/pg_backend.hpp"
 
 #include <dropcat/store.hpp>
 
@@ -512,4 +513,63 @@ TEST_CASE("store: PostgreSQL stores opened at once migrate once", "[postgresql]"
     CHECK(opened == 4);
     CHECK(s.sql("SELECT count(*) FROM dropcat_schema") ==
           std::to_string(Store::known_schema_version()));
+}
+
+TEST_CASE("store: no part of a PostgreSQL URI's password reaches a message") {
+    struct Case {
+        const char* uri;
+        std::vector<std::string> secrets; // what must never be printed
+    };
+    const std::vector<Case> cases{
+        {"postgresql://u:Plain-Secret1@db.example/x", {"Plain-Secret1"}},
+        {"postgresql://u:ab?cd-Secret2@db.example/x", {"ab?cd-Secret2"}},
+        {"postgresql://u:Enc%40oded-3@db.example/x", {"Enc%40oded-3", "Enc@oded-3"}},
+        {"postgresql://u:Split@Part-4@db.example/x", {"Split@Part-4", "Part-4", "Split"}},
+        {"postgresql://db.example/x?password=Param-Secret5", {"Param-Secret5"}},
+        {"postgresql://db.example/x?pass%77ord=Hidden-Name6", {"Hidden-Name6"}},
+        {"postgresql://db.example/x?sslmode=require&password=Second-Param7", {"Second-Param7"}},
+        {"postgresql://u:%zzBad-Escape8@db.example/x", {"%zzBad-Escape8"}},
+    };
+    for (const auto& c : cases) {
+        INFO(c.uri);
+        std::string name = store::redact_uri(c.uri);
+        std::string message = "failed at " + std::string(c.uri) + " for " + name;
+        for (const auto& s : c.secrets)
+            message += " [" + s + "]";
+        std::string cleaned = store::without_password(message, c.uri);
+        for (const auto& s : c.secrets) {
+            CHECK_THAT(name, !Catch::Contains(s));
+            CHECK_THAT(cleaned, !Catch::Contains(s));
+        }
+        CHECK_THAT(name, Catch::StartsWith("postgresql://"));
+    }
+    // What is not secret stays readable.
+    CHECK(store::redact_uri("postgresql://anna:pw-123@db.example:5433/dropcat?sslmode=require") ==
+          "postgresql://anna@db.example:5433/dropcat");
+    CHECK(store::redact_uri("postgresql:///dropcat") == "postgresql:///dropcat");
+}
+
+TEST_CASE("store: PostgreSQL import interrupted while its statements run leaves the store",
+          "[postgresql]") {
+    NewStore s;
+    auto store = s.open();
+    std::vector<DropEntry> one{entry("a.com", k_dec1)};
+    REQUIRE(import(store, one, at(1000)).has_value());
+    std::vector<std::string> names;
+    for (int i = 0; i < 10000; ++i)
+        names.push_back("n" + std::to_string(100000 + i) + ".com");
+    std::vector<DropEntry> many;
+    for (const auto& n : names)
+        many.push_back(entry(n, k_dec1));
+    // The rows are sent whole (the COPY asks twice, every 4,096 rows); the answer turns to
+    // "interrupted" after that, while the merge runs.
+    for (int after : {2, 3, 4}) {
+        INFO("interrupted after " << after << " polls");
+        int polls = 0;
+        auto stopped = import(store, many, at(2000), false, [&] { return ++polls > after; });
+        REQUIRE_FALSE(stopped.has_value());
+        CHECK(stopped.error().kind == ErrorKind::interrupted);
+        CHECK(polls > after);
+        CHECK(all_rows(store).size() == 1);
+    }
 }

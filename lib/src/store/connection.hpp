@@ -104,6 +104,8 @@ class Connection {
 
     virtual Backend backend() const = 0;
     virtual std::unique_ptr<Query> query(std::string_view sql) = 0;
+    // A query for a listing that may be stopped early: PostgreSQL reads it through a cursor.
+    virtual std::unique_ptr<Query> stream(std::string_view sql) { return query(sql); }
 
     // A write transaction holds the store's one write lock, waiting for it up to the store's
     // busy wait (then `temporary`); a read transaction sees one consistent snapshot.

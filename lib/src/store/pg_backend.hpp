@@ -27,9 +27,10 @@ class PgConnection : public Connection {
 
     Backend backend() const override { return Backend::postgresql; }
     std::unique_ptr<Query> query(std::string_view sql) override;
+    std::unique_ptr<Query> stream(std::string_view sql) override;
     void begin_write() override;
     void begin_read() override;
-    void commit() override { exec("COMMIT"); }
+    void commit() override;
     void rollback() noexcept override;
     int schema_version() override;
     Result<ImportCounts> import_drops(std::span<const DropEntry> entries, Instant now,
@@ -39,6 +40,10 @@ class PgConnection : public Connection {
 
     // Runs SQL without parameters; throws Failure unless it succeeds.
     void exec(const std::string& sql);
+    // The same, keeping the result (which the caller clears).
+    void exec_result(const std::string& sql, PGresult*& out);
+    // The next result of the command in progress, waiting in steps that poll `interrupted`.
+    PGresult* next_result();
     // A failed command's result (or none) as a Failure.
     [[noreturn]] void raise_error(PGresult* result);
 
@@ -46,6 +51,9 @@ class PgConnection : public Connection {
     const std::string& name() const { return m_name; }
     // The query whose rows are being read: libpq runs one command at a time per connection.
     const void* streaming = nullptr;
+    // Polled while a statement runs (set by the import for its duration); true cancels it.
+    std::function<bool()> cancel_when;
+    int cursors = 0;
 
   private:
     // Sends rows to a COPY … FROM STDIN that `sql` starts; false when interrupted.

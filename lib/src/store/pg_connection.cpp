@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include <poll.h>
+
 namespace dropcat::store {
 
 namespace {
@@ -44,8 +46,34 @@ Error pg_error(const std::string& name, PGconn* conn, const PGresult* result) {
     return Error{ErrorKind::failed, fmt::format("store {}: {}", name, what)};
 }
 
-// A statement sent with its values as text, its rows read one at a time (libpq's single-row
-// mode), so that a long listing streams instead of arriving whole.
+// The values of a statement as libpq takes them: text, with their types.
+struct Values {
+    std::vector<Oid> types;
+    std::vector<std::string> numbers;
+    std::vector<const char*> values;
+
+    template <typename Params> explicit Values(const Params& params) {
+        numbers.reserve(params.size());
+        for (const auto& p : params) {
+            if (p.kind == p.integer) {
+                types.push_back(k_int8);
+                numbers.push_back(std::to_string(p.number));
+                values.push_back(numbers.back().c_str());
+            } else if (p.kind == p.text) {
+                types.push_back(k_text);
+                values.push_back(p.string.c_str());
+            } else {
+                types.push_back(0); // NULL: the type comes from where it is used
+                values.push_back(nullptr);
+            }
+        }
+    }
+    int count() const { return static_cast<int>(values.size()); }
+};
+
+// A statement sent with its values, its rows read one at a time (libpq's single-row mode).
+// For statements whose results are small or read whole; a listing that may stop early is a
+// PgCursor.
 class PgQuery : public Query {
   public:
     PgQuery(PgConnection& connection, std::string_view sql)
@@ -62,7 +90,7 @@ class PgQuery : public Query {
         if (m_done) return false;
         PQclear(m_row);
         m_row = nullptr;
-        PGresult* r = PQgetResult(m_connection.handle());
+        PGresult* r = m_connection.next_result();
         ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
         if (status == PGRES_SINGLE_TUPLE) {
             m_row = r;
@@ -92,30 +120,15 @@ class PgQuery : public Query {
   private:
     void send() {
         m_started = true;
-        if (m_connection.streaming != nullptr)
+        if (m_connection.streaming != nullptr) {
+            m_done = true;
             raise(ErrorKind::failed, "internal error: a store query started while another was "
                                      "still being read");
-        std::vector<Oid> types;
-        std::vector<std::string> numbers;
-        std::vector<const char*> values;
-        numbers.reserve(m_params.size());
-        for (const Param& p : m_params) {
-            if (p.kind == Param::integer) {
-                types.push_back(k_int8);
-                numbers.push_back(std::to_string(p.number));
-                values.push_back(numbers.back().c_str());
-            } else if (p.kind == Param::text) {
-                types.push_back(k_text);
-                values.push_back(p.string.c_str());
-            } else {
-                types.push_back(0); // NULL: the type comes from where it is used
-                values.push_back(nullptr);
-            }
         }
-        std::string sql(m_sql);
+        Values v(m_params);
         PGconn* conn = m_connection.handle();
-        if (PQsendQueryParams(conn, sql.c_str(), static_cast<int>(values.size()), types.data(),
-                              values.data(), nullptr, nullptr, 0) == 0) {
+        if (PQsendQueryParams(conn, m_sql.c_str(), v.count(), v.types.data(), v.values.data(),
+                              nullptr, nullptr, 0) == 0) {
             m_done = true;
             m_connection.raise_error(nullptr);
         }
@@ -137,6 +150,74 @@ class PgQuery : public Query {
     bool m_done = false;
 };
 
+// A listing read through a server-side cursor, a batch of rows at a time: stopping early (a
+// --limit, a closed pipe, Ctrl-C) closes the cursor instead of reading the rest of the rows.
+class PgCursor : public Query {
+  public:
+    PgCursor(PgConnection& connection, std::string_view sql)
+        : m_connection(connection), m_sql(sql),
+          m_name("dropcat_cursor_" + std::to_string(++connection.cursors)) {}
+    ~PgCursor() override {
+        PQclear(m_batch);
+        // A cursor left open is closed; in a transaction that has failed, it is gone already.
+        if (m_open && PQtransactionStatus(m_connection.handle()) == PQTRANS_INTRANS)
+            PQclear(PQexec(m_connection.handle(), ("CLOSE " + m_name).c_str()));
+    }
+    PgCursor(const PgCursor&) = delete;
+    PgCursor& operator=(const PgCursor&) = delete;
+
+    bool next() override {
+        if (!m_open && !m_done) declare();
+        if (m_batch != nullptr && ++m_row < PQntuples(m_batch)) return true;
+        if (m_done) return false;
+        PQclear(m_batch);
+        m_batch = nullptr;
+        m_connection.exec_result(fmt::format("FETCH {} FROM {}", k_batch, m_name), m_batch);
+        m_row = 0;
+        if (PQntuples(m_batch) > 0) return true;
+        m_done = true;
+        m_open = false;
+        m_connection.exec("CLOSE " + m_name);
+        return false;
+    }
+    std::string_view text(int column) const override {
+        if (!has_row() || PQgetisnull(m_batch, m_row, column)) return {};
+        return {PQgetvalue(m_batch, m_row, column),
+                static_cast<std::size_t>(PQgetlength(m_batch, m_row, column))};
+    }
+    std::optional<std::int64_t> integer(int column) const override {
+        if (!has_row() || PQgetisnull(m_batch, m_row, column)) return std::nullopt;
+        std::string_view t = text(column);
+        std::int64_t value = 0;
+        std::from_chars(t.data(), t.data() + t.size(), value);
+        return value;
+    }
+
+  private:
+    static constexpr int k_batch = 2000;
+    bool has_row() const { return m_batch != nullptr && m_row < PQntuples(m_batch); }
+    void declare() {
+        Values v(m_params);
+        std::string sql = "DECLARE " + m_name + " NO SCROLL CURSOR FOR " + m_sql;
+        PGresult* r = PQexecParams(m_connection.handle(), sql.c_str(), v.count(), v.types.data(),
+                                   v.values.data(), nullptr, nullptr, 0);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            m_done = true;
+            m_connection.raise_error(r);
+        }
+        PQclear(r);
+        m_open = true;
+    }
+
+    PgConnection& m_connection;
+    std::string m_sql;
+    std::string m_name;
+    PGresult* m_batch = nullptr;
+    int m_row = 0;
+    bool m_open = false;
+    bool m_done = false;
+};
+
 } // namespace
 
 PgConnection::PgConnection(PGconn* conn, std::string name, std::string uri,
@@ -151,11 +232,57 @@ std::unique_ptr<Query> PgConnection::query(std::string_view sql) {
     return std::make_unique<PgQuery>(*this, sql);
 }
 
-void PgConnection::exec(const std::string& sql) {
-    PGresult* r = PQexec(m_conn, sql.c_str());
+std::unique_ptr<Query> PgConnection::stream(std::string_view sql) {
+    return std::make_unique<PgCursor>(*this, sql);
+}
+
+PGresult* PgConnection::next_result() {
+    // Waits for the server in short steps, so that an import can be interrupted while a long
+    // statement runs: the statement is cancelled, and fails as `interrupted`.
+    bool cancelled = false;
+    while (PQisBusy(m_conn)) {
+        pollfd p{PQsocket(m_conn), POLLIN, 0};
+        if (p.fd < 0) break;
+        ::poll(&p, 1, 100);
+        if (PQconsumeInput(m_conn) == 0) break;
+        if (!cancelled && cancel_when && cancel_when()) {
+            cancelled = true;
+            if (PGcancel* c = PQgetCancel(m_conn)) {
+                char why[256];
+                PQcancel(c, why, sizeof why);
+                PQfreeCancel(c);
+            }
+        }
+    }
+    return PQgetResult(m_conn);
+}
+
+void PgConnection::exec_result(const std::string& sql, PGresult*& out) {
+    if (PQsendQuery(m_conn, sql.c_str()) == 0) raise_error(nullptr);
+    PGresult* r = next_result();
+    while (PGresult* more = PQgetResult(m_conn))
+        PQclear(more);
     ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) raise_error(r);
+    out = r;
+}
+
+void PgConnection::exec(const std::string& sql) {
+    PGresult* r = nullptr;
+    exec_result(sql, r);
     PQclear(r);
+}
+
+void PgConnection::commit() {
+    PGresult* r = nullptr;
+    exec_result("COMMIT", r);
+    // COMMIT of a transaction the server had already failed answers ROLLBACK.
+    bool rolled_back = std::string_view(PQcmdStatus(r)) == "ROLLBACK";
+    PQclear(r);
+    if (rolled_back)
+        raise(ErrorKind::failed, fmt::format("store {}: the server rolled the transaction back; "
+                                             "nothing was changed",
+                                             m_name));
 }
 
 void PgConnection::raise_error(PGresult* result) {
@@ -178,8 +305,12 @@ void PgConnection::begin_read() {
 void PgConnection::rollback() noexcept {
     if (PQstatus(m_conn) != CONNECTION_OK) return;
     if (PQtransactionStatus(m_conn) == PQTRANS_IDLE) return;
-    while (PGresult* r = PQgetResult(m_conn))
+    while (PGresult* r = PQgetResult(m_conn)) {
+        // A COPY left open (an exception while sending rows) is ended first, or it would
+        // answer COPY_IN for ever.
+        if (PQresultStatus(r) == PGRES_COPY_IN) PQputCopyEnd(m_conn, "abandoned");
         PQclear(r);
+    }
     streaming = nullptr;
     PQclear(PQexec(m_conn, "ROLLBACK"));
 }

@@ -91,6 +91,14 @@ Result<ImportCounts> PgConnection::import_drops(std::span<const DropEntry> entri
     for (const DropEntry& e : entries)
         source_of.push_back(sources[e.source]);
     const std::int64_t stamp = unix_ms(now);
+    // Long statements below are cancelled when `interrupted` answers true while they run.
+    struct Watch {
+        PgConnection& c;
+        Watch(PgConnection& connection, const std::function<bool()>& f) : c(connection) {
+            c.cancel_when = f;
+        }
+        ~Watch() { c.cancel_when = nullptr; }
+    } watch(*this, interrupted);
     auto interrupted_error = [] {
         return fail(ErrorKind::interrupted, "interrupted; the store was left unchanged");
     };
@@ -105,6 +113,7 @@ Result<ImportCounts> PgConnection::import_drops(std::span<const DropEntry> entri
                      entries, source_of, stamp, interrupted))
             return interrupted_error();
         counts.added = entries.size();
+        if (interrupted && interrupted()) return interrupted_error();
         return counts;
     }
     // Memory enough for the counting join to hash the list in one pass (the default 4 MB spills
@@ -139,6 +148,7 @@ Result<ImportCounts> PgConnection::import_drops(std::span<const DropEntry> entri
           "d.drop_time END), source_id = excluded.source_id, last_seen = excluded.last_seen")
         ->bind(1, stamp)
         .run();
+    if (interrupted && interrupted()) return interrupted_error();
     return counts;
 }
 

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace dropcat::store {
@@ -36,57 +37,100 @@ std::string percent_decoded(std::string_view s) {
     return out;
 }
 
-// Where the password sits in a URI: the user-info's part after ':' and any password=…
-// parameter, as [begin, end) offsets.
-std::vector<std::pair<std::size_t, std::size_t>> password_spans(std::string_view uri) {
-    std::vector<std::pair<std::size_t, std::size_t>> spans;
+// The password as it is written in the URI, whether or not libpq can read the URI: the
+// user-info after its first ':' (up to the last '@' before the path: libpq stops the authority
+// at the first '/' only), and the value of any password=… parameter, however its name is
+// percent-encoded.
+std::vector<std::string> raw_passwords(std::string_view uri) {
+    std::vector<std::string> found;
     std::size_t scheme = uri.find("://");
-    if (scheme == std::string_view::npos) return spans;
+    if (scheme == std::string_view::npos) return found;
     std::size_t start = scheme + 3;
-    std::size_t end = uri.find_first_of("/?", start);
-    if (end == std::string_view::npos) end = uri.size();
-    std::size_t at = uri.rfind('@', end);
-    if (at != std::string_view::npos && at >= start) {
-        std::size_t colon = uri.find(':', start);
-        if (colon != std::string_view::npos && colon < at) spans.emplace_back(colon + 1, at);
+    std::size_t slash = uri.find('/', start);
+    std::string_view authority =
+        uri.substr(start, slash == std::string_view::npos ? uri.npos : slash - start);
+    if (std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
+        std::string_view userinfo = authority.substr(0, at);
+        if (std::size_t colon = userinfo.find(':'); colon != std::string_view::npos)
+            found.emplace_back(userinfo.substr(colon + 1));
     }
-    for (std::size_t q = uri.find('?', start); q != std::string_view::npos && q < uri.size();) {
-        std::size_t amp = uri.find('&', q + 1);
+    for (std::size_t q = uri.find_first_of("?&", start); q != std::string_view::npos;
+         q = uri.find('&', q + 1)) {
+        std::size_t end = uri.find('&', q + 1);
         std::string_view param =
-            uri.substr(q + 1, (amp == std::string_view::npos ? uri.size() : amp) - q - 1);
-        if (param.starts_with("password=")) spans.emplace_back(q + 1 + 9, q + 1 + param.size());
-        q = amp;
+            uri.substr(q + 1, end == std::string_view::npos ? uri.npos : end - q - 1);
+        std::size_t eq = param.find('=');
+        if (eq != std::string_view::npos && percent_decoded(param.substr(0, eq)) == "password")
+            found.emplace_back(param.substr(eq + 1));
     }
-    return spans;
+    return found;
+}
+
+// libpq's own reading of the URI, keyword by keyword; empty when it cannot read it.
+std::vector<std::pair<std::string, std::string>> parsed(const std::string& uri) {
+    std::vector<std::pair<std::string, std::string>> out;
+    char* why = nullptr;
+    PQconninfoOption* options = PQconninfoParse(uri.c_str(), &why);
+    PQfreemem(why);
+    if (options == nullptr) return out;
+    for (auto* o = options; o->keyword != nullptr; ++o)
+        if (o->val != nullptr && *o->val != '\0') out.emplace_back(o->keyword, o->val);
+    PQconninfoFree(options);
+    return out;
+}
+
+std::string value_of(const std::vector<std::pair<std::string, std::string>>& options,
+                     std::string_view keyword) {
+    for (const auto& [k, v] : options)
+        if (k == keyword) return v;
+    return {};
 }
 
 } // namespace
 
-std::string redact_uri(std::string_view uri) {
-    std::string out(uri);
-    auto spans = password_spans(uri);
-    for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
-        // "user:secret@" becomes "user@"; "password=secret" becomes "password=***".
-        bool userinfo = it->second < uri.size() && uri[it->second] == '@';
-        if (userinfo)
-            out.erase(it->first - 1, it->second - it->first + 1);
-        else
-            out.replace(it->first, it->second - it->first, "***");
-    }
-    return out;
-}
-
 std::string without_password(std::string message, std::string_view uri) {
-    for (auto [begin, end] : password_spans(uri)) {
-        std::string raw(uri.substr(begin, end - begin));
-        for (const std::string& secret : {raw, percent_decoded(raw)}) {
-            if (secret.empty()) continue;
-            for (std::size_t at = message.find(secret); at != std::string::npos;
-                 at = message.find(secret, at + 3))
-                message.replace(at, secret.size(), "***");
+    std::vector<std::string> secrets;
+    if (auto password = value_of(parsed(std::string(uri)), "password"); !password.empty())
+        secrets.push_back(password);
+    for (const std::string& raw : raw_passwords(uri)) {
+        for (const std::string& form : {raw, percent_decoded(raw)}) {
+            secrets.push_back(form);
+            // A password with an '@' libpq splits: the part after it becomes the host name,
+            // which libpq's messages quote.
+            for (std::size_t from = 0, at = 0; at != std::string::npos; from = at + 1) {
+                at = form.find('@', from);
+                if (at != std::string::npos || from > 0)
+                    secrets.push_back(
+                        form.substr(from, at == std::string::npos ? form.npos : at - from));
+            }
         }
     }
+    // Longest first, so that a shorter secret inside a longer one does not leave a part of it.
+    std::sort(secrets.begin(), secrets.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    for (const std::string& secret : secrets) {
+        // Two characters cannot be told from ordinary words; longer ones are replaced anywhere.
+        if (secret.size() < 3) continue;
+        for (std::size_t at = message.find(secret); at != std::string::npos;
+             at = message.find(secret, at + 3))
+            message.replace(at, secret.size(), "***");
+    }
     return message;
+}
+
+std::string redact_uri(std::string_view uri) {
+    // Built again from what libpq reads (user, host, port, database), so that nothing else of
+    // the URI, however it is written, reaches a message.
+    auto options = parsed(std::string(uri));
+    if (options.empty()) return "postgresql://(a URI that cannot be read)";
+    std::string host = value_of(options, "host");
+    if (std::size_t at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
+    std::string name = "postgresql://";
+    if (auto user = value_of(options, "user"); !user.empty()) name += user + "@";
+    name += host;
+    if (auto port = value_of(options, "port"); !port.empty()) name += ":" + port;
+    name += "/" + value_of(options, "dbname");
+    return without_password(name, uri);
 }
 
 namespace {
@@ -112,8 +156,8 @@ Result<void> check_uri(const std::string& uri, const std::string& name) {
         if (std::string_view(o->keyword) == "port" && o->val != nullptr) port = o->val;
     PQconninfoFree(options);
     if (port.find_first_not_of("0123456789,") != std::string::npos)
-        return fail(ErrorKind::config,
-                    fmt::format("--db {}: the port '{}' is not a number", name, port));
+        return fail(ErrorKind::config, fmt::format("--db {}: the port '{}' is not a number", name,
+                                                   without_password(port, uri)));
     return {};
 }
 
@@ -129,7 +173,9 @@ Result<std::unique_ptr<PgConnection>> connect(const std::string& uri, const std:
     if (PQstatus(conn) != CONNECTION_OK) {
         std::string why = without_password(first_line(PQerrorMessage(conn)), uri);
         std::string host = PQhost(conn) != nullptr ? PQhost(conn) : "";
-        std::string port = PQport(conn) != nullptr ? PQport(conn) : "";
+        if (std::size_t at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
+        host = without_password(host, uri);
+        std::string port = without_password(PQport(conn) != nullptr ? PQport(conn) : "", uri);
         PQfinish(conn);
         // Whether a server answered tells a wrong name or login (configuration) from a server
         // that is down or unreachable.
@@ -138,6 +184,19 @@ Result<std::unique_ptr<PgConnection>> connect(const std::string& uri, const std:
             return fail(
                 ErrorKind::config,
                 fmt::format("--db {} is not a usable PostgreSQL connection URI: {}", name, why));
+        // A server that answers but cannot take this connection now: try again later. (The
+        // server's words; a server set to another language for its messages gets 78 here.)
+        if (ping == PQPING_OK && (why.find("too many") != std::string::npos ||
+                                  why.find("remaining connection slots") != std::string::npos))
+            return fail(ErrorKind::temporary,
+                        fmt::format("the PostgreSQL server at {} port {} has no connection free "
+                                    "for the store {}: {}; try again later",
+                                    host, port, name, why));
+        if (ping == PQPING_REJECT)
+            return fail(ErrorKind::unavailable,
+                        fmt::format("the PostgreSQL server at {} port {} is starting or stopping "
+                                    "and takes no connections (store {}): {}",
+                                    host, port, name, why));
         if (ping == PQPING_OK)
             return fail(ErrorKind::config,
                         fmt::format("the PostgreSQL server at {} port {} refused the store {}: "

@@ -147,7 +147,7 @@ void BackordersTable::each(const BackorderQuery& query,
     if (query.due_from) add("d.drop_date >= $");
     if (query.due_to) add("d.drop_date <= $");
     sql += where + " ORDER BY b.domain, b.priority DESC, b.created_at, b.id";
-    auto q = m_connection.query(sql);
+    auto q = m_connection.stream(sql);
     int i = 0;
     if (query.status) q->bind(++i, status_name(*query.status));
     if (query.email) q->bind(++i, *query.email);

@@ -59,7 +59,7 @@ void DropsTable::each(const DropQuery& query,
             std::string(*query.backordered ? " AND EXISTS" : " AND NOT EXISTS") +
             " (SELECT 1 FROM backorders b WHERE b.domain = drops.domain AND b.status = 'active')";
     sql += " ORDER BY drop_date, domain";
-    auto rows = m_connection.query(sql);
+    auto rows = m_connection.stream(sql);
     rows->bind(1, query.from ? unix_ms(start_of(*query.from)) : INT64_MIN);
     rows->bind(2, query.to ? unix_ms(start_of(*query.to)) : INT64_MAX);
     if (source_id) rows->bind(3, *source_id);
