@@ -118,9 +118,10 @@ bool Context::store_exists() const {
     return is_postgresql_location(location) || std::filesystem::exists(location);
 }
 
-std::optional<Store> Context::open_store(int& code, bool read_only) {
+std::optional<Store> Context::open_store(int& code, bool read_only, bool create) {
     StoreOptions options;
     options.read_only = read_only;
+    options.create = create;
     auto store = Store::open(store_location(), options);
     if (!store) {
         code = failed(store.error());

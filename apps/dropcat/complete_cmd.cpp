@@ -21,6 +21,7 @@ int run_complete(const std::string& what, Context& ctx) {
         if (!ctx.store_exists()) return 0;
         StoreOptions options;
         options.read_only = true;
+        options.create = false;
         auto store = Store::open(ctx.store_location(), options);
         if (!store) return 0;
         auto ids = Backorders(*store).ids();

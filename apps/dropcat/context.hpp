@@ -33,7 +33,8 @@ struct Context {
     bool store_exists() const;
     // Opens the store, reporting a failure in the one voice; empty on failure, with `code` set.
     // A read-only command opens with `read_only`, so that a store the user may only read works.
-    std::optional<Store> open_store(int& code, bool read_only = false);
+    // A dry run opens with `create` false, so that it makes no store.
+    std::optional<Store> open_store(int& code, bool read_only = false, bool create = true);
     // The configuration: --config (which must exist) or the default path (which may not).
     Result<Config> load_configuration() const;
     // Reports an Error and returns its exit code.

@@ -178,14 +178,19 @@ int run_import(const ImportOptions& options, Context& ctx) {
     ctx.report.verbose(
         fmt::format("sorted {} names in {:.2f} s", entries.size(), seconds_since(sorting)));
     auto writing = Clock::now();
-    if (options.dry_run && !ctx.store_exists()) {
-        // A dry run against a store that does not exist yet: every name would be new, and
-        // the store is not created.
+    // A dry run against a store that does not exist yet (no SQLite file, an empty PostgreSQL
+    // database): every name would be new, and the store is not created.
+    std::optional<Store> store;
+    if (!options.dry_run || ctx.store_exists()) {
+        int code = 0;
+        store = ctx.open_store(code, false, !options.dry_run);
+        if (!store) return code;
+    }
+    auto version = store ? store->schema_version() : Result<int>(0);
+    if (!version) return ctx.failed(version.error());
+    if (options.dry_run && *version == 0) {
         totals.counts.added = entries.size();
     } else {
-        int code = 0;
-        auto store = ctx.open_store(code);
-        if (!store) return code;
         auto counts = store->write([&](Tx& tx) {
             if (options.dry_run) tx.rollback_at_end();
             return tx.drops().import(entries, wall_clock_now(), [] { return interrupted(); });

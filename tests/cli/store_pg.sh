@@ -39,6 +39,19 @@ expect_no_err "Right-Pw-123"
 expect_out_lines 7 "listed from the password-protected store"
 expect_no_err "Right-Pw-123"
 
+# A dry run and the completion helper make no store: an empty database stays empty.
+empty=$(pg_uri "$WORK/empty.db")
+"$REAL" --db "$empty" import --dry-run "$DATA/drops.csv" >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 0 "dry run into an empty database"
+expect_err "would import 6 (6 new"
+"$REAL" --db "$empty" __complete backorder-ids >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 0 "completion on an empty database"
+expect_equal "$(wc -c <"$OUT")" 0 "no ids from an empty database"
+expect_equal "$(psql -qAtX -d "$empty" -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 0 \
+  "a dry run and a completion created no tables"
+
 # Two processes opening one new database at once migrate it once.
 fresh=$(pg_uri "$WORK/fresh.db")
 "$REAL" --db "$fresh" drops -q >"$WORK/m1.out" 2>&1 &

@@ -6,8 +6,10 @@
 
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 using namespace dropcat;
+using test::backend_under_test;
 using test::NewStore;
 
 namespace {
@@ -250,9 +252,22 @@ TEST_CASE("backorder: forget leaves no trace of the address in the store's files
     // The check below can see the data: before forgetting, it is in the files.
     CHECK(files_holding(s, "Uniquename") > 0);
     auto out = book.forget("unique.person@example.org", "t", at(200));
-    REQUIRE(out.has_value());
-    CHECK(out->found);
-    CHECK(out->backorders == 2);
+    if (out) {
+        CHECK(out->found);
+        CHECK(out->backorders == 2);
+    } else {
+        CHECK(out.error().kind == ErrorKind::temporary); // see below
+        CHECK(backend_under_test() == Backend::postgresql);
+    }
+    // Another session's snapshot (on PostgreSQL, autovacuum's among them) can keep the old rows
+    // for a moment: forget then says so (75, "run again"), and running it again finishes.
+    auto again = book.forget("unique.person@example.org", "t", at(201));
+    for (int i = 0; i < 100 && !again && again.error().kind == ErrorKind::temporary; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        again = book.forget("unique.person@example.org", "t", at(201));
+    }
+    REQUIRE(again.has_value());
+    CHECK_FALSE(again->found);
     for (const char* text :
          {"unique.person", "Uniquename", "Uniquecorp", "123 45 67", "call Ulrika"}) {
         INFO(text);
@@ -263,4 +278,32 @@ TEST_CASE("backorder: forget leaves no trace of the address in the store's files
     REQUIRE(rows->size() == 1); // the backorder stays, anonymous
     CHECK(rows->front().email.empty());
     CHECK_FALSE(book.forget("unique.person@example.org", "t", at(300)).value().found);
+}
+
+TEST_CASE("backorder: forget by a PostgreSQL role that does not own the tables says so",
+          "[postgresql]") {
+    NewStore s;
+    auto owner = s.open();
+    Backorders by_owner(owner);
+    REQUIRE(by_owner.add(std::vector{request("x.com", "kept.person@example.org")}, "t", at(1))
+                .has_value());
+    std::string database = s.location().substr(std::string_view("postgresql:///").size());
+    test::postgresql_sql("postgres", "DROP ROLE IF EXISTS dropcat_helper");
+    test::postgresql_sql("postgres", "CREATE ROLE dropcat_helper LOGIN PASSWORD 'helper-pw'");
+    s.sql("GRANT ALL ON ALL TABLES IN SCHEMA public TO dropcat_helper");
+    s.sql("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO dropcat_helper");
+    {
+        auto helper = Store::open("postgresql://dropcat_helper:helper-pw@localhost/" + database);
+        REQUIRE(helper.has_value());
+        Backorders book(*helper);
+        auto out = book.forget("kept.person@example.org", "t", at(2));
+        REQUIRE_FALSE(out.has_value());
+        CHECK(out.error().kind == ErrorKind::failed);
+        CHECK_THAT(out.error().message, Catch::Contains("does not own them"));
+        CHECK_THAT(out.error().message, Catch::Contains("VACUUM FULL"));
+        // The rows were erased all the same; only the old copies could not be removed.
+        CHECK(s.sql("SELECT count(*) FROM customers WHERE email IS NOT NULL") == "0");
+    }
+    s.sql("DROP OWNED BY dropcat_helper");
+    test::postgresql_sql("postgres", "DROP ROLE dropcat_helper");
 }

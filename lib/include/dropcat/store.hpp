@@ -30,6 +30,10 @@ struct StoreOptions {
     // A read-only command may open a store the user can only read; a store that needs a schema
     // upgrade is refused then, since upgrading is a write.
     bool read_only = false;
+    // False: a store that does not exist yet is not made. An SQLite file that is not there is
+    // an error; an empty PostgreSQL database is opened as it is, at schema version 0 and
+    // without tables (for dry runs and completions, which must not create anything).
+    bool create = true;
     // How long a write waits for another writer to finish before failing as `temporary`.
     std::chrono::milliseconds busy_wait{5000};
 };

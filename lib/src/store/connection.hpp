@@ -123,6 +123,8 @@ class Connection {
     virtual void before_erasure() {}
     // Outside any transaction: removes old copies of erased rows (see Store::purge_erased).
     virtual Result<void> purge_erased() = 0;
+    // After a read transaction: whether what it read can be trusted (see SqliteConnection).
+    virtual Result<void> after_read() { return {}; }
     // False once the connection is known to be broken: it is not given back to the pool.
     virtual bool usable() const { return true; }
 };

@@ -53,6 +53,10 @@ class PgConnection : public Connection {
     const void* streaming = nullptr;
     // Polled while a statement runs (set by the import for its duration); true cancels it.
     std::function<bool()> cancel_when;
+    // The server's notices while `collecting` (VACUUM VERBOSE's report); otherwise dropped:
+    // the library never prints.
+    bool collecting = false;
+    std::vector<std::string> notices;
     int cursors = 0;
 
   private:

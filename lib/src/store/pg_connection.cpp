@@ -220,9 +220,40 @@ class PgCursor : public Query {
 
 } // namespace
 
+namespace {
+void receive_notice(void* self, const PGresult* notice) {
+    auto* c = static_cast<PgConnection*>(self);
+    if (!c->collecting) return;
+    const char* primary = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+    const char* detail = PQresultErrorField(notice, PG_DIAG_MESSAGE_DETAIL);
+    c->notices.push_back(std::string(primary != nullptr ? primary : "") + "\n" +
+                         (detail != nullptr ? detail : ""));
+}
+
+// From VACUUM VERBOSE's report, "N dead row versions cannot be removed yet": the old row
+// versions it had to keep for a snapshot that may still read them. -1 when the report is
+// not there or not in English (the server's lc_messages), and so cannot be read.
+long kept_dead_rows(const std::vector<std::string>& notices) {
+    long kept = -1;
+    constexpr std::string_view k_marker = " dead row versions cannot be removed yet";
+    for (const std::string& n : notices) {
+        std::size_t at = n.find(k_marker);
+        if (at == std::string::npos) continue;
+        std::size_t start = n.rfind('\n', at);
+        start = start == std::string::npos ? 0 : start + 1;
+        long value = 0;
+        auto [p, ec] = std::from_chars(n.data() + start, n.data() + at, value);
+        if (ec == std::errc() && p == n.data() + at) kept = std::max(kept, 0L) + value;
+    }
+    return kept;
+}
+} // namespace
+
 PgConnection::PgConnection(PGconn* conn, std::string name, std::string uri,
                            const StoreOptions& options)
-    : m_conn(conn), m_name(std::move(name)), m_uri(std::move(uri)), m_options(options) {}
+    : m_conn(conn), m_name(std::move(name)), m_uri(std::move(uri)), m_options(options) {
+    PQsetNoticeReceiver(m_conn, receive_notice, this);
+}
 
 PgConnection::~PgConnection() {
     PQfinish(m_conn);
@@ -328,9 +359,40 @@ Result<void> PgConnection::purge_erased() {
     // are vacuumed, and even a plain VACUUM only marks the space free. VACUUM FULL writes the
     // tables and their indexes anew, with the live rows only, and drops the old files.
     try {
+        // VACUUM skips, with only a warning, a table the role does not own.
+        auto owned = query("SELECT count(*) FROM pg_catalog.pg_class WHERE relname IN "
+                           "('customers', 'backorders') AND relnamespace = "
+                           "to_regnamespace(current_schema()) AND pg_has_role(relowner, 'USAGE')");
+        if (owned->single_integer() != 2) {
+            auto who = query("SELECT current_user");
+            who->next();
+            return fail(ErrorKind::failed,
+                        fmt::format("the personal data is erased from the store's tables, but "
+                                    "the PostgreSQL role {} does not own them, so it cannot "
+                                    "rewrite them and old copies of the rows remain in the "
+                                    "database's files; have their owner run 'VACUUM FULL "
+                                    "customers, backorders' in the store {}",
+                                    who->text(0), m_name));
+        }
         exec(fmt::format("SET lock_timeout = {}", m_options.busy_wait.count()));
-        exec("VACUUM FULL customers, backorders");
+        notices.clear();
+        collecting = true;
+        try {
+            exec("VACUUM (FULL, VERBOSE) customers, backorders");
+        } catch (...) {
+            collecting = false;
+            PQclear(PQexec(m_conn, "RESET lock_timeout"));
+            throw;
+        }
+        collecting = false;
         exec("RESET lock_timeout");
+        // VACUUM FULL keeps the old versions that a snapshot still open elsewhere may read.
+        if (kept_dead_rows(notices) > 0)
+            return fail(ErrorKind::temporary,
+                        "the personal data is erased from the store's tables, but another "
+                        "session still has a snapshot that may read the old rows, so their old "
+                        "copies were kept in the database's files; run 'dropcat backorder "
+                        "forget' again once it has finished");
     } catch (const Failure& f) {
         if (f.error.kind == ErrorKind::temporary)
             return fail(ErrorKind::temporary,

@@ -250,7 +250,8 @@ Result<std::unique_ptr<Pool>> open_postgresql(const std::string& uri, const Stor
                                     "dropcat knows up to {}); it was left unchanged: use a newer "
                                     "dropcat",
                                     name, version, known));
-        if (version < known) migrate(**first, options);
+        // An empty database is left empty when the caller must not create a store.
+        if (version < known && (version > 0 || options.create)) migrate(**first, options);
     } catch (const Failure& f) {
         return std::unexpected(f.error);
     }

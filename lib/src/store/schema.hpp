@@ -131,6 +131,11 @@ CREATE TABLE events (
     detail     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX events_by_subject ON events (subject, subject_id);
+-- No statistics of the personal columns: ANALYZE would keep samples of their values in
+-- pg_statistic, where erasing a customer cannot reach them.
+ALTER TABLE customers ALTER COLUMN email SET STATISTICS 0, ALTER COLUMN name SET STATISTICS 0,
+    ALTER COLUMN company SET STATISTICS 0, ALTER COLUMN phone SET STATISTICS 0;
+ALTER TABLE backorders ALTER COLUMN note SET STATISTICS 0;
 )sql"}}};
 
 } // namespace dropcat::store

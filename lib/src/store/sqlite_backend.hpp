@@ -36,6 +36,12 @@ class SqliteConnection : public Connection {
                                       const std::function<bool()>& interrupted) override;
     void before_erasure() override { exec("PRAGMA secure_delete = ON"); }
     Result<void> purge_erased() override;
+    Result<void> after_read() override;
+
+    // Opened as an immutable file (read-only, in a folder the user cannot write): a writer
+    // that changes the file meanwhile is not seen, so each read checks afterwards that the
+    // file is as it was, and that no write-ahead log has appeared.
+    void read_as_immutable(std::string path);
 
     // Runs SQL without parameters (several statements allowed).
     void exec(const char* sql);
@@ -45,6 +51,8 @@ class SqliteConnection : public Connection {
   private:
     sqlite3* m_db;
     std::string m_name;
+    std::optional<std::string> m_immutable_path;
+    std::pair<std::int64_t, std::int64_t> m_stamp{}; // size and mtime (ns) when opened
 };
 
 } // namespace dropcat::store

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
+#include <filesystem>
+
 namespace dropcat::store {
 
 namespace {
@@ -95,6 +99,32 @@ void SqliteConnection::rollback() noexcept {
 int SqliteConnection::schema_version() {
     auto q = query("PRAGMA user_version");
     return static_cast<int>(q->single_integer());
+}
+
+namespace {
+std::pair<std::int64_t, std::int64_t> stamp_of(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return {-1, -1};
+    return {st.st_size, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec};
+}
+} // namespace
+
+void SqliteConnection::read_as_immutable(std::string path) {
+    m_stamp = stamp_of(path);
+    m_immutable_path = std::move(path);
+}
+
+Result<void> SqliteConnection::after_read() {
+    if (!m_immutable_path) return {};
+    std::error_code ec;
+    if (stamp_of(*m_immutable_path) != m_stamp ||
+        std::filesystem::exists(*m_immutable_path + "-wal", ec))
+        return fail(ErrorKind::temporary,
+                    fmt::format("store {} was written while it was read (it is read as a file, "
+                                "since you cannot write its folder), so what was read may be "
+                                "wrong; run the command again",
+                                m_name));
+    return {};
 }
 
 Result<void> SqliteConnection::purge_erased() {

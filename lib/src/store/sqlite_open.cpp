@@ -44,7 +44,8 @@ void undo(const std::filesystem::path& path, const Made& made) {
 // Creates the missing folders above `path` with mode 0700: the store holds personal data.
 Result<void> make_folders(const std::filesystem::path& path, Made& made) {
     std::vector<std::filesystem::path> missing;
-    for (auto p = path.parent_path(); !p.empty() && !std::filesystem::exists(p);
+    std::error_code ec;
+    for (auto p = path.parent_path(); !p.empty() && !std::filesystem::exists(p, ec);
          p = p.parent_path()) {
         missing.push_back(p);
         if (p == p.parent_path()) break;
@@ -100,11 +101,13 @@ Result<std::unique_ptr<SqliteConnection>> connect(const std::filesystem::path& p
                              (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
                                  SQLITE_OPEN_NOMUTEX,
                              nullptr);
+    bool immutable = false;
     if (rc == SQLITE_OK && options.read_only && read_as_file(path, db)) {
         sqlite3_close_v2(db);
         db = nullptr;
         rc = sqlite3_open_v2(immutable_uri(path).c_str(), &db,
                              SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+        immutable = true;
     }
     if (rc != SQLITE_OK) {
         std::string what = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -116,6 +119,7 @@ Result<std::unique_ptr<SqliteConnection>> connect(const std::filesystem::path& p
         return std::unexpected(sqlite_error(path.string(), rc, what));
     }
     auto c = std::make_unique<SqliteConnection>(db, path.string(), options);
+    if (immutable) c->read_as_immutable(path.string());
     try {
         c->exec("PRAGMA foreign_keys = ON");
         if (!options.read_only) c->exec("PRAGMA synchronous = NORMAL");
@@ -157,6 +161,8 @@ Result<std::unique_ptr<Pool>> open_sqlite(const std::filesystem::path& path,
     Made made;
     std::error_code ec;
     bool exists = std::filesystem::exists(path, ec);
+    if (!exists && !options.create)
+        return fail(ErrorKind::failed, fmt::format("there is no store {}", path.string()));
     if (!exists) {
         if (auto ok = make_folders(path, made); !ok) return std::unexpected(ok.error());
         if (auto ok = make_file(path, made); !ok) {

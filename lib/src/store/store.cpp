@@ -136,6 +136,8 @@ Result<void> Store::read_void(const std::function<Result<void>(const ReadTx&)>& 
             throw;
         }
         connection.rollback(); // nothing to keep: ending a read is the same either way
+        if (out)
+            if (auto trusted = connection.after_read(); !trusted) return trusted;
         return out;
     } catch (const store::Failure& f) {
         connection.rollback();

@@ -1,5 +1,7 @@
 #include "connection.hpp"
 
+#include "core/text.hpp"
+
 #include <dropcat/store_tables.hpp>
 
 namespace dropcat {
@@ -44,9 +46,11 @@ std::optional<CustomerRecord> CustomersTable::by_email(std::string_view email) c
 }
 
 std::optional<std::string> CustomersTable::differing_in_case(std::string_view email) const {
+    // lower() of SQLite and of a "C"-collated PostgreSQL column both fold ASCII only; the
+    // address is folded here the same way, not by the database's locale.
     auto q = m_connection.query(
-        "SELECT email FROM customers WHERE lower(email) = lower($1) ORDER BY id LIMIT 1");
-    q->bind(1, email);
+        "SELECT email FROM customers WHERE lower(email) = $1 ORDER BY id LIMIT 1");
+    q->bind(1, text::ascii_lower(email));
     if (!q->next()) return std::nullopt;
     std::string found(q->text(0));
     q->run();
