@@ -31,6 +31,14 @@ struct Failure {
     throw Failure{Error{kind, std::move(message)}};
 }
 
+// A store whose schema is newer than this dropcat knows: refused, never touched.
+inline Error newer_schema(const std::string& name, int version, int known) {
+    return Error{ErrorKind::failed, "store " + name + " was written by a newer dropcat (schema " +
+                                        std::to_string(version) + ", this dropcat knows up to " +
+                                        std::to_string(known) +
+                                        "); it was left unchanged: use a newer dropcat"};
+}
+
 // A statement with its bound values, run on the first call to next().
 class Query {
   public:

@@ -244,12 +244,7 @@ Result<std::unique_ptr<Pool>> open_postgresql(const std::string& uri, const Stor
     try {
         int version = (*first)->schema_version();
         int known = static_cast<int>(k_migrations.size());
-        if (version > known)
-            return fail(ErrorKind::failed,
-                        fmt::format("store {} was written by a newer dropcat (schema {}, this "
-                                    "dropcat knows up to {}); it was left unchanged: use a newer "
-                                    "dropcat",
-                                    name, version, known));
+        if (version > known) return std::unexpected(newer_schema(name, version, known));
         // An empty database is left empty when the caller must not create a store.
         if (version < known && (version > 0 || options.create)) migrate(**first, options);
     } catch (const Failure& f) {

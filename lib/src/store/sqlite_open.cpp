@@ -182,12 +182,7 @@ Result<std::unique_ptr<Pool>> open_sqlite(const std::filesystem::path& path,
     try {
         int version = (*first)->schema_version();
         int known = static_cast<int>(k_migrations.size());
-        if (version > known)
-            return fail(ErrorKind::failed,
-                        fmt::format("store {} was written by a newer dropcat (schema {}, this "
-                                    "dropcat knows up to {}); it was left unchanged: use a newer "
-                                    "dropcat",
-                                    path.string(), version, known));
+        if (version > known) return std::unexpected(newer_schema(path.string(), version, known));
         if (version < known && options.read_only)
             return fail(ErrorKind::failed,
                         fmt::format("store {} needs its schema upgraded (from {} to {}), which "

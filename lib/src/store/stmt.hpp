@@ -1,7 +1,8 @@
 #pragma once
 
-// Internal to the store module: a prepared statement on the raw SQLite API, for loops where
-// binding views without copies matters (SQLiteCpp binds strings by copy, views as blobs).
+// Internal to the store module: a prepared statement on the raw SQLite API for the SQLite
+// import's loops, where binding views without copies matters. (The store calls SQLite's C API
+// throughout; SQLiteCpp, which binds strings by copy and views as blobs, is not used.)
 
 #include <sqlite3.h>
 

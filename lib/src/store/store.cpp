@@ -90,59 +90,58 @@ Result<int> Store::schema_version() const {
     }
 }
 
-Result<void> Store::write_void(const std::function<Result<void>(Tx&)>& body) {
-    if (m_pool->read_only)
-        return fail(ErrorKind::failed, fmt::format("store {} can only be read by you; nothing was "
-                                                   "changed",
-                                                   m_pool->name));
-    Lease lease(*m_pool);
+namespace {
+
+// Takes a connection, begins a transaction on it and runs the body, which ends it. A store
+// failure or an exception in the body rolls the transaction back.
+Result<void> in_transaction(store::Pool& pool, bool write,
+                            const std::function<Result<void>(store::Connection&)>& body) {
+    Lease lease(pool);
     auto c = lease.get();
     if (!c) return std::unexpected(c.error());
     store::Connection& connection = **c;
     try {
-        connection.begin_write();
-        Tx tx(connection);
-        Result<void> out;
+        if (write)
+            connection.begin_write();
+        else
+            connection.begin_read();
         try {
-            out = body(tx);
+            return body(connection);
         } catch (...) {
             connection.rollback();
             throw;
         }
-        if (!out || tx.rolls_back())
-            connection.rollback();
-        else
-            connection.commit();
-        return out;
     } catch (const store::Failure& f) {
         connection.rollback();
         return std::unexpected(f.error);
     }
 }
 
-Result<void> Store::read_void(const std::function<Result<void>(const ReadTx&)>& body) const {
-    Lease lease(*m_pool);
-    auto c = lease.get();
-    if (!c) return std::unexpected(c.error());
-    store::Connection& connection = **c;
-    try {
-        connection.begin_read();
-        ReadTx tx(connection);
-        Result<void> out;
-        try {
-            out = body(tx);
-        } catch (...) {
+} // namespace
+
+Result<void> Store::write_void(const std::function<Result<void>(Tx&)>& body) {
+    if (m_pool->read_only)
+        return fail(ErrorKind::failed, fmt::format("store {} can only be read by you; nothing was "
+                                                   "changed",
+                                                   m_pool->name));
+    return in_transaction(*m_pool, true, [&](store::Connection& connection) {
+        Tx tx(connection);
+        Result<void> out = body(tx);
+        if (!out || tx.rolls_back())
             connection.rollback();
-            throw;
-        }
-        connection.rollback(); // nothing to keep: ending a read is the same either way
-        if (out)
-            if (auto trusted = connection.after_read(); !trusted) return trusted;
+        else
+            connection.commit();
         return out;
-    } catch (const store::Failure& f) {
-        connection.rollback();
-        return std::unexpected(f.error);
-    }
+    });
+}
+
+Result<void> Store::read_void(const std::function<Result<void>(const ReadTx&)>& body) const {
+    return in_transaction(*m_pool, false, [&](store::Connection& connection) {
+        ReadTx tx(connection);
+        Result<void> out = body(tx);
+        connection.rollback(); // nothing to keep: ending a read is the same either way
+        return out ? connection.after_read() : out;
+    });
 }
 
 Result<void> Store::purge_erased() {
