@@ -1,12 +1,15 @@
 #include "backorder_cmd.hpp"
 #include "options.hpp"
 #include "output.hpp"
+#include "signals.hpp"
 
 #include <dropcat/domain.hpp>
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <unistd.h>
 
 namespace dropcat::cli {
@@ -81,7 +84,19 @@ int run_forget(const ForgetOptions& options, const BackorderGroup& group, Contex
     Backorders book(*store);
     auto out = book.forget(*email, group.actor(), wall_clock_now());
     if (!out) return ctx.failed(out.error());
-    if (!out->found) {
+    // Old copies held by another session's reading are removed once it ends: wait a little for
+    // that here (the library does not wait), then say what is left.
+    if (out->leftover && out->leftover->kind == ErrorKind::temporary) {
+        ctx.report.note("another session is reading the store; waiting up to 10 s for it, to "
+                        "remove the old copies of the erased data");
+        for (int i = 0; i < 20 && out->leftover && !interrupted(); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            auto purged = book.purge();
+            if (purged) out->leftover.reset();
+            else out->leftover = purged.error();
+        }
+    }
+    if (!out->found && !out->leftover) {
         std::string message =
             fmt::format("no customer with the address {}; nothing was erased", *email);
         if (!out->similar.empty())
@@ -90,8 +105,11 @@ int run_forget(const ForgetOptions& options, const BackorderGroup& group, Contex
                                    out->similar);
         return ctx.failed(Error{ErrorKind::data, message});
     }
-    ctx.report.note(fmt::format("erased the personal data of {}; {} backorders kept without it",
-                                *email, out->backorders));
+    if (out->found)
+        ctx.report.note(fmt::format("erased the personal data of {}; {} backorders kept without "
+                                    "it",
+                                    *email, out->backorders));
+    if (out->leftover) return ctx.failed(*out->leftover);
     return 0;
 }
 

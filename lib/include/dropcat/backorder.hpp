@@ -44,6 +44,10 @@ struct ForgetOutcome {
     bool found = false;
     std::size_t backorders = 0; // kept, without personal data
     std::string similar;        // when not found: an address that differs only in case
+    // Set when the data was erased from the tables but old copies of it remain in the store's
+    // files (see Store::purge_erased): `temporary` when another reader holds them and purge()
+    // may succeed a little later, `failed` when it cannot.
+    std::optional<Error> leftover;
 };
 
 // The backorder book: its rules over the store's customers, backorders and events tables.
@@ -78,6 +82,8 @@ class Backorders {
     // events stay, anonymous. Afterwards the store holds no trace of the address (see
     // Store::purge_erased for what each backend does).
     Result<ForgetOutcome> forget(std::string_view email, std::string_view actor, Instant now);
+    // Removes the old copies an earlier forget left (ForgetOutcome::leftover).
+    Result<void> purge();
 
     // Marks `expired` the active backorders whose name's drop date is `grace_days` or more
     // before `today` without a catch. Returns how many.

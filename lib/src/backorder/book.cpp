@@ -184,8 +184,12 @@ Result<ForgetOutcome> Backorders::forget(std::string_view email, std::string_vie
     if (!out) return out;
     // This runs whether or not a customer was found, so that running forget again after a
     // purge that a reader blocked finishes the job.
-    if (auto purged = m_store.purge_erased(); !purged) return std::unexpected(purged.error());
+    if (auto purged = m_store.purge_erased(); !purged) out->leftover = purged.error();
     return out;
+}
+
+Result<void> Backorders::purge() {
+    return m_store.purge_erased();
 }
 
 Result<std::size_t> Backorders::expire(Day today, int grace_days, std::string_view actor,
