@@ -64,20 +64,25 @@ expect_equal "$ra $rb" "0 0" "both processes opened the new store"
 expect_equal "$(psql -qAtX -d "$fresh" -c 'SELECT count(*) = max(version) AND count(*) > 1 FROM dropcat_schema')" t \
   "each migration applied once"
 
-# Two imports into one store at once: both complete, one after the other, nothing lost.
+# Two imports into one store at once: both complete, one after the other, nothing lost. The
+# lists share 10,000 names: one after the other, only the first counts them as new (run side
+# by side, both would, or the second would fail on them).
 for part in 1 2; do
-  awk -v p=$part 'BEGIN { print "domain,drop_date"; for (i = 0; i < 20000; i++) printf "p%d-%05d.com,2026-12-0%d\n", p, i, p }' >"$WORK/part$part.csv"
+  awk -v p=$part 'BEGIN { print "domain,drop_date"; for (i = 0; i < 20000; i++) printf "p%d-%05d.com,2026-12-0%d\n", p, i, p;
+                          for (i = 0; i < 10000; i++) printf "shared-%05d.com,2026-12-05\n", i }' >"$WORK/part$part.csv"
 done
 both=$(pg_uri "$WORK/both.db")
 "$REAL" --db "$both" drops -q >/dev/null
-"$REAL" --db "$both" import -q "$WORK/part1.csv" 2>"$WORK/i1.err" &
+"$REAL" --db "$both" import -q --format json "$WORK/part1.csv" >"$WORK/i1.json" 2>"$WORK/i1.err" &
 a=$!
-"$REAL" --db "$both" import -q "$WORK/part2.csv" 2>"$WORK/i2.err" &
+"$REAL" --db "$both" import -q --format json "$WORK/part2.csv" >"$WORK/i2.json" 2>"$WORK/i2.err" &
 b=$!
 wait $a; ra=$?
 wait $b; rb=$?
 expect_equal "$ra $rb" "0 0" "two imports at once: $(cat "$WORK/i1.err" "$WORK/i2.err")"
-expect_equal "$("$REAL" --db "$both" drops --format tsv | tail -n +2 | wc -l)" 40000 "both lists are in the store"
+expect_equal "$("$REAL" --db "$both" drops --format tsv | tail -n +2 | wc -l)" 50000 "both lists are in the store"
+expect_equal "$(python3 -c 'import json,sys; print(sum(json.load(open(f))["new"] for f in sys.argv[1:]))' "$WORK/i1.json" "$WORK/i2.json")" \
+  50000 "the shared names were new to one import only"
 
 # A role that may only read: listings work, a write is refused and changes nothing.
 ro_store=$(pg_uri "$WORK/ro.db")

@@ -27,8 +27,10 @@ enum class Backend { sqlite, postgresql };
 bool is_postgresql_location(std::string_view location);
 
 struct StoreOptions {
-    // A read-only command may open a store the user can only read; a store that needs a schema
-    // upgrade is refused then, since upgrading is a write.
+    // A read-only command may open a store the user can only read. SQLite: a file the user
+    // cannot write opens read-only, and one that needs a schema upgrade is refused then, since
+    // upgrading is a write. PostgreSQL: the role's rights decide; reads are read-only
+    // transactions either way.
     bool read_only = false;
     // False: a store that does not exist yet is not made. An SQLite file that is not there is
     // an error; an empty PostgreSQL database is opened as it is, at schema version 0 and
