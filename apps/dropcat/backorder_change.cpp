@@ -89,14 +89,20 @@ int run_forget(const ForgetOptions& options, const BackorderGroup& group, Contex
     if (out->leftover && out->leftover->kind == ErrorKind::temporary) {
         ctx.report.note("another session is reading the store; waiting up to 10 s for it, to "
                         "remove the old copies of the erased data");
-        for (int i = 0; i < 20 && out->leftover && !interrupted(); ++i) {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (out->leftover && out->leftover->kind == ErrorKind::temporary && !interrupted() &&
+               std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds(500));
             auto purged = book.purge();
-            if (purged) out->leftover.reset();
-            else out->leftover = purged.error();
+            if (purged)
+                out->leftover.reset();
+            else
+                out->leftover = purged.error();
         }
     }
-    if (!out->found && !out->leftover) {
+    if (!out->found) {
+        // An earlier forget's leftovers, if any, were purged or are said here too.
+        if (out->leftover) ctx.report.warning(out->leftover->message);
         std::string message =
             fmt::format("no customer with the address {}; nothing was erased", *email);
         if (!out->similar.empty())

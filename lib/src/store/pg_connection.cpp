@@ -271,11 +271,12 @@ PGresult* PgConnection::next_result() {
     // Waits for the server in short steps, so that an import can be interrupted while a long
     // statement runs: the statement is cancelled, and fails as `interrupted`.
     bool cancelled = false;
-    while (PQisBusy(m_conn)) {
+    while (true) {
+        // What has arrived first (over TLS it may wait decrypted inside the library), then wait.
+        if (PQconsumeInput(m_conn) == 0 || !PQisBusy(m_conn)) break;
         pollfd p{PQsocket(m_conn), POLLIN, 0};
         if (p.fd < 0) break;
         ::poll(&p, 1, 100);
-        if (PQconsumeInput(m_conn) == 0) break;
         if (!cancelled && cancel_when && cancel_when()) {
             cancelled = true;
             if (PGcancel* c = PQgetCancel(m_conn)) {
@@ -360,9 +361,11 @@ Result<void> PgConnection::purge_erased() {
     // tables and their indexes anew, with the live rows only, and drops the old files.
     try {
         // VACUUM skips, with only a warning, a table the role does not own.
-        auto owned = query("SELECT count(*) FROM pg_catalog.pg_class WHERE relname IN "
-                           "('customers', 'backorders') AND relnamespace = "
-                           "to_regnamespace(current_schema()) AND pg_has_role(relowner, 'USAGE')");
+        // (The database's owner may vacuum every table in it too.)
+        auto owned = query("SELECT count(*) FROM pg_catalog.pg_class WHERE oid IN "
+                           "(to_regclass('customers'), to_regclass('backorders')) AND "
+                           "(pg_has_role(relowner, 'USAGE') OR pg_has_role((SELECT datdba FROM "
+                           "pg_catalog.pg_database WHERE datname = current_database()), 'USAGE'))");
         if (owned->single_integer() != 2) {
             auto who = query("SELECT current_user");
             who->next();
@@ -387,7 +390,15 @@ Result<void> PgConnection::purge_erased() {
         collecting = false;
         exec("RESET lock_timeout");
         // VACUUM FULL keeps the old versions that a snapshot still open elsewhere may read.
-        if (kept_dead_rows(notices) > 0)
+        long kept = kept_dead_rows(notices);
+        if (kept < 0)
+            return fail(ErrorKind::failed,
+                        "the personal data is erased from the store's tables and they were "
+                        "rewritten, but the server's VACUUM report is not in English, so dropcat "
+                        "cannot tell whether another session made it keep old copies of the "
+                        "rows; check with 'VACUUM (FULL, VERBOSE) customers, backorders' (no "
+                        "dead row versions kept) or set lc_messages to English for this role");
+        if (kept > 0)
             return fail(ErrorKind::temporary,
                         "the personal data is erased from the store's tables, but another "
                         "session still has a snapshot that may read the old rows, so their old "

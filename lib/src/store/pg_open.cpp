@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 namespace dropcat::store {
 
@@ -66,22 +67,42 @@ std::vector<std::string> raw_passwords(std::string_view uri) {
     return found;
 }
 
-// libpq's own reading of the URI, keyword by keyword; empty when it cannot read it.
-std::vector<std::pair<std::string, std::string>> parsed(const std::string& uri) {
-    std::vector<std::pair<std::string, std::string>> out;
+// True when the part of the URI before its parameters holds an '@' that libpq and a reader
+// would split differently: more than one, or one after the first '/' (a password with an
+// unencoded '/'). libpq would then read part of the password as a host, port or database name,
+// which messages show.
+bool ambiguous_userinfo(std::string_view uri) {
+    std::size_t scheme = uri.find("://");
+    if (scheme == std::string_view::npos) return false;
+    std::string_view rest = uri.substr(scheme + 3);
+    rest = rest.substr(0, rest.find('?'));
+    std::size_t at = rest.find('@');
+    if (at == std::string_view::npos) return false;
+    return rest.find('@', at + 1) != std::string_view::npos || rest.find('/') < at;
+}
+
+constexpr std::string_view k_ambiguous =
+    "postgresql://(a URI whose user or password holds an '@' or '/' that is not "
+    "percent-encoded)";
+
+using Options = std::vector<std::pair<std::string, std::string>>;
+
+// libpq's own reading of the URI, keyword by keyword; nullopt when it cannot read it.
+std::optional<Options> parsed(const std::string& uri) {
+    Options out;
     char* why = nullptr;
     PQconninfoOption* options = PQconninfoParse(uri.c_str(), &why);
     PQfreemem(why);
-    if (options == nullptr) return out;
+    if (options == nullptr) return std::nullopt;
     for (auto* o = options; o->keyword != nullptr; ++o)
         if (o->val != nullptr && *o->val != '\0') out.emplace_back(o->keyword, o->val);
     PQconninfoFree(options);
     return out;
 }
 
-std::string value_of(const std::vector<std::pair<std::string, std::string>>& options,
-                     std::string_view keyword) {
-    for (const auto& [k, v] : options)
+std::string value_of(const std::optional<Options>& options, std::string_view keyword) {
+    if (!options) return {};
+    for (const auto& [k, v] : *options)
         if (k == keyword) return v;
     return {};
 }
@@ -105,6 +126,11 @@ std::string without_password(std::string message, std::string_view uri) {
             }
         }
     }
+    // libpq's syntax errors may quote the whole URI: with a password in it, it is not shown.
+    if (!secrets.empty())
+        for (std::size_t at = message.find(uri); at != std::string::npos;
+             at = message.find(uri, at + 1))
+            message.replace(at, uri.size(), "(the --db URI)");
     // Longest first, so that a shorter secret inside a longer one does not leave a part of it.
     std::sort(secrets.begin(), secrets.end(),
               [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
@@ -121,8 +147,9 @@ std::string without_password(std::string message, std::string_view uri) {
 std::string redact_uri(std::string_view uri) {
     // Built again from what libpq reads (user, host, port, database), so that nothing else of
     // the URI, however it is written, reaches a message.
+    if (ambiguous_userinfo(uri)) return std::string(k_ambiguous);
     auto options = parsed(std::string(uri));
-    if (options.empty()) return "postgresql://(a URI that cannot be read)";
+    if (!options) return "postgresql://(a URI that cannot be read)";
     std::string host = value_of(options, "host");
     if (std::size_t at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
     std::string name = "postgresql://";
@@ -142,6 +169,11 @@ void ignore_notice(void*, const PGresult*) {}
 // A URI libpq cannot read, or whose port is not a number, is the operator's to fix (78); libpq
 // itself only finds the port wrong when it tries to connect.
 Result<void> check_uri(const std::string& uri, const std::string& name) {
+    if (ambiguous_userinfo(uri))
+        return fail(ErrorKind::config,
+                    "--db: the URI's user or password holds an '@' or '/' that is not "
+                    "percent-encoded, so it cannot be told where the password ends; write them "
+                    "as %40 and %2F (the URI is not shown, since it holds the password)");
     char* why = nullptr;
     PQconninfoOption* options = PQconninfoParse(uri.c_str(), &why);
     if (options == nullptr) {

@@ -28,7 +28,7 @@ class SqliteConnection : public Connection {
     Backend backend() const override { return Backend::sqlite; }
     std::unique_ptr<Query> query(std::string_view sql) override;
     void begin_write() override { exec("BEGIN IMMEDIATE"); }
-    void begin_read() override { exec("BEGIN"); }
+    void begin_read() override;
     void commit() override { exec("COMMIT"); }
     void rollback() noexcept override;
     int schema_version() override;

@@ -109,6 +109,12 @@ std::pair<std::int64_t, std::int64_t> stamp_of(const std::string& path) {
 }
 } // namespace
 
+void SqliteConnection::begin_read() {
+    // Each read of an immutable file is checked against the file as it was when it began.
+    if (m_immutable_path) m_stamp = stamp_of(*m_immutable_path);
+    exec("BEGIN");
+}
+
 void SqliteConnection::read_as_immutable(std::string path) {
     m_stamp = stamp_of(path);
     m_immutable_path = std::move(path);

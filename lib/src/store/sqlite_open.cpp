@@ -161,6 +161,10 @@ Result<std::unique_ptr<Pool>> open_sqlite(const std::filesystem::path& path,
     Made made;
     std::error_code ec;
     bool exists = std::filesystem::exists(path, ec);
+    // An empty file is a store not set up yet (a run that created it was stopped).
+    if (exists && !options.create && std::filesystem::is_regular_file(path, ec) &&
+        std::filesystem::file_size(path, ec) == 0)
+        exists = false;
     if (!exists && !options.create)
         return fail(ErrorKind::failed, fmt::format("there is no store {}", path.string()));
     if (!exists) {

@@ -101,11 +101,11 @@ Result<void> in_transaction(store::Pool& pool, bool write,
     if (!c) return std::unexpected(c.error());
     store::Connection& connection = **c;
     try {
-        if (write)
-            connection.begin_write();
-        else
-            connection.begin_read();
         try {
+            if (write)
+                connection.begin_write();
+            else
+                connection.begin_read();
             return body(connection);
         } catch (...) {
             connection.rollback();
