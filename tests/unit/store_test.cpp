@@ -616,3 +616,15 @@ TEST_CASE("store: a long PostgreSQL statement is cancelled when the interrupt an
     c.cancel_when = nullptr;
     CHECK_NOTHROW(c.exec("SELECT 1")); // the connection goes on
 }
+
+TEST_CASE("store: PostgreSQL SQL of several statements fails when any of them fails",
+          "[postgresql]") {
+    NewStore s;
+    auto pool = store::open_postgresql(s.location(), {});
+    REQUIRE(pool.has_value());
+    auto& c = static_cast<store::PgConnection&>(*(*pool)->idle.front());
+    // A migration's DDL is several statements in one string: a failure after the first counts.
+    CHECK_THROWS_AS(c.exec("SELECT 1; SELECT * FROM dropcat_no_such_table; SELECT 2"),
+                    store::Failure);
+    CHECK_NOTHROW(c.exec("SELECT 1; SELECT 2"));
+}

@@ -291,12 +291,23 @@ PGresult* PgConnection::next_result() {
 
 void PgConnection::exec_result(const std::string& sql, PGresult*& out) {
     if (PQsendQuery(m_conn, sql.c_str()) == 0) raise_error(nullptr);
-    PGresult* r = next_result();
-    while (PGresult* more = PQgetResult(m_conn))
-        PQclear(more);
-    ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) raise_error(r);
-    out = r;
+    // SQL of several statements (a migration's DDL) gives a result for each: the first that
+    // failed is the answer, else the last.
+    PGresult* kept = nullptr;
+    bool failed = false;
+    while (PGresult* r = next_result()) {
+        ExecStatusType status = PQresultStatus(r);
+        bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+        if (failed) {
+            PQclear(r);
+            continue;
+        }
+        PQclear(kept);
+        kept = r;
+        failed = !ok;
+    }
+    if (kept == nullptr || failed) raise_error(kept);
+    out = kept;
 }
 
 void PgConnection::exec(const std::string& sql) {
