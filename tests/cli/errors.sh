@@ -96,7 +96,7 @@ time.sleep(8)
 c.execute("ROLLBACK")
 PY
 else
-  # The lock every dropcat write takes first (pg_connection.cpp).
+  # The lock every dropcat write takes first (k_take_write_lock in lib/src/store/pg_backend.hpp).
   psql -qAtX -d "$(pg_uri "$db")" -c 'BEGIN' -c 'SELECT pg_advisory_xact_lock(1685221232, 1)' \
     -c 'SELECT pg_sleep(8)' -c 'COMMIT' >/dev/null &
 fi

@@ -8,6 +8,26 @@
 
 namespace dropcat::store {
 
+// The advisory locks dropcat takes (two int4 keys: dropcat's class, then what for): every
+// write transaction holds the first, so writes to one store take turns as in SQLite; a
+// migration holds the second.
+inline constexpr const char* k_take_write_lock = "SELECT pg_advisory_xact_lock(1685221232, 1)";
+inline constexpr const char* k_take_migration_lock = "SELECT pg_advisory_xact_lock(1685221232, 2)";
+
+// The first line of a libpq message, without its line end.
+inline std::string first_line(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.remove_suffix(1);
+    return std::string(text.substr(0, text.find('\n')));
+}
+
+// A cell of a result, as text ("" for NULL) or as a number (nullopt for NULL).
+inline std::string_view cell_text(const PGresult* r, int row, int column) {
+    if (r == nullptr || row >= PQntuples(r) || PQgetisnull(r, row, column)) return {};
+    return {PQgetvalue(r, row, column), static_cast<std::size_t>(PQgetlength(r, row, column))};
+}
+std::optional<std::int64_t> cell_integer(const PGresult* r, int row, int column);
+
 // Opens the PostgreSQL store at a postgresql:// URI (an empty host part: the PG* environment
 // variables), migrates it under an advisory lock, and returns its pool with that first
 // connection in it.

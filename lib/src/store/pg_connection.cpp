@@ -8,21 +8,19 @@
 
 namespace dropcat::store {
 
+std::optional<std::int64_t> cell_integer(const PGresult* r, int row, int column) {
+    if (r == nullptr || row >= PQntuples(r) || PQgetisnull(r, row, column)) return std::nullopt;
+    std::string_view t = cell_text(r, row, column);
+    std::int64_t value = 0;
+    std::from_chars(t.data(), t.data() + t.size(), value);
+    return value;
+}
+
 namespace {
 
 // PostgreSQL's type ids for the two kinds of value dropcat binds (catalog/pg_type.h).
 constexpr Oid k_int8 = 20;
 constexpr Oid k_text = 25;
-
-// The advisory lock every write transaction holds: writes to one store are serialised, as
-// they are in SQLite. (Two int4 keys: dropcat's class, then 1 for writes, 2 for migrations.)
-constexpr const char* k_take_write_lock = "SELECT pg_advisory_xact_lock(1685221232, 1)";
-
-std::string first_line(std::string_view text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.remove_suffix(1);
-    return std::string(text.substr(0, text.find('\n')));
-}
 
 // A failed command in words an operator can act on.
 Error pg_error(const std::string& name, PGconn* conn, const PGresult* result) {
@@ -104,17 +102,9 @@ class PgQuery : public Query {
         drain();
         m_connection.raise_error(r);
     }
-    std::string_view text(int column) const override {
-        if (m_row == nullptr || PQgetisnull(m_row, 0, column)) return {};
-        return {PQgetvalue(m_row, 0, column),
-                static_cast<std::size_t>(PQgetlength(m_row, 0, column))};
-    }
+    std::string_view text(int column) const override { return cell_text(m_row, 0, column); }
     std::optional<std::int64_t> integer(int column) const override {
-        if (m_row == nullptr || PQgetisnull(m_row, 0, column)) return std::nullopt;
-        std::string_view t = text(column);
-        std::int64_t value = 0;
-        std::from_chars(t.data(), t.data() + t.size(), value);
-        return value;
+        return cell_integer(m_row, 0, column);
     }
 
   private:
@@ -180,22 +170,13 @@ class PgCursor : public Query {
         m_connection.exec("CLOSE " + m_name);
         return false;
     }
-    std::string_view text(int column) const override {
-        if (!has_row() || PQgetisnull(m_batch, m_row, column)) return {};
-        return {PQgetvalue(m_batch, m_row, column),
-                static_cast<std::size_t>(PQgetlength(m_batch, m_row, column))};
-    }
+    std::string_view text(int column) const override { return cell_text(m_batch, m_row, column); }
     std::optional<std::int64_t> integer(int column) const override {
-        if (!has_row() || PQgetisnull(m_batch, m_row, column)) return std::nullopt;
-        std::string_view t = text(column);
-        std::int64_t value = 0;
-        std::from_chars(t.data(), t.data() + t.size(), value);
-        return value;
+        return cell_integer(m_batch, m_row, column);
     }
 
   private:
     static constexpr int k_batch = 2000;
-    bool has_row() const { return m_batch != nullptr && m_row < PQntuples(m_batch); }
     void declare() {
         Values v(m_params);
         std::string sql = "DECLARE " + m_name + " NO SCROLL CURSOR FOR " + m_sql;

@@ -11,13 +11,6 @@ namespace dropcat::store {
 
 namespace {
 
-std::string first_line(std::string_view text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.remove_suffix(1);
-    // libpq puts "connection to server at … failed:" before the server's words on one line.
-    return std::string(text.substr(0, text.find('\n')));
-}
-
 int hex(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -250,7 +243,7 @@ void migrate(PgConnection& c, const StoreOptions& options) {
     c.exec("BEGIN");
     try {
         c.exec(fmt::format("SET LOCAL lock_timeout = {}", options.busy_wait.count()));
-        c.exec("SELECT pg_advisory_xact_lock(1685221232, 2)");
+        c.exec(k_take_migration_lock);
         c.exec("CREATE TABLE IF NOT EXISTS dropcat_schema (version INTEGER PRIMARY KEY, "
                "applied_at BIGINT NOT NULL)");
         int version = c.schema_version();
