@@ -121,7 +121,7 @@ complete -c dropcat -n '__dropcat_in backorder expire' -l grace -x -d 'days afte
 complete -c dropcat -n '__dropcat_in -x registrar' -a list -d 'the configured accounts, limits and catch policy'
 complete -c dropcat -n '__dropcat_in -x registrar' -a ping -d 'check credentials, IP whitelist and balance'
 complete -c dropcat -n '__dropcat_in -x registrar' -a check -d 'availability and price of names, within limits'
-complete -c dropcat -n '__dropcat_in -x registrar' -a register -d 'register one name (a dry run unless --live)'
+complete -c dropcat -n '__dropcat_in -x registrar' -a register -d 'register names (a dry run unless --live)'
 complete -c dropcat -n '__dropcat_in registrar' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in registrar list' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in registrar list' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal)'

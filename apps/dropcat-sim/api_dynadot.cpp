@@ -119,7 +119,13 @@ class Dynadot {
                 m_ex.outcome = "unsupported-tld";
             } else if (q.availability == Availability::available) {
                 result["Available"] = "yes";
-                if (show_price) result["Price"] = plain_amount(q.price.minor);
+                // The sentence live answers give (WIRE.md): registration price, renewal price
+                // (the same here) and whether the name is premium.
+                if (show_price)
+                    result["Price"] = fmt::format(
+                        "Registration Price: {0} in {1} and Renewal price: {0} in {1} and Domain "
+                        "is {2}a Premium Domain",
+                        plain_amount(q.price.minor), q.price.currency, q.premium ? "" : "not ");
                 m_ex.outcome = "available";
             } else {
                 result["Available"] = "no";

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <stop_token>
+
 namespace dropcat::cli {
 
 // SIGINT and SIGTERM set a flag that long operations poll, so they can roll back and exit 130
@@ -8,5 +10,8 @@ namespace dropcat::cli {
 // SIGPIPE is ignored: a closed stdout is noticed on write.
 void install_signal_handlers();
 bool interrupted();
+// A token whose stop is requested within a few milliseconds of SIGINT or SIGTERM, for the
+// library's calls (a watcher thread turns the flag into a stop request).
+std::stop_token interrupt_token();
 
 } // namespace dropcat::cli

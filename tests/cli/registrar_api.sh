@@ -76,12 +76,8 @@ PY
 
   rv registrar check --registrar "$acct" "$p-premium.com" --format tsv
   expect_rc 0
-  if [ "$acct" = dyn-main ]; then
-    # Dynadot's search has no premium flag (apps/dropcat-sim/WIRE.md): the price tells.
-    expect_out "$p-premium.com	$acct	available	2500.00	USD	true" "$acct premium check"
-  else
-    expect_out "$p-premium.com	$acct	premium	2500.00	USD	true" "$acct premium check"
-  fi
+  # Every adapter says premium (Dynadot in its price sentence, apps/dropcat-sim/WIRE.md).
+  expect_out "$p-premium.com	$acct	premium	2500.00	USD	true" "$acct premium check"
 
   rv registrar register --registrar "$acct" "$p-premium.com" --max-price "100.00 USD" --live --format json
   expect_rc 1 "$acct premium over the ceiling"

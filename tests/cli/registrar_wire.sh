@@ -76,16 +76,18 @@ run registrar register --registrar nc-main later.net --max-price "12.00 USD" --l
 expect_rc 0 "namecheap: a registration that completes later"
 expect_equal "$(json_field outcome)" "pending"
 
-# Dynadot's search has no premium flag: a premium name within the ceiling meets Dynadot's
-# refusal of a create without its premium option, which dropcat does not send.
+# Dynadot's price sentence says premium: a premium name within the ceiling is not bought,
+# since Dynadot's create takes no price (dropcat sends no premium option), and no create goes.
+run registrar check --registrar dyn-main fancy.com --format json
+expect_equal "$(json_field availability)" "premium" "dynadot: premium from the price sentence"
 run registrar register --registrar dyn-main fancy.com --max-price "60.00 USD" --live --format json
 expect_rc 1 "dynadot: a premium name"
 expect_equal "$(json_field outcome)" "policy-refused"
-expect_err "premium option"
+expect_err "premium"
 log_check "
 c = [r for r in rows if r['command'] == 'create' and r['domain'] == 'fancy.com']
-assert [r['outcome'] for r in c] == ['premium-refused'], c
-" && ok || bad "dynadot premium: one refused create"
+assert c == [], c
+" && ok || bad "dynadot premium: no create sent"
 
 # Porkbun allows one create per 3 s here: the second create gets 429 with Retry-After, waits
 # that long (not just dropcat's own 1 s backoff) and then registers, once.

@@ -146,21 +146,27 @@ TEST_CASE("ledger: times travel on the monotonic clock, the wall clock only acro
 TEST_CASE("ledger: one process at a time speaks for an account") {
     test::TempDir dir;
     auto first = open_ledger(dir);
-    auto started = Steady::now();
+    // The wait is on the injected clock: a virtual one shows it waited the whole 30 s (in
+    // 50 ms polls) without taking them.
+    VirtualClock clock;
+    auto started = clock.now();
     auto second =
-        AccountLedger::open(dir.path() / "accounts", "acct", minutes(1), milliseconds(300));
+        AccountLedger::open(dir.path() / "accounts", "acct", minutes(1), seconds(30), {}, clock);
     REQUIRE_FALSE(second.has_value());
-    CHECK(Steady::now() - started >= milliseconds(300)); // it waited first
+    CHECK(clock.now() - started >= seconds(30)); // it waited first
+    CHECK(clock.now() - started < seconds(31));
     CHECK(second.error().kind == ErrorKind::temporary);
     CHECK_THAT(second.error().message,
                Catch::Contains("account acct is in use by another dropcat process (pid "));
     // Ctrl-C while waiting: interrupted, at once.
-    started = Steady::now();
+    auto wall = Steady::now();
+    std::stop_source stop;
+    stop.request_stop();
     auto cancelled = AccountLedger::open(dir.path() / "accounts", "acct", minutes(1), seconds(10),
-                                         [] { return true; });
+                                         stop.get_token());
     REQUIRE_FALSE(cancelled.has_value());
     CHECK(cancelled.error().kind == ErrorKind::interrupted);
-    CHECK(Steady::now() - started < seconds(2));
+    CHECK(Steady::now() - wall < seconds(2));
     auto other = AccountLedger::open(dir.path() / "accounts", "other", minutes(1), milliseconds(0));
     CHECK(other.has_value()); // another account is not held
     first.reset();

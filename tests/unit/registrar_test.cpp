@@ -12,6 +12,7 @@ TEST_CASE("registrar: API decimals become minor units, rounded up to the cent") 
     CHECK(decimal_money("13000.0000", "USD") == Money{1300000, "USD"});
     CHECK(decimal_money("9.5", "USD") == Money{950, "USD"});
     CHECK(decimal_money("12", "USD") == Money{1200, "USD"});
+    CHECK(decimal_money("1,499.00", "USD") == Money{149900, "USD"});
     CHECK(decimal_money("10.871", "USD") == Money{1088, "USD"}); // never on the cheap side
     CHECK_FALSE(decimal_money("", "USD"));
     CHECK_FALSE(decimal_money("1.2.3", "USD"));
@@ -21,40 +22,141 @@ TEST_CASE("registrar: API decimals become minor units, rounded up to the cent") 
     CHECK(decimal_text(5) == "0.05");
 }
 
-TEST_CASE("registrar: the quote refuses a create before anything is sent") {
-    RegisterRequest req{"example.com", 1, Money{1200, "USD"}, {}, false};
-    auto refused = [&](CheckResult q) { return refuse_by_quote(q, req); };
-    CHECK(refused({"example.com", Availability::unknown, {}, false, "timeout"})->outcome ==
-          Outcome::transient);
-    CHECK(refused({"example.com", Availability::taken, {}, true, {}})->outcome ==
-          Outcome::lost_race);
-    CHECK(refused({"example.com", Availability::reserved, {}, true, {}})->outcome ==
-          Outcome::policy_refused);
-    CHECK(refused({"example.com", Availability::available, {}, true, {}})->outcome ==
-          Outcome::price_mismatch); // no price: the ceiling cannot be enforced
-    CHECK(
-        refused({"example.com", Availability::premium, Money{250000, "USD"}, true, {}})->outcome ==
-        Outcome::price_mismatch);
-    CHECK(
-        refused({"example.com", Availability::available, Money{1000, "EUR"}, true, {}})->outcome ==
-        Outcome::price_mismatch);
-    CHECK_FALSE(refused({"example.com", Availability::available, Money{1200, "USD"}, true, {}}));
-    CHECK(
-        refused({"example.com", Availability::available, Money{1201, "USD"}, true, {}})->outcome ==
-        Outcome::price_mismatch);
+namespace {
+
+Quote quote_of(Availability a, std::optional<Money> price, Clock::time_point at) {
+    Quote q;
+    q.domain = "example.com";
+    q.availability = a;
+    q.price = std::move(price);
+    q.definitive = a != Availability::unknown;
+    q.at = at;
+    return q;
 }
 
-TEST_CASE("registrar: a period the quote does not cover is refused before anything is sent") {
-    RegisterRequest one{"example.com", 1, Money{5000, "USD"}, {}, false};
-    CHECK_FALSE(refuse_period(one, 1));
-    RegisterRequest three = one;
-    three.years = 3;
-    auto refused = refuse_period(three, 1);
-    REQUIRE(refused);
-    CHECK(refused->outcome == Outcome::policy_refused);
-    CHECK_FALSE(refused->sent);
-    CHECK_THAT(refused->detail, Catch::Contains("quotes one year only"));
-    CHECK_FALSE(refuse_period(three, 3)); // a quote for the whole period
+} // namespace
+
+TEST_CASE("registrar: the quote refuses a create before anything is sent") {
+    VirtualClock clock;
+    auto now = clock.now();
+    CreateRequest req;
+    req.domain = "example.com";
+    req.max_price = Money{1200, "USD"};
+    req.dry_run = false;
+    auto refused = [&](Quote q, bool price_sent = true) {
+        req.quote = std::move(q);
+        return quote_blocks_create(req, now, price_sent);
+    };
+    CHECK(refused(quote_of(Availability::unknown, {}, now))->outcome == Outcome::transient);
+    // A check that finds the name registered is `taken`, never `lost_race` (only a create's
+    // answer says that).
+    CHECK(refused(quote_of(Availability::taken, {}, now))->outcome == Outcome::taken);
+    CHECK(refused(quote_of(Availability::reserved, {}, now))->outcome == Outcome::policy_refused);
+    // No price: the ceiling cannot be enforced.
+    CHECK(refused(quote_of(Availability::available, {}, now))->outcome == Outcome::price_mismatch);
+    CHECK(refused(quote_of(Availability::premium, Money{250000, "USD"}, now))->outcome ==
+          Outcome::price_mismatch);
+    CHECK(refused(quote_of(Availability::available, Money{1000, "EUR"}, now))->outcome ==
+          Outcome::price_mismatch);
+    CHECK_FALSE(refused(quote_of(Availability::available, Money{1200, "USD"}, now)));
+    CHECK(refused(quote_of(Availability::available, Money{1201, "USD"}, now))->outcome ==
+          Outcome::price_mismatch);
+    for (auto o : {Outcome::transient, Outcome::taken, Outcome::price_mismatch})
+        CHECK(outcome_error(o).has_value());
+}
+
+TEST_CASE("registrar: a create whose API takes no price fires only on a fresh, plain quote") {
+    VirtualClock clock;
+    auto quoted = clock.now();
+    CreateRequest req;
+    req.domain = "example.com";
+    req.max_price = Money{1200, "USD"};
+    req.quote = quote_of(Availability::available, Money{1088, "USD"}, quoted);
+    CHECK_FALSE(quote_blocks_create(req, clock.now(), false));
+    clock.advance(k_quote_stands_for);
+    CHECK_FALSE(quote_blocks_create(req, clock.now(), false)); // at the limit it still stands
+    clock.advance(std::chrono::milliseconds(1));
+    auto stale = quote_blocks_create(req, clock.now(), false);
+    REQUIRE(stale);
+    CHECK(stale->outcome == Outcome::transient);
+    CHECK_THAT(stale->detail, Catch::Contains("quote again"));
+    // Where the create carries the price, the registrar refuses another: any age holds.
+    CHECK_FALSE(quote_blocks_create(req, clock.now(), true));
+    // A premium name is never bought through a create that takes no price, even under the
+    // ceiling.
+    req.quote = quote_of(Availability::premium, Money{1100, "USD"}, clock.now());
+    auto premium = quote_blocks_create(req, clock.now(), false);
+    REQUIRE(premium);
+    CHECK(premium->outcome == Outcome::policy_refused);
+    CHECK_FALSE(quote_blocks_create(req, clock.now(), true));
+}
+
+TEST_CASE("registrar: a quote held back by the limits says when to ask again") {
+    VirtualClock clock;
+    CreateRequest req;
+    req.domain = "example.com";
+    req.max_price = Money{1200, "USD"};
+    req.quote = deferred_quote("example.com", clock.now() + std::chrono::seconds(28),
+                               "porkbun rate limit (ttlRemaining)");
+    CHECK(req.quote.availability == Availability::unknown);
+    auto r = quote_blocks_create(req, clock.now(), true);
+    REQUIRE(r);
+    CHECK(r->outcome == Outcome::rate_limited);
+    REQUIRE(r->retry_at);
+    CHECK(*r->retry_at == clock.now() + std::chrono::seconds(28));
+    CHECK(r->wait_reason == "porkbun rate limit (ttlRemaining)");
+    CHECK_FALSE(r->sent);
+    CHECK(outcome_error(Outcome::rate_limited) == ErrorKind::temporary);
+}
+
+TEST_CASE("registrar: Dynadot's price sentence gives the registration price and premium flag") {
+    auto plain = read_dynadot_price("Registration Price: 10.88 in USD and Renewal price: 11.50 in "
+                                    "USD and Domain is not a Premium Domain");
+    REQUIRE(plain);
+    CHECK(plain->price == Money{1088, "USD"}); // the registration price, not the renewal
+    CHECK_FALSE(plain->premium);
+    auto premium = read_dynadot_price("Registration Price: 1,499.00 in USD and Renewal price: "
+                                      "10.88 in USD and Domain is a Premium Domain");
+    REQUIRE(premium);
+    CHECK(premium->price == Money{149900, "USD"});
+    CHECK(premium->premium);
+    auto euro = read_dynadot_price("Registration Price: 9.10 in EUR and Renewal price: 9.10 in "
+                                   "EUR and Domain is not a Premium Domain");
+    REQUIRE(euro);
+    CHECK(euro->price == Money{910, "EUR"});
+    auto documented = read_dynadot_price("77.00 in USD"); // the documentation's example
+    REQUIRE(documented);
+    CHECK(documented->price == Money{7700, "USD"});
+    auto decimal = read_dynadot_price("10.99"); // a plain decimal is read too
+    REQUIRE(decimal);
+    CHECK(decimal->price == Money{1099, "USD"});
+    CHECK_FALSE(decimal->premium);
+    // Anything else is no price at all, never a guess.
+    CHECK_FALSE(read_dynadot_price(""));
+    CHECK_FALSE(read_dynadot_price("call us"));
+    CHECK_FALSE(read_dynadot_price("Registration Price: n/a"));
+    CHECK_FALSE(read_dynadot_price("10.88 dollars"));
+}
+
+TEST_CASE("registrar: the account for a name is the first that serves its TLD") {
+    Config config;
+    RegistrarAccount com;
+    com.name = "a";
+    com.kind = "dynadot";
+    com.tlds = {"com"};
+    RegistrarAccount any;
+    any.name = "b";
+    any.kind = "porkbun";
+    config.registrars = {com, any};
+    CHECK(account_for(config, "example.com")->name == "a");
+    CHECK(account_for(config, "example.net")->name == "b");
+    CHECK_FALSE(account_serves(com, "example.net"));
+    CHECK_FALSE(account_serves(com, "examplecom")); // a whole label, not a suffix of one
+    CHECK_FALSE(account_serves(com, "com"));
+    config.registrars = {com};
+    CHECK(account_for(config, "example.net") == nullptr);
+    CHECK(find_account(config, "a") != nullptr);
+    CHECK(find_account(config, "z") == nullptr);
 }
 
 TEST_CASE("registrar: limits come from the account, else from the kind's documented figures") {

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "dropcat/clock.hpp"
+
 #include <chrono>
 #include <expected>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,8 +51,11 @@ enum class TransportStage { not_sent, maybe_sent };
 struct HttpError {
     TransportStage stage = TransportStage::not_sent;
     std::string message;       // already redacted
-    bool interrupted = false;  // stopped by the `cancelled` predicate
-    bool rate_limited = false; // the account's limits (or a server's hold) left no room in time
+    bool interrupted = false;  // stopped by a stop request
+    bool rate_limited = false; // the account's limits (or a server's hold) left no room now
+    // With rate_limited: when the account may send again, and what holds it.
+    std::optional<Clock::time_point> retry_at{};
+    std::string wait_reason{};
 };
 
 using HttpResult = std::expected<HttpResponse, HttpError>;
@@ -84,8 +90,18 @@ struct HttpOptions {
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds total_timeout{30000};
     std::string user_agent = "dropcat";
-    // Asked between polls; true stops the requests in flight (they fail as maybe_sent).
-    std::function<bool()> cancelled;
+    // Deadlines are read on this clock; it must outlive the client.
+    const Clock* clock = &real_clock();
+    // A CA bundle to trust instead of the system's (a test registrar's own certificate).
+    std::string ca_file;
+};
+
+// What bounds one batch of requests: none starts after `deadline`, none is waited on past it
+// (a request's own timeout is cut to fit), and a stop request ends those in flight at once
+// (they fail as maybe_sent) and starts no more.
+struct HttpBounds {
+    Clock::time_point deadline = Clock::time_point::max();
+    std::stop_token stop;
 };
 
 // A thin libcurl client for one account: connections are kept alive and reused between calls,
@@ -98,10 +114,11 @@ class HttpClient {
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
-    HttpResult perform(const HttpRequest& request);
+    HttpResult perform(const HttpRequest& request, const HttpBounds& bounds = {});
 
-    // Whether the next request may start now: go, wait until `retry_at` (polling the ones in
-    // flight meanwhile), or skip it (it fails as not_sent with `why`).
+    // Whether the next request may start now: go, wait until `retry_at` while others are in
+    // flight (polling them meanwhile; the client never waits with nothing in flight, so a
+    // wait then is a skip), or skip it (it fails as not_sent with `why`).
     struct Gate {
         enum class Say { go, wait, skip } say = Say::go;
         std::chrono::steady_clock::time_point retry_at{};
@@ -114,7 +131,8 @@ class HttpClient {
     // soon as `gate` says so, and calls `done` as each one completes. Returns the results in
     // the same order.
     std::vector<HttpResult> perform_all(std::span<const HttpRequest> requests,
-                                        const GateFn& gate = {}, const DoneFn& done = {});
+                                        const HttpBounds& bounds = {}, const GateFn& gate = {},
+                                        const DoneFn& done = {});
 
     const Redactor& redactor() const;
 

@@ -1,7 +1,8 @@
 #pragma once
 
+#include "dropcat/clock.hpp"
+
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -28,7 +29,7 @@ struct LimiterEvent {
     enum class Type { granted, completed, held };
     Type type = Type::granted;
     RequestClass kind = RequestClass::other;
-    std::chrono::steady_clock::time_point at;
+    Clock::time_point at;
 };
 
 // One account's budget, shared by every caller in the process: per-class rules (checks,
@@ -38,9 +39,14 @@ struct LimiterEvent {
 // it is in flight its arrival time is unknown, so it counts as arriving as late as it may, and
 // when it completes it counts from its completion (which is no earlier than its arrival): a
 // slow connect or TLS handshake can never bring two arrivals closer than a rule allows.
+//
+// It never waits: a request that may not go now is told when to ask again, and the caller
+// owns the waiting. Time comes from the injected clock.
 class RateLimiter {
   public:
-    using Clock = std::chrono::steady_clock;
+    using time_point = Clock::time_point;
+    // "When a request in flight completes": the in-flight cap, not a window, holds the next.
+    static constexpr time_point k_when_one_completes = time_point::max();
 
     struct Rules {
         std::vector<RateRule> checks;
@@ -52,7 +58,7 @@ class RateLimiter {
         std::function<void(const LimiterEvent&)> journal;
     };
 
-    explicit RateLimiter(Rules rules);
+    explicit RateLimiter(Rules rules, const Clock& clock = real_clock());
 
     // Releases its in-flight slot when destroyed: the request completed.
     class Permit {
@@ -68,18 +74,19 @@ class RateLimiter {
         RequestClass m_kind;
     };
 
-    // Waits until a request of this class may be sent and records it. nullopt when `deadline`
-    // would pass first (nothing is recorded) or `cancelled` says so.
-    std::optional<Permit> acquire(RequestClass kind, Clock::time_point deadline,
-                                  const std::function<bool()>& cancelled = {});
+    // A permit now (the request is recorded), or when to ask again: a time on the clock, or
+    // k_when_one_completes when only the in-flight cap stands in the way.
+    std::variant<Permit, time_point> try_acquire(RequestClass kind);
 
-    // Without waiting: a permit now, or when to ask again (Clock::time_point::max() when that
-    // depends on a request in flight completing).
-    std::variant<Permit, Clock::time_point> try_acquire(RequestClass kind);
+    // When a request of this class could go, without recording anything (now or earlier: at
+    // once; k_when_one_completes: when one in flight completes).
+    time_point next_free(RequestClass kind);
 
     // A server hint: no request of this class (or, with `other`, of any class) before `until`.
-    void hold(RequestClass kind, Clock::time_point until);
-    void hold_all(Clock::time_point until);
+    void hold(RequestClass kind, time_point until);
+    void hold_all(time_point until);
+
+    const Clock& clock() const { return m_clock; }
 
     // What earlier processes did (completed requests, holds), counted as if this limiter had
     // seen it; not journalled again.
@@ -88,17 +95,17 @@ class RateLimiter {
   private:
     struct Window {
         RateRule rule;
-        std::deque<Clock::time_point> sent;
+        std::deque<time_point> sent;
     };
     std::vector<Window>& windows(RequestClass kind);
-    Clock::time_point earliest(RequestClass kind, Clock::time_point now);
-    void set_hold(RequestClass kind, Clock::time_point until); // with m_mutex held
-    void journal(LimiterEvent::Type type, RequestClass kind, Clock::time_point at) const;
+    time_point earliest(RequestClass kind, time_point now);
+    void set_hold(RequestClass kind, time_point until); // with m_mutex held
+    void journal(LimiterEvent::Type type, RequestClass kind, time_point at) const;
     void record(RequestClass kind);
     void release(RequestClass kind);
 
+    const Clock& m_clock;
     std::mutex m_mutex;
-    std::condition_variable m_changed;
     std::vector<Window> m_checks;
     std::vector<Window> m_creates;
     std::vector<Window> m_all;
@@ -106,8 +113,8 @@ class RateLimiter {
     int m_in_flight = 0;
     std::chrono::milliseconds m_margin;
     std::function<void(const LimiterEvent&)> m_journal;
-    Clock::time_point m_hold_check{};
-    Clock::time_point m_hold_create{};
+    time_point m_hold_check{};
+    time_point m_hold_create{};
 };
 
 } // namespace dropcat

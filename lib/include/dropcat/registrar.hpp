@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dropcat/clock.hpp"
 #include "dropcat/config.hpp"
 #include "dropcat/error.hpp"
 #include "dropcat/http.hpp"
@@ -12,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,22 +42,42 @@ const RegistrarKind* find_registrar_kind(std::string_view name);
 
 // What a registrar says of a name. Only `available`, `taken`, `premium` and `reserved` are
 // answers; a timeout, a rate limit, a 5xx or an answer that cannot be read is `unknown`, never
-// one of the others.
+// one of the others. `taken` means registered now (not dropped yet, or someone's): only a
+// quote says it. A create that finds the name gone says Outcome::lost_race instead.
 enum class Availability { available, taken, premium, reserved, unknown };
 std::string_view availability_name(Availability a);
 
-struct CheckResult {
+// Every registrar call's bounds: no request starts after `deadline` (on the account's clock)
+// and none is waited on past it, and a stop request ends the call at once (requests in flight
+// fail as maybe sent).
+struct Call {
+    Clock::time_point deadline = Clock::time_point::max();
+    std::stop_token stop;
+};
+
+// A quote: availability and first-year price of one name, and when it was given.
+struct Quote {
     std::string domain;
     Availability availability = Availability::unknown;
     std::optional<Money> price; // first-year registration price, when the API tells
     bool definitive = false;    // the registrar asked the registry (not a cache, not a guess)
     std::string detail;         // why, for unknown answers
+    Clock::time_point at{};     // when the answer came, on the account's clock
+    int years = 1;              // the period `price` covers
+    // Set on an unknown answer when the account's limits (its own budget, or the server's
+    // over-limit answer) kept the name from being asked: ask again from then on.
+    std::optional<Clock::time_point> retry_at;
+    std::string wait_reason; // what holds it, for people: "porkbun rate limit (ttlRemaining)"
 };
 
-struct RegisterRequest {
+struct CreateRequest {
     std::string domain;
     int years = 1;
-    Money max_price;             // never paid above, whatever the registrar quotes
+    Money max_price; // never paid above, whatever the registrar quotes
+    // The quote the create relies on. Its price is sent where the API takes one (Porkbun's
+    // cost); where the API takes none, the create is sent only when quote_allows_create says
+    // the quote still holds.
+    Quote quote;
     std::string idempotency_key; // sent where the API takes one
     bool dry_run = true;
 };
@@ -64,26 +86,42 @@ enum class Outcome {
     registered,
     pending,        // accepted, completes later (non-real-time TLDs)
     dry_run_ok,     // a dry run found nothing in the way
-    lost_race,      // exists / not available
+    taken,          // the quote found the name registered: no create was sent
+    lost_race,      // the create's answer: someone else has it
     price_mismatch, // the price is above the ceiling or is not the one quoted
     insufficient_funds,
-    rate_limited,   // with the server's wait in retry_after, when it gave one
+    rate_limited,   // nothing executed; retry_at says when the account may ask again
     auth_error,     // credentials or whitelisted IP
     policy_refused, // premium without the premium option, TLD not offered, and the like
     transient,      // known not to have executed: safe to try again
     ambiguous,      // may have executed: check the account before trying again
+    unresolved,     // an earlier create of this name by this account has no known outcome
 };
 std::string_view outcome_name(Outcome o);
 
-struct RegisterResult {
+struct CreateResult {
     Outcome outcome = Outcome::ambiguous;
     bool dry_run = false;
     bool sent = false;          // a create (or the registrar's dry run) went to the registrar
     std::optional<Money> price; // the price that was (or would be) paid
     std::string order_id;
-    std::optional<std::chrono::milliseconds> retry_after;
+    std::optional<Clock::time_point> retry_at; // rate_limited: ask again from then on
+    std::string wait_reason;
     std::string detail;
 };
+
+// How long a quote stands for a create whose API takes no price (Dynadot, Namecheap's ordinary
+// names): the create is sent only on a quote that is available (not premium), at or under the
+// ceiling in its currency, and taken within this long. A catch engine quotes each name in
+// the minutes before its drop and fires on that quote without asking again.
+constexpr std::chrono::minutes k_quote_stands_for{10};
+
+// Why a create may not be sent on `request.quote` at `now`, as the outcome it would end in
+// (taken, reserved, unknown, no price, another currency, above the ceiling, stale where the
+// API takes no price); nullopt when nothing stands in the way. `price_sent`: the API's create
+// carries the quoted price and the registrar refuses another, so a quote of any age holds.
+std::optional<CreateResult> quote_blocks_create(const CreateRequest& request, Clock::time_point now,
+                                                bool price_sent);
 
 struct PingResult {
     std::string detail; // "credentials accepted", the IP the registrar saw
@@ -98,34 +136,55 @@ struct RegistrarLimits {
     std::vector<RateRule> all;
     int max_in_flight = 1;
     bool idempotent_create = false;
-    bool dry_run = false; // the registrar has a dry run of its own
+    bool dry_run = false;    // the registrar has a dry run of its own
+    bool price_sent = false; // the create carries the quoted price (Porkbun's cost)
 };
 
+// Told of each name's answer as soon as it comes, before the call returns.
+using QuoteSink = std::function<void(const Quote&)>;
+
 // One registrar account, spoken to through its API. Every request goes through the account's
-// rate limiter; server hints hold it. Ordinary failures are values: check() fails only when
-// the account itself is unusable (credentials, IP), and register_domain() always returns an
-// outcome.
+// rate limiter; server hints hold it. No call sleeps: when the account's limits (or the
+// server) say wait, the call returns at once with the moment to ask again (`retry_at`), and
+// the caller owns the waiting. Ordinary failures are values: quote() fails only when the
+// account itself is unusable (credentials, IP), and create() always returns an outcome.
 class Registrar {
   public:
     virtual ~Registrar() = default;
     virtual const RegistrarAccount& account() const = 0;
     virtual RegistrarLimits limits() const = 0;
-    virtual Result<PingResult> ping() = 0;
-    virtual Result<std::vector<CheckResult>> check(std::span<const std::string> names) = 0;
-    virtual RegisterResult register_domain(const RegisterRequest& request) = 0;
+    virtual const Clock& clock() const = 0;
+    // When the account's limits (and the server's holds) allow a request of this class: now or
+    // earlier means at once. For a caller that waits before a call, such as a ping.
+    virtual Clock::time_point next_free(RequestClass kind) = 0;
+    // Credentials, the address the registrar sees, the balance where the API tells it. Fails
+    // with ErrorKind::temporary, sending nothing, when the limits allow no request now.
+    virtual Result<PingResult> ping(const Call& call) = 0;
+    // Availability and price of each name for `years` years, in the order given, as many as
+    // the account's limits allow now (the rest unknown with retry_at). Callable any time
+    // (planning). A registrar that quotes one year only answers other periods unknown, sending
+    // nothing.
+    virtual Result<std::vector<Quote>> quote(std::span<const std::string> names, int years,
+                                             const Call& call, const QuoteSink& sink = {}) = 0;
+    // Sends one create at once, with no check before it: refused unsent when the quote
+    // does not allow it (quote_blocks_create) or the account's limits leave no room now
+    // (rate_limited with retry_at). Never sent twice: an unclear answer is `ambiguous`.
+    virtual CreateResult create(const CreateRequest& request, const Call& call) = 0;
 };
 
 struct RegistrarSetup {
     bool sandbox = false;
     HttpOptions http;
     HttpLog log;
-    // How long a call may wait for the rate limiter and for retries after server hints.
-    std::chrono::milliseconds patience{120000};
+    // The clock the account's limits, quotes and deadlines are read on; must outlive the
+    // adapter.
+    const Clock* clock = &real_clock();
     // Where each account's recent requests and its lock are kept between processes
     // (STATE_DIR/accounts/NAME.log, NAME.lock); empty: in memory only, for this process.
     std::filesystem::path state_dir;
-    // How long to wait for an account another process is using.
+    // How long to wait for an account another process is using, and what stops that wait.
     std::chrono::milliseconds account_wait{5000};
+    std::stop_token stop;
 };
 
 // The adapter for an account, with its secrets resolved and its limits set: the account's
@@ -140,5 +199,17 @@ std::string account_endpoint(const RegistrarAccount& account, bool sandbox);
 
 // The rules an account is held to: its configured limits, else the kind's documented ones.
 RegistrarLimits account_limits(const RegistrarAccount& account);
+
+// The account named `name`, or nullptr.
+const RegistrarAccount* find_account(const Config& config, std::string_view name);
+// Whether an account serves a domain's TLD (one with no `tlds` serves every TLD).
+bool account_serves(const RegistrarAccount& account, std::string_view domain);
+// The first configured account that serves the domain's TLD, or nullptr.
+const RegistrarAccount* account_for(const Config& config, std::string_view domain);
+
+// What an outcome makes of a command's exit status: nothing for registered, pending and
+// dry-run-ok; temporary (75) for rate-limited, config (78) for auth-error, unavailable (69) for
+// transient, failed (1) for the rest.
+std::optional<ErrorKind> outcome_error(Outcome o);
 
 } // namespace dropcat

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
-#include <thread>
 
 namespace dropcat {
 
@@ -83,7 +82,7 @@ struct HttpClient::Impl {
         return curl_easy_init();
     }
 
-    void setup(Transfer& t, const HttpRequest& request) {
+    void setup(Transfer& t, const HttpRequest& request, const HttpBounds& bounds) {
         CURL* e = t.easy;
         curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
         curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -95,9 +94,16 @@ struct HttpClient::Impl {
         curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
         if (request.fresh_connection) curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
         curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+        // The request's own timeout, cut to the caller's deadline.
+        auto total = options.total_timeout;
+        if (bounds.deadline != Clock::time_point::max())
+            total = std::min(total, std::max(std::chrono::milliseconds(1),
+                                             std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 bounds.deadline - options.clock->now())));
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-                         static_cast<long>(options.connect_timeout.count()));
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+                         static_cast<long>(std::min(options.connect_timeout, total).count()));
+        if (!options.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
         curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
         curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_body);
@@ -165,13 +171,14 @@ const Redactor& HttpClient::redactor() const {
     return m->redactor;
 }
 
-HttpResult HttpClient::perform(const HttpRequest& request) {
-    return std::move(perform_all(std::span(&request, 1)).front());
+HttpResult HttpClient::perform(const HttpRequest& request, const HttpBounds& bounds) {
+    return std::move(perform_all(std::span(&request, 1), bounds).front());
 }
 
 std::vector<HttpResult> HttpClient::perform_all(std::span<const HttpRequest> requests,
-                                                const GateFn& gate, const DoneFn& done) {
-    using Clock = std::chrono::steady_clock;
+                                                const HttpBounds& bounds, const GateFn& gate,
+                                                const DoneFn& done) {
+    const Clock& clock = *m->options.clock;
     std::lock_guard lock(m->mutex);
     std::vector<Transfer> transfers(requests.size());
     auto fail_unsent = [&](std::size_t i, std::string why, bool interrupted) {
@@ -182,7 +189,7 @@ std::vector<HttpResult> HttpClient::perform_all(std::span<const HttpRequest> req
         transfers[i].result = std::unexpected(std::move(error));
         if (done) done(i, *transfers[i].result);
     };
-    auto is_cancelled = [&] { return m->options.cancelled && m->options.cancelled(); };
+    auto is_cancelled = [&] { return bounds.stop.stop_requested(); };
     std::size_t next = 0;
     int active = 0;
     bool cancelled = false;
@@ -194,6 +201,10 @@ std::vector<HttpResult> HttpClient::perform_all(std::span<const HttpRequest> req
         std::optional<Clock::time_point> wake;
         while (next < requests.size()) {
             Gate g = gate ? gate(next) : Gate{};
+            if (g.say == Gate::Say::go && clock.now() >= bounds.deadline)
+                g = Gate{Gate::Say::skip, {}, "deadline passed; nothing was sent"};
+            if (g.say == Gate::Say::wait && active == 0)
+                g = Gate{Gate::Say::skip, {}, g.why.empty() ? "not sent" : g.why};
             if (g.say == Gate::Say::wait) {
                 wake = g.retry_at;
                 break;
@@ -204,7 +215,7 @@ std::vector<HttpResult> HttpClient::perform_all(std::span<const HttpRequest> req
             }
             Transfer& t = transfers[next];
             t.easy = m->take();
-            m->setup(t, requests[next]);
+            m->setup(t, requests[next], bounds);
             curl_easy_setopt(t.easy, CURLOPT_PRIVATE, reinterpret_cast<char*>(next));
             curl_multi_add_handle(m->multi, t.easy);
             ++active;
@@ -231,17 +242,16 @@ std::vector<HttpResult> HttpClient::perform_all(std::span<const HttpRequest> req
         }
         // A completion may have freed the gate (the in-flight cap): ask it again at once.
         if (completed && next < requests.size()) continue;
-        // curl's own timeouts bound every transfer; waits wake at least every 100 ms so that
-        // cancellation and the gate are seen promptly.
-        auto now = Clock::now();
-        auto until = now + std::chrono::milliseconds(100);
+        // curl's own timeouts bound every transfer; polls wake at least every 50 ms so that
+        // a stop request and the gate are seen promptly. Only transfers in flight are waited
+        // on: with none, the loop has ended above.
+        if (active == 0) break;
+        auto now = clock.now();
+        auto until = now + std::chrono::milliseconds(50);
         if (wake && *wake < until) until = std::max(*wake, now);
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count();
-        if (active > 0)
-            curl_multi_poll(m->multi, nullptr, 0, static_cast<int>(std::max<long long>(ms, 0)),
-                            nullptr);
-        else
-            std::this_thread::sleep_until(until);
+        curl_multi_poll(m->multi, nullptr, 0, static_cast<int>(std::clamp<long long>(ms, 0, 50)),
+                        nullptr);
     }
     std::vector<HttpResult> results;
     results.reserve(transfers.size());

@@ -10,7 +10,6 @@
 #include <fstream>
 #include <map>
 #include <sys/file.h>
-#include <thread>
 #include <unistd.h>
 
 namespace dropcat::ratelimit {
@@ -54,9 +53,12 @@ std::optional<RequestClass> class_of(char letter) {
 
 // The two clocks as they stand now, to turn one into the other.
 struct Clocks {
-    Steady::time_point steady = Steady::now();
-    std::int64_t wall_ms =
-        std::chrono::duration_cast<milliseconds>(Wall::now().time_since_epoch()).count();
+    explicit Clocks(const Clock& clock)
+        : steady(clock.now()),
+          wall_ms(std::chrono::duration_cast<milliseconds>(clock.wall_now().time_since_epoch())
+                      .count()) {}
+    Steady::time_point steady;
+    std::int64_t wall_ms;
     std::int64_t to_wall(Steady::time_point t) const {
         return wall_ms + std::chrono::duration_cast<milliseconds>(t - steady).count();
     }
@@ -187,10 +189,9 @@ std::string holder_of(int lock_fd) {
 
 } // namespace
 
-Result<std::unique_ptr<AccountLedger>> AccountLedger::open(const std::filesystem::path& dir,
-                                                           std::string_view account,
-                                                           milliseconds keep, milliseconds wait,
-                                                           const std::function<bool()>& cancelled) {
+Result<std::unique_ptr<AccountLedger>>
+AccountLedger::open(const std::filesystem::path& dir, std::string_view account, milliseconds keep,
+                    milliseconds wait, std::stop_token stop, const Clock& clock) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec)
@@ -203,7 +204,7 @@ Result<std::unique_ptr<AccountLedger>> AccountLedger::open(const std::filesystem
     if (lock_fd < 0)
         return fail(ErrorKind::failed,
                     fmt::format("cannot open {}: {}", lock.string(), std::strerror(errno)));
-    auto give_up = Steady::now() + wait;
+    auto give_up = clock.now() + wait;
     while (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
         int error = errno;
         std::optional<Error> failure;
@@ -211,10 +212,10 @@ Result<std::unique_ptr<AccountLedger>> AccountLedger::open(const std::filesystem
         if (error != EWOULDBLOCK)
             failure = Error{ErrorKind::failed,
                             fmt::format("cannot lock {}: {}", lock.string(), std::strerror(error))};
-        else if (cancelled && cancelled())
+        else if (stop.stop_requested())
             failure = Error{ErrorKind::interrupted,
                             fmt::format("interrupted while waiting for account {}", account)};
-        else if (Steady::now() >= give_up)
+        else if (clock.now() >= give_up)
             failure = Error{ErrorKind::temporary,
                             fmt::format("account {} is in use by another dropcat process{}; try "
                                         "again when it is done",
@@ -223,12 +224,12 @@ Result<std::unique_ptr<AccountLedger>> AccountLedger::open(const std::filesystem
             ::close(lock_fd);
             return std::unexpected(*failure);
         }
-        std::this_thread::sleep_for(milliseconds(50));
+        clock.sleep_until(std::min(give_up, clock.now() + milliseconds(50)), stop);
     }
     // Who holds it, for the message a waiting process gives; the lock holds without it.
     std::string pid = fmt::format("{}\n", ::getpid());
     if (::ftruncate(lock_fd, 0) == 0) (void)!::pwrite(lock_fd, pid.data(), pid.size(), 0);
-    Clocks clocks;
+    Clocks clocks(clock);
     std::string boot = boot_id();
     auto history = read_history(log, keep, clocks, boot);
     if (auto compacted = compact(log, history, clocks, boot); !compacted) {
@@ -242,11 +243,13 @@ Result<std::unique_ptr<AccountLedger>> AccountLedger::open(const std::filesystem
         return fail(ErrorKind::failed,
                     fmt::format("cannot open {}: {}", log.string(), std::strerror(error)));
     }
-    return std::unique_ptr<AccountLedger>(new AccountLedger(lock_fd, log_fd, std::move(history)));
+    return std::unique_ptr<AccountLedger>(
+        new AccountLedger(lock_fd, log_fd, std::move(history), clock));
 }
 
-AccountLedger::AccountLedger(int lock_fd, int log_fd, std::vector<LimiterEvent> history)
-    : m_lock_fd(lock_fd), m_log_fd(log_fd), m_history(std::move(history)) {}
+AccountLedger::AccountLedger(int lock_fd, int log_fd, std::vector<LimiterEvent> history,
+                             const Clock& clock)
+    : m_lock_fd(lock_fd), m_log_fd(log_fd), m_history(std::move(history)), m_clock(clock) {}
 
 AccountLedger::~AccountLedger() {
     ::close(m_log_fd);
@@ -257,7 +260,7 @@ void AccountLedger::append(const LimiterEvent& event) {
     char type = event.type == LimiterEvent::Type::granted     ? 'g'
                 : event.type == LimiterEvent::Type::completed ? 'd'
                                                               : 'h';
-    std::string line = line_of(type, event.kind, event.at, Clocks{});
+    std::string line = line_of(type, event.kind, event.at, Clocks(m_clock));
     // One write of a short line with O_APPEND: whole, or not at all in practice.
     (void)!::write(m_log_fd, line.data(), line.size());
 }

@@ -1,11 +1,12 @@
 #pragma once
 
+#include "dropcat/clock.hpp"
 #include "dropcat/error.hpp"
 #include "dropcat/rate_limit.hpp"
 
 #include <chrono>
 #include <filesystem>
-#include <functional>
+#include <stop_token>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,12 +24,14 @@ namespace dropcat::ratelimit {
 // account makes. A process must open each account once.
 class AccountLedger {
   public:
-    // Waits up to `wait` for the lock; ErrorKind::temporary, naming the process that holds it,
-    // when it does not come, and ErrorKind::interrupted when `cancelled` says so first.
-    // History older than `keep` is dropped.
+    // Waits up to `wait` on `clock` for the lock; ErrorKind::temporary, naming the process that
+    // holds it, when it does not come, and ErrorKind::interrupted when `stop` is requested
+    // first. History older than `keep` is dropped. Times are read from `clock`, which must
+    // outlive the ledger.
     static Result<std::unique_ptr<AccountLedger>>
     open(const std::filesystem::path& dir, std::string_view account, std::chrono::milliseconds keep,
-         std::chrono::milliseconds wait, const std::function<bool()>& cancelled = {});
+         std::chrono::milliseconds wait, std::stop_token stop = {},
+         const Clock& clock = real_clock());
     ~AccountLedger();
     AccountLedger(const AccountLedger&) = delete;
     AccountLedger& operator=(const AccountLedger&) = delete;
@@ -49,11 +52,12 @@ class AccountLedger {
     static constexpr std::chrono::seconds k_longest_request{100};
 
   private:
-    AccountLedger(int lock_fd, int log_fd, std::vector<LimiterEvent> history);
+    AccountLedger(int lock_fd, int log_fd, std::vector<LimiterEvent> history, const Clock& clock);
 
     int m_lock_fd;
     int m_log_fd;
     std::vector<LimiterEvent> m_history;
+    const Clock& m_clock;
 };
 
 } // namespace dropcat::ratelimit

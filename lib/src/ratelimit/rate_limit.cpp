@@ -4,8 +4,8 @@
 
 namespace dropcat {
 
-RateLimiter::RateLimiter(Rules rules)
-    : m_max_in_flight(std::max(1, rules.max_in_flight)), m_margin(rules.margin),
+RateLimiter::RateLimiter(Rules rules, const Clock& clock)
+    : m_clock(clock), m_max_in_flight(std::max(1, rules.max_in_flight)), m_margin(rules.margin),
       m_journal(std::move(rules.journal)) {
     auto fill = [](std::vector<Window>& out, const std::vector<RateRule>& in) {
         for (const auto& r : in)
@@ -22,7 +22,7 @@ RateLimiter::Permit::~Permit() {
 
 namespace {
 // An in-flight request's place in a window: it may arrive as late as its completion.
-constexpr auto k_in_flight = RateLimiter::Clock::time_point::max();
+constexpr auto k_in_flight = RateLimiter::k_when_one_completes;
 } // namespace
 
 std::vector<RateLimiter::Window>& RateLimiter::windows(RequestClass kind) {
@@ -36,8 +36,8 @@ std::vector<RateLimiter::Window>& RateLimiter::windows(RequestClass kind) {
     }
 }
 
-RateLimiter::Clock::time_point RateLimiter::earliest(RequestClass kind, Clock::time_point now) {
-    Clock::time_point at = now;
+RateLimiter::time_point RateLimiter::earliest(RequestClass kind, time_point now) {
+    time_point at = now;
     if (kind != RequestClass::create) at = std::max(at, m_hold_check);
     if (kind != RequestClass::check) at = std::max(at, m_hold_create);
     auto consider = [&](std::vector<Window>& list) {
@@ -57,7 +57,7 @@ RateLimiter::Clock::time_point RateLimiter::earliest(RequestClass kind, Clock::t
     return at;
 }
 
-void RateLimiter::journal(LimiterEvent::Type type, RequestClass kind, Clock::time_point at) const {
+void RateLimiter::journal(LimiterEvent::Type type, RequestClass kind, time_point at) const {
     if (m_journal) m_journal(LimiterEvent{type, kind, at});
 }
 
@@ -68,36 +68,13 @@ void RateLimiter::record(RequestClass kind) {
     for (auto& w : m_all)
         w.sent.push_back(k_in_flight);
     ++m_in_flight;
-    journal(LimiterEvent::Type::granted, kind, Clock::now());
+    journal(LimiterEvent::Type::granted, kind, m_clock.now());
 }
 
-std::optional<RateLimiter::Permit> RateLimiter::acquire(RequestClass kind,
-                                                        Clock::time_point deadline,
-                                                        const std::function<bool()>& cancelled) {
-    std::unique_lock lock(m_mutex);
-    for (;;) {
-        if (cancelled && cancelled()) return std::nullopt;
-        auto now = Clock::now();
-        auto at = earliest(kind, now);
-        if (at <= now && m_in_flight < m_max_in_flight) {
-            record(kind);
-            return Permit(this, kind);
-        }
-        // A known free time past the deadline: give up now rather than wait in vain. An
-        // unknown one (a request in flight) may come soon: wait for it, up to the deadline.
-        if (at != k_in_flight && at > deadline) return std::nullopt;
-        if (now >= deadline) return std::nullopt;
-        // Wake at the free time, on a completed request, or every 100 ms to see cancellation.
-        auto wake = std::min({at > now ? at : now + std::chrono::milliseconds(100), deadline,
-                              now + std::chrono::milliseconds(100)});
-        m_changed.wait_until(lock, wake);
-    }
-}
-
-std::variant<RateLimiter::Permit, RateLimiter::Clock::time_point>
+std::variant<RateLimiter::Permit, RateLimiter::time_point>
 RateLimiter::try_acquire(RequestClass kind) {
     std::lock_guard lock(m_mutex);
-    auto now = Clock::now();
+    auto now = m_clock.now();
     auto at = earliest(kind, now);
     if (at <= now && m_in_flight < m_max_in_flight) {
         record(kind);
@@ -106,20 +83,28 @@ RateLimiter::try_acquire(RequestClass kind) {
     return at > now ? at : k_in_flight; // at <= now: only the in-flight cap stops it
 }
 
-void RateLimiter::set_hold(RequestClass kind, Clock::time_point until) {
+RateLimiter::time_point RateLimiter::next_free(RequestClass kind) {
+    std::lock_guard lock(m_mutex);
+    auto now = m_clock.now();
+    auto at = earliest(kind, now);
+    if (at <= now && m_in_flight >= m_max_in_flight) return k_in_flight;
+    return at;
+}
+
+void RateLimiter::set_hold(RequestClass kind, time_point until) {
     if (kind != RequestClass::create) m_hold_check = std::max(m_hold_check, until);
     if (kind != RequestClass::check) m_hold_create = std::max(m_hold_create, until);
 }
 
-void RateLimiter::hold(RequestClass kind, Clock::time_point until) {
+void RateLimiter::hold(RequestClass kind, time_point until) {
     std::lock_guard lock(m_mutex);
     set_hold(kind, until);
     journal(LimiterEvent::Type::held, kind, until);
 }
 
 void RateLimiter::restore(std::span<const LimiterEvent> history) {
+    std::lock_guard lock(m_mutex);
     {
-        std::lock_guard lock(m_mutex);
         auto add = [](std::vector<Window>& list, Clock::time_point at) {
             for (auto& w : list) {
                 // In-flight entries sort last (time_point::max), so this keeps windows sorted.
@@ -135,17 +120,16 @@ void RateLimiter::restore(std::span<const LimiterEvent> history) {
             }
         }
     }
-    m_changed.notify_all();
 }
 
-void RateLimiter::hold_all(Clock::time_point until) {
+void RateLimiter::hold_all(time_point until) {
     hold(RequestClass::other, until);
 }
 
 void RateLimiter::release(RequestClass kind) {
     {
         std::lock_guard lock(m_mutex);
-        auto now = Clock::now();
+        auto now = m_clock.now();
         // One of the in-flight entries becomes this completion; windows stay sorted.
         auto complete = [now](std::vector<Window>& list) {
             for (auto& w : list) {
@@ -160,7 +144,6 @@ void RateLimiter::release(RequestClass kind) {
         --m_in_flight;
         journal(LimiterEvent::Type::completed, kind, now);
     }
-    m_changed.notify_all();
 }
 
 } // namespace dropcat

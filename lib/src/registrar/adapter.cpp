@@ -22,118 +22,162 @@ RateLimiter::Rules rules_of(const RegistrarLimits& limits, ratelimit::AccountLed
     return rules;
 }
 
+// What the gate says of a request it holds back, as the client reports it.
+constexpr const char* k_deferred = "deferred by the account's limits";
+
+std::string_view class_noun(RequestClass kind) {
+    switch (kind) {
+    case RequestClass::check:
+        return "check";
+    case RequestClass::create:
+        return "create";
+    case RequestClass::other:
+        break;
+    }
+    return "request";
+}
+
 } // namespace
 
 Adapter::Adapter(AdapterParts parts)
     : m_account(std::move(parts.account)), m_endpoint(std::move(parts.endpoint)),
-      m_limits(std::move(parts.limits)),
+      m_limits(std::move(parts.limits)), m_clock(*parts.setup.clock),
       m_http(parts.setup.http, std::move(parts.redactor), parts.setup.log),
-      m_ledger(std::move(parts.ledger)), m_limiter(rules_of(m_limits, m_ledger.get())),
-      m_patience(parts.setup.patience), m_cancelled(parts.setup.http.cancelled) {
+      m_ledger(std::move(parts.ledger)), m_limiter(rules_of(m_limits, m_ledger.get()), m_clock) {
     while (!m_endpoint.empty() && m_endpoint.back() == '/')
         m_endpoint.pop_back();
     if (m_ledger) m_limiter.restore(m_ledger->history());
 }
 
-HttpResult Adapter::send(RequestClass kind, const HttpRequest& request,
-                         Clock::time_point deadline) {
-    auto permit = m_limiter.acquire(kind, deadline, m_cancelled);
-    if (!permit) {
-        if (cancelled())
-            return std::unexpected(
-                HttpError{TransportStage::not_sent, "interrupted before it was sent", true});
-        return std::unexpected(HttpError{TransportStage::not_sent,
-                                         "the account's rate limit leaves no room before the "
-                                         "deadline; nothing was sent",
-                                         false, true});
-    }
-    return m_http.perform(request);
+namespace {
+
+// When to ask again after the limiter said "not now": its time, or (only the in-flight cap,
+// held by another thread of this process) a short moment.
+Clock::time_point retry_time(Clock::time_point at, const Clock& clock) {
+    if (at == RateLimiter::k_when_one_completes) return clock.now() + std::chrono::milliseconds(50);
+    return at;
 }
 
-void Adapter::send_each(
+} // namespace
+
+Clock::time_point Adapter::next_free(RequestClass kind) {
+    auto at = m_limiter.next_free(kind);
+    return at == RateLimiter::k_when_one_completes ? m_clock.now() : at;
+}
+
+HttpResult Adapter::send(RequestClass kind, const HttpRequest& request, const Call& call) {
+    if (call.stop.stop_requested())
+        return std::unexpected(
+            HttpError{TransportStage::not_sent, "interrupted before it was sent", true});
+    if (m_clock.now() >= call.deadline)
+        return std::unexpected(
+            HttpError{TransportStage::not_sent, "deadline passed; nothing was sent"});
+    auto got = m_limiter.try_acquire(kind);
+    if (auto* at = std::get_if<Clock::time_point>(&got)) {
+        HttpError error{TransportStage::not_sent,
+                        fmt::format("{}'s {} limit leaves no room now; nothing was sent",
+                                    m_account.name, class_noun(kind)),
+                        false, true};
+        error.retry_at = retry_time(*at, m_clock);
+        error.wait_reason = fmt::format("{}'s {} limit", m_account.name, class_noun(kind));
+        return std::unexpected(std::move(error));
+    }
+    return m_http.perform(request, HttpBounds{call.deadline, call.stop});
+}
+
+std::vector<Adapter::Deferred> Adapter::send_each(
     RequestClass kind, std::size_t count, const std::function<HttpRequest(std::size_t)>& build,
     const std::function<std::optional<LimitSignal>(std::size_t, const HttpResult&)>& handle,
-    const std::function<void(std::size_t)>& give_up, Clock::time_point deadline) {
-    std::vector<std::size_t> pending(count);
+    const Call& call) {
+    std::vector<HttpRequest> requests;
+    requests.reserve(count);
     for (std::size_t i = 0; i < count; ++i)
-        pending[i] = i;
-    for (int attempt = 0; !pending.empty(); ++attempt) {
-        std::vector<HttpRequest> requests;
-        for (std::size_t item : pending)
-            requests.push_back(build(item));
-        // Each request starts the moment the limiter grants it a permit, and holds the permit
-        // until it completes (the in-flight cap). After an over-limit answer nothing more
-        // starts: the rest wait for the next round, after the wait.
-        std::vector<std::optional<RateLimiter::Permit>> permits(pending.size());
-        std::vector<std::size_t> refused;
-        std::vector<bool> deferred(pending.size(), false);
-        LimitSignal signal;
-        bool stop = false;
-        auto gate = [&](std::size_t k) {
-            using Say = HttpClient::Gate::Say;
-            if (stop) {
-                deferred[k] = true;
-                return HttpClient::Gate{Say::skip, {}, "deferred"};
-            }
-            auto got = m_limiter.try_acquire(kind);
-            if (auto* permit = std::get_if<RateLimiter::Permit>(&got)) {
-                permits[k].emplace(std::move(*permit));
-                return HttpClient::Gate{Say::go, {}, {}};
-            }
-            auto at = std::get<Clock::time_point>(got);
-            if (at != Clock::time_point::max() && at > deadline)
-                return HttpClient::Gate{Say::skip,
-                                        {},
-                                        "the account's rate limit leaves no room before the "
-                                        "deadline; nothing was sent"};
-            if (Clock::now() >= deadline)
-                return HttpClient::Gate{Say::skip, {}, "deadline passed; nothing was sent"};
-            return HttpClient::Gate{Say::wait, std::min(at, deadline), {}};
-        };
-        auto done = [&](std::size_t k, const HttpResult& result) {
-            permits[k].reset(); // completed: the limiter counts it from now
-            if (deferred[k]) return;
-            if (auto limited = handle(pending[k], result)) {
-                refused.push_back(pending[k]);
-                if (limited->hint && (!signal.hint || *limited->hint > *signal.hint))
-                    signal.hint = limited->hint;
-                signal.all_classes = signal.all_classes || limited->all_classes;
-                stop = true;
-            }
-        };
-        m_http.perform_all(requests, gate, done);
-        for (std::size_t k = 0; k < pending.size(); ++k)
-            if (deferred[k]) refused.push_back(pending[k]);
-        if (refused.empty()) break;
-        if (cancelled() ||
-            !wait_after_limit(kind, signal.hint, attempt, deadline, signal.all_classes)) {
-            for (std::size_t item : refused)
-                give_up(item);
-            break;
+        requests.push_back(build(i));
+    // Each request starts the moment the limiter grants it a permit, and holds the permit
+    // until it completes (the in-flight cap). After an over-limit answer, or when the limiter
+    // says "later", nothing more starts.
+    std::vector<std::optional<RateLimiter::Permit>> permits(count);
+    std::vector<std::optional<Deferred>> deferred(count);
+    std::optional<Deferred> stop; // what stopped the batch: the first deferral
+    std::optional<LimitSignal> signal;
+    auto gate = [&](std::size_t k) {
+        using Say = HttpClient::Gate::Say;
+        if (stop) {
+            deferred[k] = Deferred{k, stop->retry_at, stop->reason};
+            return HttpClient::Gate{Say::skip, {}, k_deferred};
         }
-        std::sort(refused.begin(), refused.end());
-        pending = std::move(refused);
+        auto got = m_limiter.try_acquire(kind);
+        if (auto* permit = std::get_if<RateLimiter::Permit>(&got)) {
+            permits[k].emplace(std::move(*permit));
+            return HttpClient::Gate{Say::go, {}, {}};
+        }
+        auto at = std::get<Clock::time_point>(got);
+        if (at == RateLimiter::k_when_one_completes)
+            return HttpClient::Gate{Say::wait, m_clock.now() + std::chrono::milliseconds(50),
+                                    k_deferred};
+        stop = Deferred{k, at, fmt::format("{}'s {} limit", m_account.name, class_noun(kind))};
+        deferred[k] = stop;
+        return HttpClient::Gate{Say::skip, {}, k_deferred};
+    };
+    auto done = [&](std::size_t k, const HttpResult& result) {
+        permits[k].reset(); // completed: the limiter counts it from now
+        if (deferred[k]) return;
+        if (!result && result.error().stage == TransportStage::not_sent &&
+            result.error().message == k_deferred) {
+            // The in-flight cap, held by another thread, with nothing of this call in flight.
+            deferred[k] = Deferred{k, retry_time(RateLimiter::k_when_one_completes, m_clock),
+                                   fmt::format("{}'s requests in flight", m_account.name)};
+            return;
+        }
+        if (auto limited = handle(k, result)) {
+            if (!signal)
+                signal = *limited;
+            else if (limited->hint && (!signal->hint || *limited->hint > *signal->hint))
+                signal->hint = limited->hint;
+            if (signal) signal->all_classes = signal->all_classes || limited->all_classes;
+            deferred[k] = Deferred{k, {}, limited->reason};
+            if (!stop) stop = Deferred{k, {}, limited->reason};
+        } else {
+            accepted(kind);
+        }
+    };
+    m_http.perform_all(requests, HttpBounds{call.deadline, call.stop}, gate, done);
+    // An over-limit answer sets one time for everything it stopped.
+    std::optional<Clock::time_point> after_signal;
+    if (signal) after_signal = over_limit(kind, *signal);
+    std::vector<Deferred> out;
+    for (std::size_t k = 0; k < count; ++k) {
+        if (!deferred[k]) continue;
+        Deferred d = *deferred[k];
+        if (signal && (d.retry_at == Clock::time_point{} || d.reason == signal->reason)) {
+            d.retry_at = *after_signal;
+            d.reason = signal->reason;
+        }
+        out.push_back(std::move(d));
     }
+    return out;
 }
 
-bool Adapter::wait_after_limit(RequestClass kind, std::optional<std::chrono::milliseconds> hint,
-                               int attempt, Clock::time_point deadline, bool all_classes) {
+Clock::time_point Adapter::over_limit(RequestClass kind, const LimitSignal& signal) {
     using namespace std::chrono;
+    int& strikes = m_strikes[static_cast<std::size_t>(kind)];
     milliseconds backoff =
-        std::min(milliseconds(1000) * (1 << std::min(attempt, 6)), milliseconds(60000));
+        std::min(milliseconds(1000) * (1 << std::min(strikes, 6)), milliseconds(60000));
+    ++strikes;
     milliseconds wait =
-        std::max(hint.value_or(milliseconds(0)), backoff); // the server's word, at least
-    auto until = Clock::now() + wait;
-    // Hold even when giving up, so that the next caller in this process obeys the wait too.
-    if (all_classes)
+        std::max(signal.hint.value_or(milliseconds(0)), backoff); // the server's word, at least
+    auto until = m_clock.now() + wait;
+    // Held in the limiter, so that every later request of this process obeys the wait too.
+    if (signal.all_classes)
         m_limiter.hold_all(until);
     else
         m_limiter.hold(kind, until);
-    return attempt + 1 < k_max_limit_attempts && until <= deadline && !cancelled();
+    return until;
 }
 
-std::optional<std::chrono::milliseconds> Adapter::retry_hint(const HttpResponse& response) {
+std::optional<std::chrono::milliseconds> Adapter::retry_hint(const HttpResponse& response) const {
     using namespace std::chrono;
+    auto wall = m_clock.wall_now();
     if (auto after = response.header("retry-after")) {
         long seconds = 0;
         auto [end, ec] = std::from_chars(after->data(), after->data() + after->size(), seconds);
@@ -141,7 +185,7 @@ std::optional<std::chrono::milliseconds> Adapter::retry_hint(const HttpResponse&
         std::tm tm{};
         if (strptime(after->c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) != nullptr) {
             auto at = system_clock::from_time_t(timegm(&tm));
-            return std::max(milliseconds(0), duration_cast<milliseconds>(at - system_clock::now()));
+            return std::max(milliseconds(0), duration_cast<milliseconds>(at - wall));
         }
     }
     if (auto reset = response.header("x-ratelimit-reset")) {
@@ -149,13 +193,17 @@ std::optional<std::chrono::milliseconds> Adapter::retry_hint(const HttpResponse&
         auto [end, ec] = std::from_chars(reset->data(), reset->data() + reset->size(), unix_s);
         if (ec == std::errc()) {
             auto at = system_clock::time_point(seconds(unix_s));
-            return std::max(milliseconds(0), duration_cast<milliseconds>(at - system_clock::now()));
+            return std::max(milliseconds(0), duration_cast<milliseconds>(at - wall));
         }
     }
     return std::nullopt;
 }
 
 std::optional<Money> decimal_money(std::string_view text, const std::string& currency) {
+    std::string plain; // thousands separators out: "1,499.00"
+    for (char c : text)
+        if (c != ',') plain += c;
+    text = plain;
     while (!text.empty() && text.front() == ' ')
         text.remove_prefix(1);
     while (!text.empty() && text.back() == ' ')
@@ -202,22 +250,26 @@ std::string body_excerpt(std::string_view body) {
 
 namespace dropcat::registrar {
 
-RegisterResult with(RegisterResult result, Outcome outcome, std::string detail) {
+CreateResult with(CreateResult result, Outcome outcome, std::string detail) {
     result.outcome = outcome;
     result.detail = std::move(detail);
     return result;
 }
 
-RegisterResult limited(RegisterResult result, std::optional<std::chrono::milliseconds> wait,
-                       std::string_view signal) {
+CreateResult limited(CreateResult result, Clock::time_point retry_at, std::string reason) {
     result.outcome = Outcome::rate_limited;
-    result.retry_after = wait;
-    result.detail = fmt::format("rate-limited ({}); nothing was executed", signal);
+    result.retry_at = retry_at;
+    result.detail = fmt::format("rate-limited ({}); nothing was executed", reason);
+    result.wait_reason = std::move(reason);
     return result;
 }
 
-RegisterResult transport_outcome(const HttpError& error, RegisterResult result) {
-    if (error.rate_limited) return with(std::move(result), Outcome::rate_limited, error.message);
+CreateResult transport_outcome(const HttpError& error, CreateResult result) {
+    if (error.rate_limited && error.retry_at) {
+        result = limited(std::move(result), *error.retry_at, error.wait_reason);
+        result.detail = error.message;
+        return result;
+    }
     if (error.stage == TransportStage::not_sent)
         return with(std::move(result), Outcome::transient,
                     fmt::format("nothing was sent: {}", error.message));
@@ -228,11 +280,11 @@ RegisterResult transport_outcome(const HttpError& error, RegisterResult result) 
                             error.message));
 }
 
-std::optional<RegisterResult> refuse_period(const RegisterRequest& request, int quoted_years) {
+std::optional<CreateResult> refuse_period(const CreateRequest& request, int quoted_years) {
     if (request.years == quoted_years) return std::nullopt;
     // A first-year quote says nothing of the later years (promotions end, renewals cost more),
     // so a ceiling for a longer period could not be held.
-    RegisterResult r;
+    CreateResult r;
     r.dry_run = request.dry_run;
     return with(r, Outcome::policy_refused,
                 fmt::format("the registrar quotes {} only, so a ceiling for {} years cannot be "
@@ -242,19 +294,57 @@ std::optional<RegisterResult> refuse_period(const RegisterRequest& request, int 
                             quoted_years == 1 ? "1 year" : fmt::format("{} years", quoted_years)));
 }
 
-std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote,
-                                              const RegisterRequest& request) {
-    RegisterResult r;
+std::vector<Quote> unquoted_period(std::span<const std::string> names, int years,
+                                   Clock::time_point now) {
+    std::vector<Quote> out;
+    for (const auto& n : names) {
+        Quote q;
+        q.domain = n;
+        q.at = now;
+        q.years = years;
+        q.detail = fmt::format("the registrar quotes one year only, so a price for {} years "
+                               "cannot be known; nothing was sent",
+                               years);
+        out.push_back(std::move(q));
+    }
+    return out;
+}
+
+Quote deferred_quote(std::string domain, Clock::time_point retry_at, std::string reason) {
+    Quote q;
+    q.domain = std::move(domain);
+    q.detail = fmt::format("not asked: {}", reason);
+    q.retry_at = retry_at;
+    q.wait_reason = std::move(reason);
+    return q;
+}
+
+} // namespace dropcat::registrar
+
+namespace dropcat {
+
+std::optional<CreateResult> quote_blocks_create(const CreateRequest& request, Clock::time_point now,
+                                                bool price_sent) {
+    using registrar::with;
+    const Quote& quote = request.quote;
+    CreateResult r;
     r.dry_run = request.dry_run;
     r.price = quote.price;
     switch (quote.availability) {
     case Availability::unknown:
+        if (quote.retry_at) {
+            r.retry_at = quote.retry_at;
+            r.wait_reason = quote.wait_reason;
+            return with(r, Outcome::rate_limited,
+                        fmt::format("not quoted yet ({}); no create was sent", quote.wait_reason));
+        }
         return with(r, Outcome::transient,
                     fmt::format("availability and price could not be confirmed ({}); no create "
                                 "was sent",
                                 quote.detail));
     case Availability::taken:
-        return with(r, Outcome::lost_race, "not available; no create was sent");
+        return with(r, Outcome::taken,
+                    "registered (not dropped, or someone's); no create was sent");
     case Availability::reserved:
         return with(r, Outcome::policy_refused, "reserved; no create was sent");
     case Availability::available:
@@ -278,7 +368,16 @@ std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote,
                         format_money(*quote.price),
                         request.years > 1 ? fmt::format(" for {} years", request.years) : "",
                         format_money(request.max_price)));
+    if (!price_sent && quote.availability == Availability::premium)
+        return with(r, Outcome::policy_refused,
+                    "premium: this registrar's create takes no price, so dropcat does not buy "
+                    "premium names through it; no create was sent");
+    if (!price_sent && now - quote.at > k_quote_stands_for)
+        return with(r, Outcome::transient,
+                    fmt::format("the quote is older than {} minutes and this registrar's create "
+                                "takes no price: quote again; no create was sent",
+                                k_quote_stands_for.count()));
     return std::nullopt;
 }
 
-} // namespace dropcat::registrar
+} // namespace dropcat

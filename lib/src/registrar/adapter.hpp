@@ -3,6 +3,7 @@
 #include "dropcat/registrar.hpp"
 #include "ratelimit/ledger.hpp"
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -11,8 +12,6 @@
 #include <string_view>
 
 namespace dropcat::registrar {
-
-using Clock = std::chrono::steady_clock;
 
 // A short, single-line extract of a body for messages (never the whole body).
 std::string body_excerpt(std::string_view body);
@@ -30,43 +29,56 @@ struct AdapterParts {
 };
 
 // What every adapter shares: the account, its HTTP client (connections kept warm), its rate
-// limiter, and the rules for waiting after an over-limit signal.
+// limiter, and the rules after an over-limit signal. Nothing here waits: a request the limits
+// do not allow now is not sent, and the caller is told when to ask again.
 class Adapter : public Registrar {
   public:
     const RegistrarAccount& account() const override { return m_account; }
     RegistrarLimits limits() const override { return m_limits; }
+    const Clock& clock() const override { return m_clock; }
+    Clock::time_point next_free(RequestClass kind) override;
 
   protected:
     explicit Adapter(AdapterParts parts);
 
-    // Sends one request once the limiter allows it before `deadline`. An HttpError with stage
-    // not_sent when the limiter would have to wait past the deadline.
-    HttpResult send(RequestClass kind, const HttpRequest& request, Clock::time_point deadline);
+    // Sends one request now if the limiter allows it. When it does not: an HttpError with stage
+    // not_sent, rate_limited, and retry_at.
+    HttpResult send(RequestClass kind, const HttpRequest& request, const Call& call);
 
-    // An over-limit answer: the server's wait if it gave one, and whether it holds every
-    // request class (Namecheap, Dynadot) or only the one that was refused.
+    // An over-limit answer: the server's wait if it gave one, whether it holds every request
+    // class (Namecheap, Dynadot) or only the one that was refused, and what to tell people.
     struct LimitSignal {
         std::optional<std::chrono::milliseconds> hint;
         bool all_classes = false;
+        std::string reason; // "porkbun rate limit (ttlRemaining)"
+    };
+
+    // An item send_each did not get an answer for, because the limits said wait.
+    struct Deferred {
+        std::size_t item;
+        Clock::time_point retry_at;
+        std::string reason;
     };
 
     // Sends one request per item concurrently (at most max_in_flight at once, through one curl
-    // multi handle), each through the limiter. `handle` reads an item's answer and returns a
-    // LimitSignal when the server's limit refused it; such items are sent again after the wait
-    // while the deadline allows, and `give_up` is called for those still refused after it.
-    void send_each(
+    // multi handle), each as soon as the limiter grants it a permit. `handle` reads an item's
+    // answer and returns a LimitSignal when the server's limit refused it. After a refusal, or
+    // when the limiter has no room now, nothing more starts: those items are returned, with
+    // when to ask again.
+    std::vector<Deferred> send_each(
         RequestClass kind, std::size_t count, const std::function<HttpRequest(std::size_t)>& build,
         const std::function<std::optional<LimitSignal>(std::size_t, const HttpResult&)>& handle,
-        const std::function<void(std::size_t)>& give_up, Clock::time_point deadline);
+        const Call& call);
 
     // After an over-limit signal: holds the limiter for the server's wait, but at least a
-    // backoff that doubles with each attempt (1 s, 2 s, 4 s… up to 60 s), and says whether a
-    // retry still fits: within the deadline and at most k_max_limit_attempts signals.
-    bool wait_after_limit(RequestClass kind, std::optional<std::chrono::milliseconds> hint,
-                          int attempt, Clock::time_point deadline, bool all_classes = false);
+    // backoff that doubles with each signal in a row for the class (1 s, 2 s, 4 s… up to 60 s),
+    // and returns when the account may ask again.
+    Clock::time_point over_limit(RequestClass kind, const LimitSignal& signal);
+    // An answer that was not an over-limit one: the backoff starts again from 1 s.
+    void accepted(RequestClass kind) { m_strikes[static_cast<std::size_t>(kind)] = 0; }
 
     // 429 with Retry-After (seconds or an HTTP date) or x-ratelimit-reset (a Unix time).
-    static std::optional<std::chrono::milliseconds> retry_hint(const HttpResponse& response);
+    std::optional<std::chrono::milliseconds> retry_hint(const HttpResponse& response) const;
 
     // A short extract of a body for messages, redacted (before it is cut, so that no part of
     // a secret survives the cut).
@@ -75,47 +87,51 @@ class Adapter : public Registrar {
     }
     // A registrar's own words, redacted, for messages.
     std::string clean(std::string_view text) const { return m_http.redactor().redact(text); }
-    bool cancelled() const { return m_cancelled && m_cancelled(); }
 
-    Clock::time_point deadline() const { return Clock::now() + m_patience; }
     const std::string& endpoint() const { return m_endpoint; }
 
     RegistrarAccount m_account;
     std::string m_endpoint;
     RegistrarLimits m_limits;
+    const Clock& m_clock;
     HttpClient m_http;
     std::shared_ptr<ratelimit::AccountLedger> m_ledger; // outlives the limiter that writes to it
     RateLimiter m_limiter;
-    std::chrono::milliseconds m_patience;
-    std::function<bool()> m_cancelled;
+    std::array<int, 3> m_strikes{}; // over-limit signals in a row, per RequestClass
 };
 
-// After this many over-limit answers in one call, dropcat stops asking (as Namecheap's SDK
-// does after 4 attempts).
-constexpr int k_max_limit_attempts = 6;
-
-// A decimal price as the APIs write it ("10.99", "13000.0000", "9.5") in minor units,
-// rounded up to the cent so that a ceiling comparison never errs on the cheap side.
+// A decimal price as the APIs write it ("10.99", "13000.0000", "9.5", "1,499.00") in minor
+// units, rounded up to the cent so that a ceiling comparison never errs on the cheap side.
 std::optional<Money> decimal_money(std::string_view text, const std::string& currency);
 
 // "10.99" for 1099 minor units.
 std::string decimal_text(std::int64_t minor);
 
-// Registration outcomes every adapter builds the same way.
-RegisterResult with(RegisterResult result, Outcome outcome, std::string detail);
-RegisterResult limited(RegisterResult result, std::optional<std::chrono::milliseconds> wait,
-                       std::string_view signal);
+// Create outcomes every adapter builds the same way.
+CreateResult with(CreateResult result, Outcome outcome, std::string detail);
+CreateResult limited(CreateResult result, Clock::time_point retry_at, std::string reason);
 // A failed create: held back by the account's limits is rate-limited, `not_sent` transient,
 // anything else ambiguous.
-RegisterResult transport_outcome(const HttpError& error, RegisterResult result);
+CreateResult transport_outcome(const HttpError& error, CreateResult result);
 // Refuses a request for a period other than the one the registrar's quote covers: the ceiling
 // could not be held for it.
-std::optional<RegisterResult> refuse_period(const RegisterRequest& request, int quoted_years);
-// Refuses before any create when the quote says the name cannot be had within the request:
-// unknown, taken, reserved, no price, another currency or above the ceiling. `quote.price` is
-// the price of the whole period requested.
-std::optional<RegisterResult> refuse_by_quote(const CheckResult& quote,
-                                              const RegisterRequest& request);
+std::optional<CreateResult> refuse_period(const CreateRequest& request, int quoted_years);
+// A quote for a name the limits kept from being asked.
+Quote deferred_quote(std::string domain, Clock::time_point retry_at, std::string reason);
+// Unknown quotes for a period a registrar does not quote (it quotes one year only): nothing
+// is sent for them.
+std::vector<Quote> unquoted_period(std::span<const std::string> names, int years,
+                                   Clock::time_point now);
+
+// What Dynadot's search says of a price: "Registration Price: 10.88 in USD and Renewal price:
+// 10.88 in USD and Domain is not a Premium Domain" (as live answers and public clients have
+// it), the documented "77.00 in USD", or a plain decimal (USD). nullopt for anything else.
+struct DynadotPrice {
+    Money price;
+    std::string currency;
+    bool premium = false;
+};
+std::optional<DynadotPrice> read_dynadot_price(std::string_view text);
 
 // The factories, one per adapter file.
 std::unique_ptr<Registrar> make_dynadot(AdapterParts parts, std::string key);

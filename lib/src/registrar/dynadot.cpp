@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace dropcat::registrar {
 
 namespace {
@@ -15,9 +17,10 @@ class Dynadot final : public Adapter {
     Dynadot(AdapterParts parts, std::string key)
         : Adapter(std::move(parts)), m_key(std::move(key)) {}
 
-    Result<PingResult> ping() override;
-    Result<std::vector<CheckResult>> check(std::span<const std::string> names) override;
-    RegisterResult register_domain(const RegisterRequest& request) override;
+    Result<PingResult> ping(const Call& call) override;
+    Result<std::vector<Quote>> quote(std::span<const std::string> names, int years,
+                                     const Call& call, const QuoteSink& sink) override;
+    CreateResult create(const CreateRequest& request, const Call& call) override;
 
   private:
     std::string url(std::string_view command, std::string_view rest) const {
@@ -25,12 +28,52 @@ class Dynadot final : public Adapter {
                            command, rest);
     }
     std::optional<LimitSignal> read_search(std::span<const std::string> names,
-                                           const HttpResult& sent, std::vector<CheckResult>& out,
+                                           const HttpResult& sent, std::vector<Quote>& out,
                                            std::optional<Error>& refused) const;
 
     std::string m_key;
     std::string m_currency = "USD";
 };
+
+} // namespace
+
+std::optional<DynadotPrice> read_dynadot_price(std::string_view text) {
+    // "Registration Price: 10.88 in USD and Renewal price: 10.88 in USD and Domain is not a
+    // Premium Domain", the documented "77.00 in USD", or a plain "10.88".
+    std::string lower = lowercase(text);
+    std::string_view rest = lower;
+    if (auto at = rest.find("registration price:"); at != std::string_view::npos)
+        rest.remove_prefix(at + std::string_view("registration price:").size());
+    while (!rest.empty() && rest.front() == ' ')
+        rest.remove_prefix(1);
+    std::size_t end = 0;
+    while (end < rest.size() &&
+           ((rest[end] >= '0' && rest[end] <= '9') || rest[end] == '.' || rest[end] == ','))
+        ++end;
+    std::string_view number = rest.substr(0, end);
+    rest.remove_prefix(end);
+    DynadotPrice out;
+    if (rest.starts_with(" in ") && rest.size() >= 7) {
+        for (char c : rest.substr(4, 3))
+            out.currency += static_cast<char>(c - 'a' + 'A');
+        if (out.currency.size() != 3 || !std::all_of(out.currency.begin(), out.currency.end(),
+                                                     [](char c) { return c >= 'A' && c <= 'Z'; }))
+            return std::nullopt;
+        rest.remove_prefix(7);
+    } else if (!rest.empty()) {
+        return std::nullopt; // not a price dropcat can read: never guess one
+    }
+    auto money = decimal_money(number, out.currency.empty() ? "USD" : out.currency);
+    if (!money) return std::nullopt;
+    out.price = *money;
+    out.currency = money->currency;
+    // The premium clause, when there is one; "is not a premium domain" is the ordinary name.
+    out.premium = lower.find("is a premium domain") != std::string::npos &&
+                  lower.find("is not a premium domain") == std::string::npos;
+    return out;
+}
+
+namespace {
 
 bool auth_words(std::string_view error) {
     std::string lower = lowercase(error);
@@ -42,18 +85,23 @@ bool auth_words(std::string_view error) {
 // Dynadot said system_busy or 429; an Error when it refused the key.
 std::optional<Adapter::LimitSignal> Dynadot::read_search(std::span<const std::string> names,
                                                          const HttpResult& sent,
-                                                         std::vector<CheckResult>& out,
+                                                         std::vector<Quote>& out,
                                                          std::optional<Error>& refused) const {
     out.clear();
     auto unknown = [&](const std::string& why) {
-        for (const auto& n : names)
-            out.push_back(CheckResult{n, Availability::unknown, {}, false, why});
+        for (const auto& n : names) {
+            Quote q;
+            q.domain = n;
+            q.detail = why;
+            q.at = m_clock.now();
+            out.push_back(std::move(q));
+        }
         return std::nullopt;
     };
     if (!sent) return unknown(sent.error().message);
     if (sent->status == 429) {
         unknown("rate-limited (HTTP 429)");
-        return LimitSignal{retry_hint(*sent), false};
+        return LimitSignal{retry_hint(*sent), false, "dynadot rate limit (HTTP 429)"};
     }
     if (sent->status != 200) return unknown(fmt::format("HTTP {}", sent->status));
     auto body = parse_json(sent->body);
@@ -65,7 +113,8 @@ std::optional<Adapter::LimitSignal> Dynadot::read_search(std::span<const std::st
         if (any &&
             (text_of(*any, "ResponseCode") == "5" || text_of(*any, "Status") == "system_busy")) {
             unknown("rate-limited (system_busy)");
-            return LimitSignal{std::nullopt, true}; // one request at a time: hold them all
+            // One request at a time: hold them all.
+            return LimitSignal{std::nullopt, true, "dynadot rate limit (system_busy)"};
         }
         std::string error = any ? text_of(*any, "Error") : std::string();
         if (!error.empty() && auth_words(error))
@@ -78,35 +127,50 @@ std::optional<Adapter::LimitSignal> Dynadot::read_search(std::span<const std::st
     }
     const Json* results = member(*response, "SearchResults");
     for (const auto& name : names) {
-        CheckResult r{name, Availability::unknown, {}, false, "not in the answer"};
+        Quote r;
+        r.domain = name;
+        r.detail = "not in the answer";
+        r.at = m_clock.now();
         if (results != nullptr && results->is_array())
             for (const auto& item : *results) {
                 if (lowercase(text_of(item, "DomainName")) != name) continue;
                 std::string avail = lowercase(text_of(item, "Available"));
-                if (avail == "yes")
-                    r = CheckResult{name,
-                                    Availability::available,
-                                    decimal_money(text_of(item, "Price"), m_currency),
-                                    true,
-                                    {}};
-                else if (avail == "no")
-                    r = CheckResult{name, Availability::taken, {}, true, {}};
-                else
-                    r.detail = "Available is '" + avail + "'";
+                if (avail == "yes") {
+                    std::string said = text_of(item, "Price");
+                    auto price = read_dynadot_price(said);
+                    r.availability =
+                        price && price->premium ? Availability::premium : Availability::available;
+                    r.definitive = true;
+                    r.detail.clear();
+                    if (price)
+                        r.price = price->price;
+                    else if (!said.empty())
+                        r.detail = "a price dropcat cannot read: " + clean(said);
+                } else if (avail == "no") {
+                    r.availability = Availability::taken;
+                    r.definitive = true;
+                    r.detail.clear();
+                } else {
+                    std::string error = clean(text_of(item, "Error"));
+                    r.detail = "Available is '" + avail + "'" + (error.empty() ? "" : ": " + error);
+                }
             }
         out.push_back(std::move(r));
     }
     return std::nullopt;
 }
 
-Result<std::vector<CheckResult>> Dynadot::check(std::span<const std::string> names) {
+Result<std::vector<Quote>> Dynadot::quote(std::span<const std::string> names, int years,
+                                          const Call& call, const QuoteSink& sink) {
+    // The check quotes one year; so does dropcat's ceiling.
+    if (years != 1) return unquoted_period(names, years, m_clock.now());
     auto batch = static_cast<std::size_t>(std::max(1, limits().batch));
     std::vector<std::span<const std::string>> parts;
     for (std::size_t i = 0; i < names.size(); i += batch)
         parts.push_back(names.subspan(i, std::min(batch, names.size() - i)));
-    std::vector<std::vector<CheckResult>> answers(parts.size());
+    std::vector<std::vector<Quote>> answers(parts.size());
     std::optional<Error> refused;
-    send_each(
+    auto deferred = send_each(
         RequestClass::check, parts.size(),
         [&](std::size_t i) {
             std::string rest;
@@ -116,20 +180,31 @@ Result<std::vector<CheckResult>> Dynadot::check(std::span<const std::string> nam
             return HttpRequest{"GET", url("search", rest), {}, {}};
         },
         [&](std::size_t i, const HttpResult& sent) {
-            return read_search(parts[i], sent, answers[i], refused);
+            auto signal = read_search(parts[i], sent, answers[i], refused);
+            if (!signal && sink)
+                for (const auto& q : answers[i])
+                    sink(q);
+            return signal;
         },
-        [](std::size_t) {}, deadline());
+        call);
     if (refused) return std::unexpected(*refused);
-    std::vector<CheckResult> out;
+    for (const auto& d : deferred) {
+        answers[d.item].clear();
+        for (const auto& n : parts[d.item])
+            answers[d.item].push_back(deferred_quote(n, d.retry_at, d.reason));
+    }
+    std::vector<Quote> out;
     for (auto& a : answers)
         out.insert(out.end(), a.begin(), a.end());
     return out;
 }
 
-Result<PingResult> Dynadot::ping() {
-    auto until = deadline();
+Result<PingResult> Dynadot::ping(const Call& call) {
     auto sent =
-        send(RequestClass::other, HttpRequest{"GET", url("account_info", ""), {}, {}}, until);
+        send(RequestClass::other, HttpRequest{"GET", url("account_info", ""), {}, {}}, call);
+    if (!sent && sent.error().rate_limited)
+        return fail(ErrorKind::temporary,
+                    fmt::format("{}: {}", account().name, sent.error().message));
     if (!sent)
         return fail(ErrorKind::unavailable,
                     fmt::format("{}: {}", account().name, sent.error().message));
@@ -156,69 +231,62 @@ Result<PingResult> Dynadot::ping() {
     return result;
 }
 
-RegisterResult Dynadot::register_domain(const RegisterRequest& request) {
-    auto until = deadline();
-    RegisterResult result;
+CreateResult Dynadot::create(const CreateRequest& request, const Call& call) {
+    CreateResult result;
     result.dry_run = request.dry_run;
-    // The check quotes one year; so does dropcat's ceiling.
+    // The search quotes one year; so does dropcat's ceiling.
     if (auto refused = refuse_period(request, 1)) return *refused;
-    // Dynadot's register takes no price, so the ceiling is enforced by asking first.
-    auto quote = check(std::span(&request.domain, 1));
-    if (!quote)
-        return RegisterResult{Outcome::auth_error,  request.dry_run, false, {}, {}, {},
-                              quote.error().message};
-    if (auto refused = refuse_by_quote(quote->front(), request)) return *refused;
-    result.price = quote->front().price;
-    if (request.dry_run) {
-        result.outcome = Outcome::dry_run_ok;
-        result.detail = "Dynadot has no dry run outside its sandbox: available at the price; "
-                        "no create was sent";
-        return result;
-    }
+    // Dynadot's register takes no price: the create goes only on a quote that still holds.
+    if (auto refused = quote_blocks_create(request, m_clock.now(), false)) return *refused;
+    result.price = request.quote.price;
+    if (request.dry_run)
+        return with(result, Outcome::dry_run_ok,
+                    "Dynadot has no dry run outside its sandbox: available at the price; no "
+                    "create was sent");
     std::string rest = fmt::format("&domain={}&duration={}&currency={}", url_encode(request.domain),
                                    request.years, m_currency);
-    for (int attempt = 0;; ++attempt) {
-        HttpRequest create{"GET", url("register", rest), {}, {}};
-        create.fresh_connection = true; // see HttpRequest: libcurl must never resend it
-        auto sent = send(RequestClass::create, create, until);
-        if (!sent) return transport_outcome(sent.error(), result);
-        result.sent = true;
-        if (sent->status == 429) {
-            auto hint = retry_hint(*sent);
-            if (wait_after_limit(RequestClass::create, hint, attempt, until)) continue;
-            return limited(result, hint, "HTTP 429");
-        }
-        if (sent->status != 200)
-            return with(result, Outcome::ambiguous,
-                        fmt::format("HTTP {} to a create: it may have executed", sent->status));
-        auto body = parse_json(sent->body);
-        const Json* response = body ? member(*body, "RegisterResponse") : nullptr;
-        if (response == nullptr)
-            return with(result, Outcome::ambiguous,
-                        "unreadable answer to a create: it may have executed: " +
-                            excerpt(sent->body));
-        std::string code = text_of(*response, "ResponseCode");
-        std::string status = text_of(*response, "Status");
-        std::string error = clean(text_of(*response, "Error"));
-        if (code == "0" && status == "success")
-            return with(result, Outcome::registered, "registered");
-        if (code == "1" || status == "not_available")
-            return with(result, Outcome::lost_race, "not available");
-        if (code == "5" || status == "system_busy") {
-            if (wait_after_limit(RequestClass::create, std::nullopt, attempt, until, true))
-                continue;
-            return limited(result, std::nullopt, "system_busy");
-        }
-        std::string lower = lowercase(error);
-        if (lower.find("premium") != std::string::npos)
-            return with(result, Outcome::policy_refused,
-                        "a premium name: dropcat does not send Dynadot's premium option: " + error);
-        if (lower.find("balance") != std::string::npos || lower.find("fund") != std::string::npos)
-            return with(result, Outcome::insufficient_funds, error);
-        if (auth_words(error)) return with(result, Outcome::auth_error, error);
-        return with(result, Outcome::policy_refused,
-                    fmt::format("Dynadot refused (ResponseCode {}): {}", code, error));
+    HttpRequest create{"GET", url("register", rest), {}, {}};
+    create.fresh_connection = true; // see HttpRequest: libcurl must never resend it
+    auto sent = send(RequestClass::create, create, call);
+    if (!sent) return transport_outcome(sent.error(), result);
+    result.sent = true;
+    if (sent->status == 429) {
+        LimitSignal signal{retry_hint(*sent), false, "dynadot rate limit (HTTP 429)"};
+        return limited(result, over_limit(RequestClass::create, signal), signal.reason);
     }
+    if (sent->status != 200)
+        return with(result, Outcome::ambiguous,
+                    fmt::format("HTTP {} to a create: it may have executed", sent->status));
+    auto body = parse_json(sent->body);
+    const Json* response = body ? member(*body, "RegisterResponse") : nullptr;
+    if (response == nullptr)
+        return with(result, Outcome::ambiguous,
+                    "unreadable answer to a create: it may have executed: " + excerpt(sent->body));
+    std::string code = text_of(*response, "ResponseCode");
+    std::string status = text_of(*response, "Status");
+    std::string error = clean(text_of(*response, "Error"));
+    if (code == "5" || status == "system_busy") {
+        // Refused before execution: the caller may ask again after the wait.
+        LimitSignal signal{std::nullopt, true, "dynadot rate limit (system_busy)"};
+        return limited(result, over_limit(RequestClass::create, signal), signal.reason);
+    }
+    accepted(RequestClass::create);
+    if (code == "0" && status == "success") return with(result, Outcome::registered, "registered");
+    if (code == "1" || status == "not_available")
+        return with(result, Outcome::lost_race, "not available");
+    if (status == "order_pending_process")
+        return with(result, Outcome::ambiguous,
+                    "Dynadot is still processing the order: it may complete; check the account");
+    std::string lower = lowercase(error);
+    if (lower.find("premium") != std::string::npos)
+        return with(result, Outcome::policy_refused,
+                    "a premium name: dropcat does not send Dynadot's premium option: " + error);
+    if (status == "insufficient_funds" || lower.find("balance") != std::string::npos ||
+        lower.find("fund") != std::string::npos)
+        return with(result, Outcome::insufficient_funds, error.empty() ? status : error);
+    if (auth_words(error)) return with(result, Outcome::auth_error, error);
+    return with(result, Outcome::policy_refused,
+                fmt::format("Dynadot refused (ResponseCode {}): {}", code, error));
 }
 
 } // namespace

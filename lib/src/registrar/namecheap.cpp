@@ -51,9 +51,10 @@ class Namecheap final : public Adapter {
     Namecheap(AdapterParts parts, std::string key)
         : Adapter(std::move(parts)), m_key(std::move(key)) {}
 
-    Result<PingResult> ping() override;
-    Result<std::vector<CheckResult>> check(std::span<const std::string> names) override;
-    RegisterResult register_domain(const RegisterRequest& request) override;
+    Result<PingResult> ping(const Call& call) override;
+    Result<std::vector<Quote>> quote(std::span<const std::string> names, int years,
+                                     const Call& call, const QuoteSink& sink) override;
+    CreateResult create(const CreateRequest& request, const Call& call) override;
 
   private:
     std::string encode(std::string_view command, const Params& params) const {
@@ -74,15 +75,17 @@ class Namecheap final : public Adapter {
                            {{"Content-Type", "application/x-www-form-urlencoded"}},
                            encode(command, params)};
     }
-    // Sends, waiting and retrying after 405 within the deadline. The error is the last
-    // transport failure, or "rate-limited" when the waits ran out.
-    HttpResult call(RequestClass kind, const HttpRequest& request, Clock::time_point until);
+    // Sends once. A 405 (Namecheap's over-limit answer, which counts every call) holds every
+    // class and comes back as a rate-limited HttpError with when to ask again.
+    HttpResult call(RequestClass kind, const HttpRequest& request, const Call& bounds);
     // What registering a name under `tld` for `years` years costs from the account's price
     // list: the per-year price for that period and the ICANN fee, times the years. The list
     // is fetched once per TLD for the process (Namecheap asks clients to cache it).
-    Result<Money> register_price(const std::string& tld, int years, Clock::time_point until);
+    Result<Money> register_price(const std::string& tld, int years, const Call& bounds,
+                                 std::optional<HttpError>& limited);
     // The price list for a TLD: each period's price, as register_price gives it.
-    Result<std::map<int, Money>> price_list(const std::string& tld, Clock::time_point until);
+    Result<std::map<int, Money>> price_list(const std::string& tld, const Call& bounds,
+                                            std::optional<HttpError>& limited);
 
     std::string m_key;
     std::map<std::string, std::map<int, Money>> m_prices; // per TLD, per period in years
@@ -95,36 +98,70 @@ class Namecheap final : public Adapter {
     std::map<std::string, Listed> m_listed;
 };
 
-HttpResult Namecheap::call(RequestClass kind, const HttpRequest& request, Clock::time_point until) {
-    for (int attempt = 0;; ++attempt) {
-        auto sent = send(kind, request, until);
-        if (!sent || sent->status != 405) return sent;
-        // 405 is Namecheap's over-limit answer and it counts every call: hold them all.
-        if (!wait_after_limit(kind, retry_hint(*sent), attempt, until, true)) return sent;
+HttpResult Namecheap::call(RequestClass kind, const HttpRequest& request, const Call& bounds) {
+    auto sent = send(kind, request, bounds);
+    if (!sent) return sent;
+    if (sent->status != 405) {
+        accepted(kind);
+        return sent;
     }
+    LimitSignal signal{retry_hint(*sent), true, "namecheap rate limit (HTTP 405)"};
+    HttpError error{TransportStage::not_sent, "rate-limited (HTTP 405); nothing was executed",
+                    false, true};
+    error.retry_at = over_limit(kind, signal);
+    error.wait_reason = signal.reason;
+    return std::unexpected(std::move(error));
 }
 
-Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> names) {
-    std::vector<CheckResult> out;
-    auto until = deadline();
+Result<std::vector<Quote>> Namecheap::quote(std::span<const std::string> names, int years,
+                                            const Call& bounds, const QuoteSink& sink) {
+    std::vector<Quote> out;
     auto batch = static_cast<std::size_t>(std::max(1, std::min(50, limits().batch)));
+    std::optional<HttpError> held; // the limits said wait: the rest is not asked
+    // An ordinary name's price is the account's price list for its TLD and period, plus any
+    // early-access fee the check names: one getPricing call per TLD for the process, asked
+    // before the checks so that an over-limit answer to it never throws checked names away.
+    // Without a list the answers stand, without a price.
+    std::map<std::string, Result<Money>> prices;
+    for (const auto& n : names) {
+        std::string tld = n.substr(n.rfind('.') + 1);
+        if (held || prices.contains(tld)) continue;
+        std::optional<HttpError> limited;
+        auto price = register_price(tld, years, bounds, limited);
+        if (limited)
+            held = limited;
+        else
+            prices.emplace(tld, std::move(price));
+    }
     for (std::size_t i = 0; i < names.size(); i += batch) {
         auto part = names.subspan(i, std::min(batch, names.size() - i));
         auto unknown = [&](const std::string& why) {
-            for (const auto& n : part)
-                out.push_back(CheckResult{n, Availability::unknown, {}, false, why});
+            for (const auto& n : part) {
+                Quote q;
+                q.domain = n;
+                q.detail = why;
+                q.at = m_clock.now();
+                out.push_back(std::move(q));
+            }
         };
+        if (held) {
+            for (const auto& n : part)
+                out.push_back(deferred_quote(n, *held->retry_at, held->wait_reason));
+            continue;
+        }
         std::string list;
         for (const auto& n : part)
             list += (list.empty() ? "" : ",") + n;
         auto sent = call(RequestClass::check,
-                         get("namecheap.domains.check", {{"DomainList", list}}), until);
-        if (!sent) {
-            unknown(sent.error().message);
+                         get("namecheap.domains.check", {{"DomainList", list}}), bounds);
+        if (!sent && sent.error().rate_limited && sent.error().retry_at) {
+            held = sent.error();
+            for (const auto& n : part)
+                out.push_back(deferred_quote(n, *held->retry_at, held->wait_reason));
             continue;
         }
-        if (sent->status == 405) {
-            unknown("rate-limited (HTTP 405)");
+        if (!sent) {
+            unknown(sent.error().message);
             continue;
         }
         if (sent->status != 200) {
@@ -146,7 +183,10 @@ Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> n
             continue;
         }
         for (const auto& name : part) {
-            CheckResult r{name, Availability::unknown, {}, false, "not in the answer"};
+            Quote r;
+            r.domain = name;
+            r.detail = "not in the answer";
+            r.at = m_clock.now();
             for (pugi::xml_node item : a.command.children("DomainCheckResult")) {
                 if (lowercase(item.attribute("Domain").value()) != name) continue;
                 std::string available = lowercase(item.attribute("Available").value());
@@ -161,13 +201,13 @@ Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> n
                     r.detail = fmt::format("Namecheap error {} for this name: {}", error_no,
                                            clean(item.attribute("Description").value()));
                 } else if (available == "false") {
-                    r = CheckResult{name, Availability::taken, {}, true, {}};
+                    r.availability = Availability::taken;
+                    r.definitive = true;
+                    r.detail.clear();
                 } else if (available == "true") {
-                    r = CheckResult{name,
-                                    premium ? Availability::premium : Availability::available,
-                                    {},
-                                    true,
-                                    {}};
+                    r.availability = premium ? Availability::premium : Availability::available;
+                    r.definitive = true;
+                    r.detail.clear();
                     m_listed[name] = Listed{fee("EapFee"), 0};
                     // What a premium name costs in all: the price, the early-access fee and
                     // the ICANN fee (an ordinary name's price comes from the price list).
@@ -184,35 +224,43 @@ Result<std::vector<CheckResult>> Namecheap::check(std::span<const std::string> n
             out.push_back(std::move(r));
         }
     }
-    // An ordinary name's price is the account's price list for its TLD, plus any early-access
-    // fee the check named: one getPricing call per TLD for the process, and one attempt per
-    // TLD in a check, so that a TLD with no list cannot spend the account's calls name by
-    // name. Without the list the answer stands, without a price.
-    std::map<std::string, Result<Money>> tried;
     for (auto& r : out) {
+        r.years = years;
+        if (r.retry_at) continue;
+        if (r.availability == Availability::premium && years != 1) {
+            // A premium name's check gives its first-year price only.
+            r.price.reset();
+            r.detail = fmt::format("premium: Namecheap quotes its first year only, so a price "
+                                   "for {} years cannot be known",
+                                   years);
+            continue;
+        }
         if (r.availability != Availability::available || r.price) continue;
-        std::string tld = r.domain.substr(r.domain.rfind('.') + 1);
-        auto it = tried.find(tld);
-        if (it == tried.end()) it = tried.emplace(tld, register_price(tld, 1, until)).first;
-        if (it->second)
-            r.price = Money{it->second->minor + m_listed[r.domain].eap_fee, it->second->currency};
+        auto& listed = prices.at(r.domain.substr(r.domain.rfind('.') + 1));
+        if (listed)
+            r.price = Money{listed->minor + m_listed[r.domain].eap_fee, listed->currency};
         else
-            r.detail = "no price: " + it->second.error().message;
+            r.detail = "no price: " + listed.error().message;
     }
+    if (sink)
+        for (const auto& r : out)
+            if (!r.retry_at) sink(r);
     return out;
 }
 
-Result<std::map<int, Money>> Namecheap::price_list(const std::string& tld,
-                                                   Clock::time_point until) {
+Result<std::map<int, Money>> Namecheap::price_list(const std::string& tld, const Call& bounds,
+                                                   std::optional<HttpError>& limited) {
     if (auto it = m_prices.find(tld); it != m_prices.end()) return it->second;
     auto sent =
         call(RequestClass::other,
              get("namecheap.users.getPricing",
                  {{"ProductType", "DOMAIN"}, {"ActionName", "REGISTER"}, {"ProductName", tld}}),
-             until);
+             bounds);
+    if (!sent && sent.error().rate_limited && sent.error().retry_at) {
+        limited = sent.error();
+        return fail(ErrorKind::temporary, "price list: " + sent.error().message);
+    }
     if (!sent) return fail(ErrorKind::unavailable, "price list: " + sent.error().message);
-    if (sent->status == 405)
-        return fail(ErrorKind::temporary, "price list: rate-limited (HTTP 405)");
     if (sent->status != 200)
         return fail(ErrorKind::unavailable, fmt::format("price list: HTTP {}", sent->status));
     auto answer = read_answer(sent->body);
@@ -250,9 +298,9 @@ Result<std::map<int, Money>> Namecheap::price_list(const std::string& tld,
     return periods;
 }
 
-Result<Money> Namecheap::register_price(const std::string& tld, int years,
-                                        Clock::time_point until) {
-    auto list = price_list(tld, until);
+Result<Money> Namecheap::register_price(const std::string& tld, int years, const Call& bounds,
+                                        std::optional<HttpError>& limited) {
+    auto list = price_list(tld, bounds, limited);
     if (!list) return std::unexpected(list.error());
     auto found = list->find(years);
     if (found == list->end())
@@ -261,14 +309,11 @@ Result<Money> Namecheap::register_price(const std::string& tld, int years,
     return found->second;
 }
 
-Result<PingResult> Namecheap::ping() {
-    auto sent = call(RequestClass::other, get("namecheap.users.getBalances", {}), deadline());
+Result<PingResult> Namecheap::ping(const Call& bounds) {
+    auto sent = call(RequestClass::other, get("namecheap.users.getBalances", {}), bounds);
     if (!sent)
-        return fail(ErrorKind::unavailable,
+        return fail(sent.error().rate_limited ? ErrorKind::temporary : ErrorKind::unavailable,
                     fmt::format("{}: {}", account().name, sent.error().message));
-    if (sent->status == 405)
-        return fail(ErrorKind::temporary,
-                    fmt::format("{}: rate-limited (HTTP 405)", account().name));
     auto answer = sent->status == 200 ? read_answer(sent->body) : std::nullopt;
     if (!answer)
         return fail(ErrorKind::unavailable, fmt::format("{}: HTTP {}: {}", account().name,
@@ -289,31 +334,22 @@ Result<PingResult> Namecheap::ping() {
     return result;
 }
 
-RegisterResult Namecheap::register_domain(const RegisterRequest& request) {
-    auto until = deadline();
-    RegisterResult result;
+CreateResult Namecheap::create(const CreateRequest& request, const Call& bounds) {
+    CreateResult result;
     result.dry_run = request.dry_run;
-    auto quote = check(std::span(&request.domain, 1));
-    if (!quote) return with(result, Outcome::auth_error, quote.error().message);
-    CheckResult q = quote->front();
+    const Quote& q = request.quote;
     bool premium = q.availability == Availability::premium;
-    // A premium name's check gives its first-year price only.
-    if (premium)
-        if (auto refused = refuse_period(request, 1)) return *refused;
-    if (q.availability == Availability::available) {
-        // domains.check gives no price for ordinary names; the account's price list does.
-        std::string tld = request.domain.substr(request.domain.rfind('.') + 1);
-        auto price = register_price(tld, request.years, until);
-        if (!price) {
-            Outcome o = price.error().kind == ErrorKind::config      ? Outcome::auth_error
-                        : price.error().kind == ErrorKind::temporary ? Outcome::rate_limited
-                                                                     : Outcome::transient;
-            return with(result, o, price.error().message + "; no create was sent");
-        }
-        q.price = Money{price->minor + m_listed[request.domain].eap_fee, price->currency};
-    }
-    if (auto refused = refuse_by_quote(q, request)) return *refused;
+    // The quote's price covers its period; a premium name's, one year.
+    if (auto refused = refuse_period(request, q.years)) return *refused;
+    // The create carries a premium name's price (PremiumPrice), not an ordinary one's: that
+    // goes only on a quote that still holds.
+    if (auto refused = quote_blocks_create(request, m_clock.now(), premium)) return *refused;
     result.price = q.price;
+    auto listed = m_listed.find(request.domain);
+    if (premium && listed == m_listed.end())
+        return with(result, Outcome::transient,
+                    "a premium name must be quoted through this account first (its premium "
+                    "price goes with the create); no create was sent");
     if (request.dry_run)
         return with(result, Outcome::dry_run_ok,
                     "Namecheap has no dry run outside its sandbox: available at the price; no "
@@ -332,17 +368,22 @@ RegisterResult Namecheap::register_domain(const RegisterRequest& request) {
                                      {role + "EmailAddress", c.email}});
     }
     if (premium) {
-        const Listed& listed = m_listed[request.domain];
         params.push_back({"IsPremiumDomain", "True"});
-        params.push_back({"PremiumPrice", decimal_text(listed.premium)});
-        if (listed.eap_fee > 0) params.push_back({"EapFee", decimal_text(listed.eap_fee)});
+        params.push_back({"PremiumPrice", decimal_text(listed->second.premium)});
+        if (listed->second.eap_fee > 0)
+            params.push_back({"EapFee", decimal_text(listed->second.eap_fee)});
     }
     HttpRequest create = post("namecheap.domains.create", params);
     create.fresh_connection = true; // see HttpRequest: libcurl must never resend it itself
-    auto sent = call(RequestClass::create, create, until);
+    auto sent = send(RequestClass::create, create, bounds);
     if (!sent) return transport_outcome(sent.error(), result);
     result.sent = true;
-    if (sent->status == 405) return limited(result, std::nullopt, "HTTP 405");
+    if (sent->status == 405) {
+        // Refused before execution, every class held: the caller may ask again after it.
+        LimitSignal signal{retry_hint(*sent), true, "namecheap rate limit (HTTP 405)"};
+        return limited(result, over_limit(RequestClass::create, signal), signal.reason);
+    }
+    accepted(RequestClass::create);
     if (sent->status != 200)
         return with(result, Outcome::ambiguous,
                     fmt::format("HTTP {} to a create: it may have executed", sent->status));

@@ -28,6 +28,8 @@ std::string_view outcome_name(Outcome o) {
         return "pending";
     case Outcome::dry_run_ok:
         return "dry-run-ok";
+    case Outcome::taken:
+        return "taken";
     case Outcome::lost_race:
         return "lost-race";
     case Outcome::price_mismatch:
@@ -42,6 +44,8 @@ std::string_view outcome_name(Outcome o) {
         return "policy-refused";
     case Outcome::transient:
         return "transient";
+    case Outcome::unresolved:
+        return "unresolved";
     case Outcome::ambiguous:
         break;
     }
@@ -93,6 +97,7 @@ RegistrarLimits account_limits(const RegistrarAccount& account) {
     if (account.kind == "porkbun") {
         limits.idempotent_create = true;
         limits.dry_run = true;
+        limits.price_sent = true;
     }
     return limits;
 }
@@ -116,6 +121,7 @@ open_registrar(const Config& config, const RegistrarAccount& account, const Regi
     AdapterParts parts{account, endpoint, account_limits(account), setup, nullptr, Redactor{}};
     parts.setup.http.total_timeout = std::chrono::milliseconds(account.timeout_ms);
     parts.setup.http.connect_timeout = std::chrono::milliseconds(account.connect_timeout_ms);
+    parts.setup.http.clock = setup.clock;
     if (!setup.state_dir.empty()) {
         // What earlier runs sent counts for as long as the longest rule looks back.
         std::chrono::milliseconds keep{0};
@@ -124,7 +130,7 @@ open_registrar(const Config& config, const RegistrarAccount& account, const Regi
                 keep = std::max(keep, rule.window);
         auto ledger = ratelimit::AccountLedger::open(setup.state_dir / "accounts", account.name,
                                                      keep + std::chrono::seconds(1),
-                                                     setup.account_wait, setup.http.cancelled);
+                                                     setup.account_wait, setup.stop, *setup.clock);
         if (!ledger) return std::unexpected(ledger.error());
         parts.ledger = std::move(*ledger);
     }

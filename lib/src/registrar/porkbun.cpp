@@ -29,9 +29,10 @@ class Porkbun final : public Adapter {
     Porkbun(AdapterParts parts, std::string key, std::string secret)
         : Adapter(std::move(parts)), m_key(std::move(key)), m_secret(std::move(secret)) {}
 
-    Result<PingResult> ping() override;
-    Result<std::vector<CheckResult>> check(std::span<const std::string> names) override;
-    RegisterResult register_domain(const RegisterRequest& request) override;
+    Result<PingResult> ping(const Call& call) override;
+    Result<std::vector<Quote>> quote(std::span<const std::string> names, int years,
+                                     const Call& call, const QuoteSink& sink) override;
+    CreateResult create(const CreateRequest& request, const Call& call) override;
 
   private:
     HttpRequest post(std::string_view path, Json body, std::string idempotency_key = {}) const {
@@ -44,8 +45,8 @@ class Porkbun final : public Adapter {
         if (!idempotency_key.empty()) r.headers.push_back({"Idempotency-Key", idempotency_key});
         return r;
     }
-    std::optional<LimitSignal> read_check(const std::string& name, const HttpResult& sent,
-                                          CheckResult& r, std::optional<Error>& refused) const;
+    std::optional<LimitSignal> read_check(const std::string& name, const HttpResult& sent, Quote& r,
+                                          std::optional<Error>& refused) const;
 
     std::string m_key;
     std::string m_secret;
@@ -53,7 +54,7 @@ class Porkbun final : public Adapter {
 
 // Porkbun's over-limit answer: status ERROR with a `limits` object whose checks are used up.
 // The wait is ttlRemaining (or the window's TTL) seconds.
-std::optional<std::chrono::milliseconds> over_limit(const Json& body) {
+std::optional<std::chrono::milliseconds> porkbun_limit(const Json& body) {
     if (text_of(body, "status") != "ERROR") return std::nullopt;
     const Json* limits = member(body, "limits");
     if (limits == nullptr || !limits->is_object()) return std::nullopt;
@@ -75,14 +76,18 @@ bool auth_refusal(const HttpResponse& response, const Json* body) {
 }
 
 std::optional<Adapter::LimitSignal> Porkbun::read_check(const std::string& name,
-                                                        const HttpResult& sent, CheckResult& r,
+                                                        const HttpResult& sent, Quote& r,
                                                         std::optional<Error>& refused) const {
-    r = CheckResult{name, Availability::unknown, {}, false, {}};
+    r = Quote{};
+    r.domain = name;
+    r.at = m_clock.now();
     if (!sent) return r.detail = sent.error().message, std::nullopt;
     auto body = parse_json(sent->body);
-    if (sent->status == 429 || (body && over_limit(*body))) {
+    if (sent->status == 429 || (body && porkbun_limit(*body))) {
         r.detail = "rate-limited";
-        return LimitSignal{sent->status == 429 ? retry_hint(*sent) : over_limit(*body), false};
+        if (sent->status == 429)
+            return LimitSignal{retry_hint(*sent), false, "porkbun rate limit (HTTP 429)"};
+        return LimitSignal{porkbun_limit(*body), false, "porkbun rate limit (ttlRemaining)"};
     }
     if (auth_refusal(*sent, body ? &*body : nullptr)) {
         refused = Error{ErrorKind::config,
@@ -99,7 +104,8 @@ std::optional<Adapter::LimitSignal> Porkbun::read_check(const std::string& name,
     if (response == nullptr) return r.detail = "no response object", std::nullopt;
     std::string avail = text_of(*response, "avail");
     if (avail == "no") {
-        r = CheckResult{name, Availability::taken, {}, true, {}};
+        r.availability = Availability::taken;
+        r.definitive = true;
         return std::nullopt;
     }
     if (avail != "yes") return r.detail = "avail is '" + avail + "'", std::nullopt;
@@ -110,22 +116,32 @@ std::optional<Adapter::LimitSignal> Porkbun::read_check(const std::string& name,
     return std::nullopt;
 }
 
-Result<std::vector<CheckResult>> Porkbun::check(std::span<const std::string> names) {
-    std::vector<CheckResult> out(names.size());
+Result<std::vector<Quote>> Porkbun::quote(std::span<const std::string> names, int years,
+                                          const Call& call, const QuoteSink& sink) {
+    // The check quotes one year; so does dropcat's ceiling.
+    if (years != 1) return unquoted_period(names, years, m_clock.now());
+    std::vector<Quote> out(names.size());
     std::optional<Error> refused;
-    send_each(
+    auto deferred = send_each(
         RequestClass::check, names.size(),
         [&](std::size_t i) { return post("/domain/checkDomain/" + names[i], Json::object()); },
         [&](std::size_t i, const HttpResult& sent) {
-            return read_check(names[i], sent, out[i], refused);
+            auto signal = read_check(names[i], sent, out[i], refused);
+            if (!signal && sink) sink(out[i]);
+            return signal;
         },
-        [](std::size_t) {}, deadline());
+        call);
     if (refused) return std::unexpected(*refused);
+    for (const auto& d : deferred)
+        out[d.item] = deferred_quote(names[d.item], d.retry_at, d.reason);
     return out;
 }
 
-Result<PingResult> Porkbun::ping() {
-    auto sent = send(RequestClass::other, post("/ping", Json::object()), deadline());
+Result<PingResult> Porkbun::ping(const Call& call) {
+    auto sent = send(RequestClass::other, post("/ping", Json::object()), call);
+    if (!sent && sent.error().rate_limited)
+        return fail(ErrorKind::temporary,
+                    fmt::format("{}: {}", account().name, sent.error().message));
     if (!sent)
         return fail(ErrorKind::unavailable,
                     fmt::format("{}: {}", account().name, sent.error().message));
@@ -142,19 +158,16 @@ Result<PingResult> Porkbun::ping() {
         std::nullopt, sent->total_ms};
 }
 
-RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
-    auto until = deadline();
-    RegisterResult result;
+CreateResult Porkbun::create(const CreateRequest& request, const Call& call) {
+    CreateResult result;
     result.dry_run = request.dry_run;
     // The check quotes one year; so does dropcat's ceiling.
     if (auto refused = refuse_period(request, 1)) return *refused;
-    // The create must carry the quoted price in cents, so the quote comes first.
-    auto quotes = check(std::span(&request.domain, 1));
-    if (!quotes) return with(result, Outcome::auth_error, quotes.error().message);
-    const CheckResult& quote = quotes->front();
-    if (auto refused = refuse_by_quote(quote, request)) return *refused;
-    result.price = quote.price;
-    Json body{{"cost", quote.price->minor}, {"agreeToTerms", "yes"}};
+    // The create carries the quoted price in cents and Porkbun refuses another: a quote of
+    // any age holds, within the ceiling.
+    if (auto refused = quote_blocks_create(request, m_clock.now(), true)) return *refused;
+    result.price = request.quote.price;
+    Json body{{"cost", request.quote.price->minor}, {"agreeToTerms", "yes"}};
     if (request.dry_run) body["dryRun"] = true;
     std::string key =
         request.idempotency_key.empty() ? new_idempotency_key() : request.idempotency_key;
@@ -163,57 +176,56 @@ RegisterResult Porkbun::register_domain(const RegisterRequest& request) {
     // does not document the key's replay (the reference knows it from client code only),
     // and an unclear outcome is resolved by asking the account, never by sending again.
     Outcome unsure = request.dry_run ? Outcome::transient : Outcome::ambiguous;
-    for (int attempt = 0;; ++attempt) {
-        HttpRequest create = post("/domain/create/" + request.domain, body, key);
-        create.fresh_connection = true; // see HttpRequest: libcurl must never resend it itself
-        auto sent = send(RequestClass::create, create, until);
-        if (!sent) {
-            if (request.dry_run && sent.error().stage != TransportStage::not_sent)
-                return with(result, Outcome::transient,
-                            fmt::format("no answer to the dry run ({}); nothing was bought",
-                                        sent.error().message));
-            return transport_outcome(sent.error(), result);
-        }
-        result.sent = true;
-        auto json = parse_json(sent->body);
-        if (sent->status == 429 || (json && over_limit(*json))) {
-            // Refused before execution: waiting and asking again is safe.
-            auto hint = sent->status == 429 ? retry_hint(*sent) : over_limit(*json);
-            if (wait_after_limit(RequestClass::create, hint, attempt, until)) continue;
-            return limited(result, hint, fmt::format("HTTP {}", sent->status));
-        }
-        if (sent->status >= 500 || !json)
-            return with(result, unsure,
-                        fmt::format("HTTP {} to a {}; {}: {}", sent->status,
-                                    request.dry_run ? "dry run" : "create",
-                                    request.dry_run ? "nothing was bought" : "it may have executed",
-                                    excerpt(sent->body)));
-        std::string status = text_of(*json, "status");
-        std::string code = text_of(*json, "code");
-        std::string message = clean(text_of(*json, "message"));
-        if (status == "SUCCESS") {
-            if (request.dry_run) {
-                const Json* would = member(*json, "wouldSucceed");
-                if (would != nullptr && would->is_boolean() && would->get<bool>())
-                    return with(result, Outcome::dry_run_ok,
-                                "Porkbun's dry run found nothing in the way; nothing was bought");
-                if (text_of(*json, "sufficientFunds") == "false")
-                    return with(result, Outcome::insufficient_funds, "dry run: " + message);
-                return with(result, Outcome::policy_refused,
-                            "dry run would not succeed: " + message);
-            }
-            result.order_id = text_of(*json, "orderId");
-            return with(result, Outcome::registered, "registered");
-        }
-        if (auth_refusal(*sent, &*json)) return with(result, Outcome::auth_error, message);
-        if (code == "INSUFFICIENT_FUNDS" || sent->status == 402)
-            return with(result, Outcome::insufficient_funds, message);
-        if (code == "DOMAIN_NOT_AVAILABLE") return with(result, Outcome::lost_race, message);
-        if (code == "PRICE_MISMATCH") return with(result, Outcome::price_mismatch, message);
-        return with(
-            result, Outcome::policy_refused,
-            fmt::format("Porkbun refused ({}): {}", code.empty() ? "no code" : code, message));
+    HttpRequest create = post("/domain/create/" + request.domain, body, key);
+    create.fresh_connection = true; // see HttpRequest: libcurl must never resend it itself
+    auto sent = send(RequestClass::create, create, call);
+    if (!sent) {
+        if (request.dry_run && sent.error().stage != TransportStage::not_sent)
+            return with(result, Outcome::transient,
+                        fmt::format("no answer to the dry run ({}); nothing was bought",
+                                    sent.error().message));
+        return transport_outcome(sent.error(), result);
     }
+    result.sent = true;
+    auto json = parse_json(sent->body);
+    if (sent->status == 429 || (json && porkbun_limit(*json))) {
+        // Refused before execution: the caller may ask again after the wait.
+        LimitSignal signal =
+            sent->status == 429
+                ? LimitSignal{retry_hint(*sent), false, "porkbun rate limit (HTTP 429)"}
+                : LimitSignal{porkbun_limit(*json), false, "porkbun rate limit (ttlRemaining)"};
+        return limited(result, over_limit(RequestClass::create, signal), signal.reason);
+    }
+    accepted(RequestClass::create);
+    if (sent->status >= 500 || !json)
+        return with(result, unsure,
+                    fmt::format("HTTP {} to a {}; {}: {}", sent->status,
+                                request.dry_run ? "dry run" : "create",
+                                request.dry_run ? "nothing was bought" : "it may have executed",
+                                excerpt(sent->body)));
+    std::string status = text_of(*json, "status");
+    std::string code = text_of(*json, "code");
+    std::string message = clean(text_of(*json, "message"));
+    if (status == "SUCCESS") {
+        if (request.dry_run) {
+            const Json* would = member(*json, "wouldSucceed");
+            if (would != nullptr && would->is_boolean() && would->get<bool>())
+                return with(result, Outcome::dry_run_ok,
+                            "Porkbun's dry run found nothing in the way; nothing was bought");
+            if (text_of(*json, "sufficientFunds") == "false")
+                return with(result, Outcome::insufficient_funds, "dry run: " + message);
+            return with(result, Outcome::policy_refused, "dry run would not succeed: " + message);
+        }
+        result.order_id = text_of(*json, "orderId");
+        return with(result, Outcome::registered, "registered");
+    }
+    if (auth_refusal(*sent, &*json)) return with(result, Outcome::auth_error, message);
+    if (code == "INSUFFICIENT_FUNDS" || sent->status == 402)
+        return with(result, Outcome::insufficient_funds, message);
+    if (code == "DOMAIN_NOT_AVAILABLE") return with(result, Outcome::lost_race, message);
+    if (code == "PRICE_MISMATCH") return with(result, Outcome::price_mismatch, message);
+    return with(result, Outcome::policy_refused,
+                fmt::format("Porkbun refused ({}): {}", code.empty() ? "no code" : code, message));
 }
 
 } // namespace
