@@ -76,6 +76,10 @@ RegistrarSetup setup_for(const NetOptions& o, Context& ctx) {
     setup.state_dir = default_state_dir();
     // The request log, already redacted by the library, at -vv.
     setup.log = [&ctx](const HttpLogEntry& e) {
+        if (e.status == 0 && e.total_ms == 0 && !e.error.empty()) {
+            ctx.report.debug(fmt::format("{} {} -> not sent: {}", e.method, e.url, e.error));
+            return;
+        }
         std::string status = e.status ? std::to_string(e.status) : "no answer";
         std::string line =
             fmt::format("{} {} -> {} in {:.1f} ms (connect {:.1f}, first byte {:.1f}{})", e.method,
@@ -381,10 +385,22 @@ Result<Quote> quote_one(Registrar& registrar, const std::string& domain, int yea
     return q;
 }
 
-// Creates, waiting out over-limit answers that came before execution, within the patience.
+// Creates, waiting out the account's limits and over-limit answers that came before
+// execution, within the patience. The connection is warmed right before each create (after
+// any wait), so that the create pays neither TCP nor TLS, as at drop time.
 CreateResult create_one(Registrar& registrar, const CreateRequest& request, Context& ctx) {
     CreateResult r;
+    bool may_send = !quote_blocks_create(request, registrar.clock().now(), true);
     for (int round = 0; round < k_max_limit_rounds; ++round) {
+        if (may_send) {
+            auto free = registrar.next_free(RequestClass::create);
+            if (free > registrar.clock().now() && free - registrar.clock().now() <= k_patience &&
+                !wait_until(registrar, free,
+                            fmt::format("{}'s create limit", registrar.account().name), ctx))
+                break;
+            // A failure to connect is the create's own to report (nothing sent: transient).
+            (void)registrar.warm(call_now(registrar));
+        }
         r = registrar.create(request, call_now(registrar));
         if (r.outcome != Outcome::rate_limited || !r.retry_at ||
             *r.retry_at - registrar.clock().now() > k_patience)

@@ -49,10 +49,17 @@ for acct in dyn-main pb-main nc-main; do
   expect_equal "$(json_field availability)" unknown "$acct malformed"
 
   for name in reset.com err500.com; do
-    run registrar register --registrar "$acct" "$name" --max-price "12.00 USD" --live --format json
+    run -vv registrar register --registrar "$acct" "$name" --max-price "12.00 USD" --live --format json
     expect_rc 1 "$acct: $name"
     expect_equal "$(json_field outcome)" ambiguous "$acct $name"
     expect_err "may have executed"
+    # The create rode a connection opened before it (warm), and for reset.com the server cut
+    # that connection before answering: libcurl would have resent the create on a new
+    # connection by itself (tests/unit/once_test.cpp); dropcat sent it once (the log below).
+    if [ "$name" = reset.com ]; then
+      grep -E "^dropcat: (GET|POST) .* -> no answer .*connection reused" "$ERR" >/dev/null \
+        && ok || bad "$acct: the create went on the warm connection: $(cat "$ERR")"
+    fi
   done
 done
 # No adapter resends a create whose outcome it does not know.

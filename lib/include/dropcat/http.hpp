@@ -25,10 +25,6 @@ struct HttpRequest {
     std::string url;
     std::vector<HttpHeader> headers;
     std::string body; // sent as is; set a Content-Type header with it
-    // A new connection, never one kept from an earlier request. For requests that must not be
-    // sent twice: on a reused connection that dies before any answer byte, libcurl resends the
-    // request by itself on a fresh one, and a create could execute twice unseen.
-    bool fresh_connection = false;
 };
 
 struct HttpResponse {

@@ -166,7 +166,11 @@ class Registrar {
     // nothing.
     virtual Result<std::vector<Quote>> quote(std::span<const std::string> names, int years,
                                              const Call& call, const QuoteSink& sink = {}) = 0;
-    // Sends one create at once, with no check before it: refused unsent when the quote
+    // Opens the connection creates ride on (TCP and TLS) now, unless it is open and alive, so
+    // that a create shortly after pays neither. Sends no request.
+    virtual std::expected<void, Error> warm(const Call& call) = 0;
+    // Sends one create at once, on the warm connection (opened first when it is not), with no
+    // check before it: refused unsent when the quote
     // does not allow it (quote_blocks_create) or the account's limits leave no room now
     // (rate_limited with retry_at). Never sent twice: an unclear answer is `ambiguous`.
     virtual CreateResult create(const CreateRequest& request, const Call& call) = 0;

@@ -92,7 +92,6 @@ struct HttpClient::Impl {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
         curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-        if (request.fresh_connection) curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
         curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
         // The request's own timeout, cut to the caller's deadline.
         auto total = options.total_timeout;

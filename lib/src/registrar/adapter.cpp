@@ -43,6 +43,7 @@ Adapter::Adapter(AdapterParts parts)
     : m_account(std::move(parts.account)), m_endpoint(std::move(parts.endpoint)),
       m_limits(std::move(parts.limits)), m_clock(*parts.setup.clock),
       m_http(parts.setup.http, std::move(parts.redactor), parts.setup.log),
+      m_creates(parts.setup.http, m_http.redactor(), parts.setup.log),
       m_ledger(std::move(parts.ledger)), m_limiter(rules_of(m_limits, m_ledger.get()), m_clock) {
     while (!m_endpoint.empty() && m_endpoint.back() == '/')
         m_endpoint.pop_back();
@@ -65,6 +66,15 @@ Clock::time_point Adapter::next_free(RequestClass kind) {
     return at == RateLimiter::k_when_one_completes ? m_clock.now() : at;
 }
 
+std::expected<void, Error> Adapter::warm(const Call& call) {
+    auto warmed = m_creates.warm(m_endpoint + "/", HttpBounds{call.deadline, call.stop});
+    if (!warmed)
+        return fail(warmed.error().interrupted ? ErrorKind::interrupted : ErrorKind::unavailable,
+                    fmt::format("{}: cannot open a connection for creates: {}", m_account.name,
+                                warmed.error().message));
+    return {};
+}
+
 HttpResult Adapter::send(RequestClass kind, const HttpRequest& request, const Call& call) {
     if (call.stop.stop_requested())
         return std::unexpected(
@@ -82,6 +92,9 @@ HttpResult Adapter::send(RequestClass kind, const HttpRequest& request, const Ca
         error.wait_reason = fmt::format("{}'s {} limit", m_account.name, class_noun(kind));
         return std::unexpected(std::move(error));
     }
+    // The permit is held until the answer is in (the in-flight cap).
+    if (kind == RequestClass::create)
+        return m_creates.send_once(request, HttpBounds{call.deadline, call.stop});
     return m_http.perform(request, HttpBounds{call.deadline, call.stop});
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dropcat/registrar.hpp"
+#include "http/once.hpp"
 #include "ratelimit/ledger.hpp"
 
 #include <array>
@@ -37,12 +38,15 @@ class Adapter : public Registrar {
     RegistrarLimits limits() const override { return m_limits; }
     const Clock& clock() const override { return m_clock; }
     Clock::time_point next_free(RequestClass kind) override;
+    std::expected<void, Error> warm(const Call& call) override;
 
   protected:
     explicit Adapter(AdapterParts parts);
 
     // Sends one request now if the limiter allows it. When it does not: an HttpError with stage
-    // not_sent, rate_limited, and retry_at.
+    // not_sent, rate_limited, and retry_at. A create (or a registrar's dry run of one) goes on
+    // the account's warm connection, exactly once (http::OnceConnection): never resent by any
+    // layer, whatever happens to the connection.
     HttpResult send(RequestClass kind, const HttpRequest& request, const Call& call);
 
     // An over-limit answer: the server's wait if it gave one, whether it holds every request
@@ -95,6 +99,7 @@ class Adapter : public Registrar {
     RegistrarLimits m_limits;
     const Clock& m_clock;
     HttpClient m_http;
+    http::OnceConnection m_creates; // the connection creates ride on, warmed before them
     std::shared_ptr<ratelimit::AccountLedger> m_ledger; // outlives the limiter that writes to it
     RateLimiter m_limiter;
     std::array<int, 3> m_strikes{}; // over-limit signals in a row, per RequestClass

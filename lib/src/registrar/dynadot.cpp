@@ -246,7 +246,6 @@ CreateResult Dynadot::create(const CreateRequest& request, const Call& call) {
     std::string rest = fmt::format("&domain={}&duration={}&currency={}", url_encode(request.domain),
                                    request.years, m_currency);
     HttpRequest create{"GET", url("register", rest), {}, {}};
-    create.fresh_connection = true; // see HttpRequest: libcurl must never resend it
     auto sent = send(RequestClass::create, create, call);
     if (!sent) return transport_outcome(sent.error(), result);
     result.sent = true;

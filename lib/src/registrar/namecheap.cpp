@@ -374,7 +374,6 @@ CreateResult Namecheap::create(const CreateRequest& request, const Call& bounds)
             params.push_back({"EapFee", decimal_text(listed->second.eap_fee)});
     }
     HttpRequest create = post("namecheap.domains.create", params);
-    create.fresh_connection = true; // see HttpRequest: libcurl must never resend it itself
     auto sent = send(RequestClass::create, create, bounds);
     if (!sent) return transport_outcome(sent.error(), result);
     result.sent = true;

@@ -177,7 +177,6 @@ CreateResult Porkbun::create(const CreateRequest& request, const Call& call) {
     // and an unclear outcome is resolved by asking the account, never by sending again.
     Outcome unsure = request.dry_run ? Outcome::transient : Outcome::ambiguous;
     HttpRequest create = post("/domain/create/" + request.domain, body, key);
-    create.fresh_connection = true; // see HttpRequest: libcurl must never resend it itself
     auto sent = send(RequestClass::create, create, call);
     if (!sent) {
         if (request.dry_run && sent.error().stage != TransportStage::not_sent)
