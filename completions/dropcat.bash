@@ -142,7 +142,7 @@ _dropcat() {
             case $sub in
                 '') case $prev in
                     esac
-                    COMPREPLY=($(compgen -W "list ping check register --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur")) ;;
+                    COMPREPLY=($(compgen -W "list ping check register owns --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur")) ;;
                 list)
                     case $prev in
                         --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
@@ -183,6 +183,17 @@ _dropcat() {
                     esac
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --registrar --max-price --years --live --sandbox --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                owns)
+                    case $prev in
+                        --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --registrar --sandbox --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
                     else
                         COMPREPLY=()
                     fi

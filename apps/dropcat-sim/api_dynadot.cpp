@@ -18,6 +18,7 @@ std::string_view command_of(const std::string& dynadot_command) {
     if (dynadot_command == "search") return "check";
     if (dynadot_command == "register") return "create";
     if (dynadot_command == "account_info") return "ping";
+    if (dynadot_command == "domain_info") return "owns";
     return dynadot_command;
 }
 
@@ -80,6 +81,7 @@ class Dynadot {
         if (m_ex.command == "check") return search();
         if (m_ex.command == "create") return register_name();
         if (m_ex.command == "ping") return account_info();
+        if (m_ex.command == "owns") return domain_info();
         m_ex.outcome = "bad-request";
         reply_json(
             m_res, 200,
@@ -91,6 +93,7 @@ class Dynadot {
         if (m_ex.command == "check") return "SearchResponse";
         if (m_ex.command == "create") return "RegisterResponse";
         if (m_ex.command == "ping") return "AccountInfoResponse";
+        if (m_ex.command == "owns") return "DomainInfoResponse";
         return "Response";
     }
 
@@ -212,6 +215,27 @@ class Dynadot {
             Json{{"ResponseCode", "0"},
                  {"AccountInfo",
                   Json{{"Balance", plain_amount(balance.minor)}, {"Currency", balance.currency}}}};
+        reply_json(m_res, 200, body);
+    }
+
+    // In the account: ResponseCode 0 (a number, as live answers have it) and the name; not in
+    // it: ResponseCode "-1" and Dynadot's "could not find domain in your account".
+    void domain_info() {
+        if (m_ex.domains.empty()) {
+            m_ex.outcome = "bad-request";
+            return reply_json(m_res, 200, error(wrapper(), "missing domain"));
+        }
+        auto guard = m_ctx.world.lock();
+        const std::string& name = m_ex.domains.front();
+        if (!m_ctx.world.owns(*m_account, name)) {
+            m_ex.outcome = "not-owned";
+            return reply_json(m_res, 200,
+                              error(wrapper(), "could not find domain in your account"));
+        }
+        m_ex.outcome = "owned";
+        Json body;
+        body["DomainInfoResponse"] =
+            Json{{"ResponseCode", 0}, {"Status", "success"}, {"DomainInfo", Json{{"Name", name}}}};
         reply_json(m_res, 200, body);
     }
 

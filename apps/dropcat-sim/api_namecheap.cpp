@@ -37,6 +37,7 @@ std::string_view command_of(const std::string& namecheap_command) {
     if (c == "namecheap.domains.create") return "create";
     if (c == "namecheap.users.getbalances") return "ping";
     if (c == "namecheap.users.getpricing") return "pricing";
+    if (c == "namecheap.domains.getinfo") return "owns";
     return namecheap_command;
 }
 
@@ -135,6 +136,7 @@ class Namecheap {
         if (m_ex.command == "create") return create();
         if (m_ex.command == "ping") return balances();
         if (m_ex.command == "pricing") return pricing();
+        if (m_ex.command == "owns") return info();
         fail("bad-request", 2010324,
              m_ex.command.empty() ? "Parameter Command is missing"
                                   : "Parameter Command is invalid");
@@ -316,6 +318,24 @@ class Namecheap {
         }
     }
 
+    // domains.getInfo: the name in the account, or error 2019166 "Domain not found" (the
+    // number live answers give for a name the account does not hold; WIRE.md).
+    void info() {
+        std::string name = ascii_lower(param(m_req, "DomainName"));
+        if (name.empty()) return fail("bad-request", 2019166, "Domain not found");
+        auto guard = m_ctx.world.lock();
+        if (!m_ctx.world.owns(*m_account, name))
+            return fail("not-owned", 2019166, fmt::format("Domain {} not found", name));
+        m_ex.outcome = "owned";
+        auto r = m_envelope.command_response().append_child("DomainGetInfoResult");
+        set(r, "Status", "Ok");
+        set(r, "ID", "1");
+        set(r, "DomainName", name);
+        set(r, "OwnerName", m_ctx.world.accounts()[*m_account].name);
+        set(r, "IsOwner", "true");
+        set(r, "IsPremium", "false");
+    }
+
     void balances() {
         m_ex.outcome = "ok";
         auto guard = m_ctx.world.lock();
@@ -342,7 +362,7 @@ void handle(Context& ctx, const httplib::Request& req, httplib::Response& res) {
     Exchange ex = start_exchange(req, "namecheap", command_of(command));
     if (ex.command == "check")
         ex.domains = split_list(param(req, "DomainList"));
-    else if (ex.command == "create" && !param(req, "DomainName").empty())
+    else if ((ex.command == "create" || ex.command == "owns") && !param(req, "DomainName").empty())
         ex.domains = {ascii_lower(param(req, "DomainName"))};
     Namecheap namecheap(ctx, req, res, ex);
     namecheap.identify();

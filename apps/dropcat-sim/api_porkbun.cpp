@@ -98,6 +98,7 @@ class Porkbun {
                               Json{{"status", "SUCCESS"}, {"yourIp", m_req.remote_addr}});
         }
         if (m_ex.command == "check") return check();
+        if (m_ex.command == "owns") return list_all();
         create();
     }
 
@@ -105,6 +106,28 @@ class Porkbun {
     std::string credential(const char* field, const char* header) const {
         if (m_body.contains(field) && m_body[field].is_string()) return m_body[field];
         return m_req.get_header_value(header);
+    }
+
+    // The account's domains, 1000 a page from `start` (sim choice: only the fields dropcat
+    // and most clients read).
+    void list_all() {
+        std::size_t start = 0;
+        if (m_body.contains("start")) {
+            const Json& s = m_body["start"];
+            if (s.is_number_unsigned())
+                start = s.get<std::size_t>();
+            else if (s.is_string())
+                start = std::strtoul(s.get<std::string>().c_str(), nullptr, 10);
+        }
+        auto guard = m_ctx.world.lock();
+        auto names = m_ctx.world.owned_by(*m_account);
+        Json domains = Json::array();
+        for (std::size_t i = start; i < names.size() && i < start + 1000; ++i) {
+            std::string tld = names[i].substr(names[i].rfind('.') + 1);
+            domains.push_back(Json{{"domain", names[i]}, {"status", "ACTIVE"}, {"tld", tld}});
+        }
+        m_ex.outcome = "listed";
+        reply_json(m_res, 200, Json{{"status", "SUCCESS"}, {"domains", domains}});
     }
 
     void check() {
@@ -252,6 +275,10 @@ void add_porkbun(httplib::Server& server, Context& ctx) {
     server.Post("/api/json/v3/domain/checkDomain/([^/]+)",
                 [&ctx](const httplib::Request& req, httplib::Response& res) {
                     route(ctx, "check", req, res);
+                });
+    server.Post("/api/json/v3/domain/listAll",
+                [&ctx](const httplib::Request& req, httplib::Response& res) {
+                    route(ctx, "owns", req, res);
                 });
     server.Post("/api/json/v3/domain/create/([^/]+)",
                 [&ctx](const httplib::Request& req, httplib::Response& res) {

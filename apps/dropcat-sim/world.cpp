@@ -42,7 +42,7 @@ World::Ownership World::ownership(const std::string& name, Instant now) const {
     if (spec != nullptr && (!spec->deleted_at || now < *spec->deleted_at))
         return {Holder::original, m_scenario.start - std::chrono::days(365)};
     if (auto client = m_client_registrations.find(name); client != m_client_registrations.end())
-        return {Holder::client, client->second};
+        return {Holder::client, client->second.at};
     if (spec != nullptr && spec->competitor_after) {
         Instant taken = *spec->deleted_at + *spec->competitor_after;
         if (now >= taken) return {Holder::competitor, taken};
@@ -117,7 +117,7 @@ CreateResult World::create(const CreateOrder& order, Instant now) {
     if (account.balance.minor < result.total.minor)
         return outcome(CreateOutcome::insufficient_funds);
     if (order.dry_run) return outcome(CreateOutcome::would_succeed);
-    m_client_registrations.emplace(order.name, now);
+    m_client_registrations.emplace(order.name, Registration{now, order.account});
     account.balance.minor -= result.total.minor;
     result.balance = account.balance;
     result.order_id = next_id();
@@ -132,6 +132,18 @@ const StoredAnswer* World::replay(std::size_t account, const std::string& key) c
 
 void World::remember(std::size_t account, const std::string& key, StoredAnswer answer) {
     m_state[account].answers.emplace(key, std::move(answer));
+}
+
+bool World::owns(std::size_t account, const std::string& name) const {
+    auto it = m_client_registrations.find(name);
+    return it != m_client_registrations.end() && it->second.account == account;
+}
+
+std::vector<std::string> World::owned_by(std::size_t account) const {
+    std::vector<std::string> names;
+    for (const auto& [name, reg] : m_client_registrations)
+        if (reg.account == account) names.push_back(name);
+    return names;
 }
 
 } // namespace dropcat::sim

@@ -98,6 +98,10 @@ class World {
     const SlidingWindow* limit(std::size_t account, LimitClass what) const;
 
     CreateResult create(const CreateOrder& order, Instant now);
+    // Whether `account` registered `name` (through any API).
+    bool owns(std::size_t account, const std::string& name) const;
+    // The names `account` registered, in name order.
+    std::vector<std::string> owned_by(std::size_t account) const;
     // From now on `name` costs `price` (a reprice fault: the registrar changed its price).
     void reprice(const std::string& name, Money price) { m_reprices[name] = std::move(price); }
     Money balance(std::size_t account) const { return m_state[account].balance; }
@@ -126,8 +130,12 @@ class World {
     Scenario m_scenario;
     std::vector<AccountState> m_state;
     std::map<std::string, std::size_t, std::less<>> m_listed; // name -> index in domains
-    std::map<std::string, Instant> m_client_registrations;    // the first wins
-    std::map<std::string, Money> m_reprices;                  // prices changed by faults
+    struct Registration {
+        Instant at;
+        std::size_t account = 0;
+    };
+    std::map<std::string, Registration> m_client_registrations; // the first wins
+    std::map<std::string, Money> m_reprices;                    // prices changed by faults
     std::int64_t m_last_id = 100000;
 };
 

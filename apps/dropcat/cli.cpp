@@ -172,7 +172,8 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
 
     std::string footer =
         "Run 'dropcat COMMAND --help' for a command's options; man dropcat for more.\n"
-        "Exit status: 0 ok, 1 failed, 2 usage, 65 data rejected, 69 service unavailable,\n"
+        "Exit status: 0 ok, 1 failed, 2 usage, 3 unresolved create, 65 data rejected,\n"
+        "69 service unavailable, "
         "75 try later, 78 configuration, 130 interrupted.";
     app->footer(footer);
 

@@ -6,7 +6,8 @@
 
 namespace dropcat::cli {
 
-// `dropcat registrar`: the registrar accounts of the configuration. `list`, `ping`, `check`, `register`.
+// `dropcat registrar`: the registrar accounts of the configuration. `list`, `ping`, `check`,
+// `register`.
 CLI::App* add_registrar_command(CLI::App& parent, Context& ctx);
 
 } // namespace dropcat::cli

@@ -9,8 +9,8 @@ namespace dropcat {
 
 // A domain name that passed every check: stored as its lowercase A-label (ASCII) form.
 struct DomainName {
-    std::string ascii;   // A-label form, e.g. "xn--bcher-kva.de"
-    std::size_t tld_pos; // offset of the top-level domain within ascii (after the last dot)
+    std::string ascii;     // A-label form, e.g. "xn--bcher-kva.de"
+    std::size_t tld_pos;   // offset of the top-level domain within ascii (after the last dot)
     std::size_t label_len; // length of the registrable label (left of the public suffix)
 
     std::string_view tld() const { return std::string_view(ascii).substr(tld_pos); }

@@ -10,6 +10,7 @@ namespace dropcat {
 enum class ErrorKind {
     failed = 1,       // the operation failed
     usage = 2,        // the command line was wrong
+    unresolved = 3,   // an earlier create's outcome is unknown: check the account first
     data = 65,        // input data rejected
     unavailable = 69, // a service (registrar, RDAP, SMTP) is unavailable
     temporary = 75,   // try later: another run holds the lock, rate-limited
@@ -24,7 +25,9 @@ struct Error {
     std::string message;
 };
 
-inline int exit_code(ErrorKind kind) { return static_cast<int>(kind); }
+inline int exit_code(ErrorKind kind) {
+    return static_cast<int>(kind);
+}
 
 template <typename T> using Result = std::expected<T, Error>;
 

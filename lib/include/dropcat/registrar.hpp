@@ -140,6 +140,19 @@ struct RegistrarLimits {
     bool price_sent = false; // the create carries the quoted price (Porkbun's cost)
 };
 
+// Whether a name is in an account now, as the account says.
+enum class Owned { yes, no, unknown };
+std::string_view owned_name(Owned o); // "yes", "no", "unknown"
+
+struct OwnsResult {
+    std::string domain;
+    Owned owned = Owned::unknown;
+    std::string detail; // why, for unknown answers
+    // Set when the account's limits kept the name from being asked: ask again from then on.
+    std::optional<Clock::time_point> retry_at;
+    std::string wait_reason;
+};
+
 // Told of each name's answer as soon as it comes, before the call returns.
 using QuoteSink = std::function<void(const Quote&)>;
 
@@ -166,6 +179,11 @@ class Registrar {
     // nothing.
     virtual Result<std::vector<Quote>> quote(std::span<const std::string> names, int years,
                                              const Call& call, const QuoteSink& sink = {}) = 0;
+    // Whether each name is in the account now (Dynadot domain_info, Porkbun domain/listAll,
+    // Namecheap domains.getInfo), in the order given, as many as the limits allow now. How an
+    // unclear create is settled. Fails only when the account itself is unusable.
+    virtual Result<std::vector<OwnsResult>> owns(std::span<const std::string> names,
+                                                 const Call& call) = 0;
     // Opens the connection creates ride on (TCP and TLS) now, unless it is open and alive, so
     // that a create shortly after pays neither. Sends no request.
     virtual std::expected<void, Error> warm(const Call& call) = 0;

@@ -220,4 +220,49 @@ class EventsTable {
     store::Connection& m_connection;
 };
 
+// ---- creates: each registrar create, written before it is sent and completed after
+
+struct CreateStart {
+    std::string_view account;
+    std::string_view domain;
+    std::string_view idempotency_key;
+    bool dry_run = false;
+    Instant at{};
+};
+
+struct CreateRow {
+    std::int64_t id = 0;
+    std::string account;
+    std::string domain;
+    std::string idempotency_key;
+    bool dry_run = false;
+    Instant started_at{};
+    std::optional<Instant> finished_at; // none: the run ended before an outcome was written
+    std::string outcome;                // empty while unfinished
+    std::string detail;
+    std::optional<Instant> resolved_at;
+    std::string resolution; // "registered" or "not-registered" once settled
+};
+
+class CreatesTable {
+  public:
+    explicit CreatesTable(store::Connection& connection) : m_connection(connection) {}
+
+    // Writes a create about to be sent; its id.
+    std::int64_t begin(const CreateStart& start);
+    // Writes a create's outcome (dropcat's name for it) once it is known.
+    void finish(std::int64_t id, std::string_view outcome, std::string_view detail, Instant at);
+    // Settles an unclear create by what the account says: "registered" or "not-registered".
+    void resolve(std::int64_t id, std::string_view resolution, Instant at);
+    // The account's creates of the name whose outcome is not known (never finished, or
+    // ambiguous) and not settled since, oldest first. Dry runs buy nothing and are not among
+    // them.
+    std::vector<CreateRow> unresolved(std::string_view account, std::string_view domain) const;
+    // Every create of the name by any account, oldest first.
+    std::vector<CreateRow> of(std::string_view domain) const;
+
+  private:
+    store::Connection& m_connection;
+};
+
 } // namespace dropcat

@@ -121,6 +121,8 @@ CreateResult transport_outcome(const HttpError& error, CreateResult result);
 // Refuses a request for a period other than the one the registrar's quote covers: the ceiling
 // could not be held for it.
 std::optional<CreateResult> refuse_period(const CreateRequest& request, int quoted_years);
+// An answer for a name the limits kept from being asked.
+OwnsResult deferred_owns(std::string domain, Clock::time_point retry_at, std::string reason);
 // A quote for a name the limits kept from being asked.
 Quote deferred_quote(std::string domain, Clock::time_point retry_at, std::string reason);
 // Unknown quotes for a period a registrar does not quote (it quotes one year only): nothing

@@ -42,8 +42,9 @@ std::optional<ErrorKind> outcome_error(Outcome o) {
     case Outcome::insufficient_funds:
     case Outcome::policy_refused:
     case Outcome::ambiguous:
-    case Outcome::unresolved:
         break;
+    case Outcome::unresolved:
+        return ErrorKind::unresolved;
     }
     return ErrorKind::failed;
 }

@@ -21,6 +21,8 @@ class Dynadot final : public Adapter {
     Result<std::vector<Quote>> quote(std::span<const std::string> names, int years,
                                      const Call& call, const QuoteSink& sink) override;
     CreateResult create(const CreateRequest& request, const Call& call) override;
+    Result<std::vector<OwnsResult>> owns(std::span<const std::string> names,
+                                         const Call& call) override;
 
   private:
     std::string url(std::string_view command, std::string_view rest) const {
@@ -229,6 +231,62 @@ Result<PingResult> Dynadot::ping(const Call& call) {
             decimal_money(text_of(*info, "Balance"), currency.empty() ? "USD" : currency);
     }
     return result;
+}
+
+// domain_info per name: ResponseCode 0 (a number in live answers) in the account; "-1" with
+// "could not find domain in your account" not in it. A name registered moments ago may not be
+// listed yet (Dynadot's own advice is to wait up to 30 minutes), so "no" is never taken as
+// proof that a recent create failed.
+Result<std::vector<OwnsResult>> Dynadot::owns(std::span<const std::string> names,
+                                              const Call& call) {
+    std::vector<OwnsResult> out(names.size());
+    std::optional<Error> refused;
+    auto deferred = send_each(
+        RequestClass::other, names.size(),
+        [&](std::size_t i) {
+            return HttpRequest{
+                "GET", url("domain_info", "&domain=" + url_encode(names[i])), {}, {}};
+        },
+        [&](std::size_t i, const HttpResult& sent) -> std::optional<LimitSignal> {
+            OwnsResult& r = out[i];
+            r.domain = names[i];
+            if (!sent) return r.detail = sent.error().message, std::nullopt;
+            if (sent->status == 429) {
+                r.detail = "rate-limited (HTTP 429)";
+                return LimitSignal{retry_hint(*sent), false, "dynadot rate limit (HTTP 429)"};
+            }
+            auto body = sent->status == 200 ? parse_json(sent->body) : std::nullopt;
+            const Json* response = body ? member(*body, "DomainInfoResponse") : nullptr;
+            if (response == nullptr) response = body ? member(*body, "Response") : nullptr;
+            if (response == nullptr)
+                return r.detail = fmt::format("HTTP {}: {}", sent->status, excerpt(sent->body)),
+                       std::nullopt;
+            std::string code = text_of(*response, "ResponseCode");
+            std::string status = text_of(*response, "Status");
+            std::string error = clean(text_of(*response, "Error"));
+            if (code == "5" || status == "system_busy") {
+                r.detail = "rate-limited (system_busy)";
+                return LimitSignal{std::nullopt, true, "dynadot rate limit (system_busy)"};
+            }
+            if (code == "0") {
+                r.owned = Owned::yes;
+            } else if (lowercase(error).find("could not find") != std::string::npos) {
+                r.owned = Owned::no;
+                r.detail = error;
+            } else {
+                if (auth_words(error))
+                    refused = Error{ErrorKind::config,
+                                    fmt::format("{}: Dynadot refused the credentials: {}",
+                                                account().name, error)};
+                r.detail = fmt::format("Dynadot answered ResponseCode {}: {}", code, error);
+            }
+            return std::nullopt;
+        },
+        call);
+    if (refused) return std::unexpected(*refused);
+    for (const auto& d : deferred)
+        out[d.item] = deferred_owns(names[d.item], d.retry_at, d.reason);
+    return out;
 }
 
 CreateResult Dynadot::create(const CreateRequest& request, const Call& call) {

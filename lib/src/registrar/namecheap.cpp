@@ -55,6 +55,8 @@ class Namecheap final : public Adapter {
     Result<std::vector<Quote>> quote(std::span<const std::string> names, int years,
                                      const Call& call, const QuoteSink& sink) override;
     CreateResult create(const CreateRequest& request, const Call& call) override;
+    Result<std::vector<OwnsResult>> owns(std::span<const std::string> names,
+                                         const Call& call) override;
 
   private:
     std::string encode(std::string_view command, const Params& params) const {
@@ -332,6 +334,52 @@ Result<PingResult> Namecheap::ping(const Call& bounds) {
                                        currency.empty() ? "USD" : currency);
     }
     return result;
+}
+
+// domains.getInfo per name: in the account when it answers with IsOwner="true"; error 2019166
+// ("Domain not found"), or IsOwner="false" (shared with the account, someone else's), is not.
+Result<std::vector<OwnsResult>> Namecheap::owns(std::span<const std::string> names,
+                                                const Call& bounds) {
+    std::vector<OwnsResult> out;
+    std::optional<HttpError> held;
+    for (const auto& name : names) {
+        if (held) {
+            out.push_back(deferred_owns(name, *held->retry_at, held->wait_reason));
+            continue;
+        }
+        OwnsResult r;
+        r.domain = name;
+        auto sent = call(RequestClass::other,
+                         get("namecheap.domains.getInfo", {{"DomainName", name}}), bounds);
+        if (!sent && sent.error().rate_limited && sent.error().retry_at) {
+            held = sent.error();
+            out.push_back(deferred_owns(name, *held->retry_at, held->wait_reason));
+            continue;
+        }
+        auto answer = sent && sent->status == 200 ? read_answer(sent->body) : std::nullopt;
+        if (!sent) {
+            r.detail = sent.error().message;
+        } else if (!answer) {
+            r.detail = fmt::format("HTTP {}: {}", sent->status, excerpt(sent->body));
+        } else if ((*answer)->ok) {
+            pugi::xml_node info = (*answer)->command.child("DomainGetInfoResult");
+            std::string owner = lowercase(info.attribute("IsOwner").value());
+            r.owned = owner == "true" ? Owned::yes : owner == "false" ? Owned::no : Owned::unknown;
+            if (r.owned == Owned::unknown) r.detail = "the answer does not say IsOwner";
+        } else if (auth_number((*answer)->number)) {
+            return fail(ErrorKind::config,
+                        fmt::format("{}: Namecheap refused the account ({}): {}", account().name,
+                                    (*answer)->number, clean((*answer)->message)));
+        } else if ((*answer)->number == "2019166") {
+            r.owned = Owned::no;
+            r.detail = clean((*answer)->message);
+        } else {
+            r.detail =
+                fmt::format("Namecheap error {}: {}", (*answer)->number, clean((*answer)->message));
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
 }
 
 CreateResult Namecheap::create(const CreateRequest& request, const Call& bounds) {

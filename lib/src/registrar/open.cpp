@@ -20,6 +20,18 @@ std::string_view availability_name(Availability a) {
     return "unknown";
 }
 
+std::string_view owned_name(Owned o) {
+    switch (o) {
+    case Owned::yes:
+        return "yes";
+    case Owned::no:
+        return "no";
+    case Owned::unknown:
+        break;
+    }
+    return "unknown";
+}
+
 std::string_view outcome_name(Outcome o) {
     switch (o) {
     case Outcome::registered:

@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <random>
+#include <set>
 
 namespace dropcat::registrar {
 
@@ -33,6 +35,8 @@ class Porkbun final : public Adapter {
     Result<std::vector<Quote>> quote(std::span<const std::string> names, int years,
                                      const Call& call, const QuoteSink& sink) override;
     CreateResult create(const CreateRequest& request, const Call& call) override;
+    Result<std::vector<OwnsResult>> owns(std::span<const std::string> names,
+                                         const Call& call) override;
 
   private:
     HttpRequest post(std::string_view path, Json body, std::string idempotency_key = {}) const {
@@ -156,6 +160,66 @@ Result<PingResult> Porkbun::ping(const Call& call) {
     return PingResult{
         fmt::format("credentials accepted; Porkbun sees IP {}", text_of(*body, "yourIp")),
         std::nullopt, sent->total_ms};
+}
+
+// domain/listAll, 1000 names a page from `start`: a name is in the account when a page lists
+// it. Pages are read until one is short or every name is found (at most 100 pages).
+Result<std::vector<OwnsResult>> Porkbun::owns(std::span<const std::string> names,
+                                              const Call& call) {
+    std::vector<OwnsResult> out;
+    std::set<std::string> listed;
+    std::string unknown;
+    for (int page = 0; page < 100; ++page) {
+        auto sent =
+            send(RequestClass::other,
+                 post("/domain/listAll", Json{{"start", std::to_string(page * 1000)}}), call);
+        if (!sent && sent.error().rate_limited && sent.error().retry_at) {
+            for (const auto& n : names)
+                out.push_back(deferred_owns(n, *sent.error().retry_at, sent.error().wait_reason));
+            return out;
+        }
+        if (!sent) {
+            unknown = sent.error().message;
+            break;
+        }
+        auto body = parse_json(sent->body);
+        if (sent->status == 429 || (body && porkbun_limit(*body))) {
+            LimitSignal signal{sent->status == 429 ? retry_hint(*sent) : porkbun_limit(*body),
+                               false, "porkbun rate limit"};
+            auto at = over_limit(RequestClass::other, signal);
+            for (const auto& n : names)
+                out.push_back(deferred_owns(n, at, signal.reason));
+            return out;
+        }
+        if (auth_refusal(*sent, body ? &*body : nullptr))
+            return fail(ErrorKind::config,
+                        fmt::format("{}: Porkbun refused the credentials: {}", account().name,
+                                    body ? clean(text_of(*body, "message")) : excerpt(sent->body)));
+        const Json* domains = body ? member(*body, "domains") : nullptr;
+        if (!body || text_of(*body, "status") != "SUCCESS" || domains == nullptr ||
+            !domains->is_array()) {
+            unknown = fmt::format("HTTP {}: {}", sent->status, excerpt(sent->body));
+            break;
+        }
+        accepted(RequestClass::other);
+        for (const auto& d : *domains)
+            listed.insert(lowercase(text_of(d, "domain")));
+        bool all_found = std::all_of(names.begin(), names.end(),
+                                     [&](const std::string& n) { return listed.contains(n); });
+        if (domains->size() < 1000 || all_found) break;
+    }
+    for (const auto& n : names) {
+        OwnsResult r;
+        r.domain = n;
+        if (listed.contains(n))
+            r.owned = Owned::yes;
+        else if (unknown.empty())
+            r.owned = Owned::no;
+        else
+            r.detail = unknown;
+        out.push_back(std::move(r));
+    }
+    return out;
 }
 
 CreateResult Porkbun::create(const CreateRequest& request, const Call& call) {

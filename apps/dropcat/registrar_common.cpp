@@ -1,0 +1,108 @@
+#include "registrar_common.hpp"
+
+#include "options.hpp"
+#include "signals.hpp"
+
+#include <dropcat/domain.hpp>
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <iostream>
+
+namespace dropcat::cli {
+
+std::string price_text(const std::optional<Money>& price) {
+    if (!price) return {};
+    return fmt::format("{}.{:02}", price->minor / 100, price->minor % 100);
+}
+
+void write_row(RowWriter& writer, Row values) {
+    std::vector<Cell> cells;
+    for (const auto& [text, bare] : values)
+        cells.push_back(Cell{text, bare});
+    writer.row(cells);
+}
+
+// A call's bounds: a request may take the account's own timeout, within two minutes.
+Call call_now(const Registrar& r) {
+    return Call{r.clock().now() + k_patience, interrupt_token()};
+}
+
+// Waits on the registrar's clock until `until`, saying so when the wait is longer than a
+// second (on a terminal, and with -v). False when interrupted.
+bool wait_until(const Registrar& r, Clock::time_point until, std::string_view reason,
+                Context& ctx) {
+    auto left = until - r.clock().now();
+    if (left > std::chrono::seconds(1) && (::isatty(2) || ctx.verbosity > 0))
+        ctx.report.note(fmt::format("waiting {} s: {}",
+                                    std::chrono::ceil<std::chrono::seconds>(left).count(), reason));
+    return r.clock().sleep_until(until, interrupt_token()) && !interrupted();
+}
+
+RegistrarSetup setup_for(const NetOptions& o, Context& ctx) {
+    RegistrarSetup setup;
+    setup.sandbox = o.sandbox;
+    setup.stop = interrupt_token();
+    setup.http.user_agent = "dropcat/" DROPCAT_VERSION;
+    setup.state_dir = default_state_dir();
+    // The request log, already redacted by the library, at -vv.
+    setup.log = [&ctx](const HttpLogEntry& e) {
+        if (e.status == 0 && e.total_ms == 0 && !e.error.empty()) {
+            ctx.report.debug(fmt::format("{} {} -> not sent: {}", e.method, e.url, e.error));
+            return;
+        }
+        std::string status = e.status ? std::to_string(e.status) : "no answer";
+        std::string line =
+            fmt::format("{} {} -> {} in {:.1f} ms (connect {:.1f}, first byte {:.1f}{})", e.method,
+                        e.url, status, e.total_ms, e.connect_ms, e.first_byte_ms,
+                        e.reused ? ", connection reused" : "");
+        if (!e.error.empty()) line += ": " + e.error;
+        ctx.report.debug(line);
+    };
+    return setup;
+}
+
+Error no_such_account(const Config& config, std::string_view name) {
+    std::string known;
+    for (const auto& a : config.registrars)
+        known += (known.empty() ? "" : ", ") + a.name;
+    return Error{ErrorKind::usage,
+                 fmt::format("no registrar account '{}' in the configuration ({})", name,
+                             known.empty() ? "none configured" : "configured: " + known)};
+}
+
+Result<std::vector<std::string>> domains_from(const std::vector<std::string>& args) {
+    std::vector<std::string> texts;
+    for (const auto& a : args) {
+        if (a != "-") {
+            texts.push_back(a);
+            continue;
+        }
+        std::string line;
+        while (std::getline(std::cin, line)) {
+            if (interrupted()) return fail(ErrorKind::interrupted, "interrupted");
+            auto first = line.find_first_not_of(" \t\r");
+            if (first == std::string::npos || line[first] == '#') continue;
+            texts.push_back(line);
+        }
+    }
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        auto d = parse_domain(texts[i]);
+        if (!d) return fail(ErrorKind::data, fmt::format("'{}': {}", texts[i], d.error().message));
+        out.push_back(d->ascii);
+    }
+    if (out.empty()) return fail(ErrorKind::usage, "no domain names to check");
+    return out;
+}
+
+void add_common(CLI::App& cmd, NetOptions& o) {
+    cmd.add_flag("--sandbox", o.sandbox,
+                 "use each kind's sandbox endpoint where the account names none");
+    add_choice(cmd, "--format", o.format, listing_format_names(),
+               "output format (default: table on a terminal)");
+}
+
+} // namespace dropcat::cli

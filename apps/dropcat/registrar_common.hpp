@@ -1,0 +1,66 @@
+#pragma once
+
+#include "context.hpp"
+#include "output.hpp"
+
+#include <dropcat/registrar.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+// What the commands that speak to registrars share: their options, the waiting they do on the
+// library's behalf, and their output rows.
+namespace dropcat::cli {
+
+struct NetOptions {
+    bool sandbox = false;
+    std::string format;
+    std::vector<std::string> names; // accounts (ping) or domains (check)
+    std::string registrar;
+    std::string max_price;
+    int years = 1;
+    bool live = false;
+};
+
+// The longest one wait for an account's limits may be: a longer one ends the command with 75
+// (rate-limited), so that a registrar's wait of an hour does not hang a cron job.
+constexpr std::chrono::seconds k_patience{120};
+// After this many over-limit answers in a row for one account, dropcat stops asking (as
+// Namecheap's SDK does after 4 attempts).
+constexpr int k_max_limit_rounds = 6;
+
+// "10.99", or empty without a price.
+std::string price_text(const std::optional<Money>& price);
+
+// One output row from owned texts, kept until the rows before it are out. `true` marks a JSON
+// bare value.
+using Row = std::vector<std::pair<std::string, bool>>;
+void write_row(RowWriter& writer, Row values);
+
+// A call's bounds: a request may take the account's own timeout, within two minutes.
+Call call_now(const Registrar& r);
+
+// Waits on the registrar's clock until `until`, saying so when the wait is longer than a
+// second (on a terminal, and with -v). False when interrupted.
+bool wait_until(const Registrar& r, Clock::time_point until, std::string_view reason, Context& ctx);
+
+RegistrarSetup setup_for(const NetOptions& o, Context& ctx);
+Error no_such_account(const Config& config, std::string_view name);
+
+// The domains named on the line, or read one per line from stdin for "-".
+Result<std::vector<std::string>> domains_from(const std::vector<std::string>& args);
+
+// --sandbox and --format.
+void add_common(CLI::App& cmd, NetOptions& o);
+
+int run_ping(const NetOptions& o, Context& ctx);
+int run_check(const NetOptions& o, Context& ctx);
+int run_register(const NetOptions& o, Context& ctx);
+int run_owns(const NetOptions& o, Context& ctx);
+
+} // namespace dropcat::cli
