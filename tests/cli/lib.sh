@@ -64,8 +64,13 @@ RC=0
 
 # run ARGS...: runs dropcat; stdin from /dev/null unless redirected by the caller.
 run() {
+  local started=$EPOCHREALTIME
   "$DROPCAT" "$@" >"$OUT" 2>"$ERR"
   RC=$?
+  # DROPCAT_TEST_TIMES=FILE: how long each command took, to keep the suite fast.
+  [ -z "${DROPCAT_TEST_TIMES:-}" ] ||
+    printf '%s %s %s\n' "$(bc <<<"$EPOCHREALTIME - $started")" "$(basename "$0")" "$*" \
+      >>"$DROPCAT_TEST_TIMES"
 }
 # run_in FILE ARGS...: the same with FILE on stdin.
 run_in() {

@@ -82,4 +82,26 @@ chmod 600 "$WORK/secrets.toml"
 run --config "$WORK/with-secrets.toml" registrar list
 expect_rc 0 "a private secrets file"
 
+# A FIFO (or any file that is not a regular one) as the secrets file: refused at once, never
+# opened to be read (which would hang); the error is said once.
+mkfifo "$WORK/fifo"
+printf 'secrets_file = "fifo"\n' >"$WORK/with-fifo.toml"
+run --config "$WORK/with-fifo.toml" registrar list
+expect_rc 78 "a FIFO as the secrets file"
+expect_err "is not a regular file"
+[ "$(wc -l <"$ERR")" -eq 1 ] && ok || bad "the configuration error said once: $(cat "$ERR")"
+
+# A secret pasted into a *_env key is never echoed.
+printf '[[registrar]]\nname = "x"\nkind = "dynadot"\nkey_env = "dk-live-7f6e5d4c3b2a"\n' >"$WORK/pasted.toml"
+run --config "$WORK/pasted.toml" registrar list
+expect_rc 78 "a secret in key_env"
+expect_no_err "7f6e5d4c3b2a"
+expect_err "pasted.toml:4: key_env: must name the environment variable"
+
+# Plain http to a host that only looks like loopback is refused.
+printf '[[registrar]]\nname = "x"\nkind = "dynadot"\nkey_env = "K"\nendpoint = "http://[::1].example.net/"\n' >"$WORK/host.toml"
+run --config "$WORK/host.toml" registrar list
+expect_rc 78 "a look-alike loopback host"
+expect_err "host.toml:5: endpoint: "
+
 finish

@@ -19,7 +19,7 @@ name = "$p-taken.com"
 [[domain]]
 name = "$p-race.com"
 delete_at = "+0s"
-competitor_after = "2s"
+competitor_after = "1s"
 
 [[domain]]
 name = "$p-premium.com"
@@ -37,7 +37,7 @@ $([ "$p" = nc ] && echo 'premium = true # at Namecheap only a premium name has a
 command = "create"
 domain = "$p-race.com"
 kind = "delay"
-delay = "4s"
+delay = "1500ms"
 
 [[fault]]
 command = "create"
@@ -51,7 +51,7 @@ TOML
   DYN_CLIENT=$fast PB_CLIENT=$fast NC_CLIENT=$fast write_config
 
   # Lost race first, while the competitor has not yet taken the name: the quote says
-  # available, the create is held 4 s by the simulator, the competitor registers at 2 s.
+  # available, the create is held 1.5 s by the simulator, the competitor registers at 1 s.
   rv registrar register --registrar "$acct" "$p-race.com" --max-price "20.00 USD" --live --format json
   expect_rc 1 "$acct lost race"
   expect_equal "$(json_field outcome)" "lost-race" "$acct lost race outcome"

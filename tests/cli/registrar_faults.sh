@@ -36,7 +36,7 @@ status = 500
 times = 0
 TOML
 start_sim "$WORK/scenario.toml"
-PB_CLIENT='checks_per_minute = 600' write_config
+DYN_CLIENT='checks_per_minute = 600' PB_CLIENT='checks_per_minute = 600' NC_CLIENT='checks_per_minute = 600' write_config
 
 for acct in dyn-main pb-main nc-main; do
   run registrar check --registrar "$acct" busy.com --format json
@@ -218,8 +218,8 @@ time.sleep(30)
 PY
 blackhole_pid=$!
 for i in $(seq 1 50); do [ -s "$WORK/blackhole.port" ] && break; sleep 0.1; done
-SIM_URL=http://127.0.0.1:$(cat "$WORK/blackhole.port") DYN_CLIENT='connect_timeout_ms = 300' \
-  NC_CLIENT='connect_timeout_ms = 300' write_config
+SIM_URL=http://127.0.0.1:$(cat "$WORK/blackhole.port") \
+  DYN_CLIENT=$'connect_timeout_ms = 300\nchecks_per_minute = 600' NC_CLIENT=$'connect_timeout_ms = 300\nchecks_per_minute = 600' write_config
 start=$(date +%s%N)
 run registrar check --registrar dyn-main free.com --format json
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))

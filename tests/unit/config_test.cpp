@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace dropcat;
 
@@ -121,7 +122,7 @@ TEST_CASE("config: errors name the file, the line and the key") {
                Catch::Contains(":5: name: 'a' is used twice"));
     CHECK_THAT(
         config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"not an env\"\n"),
-        Catch::Contains(":4: key_env: 'not an env' is not an environment variable name"));
+        Catch::Contains(":4: key_env: must name the environment variable"));
     CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"K\"\n"
                             "max_price = \"25 dollars\"\n"),
                Catch::Contains(":5: max_price:"));
@@ -140,13 +141,25 @@ TEST_CASE("config: plain http only to a loopback host, told by the URL's own hos
                                         "key_env = \"K\"\nendpoint = \"{}\"\n",
                                         url));
     };
-    for (const char* bad : {"http://127.0.0.1.example.com/", "http://localhost.example.com",
-                            "http://127.evil.com:80/api3.json", "http://10.0.0.1:8080",
-                            "ftp://127.0.0.1/", "http://[::2]:80/"})
-        CHECK_THAT(endpoint(bad), Catch::Contains(":5: endpoint: must be an https:// URL"));
+    // Each of these names a host that is not loopback, however it starts.
+    for (const char* bad :
+         {"http://127.0.0.1.example.com/", "http://localhost.example.com",
+          "http://127.evil.com:80/api3.json", "http://10.0.0.1:8080", "ftp://127.0.0.1/",
+          "http://[::2]:80/", "http://[::1].example.net/", "http://[::1]x.example.net/",
+          "http://example.com#@127.0.0.1/", "http://example.com?@127.0.0.1/",
+          "http://example.com/127.0.0.1", "http://localhost.:8080/", "http://[::ffff:127.0.0.1]/",
+          "http://127.0.0.1%2e.example.com/", "http://1.127.0.0.1/",
+          "http://127.0.0.1 .example.com/", "//127.0.0.1/", "127.0.0.1:8080"}) {
+        INFO(bad);
+        auto message = endpoint(bad);
+        CHECK_THAT(message, Catch::Contains(":5: endpoint: "));
+        CHECK_THAT(message, !Catch::Contains("has no host") || Catch::Contains("https"));
+    }
     CHECK_THAT(endpoint("http://127.0.0.1@example.com/"),
                Catch::Contains(":5: endpoint: must not hold a user name or password"));
-    CHECK_THAT(endpoint("https:///api"), Catch::Contains(":5: endpoint: has no host"));
+    CHECK_THAT(endpoint("http://127.0.0.1:80@example.com/"),
+               Catch::Contains(":5: endpoint: must not hold a user name or password"));
+    CHECK_THAT(endpoint("https://"), Catch::Contains(":5: endpoint: "));
     for (const char* good :
          {"http://127.0.0.1:8080/api/json/v3", "http://127.1.2.3", "http://localhost:9/x",
           "http://[::1]:8080/xml.response", "https://api.dynadot.com"}) {
@@ -185,6 +198,44 @@ TEST_CASE("config: secrets come from the environment or a private secrets file")
     CHECK(missing.error().kind == ErrorKind::config);
     CHECK_THAT(missing.error().message, Catch::Contains("DROPCAT_TEST_MISSING is not set"));
     CHECK_THAT(missing.error().message, !Catch::Contains("from-file")); // no secret quoted
+}
+
+TEST_CASE("config: a secret put in a *_env key is not echoed") {
+    auto message = config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\n"
+                                "key_env = \"dk_live_9f8e7d6c5b4a\"\n");
+    CHECK_THAT(message, Catch::Contains("key_env: must name the environment variable"));
+    CHECK_THAT(message, !Catch::Contains("9f8e7d6c5b4a"));
+}
+
+TEST_CASE("config: a FIFO named as the secrets file is refused at once, never read") {
+    test::TempDir dir;
+    auto fifo = dir.path() / "secrets.toml";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto path = dir.write("config.toml", "secrets_file = \"secrets.toml\"\n");
+    auto c = load_config(path, true); // would hang here if the FIFO were opened to be read
+    REQUIRE_FALSE(c.has_value());
+    CHECK(c.error().kind == ErrorKind::config);
+    CHECK_THAT(c.error().message, Catch::Contains("is not a regular file"));
+    // A device, the same.
+    auto dev = dir.write("config2.toml", "secrets_file = \"/dev/zero\"\n");
+    auto d = load_config(dev, true);
+    REQUIRE_FALSE(d.has_value());
+    CHECK_THAT(d.error().message, Catch::Contains("is not a regular file"));
+}
+
+TEST_CASE("config: a secrets file that belongs to another user is refused") {
+    test::TempDir dir;
+    auto secrets = dir.write("secrets.toml", "K = \"v\"\n");
+    ::chmod(secrets.c_str(), 0600);
+    // Only root can give a file away; elsewhere this case has nothing to show.
+    if (::geteuid() != 0 || ::chown(secrets.c_str(), 65534, 65534) != 0) {
+        WARN("not root: a file of another user cannot be made here");
+        return;
+    }
+    auto path = dir.write("config.toml", "secrets_file = \"secrets.toml\"\n");
+    auto c = load_config(path, true);
+    REQUIRE_FALSE(c.has_value());
+    CHECK_THAT(c.error().message, Catch::Contains("belongs to another user (uid 65534)"));
 }
 
 TEST_CASE("config: a secrets file others can read is refused, like ssh does") {

@@ -1,13 +1,18 @@
 #include "dropcat/config.hpp"
 #include "core/paths.hpp"
 
+#include <curl/curl.h>
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
 #include <optional>
 #include <set>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace dropcat {
 
@@ -69,30 +74,42 @@ bool valid_ipv4(std::string_view ip) {
 }
 
 // Why an endpoint cannot be used, if it cannot: it must be https://HOST..., or plain http only
-// to a loopback host (127.0.0.0/8, ::1, localhost), where dropcat-sim listens. The host is
-// the URL's own authority, so "http://127.0.0.1.example.com" or "http://127.0.0.1@example.com"
-// is not loopback.
+// to a loopback host (127.0.0.0/8 written as four decimal numbers, [::1], localhost), where
+// dropcat-sim listens. The URL is parsed (libcurl's parser, the one that will use it) and the
+// host it yields is judged, so "http://127.0.0.1.example.com", "http://127.0.0.1@example.com"
+// and "http://[::1].example.net/" are not loopback.
 std::optional<std::string> endpoint_problem(std::string_view url) {
-    const std::string_view https = "https://", http = "http://";
-    bool secure = url.starts_with(https);
-    if (!secure && !url.starts_with(http))
-        return "must be an https:// URL (plain http only on loopback, for dropcat-sim)";
-    std::string_view authority = url.substr(secure ? https.size() : http.size());
-    authority = authority.substr(0, authority.find_first_of("/?#"));
-    if (authority.find('@') != std::string_view::npos)
-        return "must not hold a user name or password (secrets go in environment variables)";
-    std::string_view host = authority;
-    if (host.starts_with('[')) {
-        host = host.substr(0, host.find(']') == std::string_view::npos ? host.size()
-                                                                       : host.find(']') + 1);
-    } else if (auto colon = host.rfind(':'); colon != std::string_view::npos) {
-        host = host.substr(0, colon);
+    const std::string must =
+        "must be an https:// URL (plain http only on loopback, for dropcat-sim)";
+    for (char c : url)
+        if (static_cast<unsigned char>(c) <= ' ' || c == '\\' || c == 0x7f)
+            return "must not hold spaces, control characters or backslashes";
+    CURLU* u = curl_url();
+    auto part = [&](CURLUPart what) -> std::optional<std::string> {
+        char* text = nullptr;
+        if (curl_url_get(u, what, &text, 0) != CURLUE_OK) return std::nullopt;
+        std::string out(text);
+        curl_free(text);
+        return out;
+    };
+    std::string text(url);
+    if (curl_url_set(u, CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
+        curl_url_cleanup(u);
+        return "is not a URL dropcat can read";
     }
-    if (host.empty()) return "has no host";
-    if (secure) return std::nullopt;
-    if (host == "localhost" || host == "[::1]" || (valid_ipv4(host) && host.starts_with("127.")))
+    auto scheme = part(CURLUPART_SCHEME);
+    auto host = part(CURLUPART_HOST);
+    bool credentials = part(CURLUPART_USER) || part(CURLUPART_PASSWORD);
+    curl_url_cleanup(u);
+    if (credentials)
+        return "must not hold a user name or password (secrets go in environment variables)";
+    if (!scheme || (*scheme != "https" && *scheme != "http")) return must;
+    if (!host || host->empty()) return "has no host";
+    if (*scheme == "https") return std::nullopt;
+    if (*host == "localhost" || *host == "[::1]" ||
+        (valid_ipv4(*host) && host->starts_with("127.")))
         return std::nullopt;
-    return "must be an https:// URL (plain http only on loopback, for dropcat-sim)";
+    return must;
 }
 
 // Reads one string key; empty when absent.
@@ -205,9 +222,12 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
     auto need_env = [&](std::string_view key, const std::string& value) -> Result<void> {
         if (value.empty())
             return p.at(node.source(), key, fmt::format("is required for {}", a.kind));
+        // The value is not echoed: an operator who put the secret itself here would see it
+        // printed, and logged wherever stderr goes.
         if (!valid_env_name(value))
             return p.at(t->get(key)->source(), key,
-                        fmt::format("'{}' is not an environment variable name", value));
+                        "must name the environment variable that holds the secret (A-Z, 0-9 "
+                        "and _), not the secret itself");
         return {};
     };
     if (auto ok = need_env("key_env", a.key_env); !ok) return std::unexpected(ok.error());
@@ -269,17 +289,48 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
     return a;
 }
 
-Result<void> check_private(const std::filesystem::path& path) {
+// Reads the secrets file, which must be a regular file of this user's that nobody else may
+// read (as ssh insists for its keys). It is opened without blocking and judged on what was
+// opened, so a FIFO or a device named as the file is refused at once, never read.
+Result<std::string> read_private(const std::filesystem::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(ErrorKind::config, fmt::format("secrets file {} cannot be read: {}",
+                                                   path.string(), std::strerror(errno)));
+    auto refuse = [&](std::string why) {
+        ::close(fd);
+        return fail(ErrorKind::config, std::move(why));
+    };
     struct stat info {};
-    if (stat(path.c_str(), &info) != 0)
-        return fail(ErrorKind::config,
-                    fmt::format("secrets file {} cannot be read", path.string()));
+    if (::fstat(fd, &info) != 0)
+        return refuse(fmt::format("secrets file {} cannot be read", path.string()));
+    if (!S_ISREG(info.st_mode))
+        return refuse(fmt::format("secrets file {} is not a regular file", path.string()));
+    if (info.st_uid != ::geteuid())
+        return refuse(fmt::format("secrets file {} belongs to another user (uid {}); it must be "
+                                  "yours and private: chown it, chmod 600 {}",
+                                  path.string(), info.st_uid, path.string()));
     if ((info.st_mode & 077) != 0)
-        return fail(ErrorKind::config,
-                    fmt::format("secrets file {} can be read by others (mode {:03o}); it must be "
-                                "private: chmod 600 {}",
-                                path.string(), info.st_mode & 0777, path.string()));
-    return {};
+        return refuse(fmt::format("secrets file {} can be read by others (mode {:03o}); it must be "
+                                  "private: chmod 600 {}",
+                                  path.string(), info.st_mode & 0777, path.string()));
+    if (info.st_size > 1 << 20)
+        return refuse(fmt::format("secrets file {} is larger than 1 MiB", path.string()));
+    std::string text;
+    char buffer[4096];
+    for (;;) {
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0)
+            return refuse(fmt::format("secrets file {} cannot be read: {}", path.string(),
+                                      std::strerror(errno)));
+        if (n == 0) break;
+        text.append(buffer, static_cast<std::size_t>(n));
+        if (text.size() > 1 << 20)
+            return refuse(fmt::format("secrets file {} is larger than 1 MiB", path.string()));
+    }
+    ::close(fd);
+    return text;
 }
 
 } // namespace
@@ -324,7 +375,7 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
             return p.at(s->source(), "secrets_file", "must be a path");
         std::filesystem::path secrets = *text;
         if (secrets.is_relative()) secrets = path.parent_path() / secrets;
-        if (auto ok = check_private(secrets); !ok)
+        if (auto ok = read_private(secrets); !ok)
             return p.at(s->source(), "secrets_file", ok.error().message);
         config.secrets_file = secrets;
     }
@@ -348,9 +399,10 @@ Result<std::string> resolve_secret(const Config& config, const std::string& name
     if (const char* value = std::getenv(name.c_str()); value != nullptr && *value != '\0')
         return std::string(value);
     if (config.secrets_file) {
-        if (auto ok = check_private(*config.secrets_file); !ok) return std::unexpected(ok.error());
+        auto text = read_private(*config.secrets_file);
+        if (!text) return std::unexpected(text.error());
         try {
-            toml::table secrets = toml::parse_file(config.secrets_file->string());
+            toml::table secrets = toml::parse(*text, config.secrets_file->string());
             if (auto v = secrets[name].value<std::string>(); v && !v->empty()) return *v;
         } catch (const toml::parse_error& e) {
             return fail(ErrorKind::config, fmt::format("{}:{}: {}", config.secrets_file->string(),

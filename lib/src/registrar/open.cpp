@@ -75,6 +75,12 @@ std::string account_endpoint(const RegistrarAccount& account, bool sandbox) {
 RegistrarLimits account_limits(const RegistrarAccount& account) {
     const RegistrarKind* kind = find_registrar_kind(account.kind);
     RegistrarLimits limits;
+    if (kind == nullptr) {
+        // A kind dropcat does not know (the configuration refuses one; a caller may not have
+        // it checked): the most careful rules, one request a minute, and nothing else.
+        limits.all.push_back(RateRule{1, std::chrono::milliseconds(60000)});
+        return limits;
+    }
     limits.batch = account.check_batch > 0 ? account.check_batch : kind->batch;
     limits.max_in_flight = account.max_in_flight;
     using std::chrono::milliseconds;
