@@ -1,4 +1,5 @@
 #include "cli.hpp"
+#include "tls.hpp"
 
 #include "listen_address.hpp"
 #include "scenario.hpp"
@@ -19,6 +20,7 @@ struct Options {
     std::string scenario;
     std::string listen = "127.0.0.1:0";
     std::string log;
+    TlsFiles tls;
     bool check = false;
 };
 
@@ -45,6 +47,13 @@ void build(CLI::App& app, Options& options) {
                    "write one JSON line per request to FILE (created or\n"
                    "truncated; - is stdout)")
         ->type_name("FILE");
+    app.add_option("--tls-cert", options.tls.cert,
+                   "serve HTTPS with this certificate (PEM); made, self-signed\n"
+                   "for 127.0.0.1, ::1 and localhost, when it and the key\n"
+                   "do not exist (trust it with an account's ca_file)")
+        ->type_name("FILE");
+    app.add_option("--tls-key", options.tls.key, "the certificate's private key (PEM)")
+        ->type_name("FILE");
     app.add_flag("--check", options.check,
                  "check the scenario, print a summary and when each name\n"
                  "is deleted, and exit");
@@ -58,6 +67,7 @@ void build(CLI::App& app, Options& options) {
                "Examples:\n"
                "  dropcat-sim --check rehearsal.toml\n"
                "  dropcat-sim --listen 127.0.0.1:8443 --log sim.jsonl rehearsal.toml\n"
+               "  dropcat-sim --tls-cert sim.crt --tls-key sim.key rehearsal.toml\n"
                "\n"
                "Exit status: 0 stopped by a signal, 1 the log cannot be written, 2 usage,\n"
                "65 bad scenario, 69 cannot listen, 130 stopped by a second signal.\n"
@@ -92,7 +102,12 @@ int run_parsed(const Options& options) {
     auto scenario = load_scenario(options.scenario, now());
     if (!scenario) return error(scenario.error().kind, scenario.error().message);
     if (options.check) return check_only(options, *scenario);
-    auto served = serve_scenario(std::move(*scenario), *address, options.log);
+    if (options.tls.cert.empty() != options.tls.key.empty())
+        return error(ErrorKind::usage, "--tls-cert and --tls-key go together");
+    if (options.tls.enabled())
+        if (auto made = ensure_certificate(options.tls); !made)
+            return error(made.error().kind, made.error().message);
+    auto served = serve_scenario(std::move(*scenario), *address, options.log, options.tls);
     if (!served) return error(served.error().kind, served.error().message);
     return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <exception>
+#include <memory>
 
 namespace dropcat::sim {
 
@@ -83,7 +84,7 @@ void configure(httplib::Server& server, Context& ctx) {
 } // namespace
 
 Result<void> serve_scenario(Scenario scenario, const ListenAddress& address,
-                            const std::string& log_path) {
+                            const std::string& log_path, const TlsFiles& tls) {
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up is no reason to die
 
     RequestLog log;
@@ -94,7 +95,18 @@ Result<void> serve_scenario(Scenario scenario, const ListenAddress& address,
     StopFlag stopping;
     Context ctx{world, faults, log, stopping, ""};
 
-    httplib::Server server;
+    std::unique_ptr<httplib::Server> serving;
+    if (tls.enabled()) {
+        auto secure = std::make_unique<httplib::SSLServer>(tls.cert.c_str(), tls.key.c_str());
+        if (!secure->is_valid())
+            return fail(ErrorKind::usage, fmt::format("cannot serve TLS with {} and {}: not a "
+                                                      "certificate and its key",
+                                                      tls.cert, tls.key));
+        serving = std::move(secure);
+    } else {
+        serving = std::make_unique<httplib::Server>();
+    }
+    httplib::Server& server = *serving;
     configure(server, ctx);
 
     int port = address.port;
@@ -106,7 +118,8 @@ Result<void> serve_scenario(Scenario scenario, const ListenAddress& address,
         return fail(ErrorKind::unavailable,
                     fmt::format("cannot listen on {}:{} (is the port in use?)", url_host(address),
                                 address.port));
-    ctx.base_url = fmt::format("http://{}:{}", url_host(address), port);
+    ctx.base_url =
+        fmt::format("{}://{}:{}", tls.enabled() ? "https" : "http", url_host(address), port);
 
     SignalStopper stopper(server, stopping);
     fmt::print("{}\n", ctx.base_url);

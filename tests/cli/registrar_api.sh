@@ -170,9 +170,14 @@ suite pb-main pb
 suite nc-main nc
 
 # No secret anywhere: not in -vv output, not in the simulator's logs. The request log is there.
-grep -q 'GET http://127.0.0.1:[0-9]*/api3.json?key=REDACTED&command=search' "$VV" && ok \
+grep -q 'GET https\?://127.0.0.1:[0-9]*/api3.json?key=REDACTED&command=search' "$VV" && ok \
   || bad "-vv shows the request log with the key redacted"
-grep -q 'POST http://127.0.0.1:[0-9]*/xml.response -> 200' "$VV" && ok || bad "-vv logs namecheap posts"
+grep -q 'POST https\?://127.0.0.1:[0-9]*/xml.response -> 200' "$VV" && ok || bad "-vv logs namecheap posts"
+# Creates ride on a connection opened before them (with SIM_TLS=1: TLS done before the create).
+for create in 'command=register' '/domain/create/' 'POST https?://127.0.0.1:[0-9]*/xml.response'; do
+  grep -E "$create.* -> 200 .*connection reused" "$VV" >/dev/null && ok \
+    || bad "a create ($create) on a warm connection"
+done
 for secret in "$DYN_KEY" "$PB_KEY" "$PB_SECRET" "$NC_KEY" wrong-key-9999 pk1_wrong_9999; do
   grep -qF -- "$secret" "$VV" "$WORK"/sim-*.log && bad "secret $secret leaked" || ok
 done

@@ -5,11 +5,15 @@ SIM_PID=
 SIM_URL=
 SIM_LOG=$WORK/sim.log
 
-# start_sim SCENARIO: starts the simulator; SIM_URL is its address. Waits at most 10 s.
+# start_sim SCENARIO: starts the simulator; SIM_URL is its address. Waits at most 10 s. With
+# SIM_TLS=1 it serves HTTPS with a self-signed certificate it makes ($WORK/sim.crt), which the
+# accounts write_config writes trust (ca_file): the same scripts then run over TLS.
 start_sim() {
   : >"$SIM_LOG"
   rm -f "$WORK/sim.out"
-  "$DROPCAT_SIM" --listen 127.0.0.1:0 --log "$SIM_LOG" "$1" >"$WORK/sim.out" 2>"$WORK/sim.err" &
+  local tls=()
+  [ "${SIM_TLS:-0}" = 1 ] && tls=(--tls-cert "$WORK/sim.crt" --tls-key "$WORK/sim.key")
+  "$DROPCAT_SIM" --listen 127.0.0.1:0 --log "$SIM_LOG" "${tls[@]}" "$1" >"$WORK/sim.out" 2>"$WORK/sim.err" &
   SIM_PID=$!
   local i
   for i in $(seq 1 100); do
@@ -81,6 +85,9 @@ sim_head() {
 
 # write_config: dropcat's configuration with one account per API at SIM_URL. Client-side
 # limits come from DYN_CLIENT, PB_CLIENT, NC_CLIENT (TOML lines).
+# The ca_file line of an account when the simulator serves TLS.
+sim_ca_line() { [ "${SIM_TLS:-0}" = 1 ] && printf 'ca_file = "%s"\n' "$WORK/sim.crt" || true; }
+
 write_config() {
   mkdir -p "$XDG_CONFIG_HOME/dropcat"
   cat >"$XDG_CONFIG_HOME/dropcat/config.toml" <<TOML
@@ -89,6 +96,7 @@ name = "dyn-main"
 kind = "dynadot"
 key_env = "DYN_KEY"
 endpoint = "$SIM_URL"
+$(sim_ca_line)
 ${DYN_CLIENT:-}
 
 [[registrar]]
@@ -97,6 +105,7 @@ kind = "porkbun"
 key_env = "PB_KEY"
 secret_env = "PB_SECRET"
 endpoint = "$SIM_URL/api/json/v3"
+$(sim_ca_line)
 ${PB_CLIENT:-}
 
 [[registrar]]
@@ -106,6 +115,7 @@ key_env = "NC_KEY"
 api_user = "ncuser"
 client_ip = "127.0.0.1"
 endpoint = "$SIM_URL/xml.response"
+$(sim_ca_line)
 ${NC_CLIENT:-}
 
 [registrar.contact]

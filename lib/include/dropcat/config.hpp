@@ -29,6 +29,7 @@ struct RegistrarAccount {
     std::string name;     // the account's label on the command line
     std::string kind;     // dynadot | porkbun | namecheap
     std::string endpoint; // empty: the kind's default
+    std::string ca_file;  // PEM CA bundle to trust instead of the system's; empty: the system's
     std::string key_env;
     std::string secret_env; // porkbun
     std::string api_user;   // namecheap

@@ -165,12 +165,14 @@ Result<RegistrarContact> contact_of(const toml::node& node, const Problems& p) {
     return c;
 }
 
-Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
+Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p,
+                                    const std::filesystem::path& dir) {
     const toml::table* t = node.as_table();
     if (t == nullptr) return p.at(node.source(), "registrar", "each [[registrar]] must be a table");
     static const std::set<std::string_view> k_known{"name",
                                                     "kind",
                                                     "endpoint",
+                                                    "ca_file",
                                                     "key_env",
                                                     "secret_env",
                                                     "api_user",
@@ -249,6 +251,18 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p) {
     if (!a.endpoint.empty())
         if (auto problem = endpoint_problem(a.endpoint))
             return p.at(t->get("endpoint")->source(), "endpoint", *problem);
+    if (const toml::node* ca = t->get("ca_file")) {
+        auto text = ca->value<std::string>();
+        if (!ca->is_string() || !text || text->empty())
+            return p.at(ca->source(), "ca_file", "must be the path of a PEM file");
+        std::filesystem::path file = *text;
+        if (file.is_relative()) file = dir / file;
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(file, ec))
+            return p.at(ca->source(), "ca_file",
+                        fmt::format("{} is not a file that can be read", file.string()));
+        a.ca_file = file.string();
+    }
     for (auto [key, target, fallback] :
          {std::tuple{"checks_per_minute", &a.checks_per_minute, 0},
           std::tuple{"creates_per_minute", &a.creates_per_minute, 0},
@@ -385,7 +399,7 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
             return p.at(r->source(), "registrar", "must be written as [[registrar]] tables");
         std::set<std::string> names;
         for (const toml::node& node : *accounts) {
-            auto a = account_of(node, p);
+            auto a = account_of(node, p, path.parent_path());
             if (!a) return std::unexpected(a.error());
             if (!names.insert(a->name).second)
                 return p.at(node.source(), "name", fmt::format("'{}' is used twice", a->name));

@@ -140,6 +140,7 @@ open_registrar(const Config& config, const RegistrarAccount& account, const Regi
     parts.setup.http.total_timeout = std::chrono::milliseconds(account.timeout_ms);
     parts.setup.http.connect_timeout = std::chrono::milliseconds(account.connect_timeout_ms);
     parts.setup.http.clock = setup.clock;
+    if (!account.ca_file.empty()) parts.setup.http.ca_file = account.ca_file;
     if (!setup.state_dir.empty()) {
         // What earlier runs sent counts for as long as the longest rule looks back.
         std::chrono::milliseconds keep{0};
