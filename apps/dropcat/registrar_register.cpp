@@ -92,6 +92,17 @@ int run_register(const NetOptions& o, Context& ctx) {
         use_color(ctx.color, 1));
     int code = 0;
     bool hint_live = false;
+    // A dry run reports what a live run would meet. Where the registrar has no dry run of its
+    // own (Dynadot, Namecheap), the balance ping reads stands in for its funds check: each
+    // name that would be bought takes its price from what is left.
+    std::optional<Money> left;
+    if (!o.live && !(*registrar)->limits().dry_run) {
+        Registrar& reg = **registrar;
+        auto free = reg.next_free(RequestClass::other);
+        if (free - reg.clock().now() <= k_patience &&
+            wait_until(reg, free, fmt::format("{}'s limits", account->name), ctx))
+            if (auto ping = reg.ping(call_now(reg)); ping && ping->balance) left = ping->balance;
+    }
     for (const auto& domain : *domains) {
         if (interrupted()) break;
         CreateRequest request;
@@ -145,6 +156,17 @@ int run_register(const NetOptions& o, Context& ctx) {
                                            account->name);
                     ctx.report.note(fmt::format("{}: {}", domain, r.detail));
                 }
+            }
+        }
+        if (r.dry_run && r.outcome == Outcome::dry_run_ok && left && r.price &&
+            r.price->currency == left->currency) {
+            if (r.price->minor > left->minor) {
+                r.outcome = Outcome::insufficient_funds;
+                r.detail = fmt::format("dry run: the balance {} is below the price {}; nothing "
+                                       "was bought",
+                                       format_money(*left), format_money(*r.price));
+            } else {
+                left->minor -= r.price->minor;
             }
         }
         // Interrupted before anything was sent: nothing to report. Once a create was sent its

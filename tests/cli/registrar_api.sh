@@ -89,6 +89,7 @@ PY
   rv registrar register --registrar "$acct" "$p-dry.com" --max-price "12.00 USD" --format json
   expect_rc 0 "$acct dry run"
   expect_equal "$(json_field outcome)" "dry-run-ok"
+  expect_err "add --live to register" "$acct: the hint when nothing blocks"
   expect_equal "$(json_field dry_run)" "True"
   expect_err "dry run"
   log_check "
@@ -102,6 +103,11 @@ assert len(c) == (1 if '$acct' == 'pb-main' else 0), c" && ok || bad "$acct: dry
   rv registrar check --registrar "$acct" "$p-free.com" --format tsv
   expect_out "$p-free.com	$acct	taken" "$acct: a registered name is taken"
 
+  # A dry run meets what a live run would: the balance (100.00 here) below the price.
+  rv registrar register --registrar "$acct" "$p-rich.com" --max-price "200.00 USD" --format json
+  expect_rc 1 "$acct dry run, insufficient funds"
+  expect_equal "$(json_field outcome)" "insufficient-funds" "$acct dry run funds"
+  expect_no_err "add --live"
   rv registrar register --registrar "$acct" "$p-rich.com" --max-price "200.00 USD" --live --format json
   expect_rc 1 "$acct insufficient funds"
   expect_equal "$(json_field outcome)" "insufficient-funds"
