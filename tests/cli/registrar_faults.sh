@@ -153,6 +153,13 @@ command = "create"
 domain = "heldbuy.com"
 kind = "delay"
 delay = "20s"
+
+[[fault]]
+api = "dynadot"
+command = "check"
+domain = "heldrow.com"
+kind = "delay"
+delay = "20s"
 TOML
 start_sim "$WORK/held.toml"
 DYN_CLIENT='checks_per_minute = 600' write_config
@@ -176,6 +183,24 @@ interrupt_when() {
 interrupt_when c registrar check --registrar dyn-main heldcheck.com --format json
 expect_rc 130 "Ctrl-C during a check"
 [ "$ELAPSED_MS" -lt 2000 ] && ok || bad "Ctrl-C during a check took ${ELAPSED_MS} ms"
+# Ctrl-C keeps what was answered: a row for each name, in order, the held one unknown.
+XDG_STATE_HOME=$WORK/state-rows "$DROPCAT" registrar check --registrar dyn-main quick.com \
+  heldrow.com later.com --format tsv >"$OUT" 2>"$ERR" &
+pid=$!
+for i in $(seq 1 100); do
+  log_check "assert [r for r in rows if r['domain'] == 'quick.com']" 2>/dev/null && break
+  sleep 0.1
+done
+sleep 0.3
+kill -INT "$pid"
+wait "$pid"
+RC=$?
+expect_rc 130 "Ctrl-C after one answer"
+expect_out "quick.com	dyn-main	available"
+expect_out "heldrow.com	dyn-main	unknown"
+expect_out "later.com	dyn-main	unknown"
+expect_out_lines 4
+expect_err "interrupted"
 interrupt_when r registrar register --registrar dyn-main heldbuy.com --max-price "12.00 USD" --live --format json
 expect_rc 1 "Ctrl-C during a create"
 expect_equal "$(json_field outcome)" ambiguous "Ctrl-C during a create"

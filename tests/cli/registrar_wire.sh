@@ -142,4 +142,18 @@ log_check "assert not [r for r in rows if r['command'] == 'create' and r['domain
   && ok || bad "porkbun: no create within the wait, from a new run either"
 stop_sim
 
+# A name whose TLD no account serves gets a row "unsupported"; the others, read from a pipe,
+# are still checked, in the order given; the exit status says not every name was answered.
+start_sim "$WORK/scenario.toml"
+DYN_CLIENT=$'checks_per_minute = 600\ntlds = ["com"]' PB_CLIENT=$'checks_per_minute = 600\ntlds = ["com"]' \
+  NC_CLIENT=$'checks_per_minute = 600\ntlds = ["net"]' write_config
+printf 'first.com\nnobody.org\nthird.net\n' >"$WORK/mixed"
+run_in "$WORK/mixed" registrar check - --format tsv
+expect_rc 69 "a name no account serves"
+expect_out_lines 4
+expect_equal "$(tail -n +2 "$OUT" | cut -f1,2,3 | tr '\t\n' ' |')" \
+  "first.com dyn-main available|nobody.org  unsupported|third.net nc-main available|" "rows in order"
+expect_out "no configured account serves .org"
+stop_sim
+
 finish
