@@ -3,7 +3,7 @@
 #include "options.hpp"
 #include "signals.hpp"
 
-#include <dropcat/domain.hpp>
+#include <dropcat/names.hpp>
 
 #include <fmt/format.h>
 
@@ -74,28 +74,7 @@ Error no_such_account(const Config& config, std::string_view name) {
 }
 
 Result<std::vector<std::string>> domains_from(const std::vector<std::string>& args) {
-    std::vector<std::string> texts;
-    for (const auto& a : args) {
-        if (a != "-") {
-            texts.push_back(a);
-            continue;
-        }
-        std::string line;
-        while (std::getline(std::cin, line)) {
-            if (interrupted()) return fail(ErrorKind::interrupted, "interrupted");
-            auto first = line.find_first_not_of(" \t\r");
-            if (first == std::string::npos || line[first] == '#') continue;
-            texts.push_back(line);
-        }
-    }
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < texts.size(); ++i) {
-        auto d = parse_domain(texts[i]);
-        if (!d) return fail(ErrorKind::data, fmt::format("'{}': {}", texts[i], d.error().message));
-        out.push_back(d->ascii);
-    }
-    if (out.empty()) return fail(ErrorKind::usage, "no domain names to check");
-    return out;
+    return read_names(args, std::cin, [] { return interrupted(); });
 }
 
 void add_common(CLI::App& cmd, NetOptions& o) {

@@ -205,3 +205,28 @@ TEST_CASE("registrar: the endpoint is the account's own, else the kind's product
     nc.endpoint = "http://127.0.0.1:9/xml.response";
     CHECK(account_endpoint(nc, true) == "http://127.0.0.1:9/xml.response");
 }
+
+TEST_CASE("registrar: every kind in the table is whole: limits, batch, endpoints, policy") {
+    REQUIRE(registrar_kinds().size() == 3);
+    for (const RegistrarKind& kind : registrar_kinds()) {
+        INFO(kind.name);
+        CHECK(find_registrar_kind(kind.name) == &kind);
+        CHECK(kind.batch >= 1);
+        CHECK(kind.batch <= kind.max_batch);
+        CHECK(kind.production.starts_with("https://"));
+        CHECK_FALSE(kind.catch_policy.empty());
+        RegistrarAccount a;
+        a.kind = std::string(kind.name);
+        auto limits = account_limits(a);
+        CHECK(limits.batch == kind.batch);
+        CHECK_FALSE(limits.checks.empty());
+        CHECK_FALSE(limits.creates.empty());
+    }
+    // A kind dropcat does not know gets the most careful rule, and no crash.
+    RegistrarAccount unknown;
+    unknown.kind = "godaddy";
+    auto careful = account_limits(unknown);
+    REQUIRE(careful.all.size() == 1);
+    CHECK(careful.all[0].count == 1);
+    CHECK(find_registrar_kind("godaddy") == nullptr);
+}

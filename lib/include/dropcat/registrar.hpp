@@ -20,8 +20,11 @@
 
 namespace dropcat {
 
-// What dropcat knows of each registrar API it speaks: endpoints, documented limits and the
-// registrar's published stance on automated drop-catching (shared/reference/registrar-apis.md).
+// What dropcat knows of each registrar API it speaks: endpoints, documented limits, the
+// configuration an account of it needs, and the registrar's published stance on automated
+// drop-catching (shared/reference/registrar-apis.md). Each kind is one entry, defined in its
+// adapter's file pair (lib/src/registrar/KIND.hpp/.cpp) with the adapter itself, its own rules
+// and its factory; the table in kinds.cpp lists the entries.
 struct RegistrarKind {
     std::string_view name;
     std::string_view production;
@@ -29,12 +32,17 @@ struct RegistrarKind {
     int checks_per_minute; // documented limit, used when an account sets none
     int creates_per_minute;
     int max_in_flight;
-    int batch;            // names per check request
+    int batch;            // names per check request, by default
+    int max_batch;        // the most names one check request may carry
     int check_rule_count; // the documented check limit as a rule: count per window
     int check_rule_seconds;
     std::string_view over_limit_signal;
     std::string_view dry_run;
     std::string_view catch_policy;
+    // Configuration keys an account of this kind must have beyond name, kind and key_env
+    // (secret_env, api_user, client_ip, contact). Keys ending in _env name secrets, which are
+    // resolved in this order after key_env and handed to the adapter.
+    std::span<const std::string_view> required;
 };
 
 std::span<const RegistrarKind> registrar_kinds();

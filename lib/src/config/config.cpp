@@ -1,5 +1,6 @@
 #include "dropcat/config.hpp"
 #include "core/paths.hpp"
+#include "dropcat/registrar.hpp"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -18,7 +19,6 @@ namespace dropcat {
 
 namespace {
 
-constexpr std::string_view k_kinds[] = {"dynadot", "porkbun", "namecheap"};
 // Keys that would hold a secret in the file itself; refused with a pointer to *_env.
 constexpr std::string_view k_secret_keys[] = {"key",        "secret",     "api_key",
                                               "apikey",     "password",   "token",
@@ -215,12 +215,15 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p,
     if (!valid_label(a.name))
         return p.at(node.source(), "name",
                     "is required: lowercase letters, digits, '-' or '_', at most 40");
-    bool kind_ok = false;
-    for (auto k : k_kinds)
-        kind_ok = kind_ok || a.kind == k;
-    if (!kind_ok)
+    // What each kind needs comes from its entry in the kinds table (lib/src/registrar).
+    const RegistrarKind* kind = find_registrar_kind(a.kind);
+    if (kind == nullptr) {
+        std::string known;
+        for (const auto& k : registrar_kinds())
+            known += (known.empty() ? "" : ", ") + std::string(k.name);
         return p.at(t->get("kind") ? t->get("kind")->source() : node.source(), "kind",
-                    fmt::format("'{}' is not one of dynadot, porkbun, namecheap", a.kind));
+                    fmt::format("'{}' is not one of {}", a.kind, known));
+    }
     auto need_env = [&](std::string_view key, const std::string& value) -> Result<void> {
         if (value.empty())
             return p.at(node.source(), key, fmt::format("is required for {}", a.kind));
@@ -233,17 +236,22 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p,
         return {};
     };
     if (auto ok = need_env("key_env", a.key_env); !ok) return std::unexpected(ok.error());
-    if (a.kind == "porkbun")
+    if (!a.secret_env.empty())
         if (auto ok = need_env("secret_env", a.secret_env); !ok) return std::unexpected(ok.error());
-    if (a.kind == "namecheap") {
-        if (a.api_user.empty()) return p.at(node.source(), "api_user", "is required for namecheap");
-        if (a.username.empty()) a.username = a.api_user;
-        if (!valid_ipv4(a.client_ip))
-            return p.at(node.source(), "client_ip",
-                        "is required for namecheap: the IPv4 address "
-                        "whitelisted with Namecheap");
-        const toml::node* contact = t->get("contact");
-        if (contact == nullptr) return p.at(node.source(), "contact", "is required for namecheap");
+    for (std::string_view key : kind->required) {
+        if (key == "secret_env") {
+            if (auto ok = need_env(key, a.secret_env); !ok) return std::unexpected(ok.error());
+        } else if (t->get(key) == nullptr) {
+            return p.at(node.source(), key, fmt::format("is required for {}", a.kind));
+        }
+    }
+    if (a.username.empty()) a.username = a.api_user;
+    if (t->get("client_ip") != nullptr && !valid_ipv4(a.client_ip))
+        return p.at(t->get("client_ip")->source(), "client_ip",
+                    "must be the IPv4 address whitelisted with the registrar");
+    if (t->get("api_user") != nullptr && a.api_user.empty())
+        return p.at(t->get("api_user")->source(), "api_user", "must not be empty");
+    if (const toml::node* contact = t->get("contact")) {
         auto c = contact_of(*contact, p);
         if (!c) return std::unexpected(c.error());
         a.contact = *c;
@@ -278,7 +286,7 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p,
     }
     // What each API takes in one check (shared/reference/registrar-apis.md): Dynadot's search
     // 100 names on a bulk account (1 on a regular one), Namecheap's check 50, Porkbun's one.
-    int most = a.kind == "dynadot" ? 100 : a.kind == "namecheap" ? 50 : 1;
+    int most = kind->max_batch;
     if (a.check_batch > most)
         return p.at(t->get("check_batch")->source(), "check_batch",
                     fmt::format("{} takes at most {} name{} per check", a.kind, most,

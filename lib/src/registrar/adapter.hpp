@@ -140,9 +140,19 @@ struct DynadotPrice {
 };
 std::optional<DynadotPrice> read_dynadot_price(std::string_view text);
 
-// The factories, one per adapter file.
-std::unique_ptr<Registrar> make_dynadot(AdapterParts parts, std::string key);
-std::unique_ptr<Registrar> make_porkbun(AdapterParts parts, std::string key, std::string secret);
-std::unique_ptr<Registrar> make_namecheap(AdapterParts parts, std::string key);
+// One registrar kind: its description and what only it knows, defined next to its adapter
+// (KIND.hpp declares it, KIND.cpp defines it) and listed in kinds.cpp's table.
+struct KindEntry {
+    RegistrarKind info;
+    // Rules beyond the common per-class ones (rules over all requests) and the API's flags
+    // (a dry run of its own, a price in the create, an idempotency key).
+    void (*limits)(const RegistrarAccount& account, RegistrarLimits& limits);
+    // The adapter, with the account's secrets: key_env's, then each required *_env key's.
+    std::unique_ptr<Registrar> (*make)(AdapterParts parts, std::vector<std::string> secrets);
+};
+
+// The table's entries, and the one for a kind (nullptr for one dropcat does not know).
+std::span<const KindEntry* const> kind_entries();
+const KindEntry* find_kind_entry(std::string_view name);
 
 } // namespace dropcat::registrar

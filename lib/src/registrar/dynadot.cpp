@@ -1,7 +1,7 @@
 // Dynadot api3 (shared/reference/registrar-apis.md section 3.1): GET /api3.json with the key
 // in the query string (redacted in every log), `search` for availability and price, `register`
 // to buy. Dynadot documents no 429; an over-limit answer is ResponseCode 5, "system_busy".
-#include "registrar/adapter.hpp"
+#include "registrar/dynadot.hpp"
 #include "registrar/json_util.hpp"
 
 #include <fmt/format.h>
@@ -346,11 +346,39 @@ CreateResult Dynadot::create(const CreateRequest& request, const Call& call) {
                 fmt::format("Dynadot refused (ResponseCode {}): {}", code, error));
 }
 
+// Dynadot's tiers are per account, whatever the command: 60 a minute and one a second on a
+// regular account (a bulk account configures its own figure).
+void dynadot_limits(const RegistrarAccount& account, RegistrarLimits& limits) {
+    using std::chrono::milliseconds;
+    int per_minute = std::max({account.checks_per_minute, account.creates_per_minute, 60});
+    limits.all.push_back(RateRule{per_minute, milliseconds(60000)});
+    limits.all.push_back(RateRule{std::max(1, per_minute / 60), milliseconds(1000)});
+}
+
+std::unique_ptr<Registrar> make_dynadot(AdapterParts parts, std::vector<std::string> secrets) {
+    parts.redactor.add_secret(secrets.at(0));
+    return std::make_unique<Dynadot>(std::move(parts), std::move(secrets.at(0)));
+}
+
 } // namespace
 
-std::unique_ptr<Registrar> make_dynadot(AdapterParts parts, std::string key) {
-    parts.redactor.add_secret(key);
-    return std::make_unique<Dynadot>(std::move(parts), std::move(key));
-}
+// Figures from shared/reference/registrar-apis.md (sections 0 and 3): the lowest documented
+// tier is the default, and an account's configuration may raise it.
+const KindEntry k_dynadot{
+    RegistrarKind{"dynadot",
+                  "https://api.dynadot.com",
+                  "https://api-sandbox.dynadot.com",
+                  60,
+                  60,
+                  1,
+                  1,
+                  100,
+                  60,
+                  60,
+                  "system_busy status (no 429 documented)",
+                  "sandbox only",
+                  "advertises drop-catching through its API; confirm the current terms",
+                  {}},
+    dynadot_limits, make_dynadot};
 
 } // namespace dropcat::registrar

@@ -1,35 +1,49 @@
-#include "dropcat/registrar.hpp"
+// The registrar kinds dropcat speaks: one line per kind. Everything else of a kind (its
+// description, configuration, rules, adapter and factory) is in its own file pair.
+#include "registrar/dynadot.hpp"
+#include "registrar/namecheap.hpp"
+#include "registrar/porkbun.hpp"
 
-#include <array>
+#include <vector>
 
 namespace dropcat {
 
+namespace registrar {
+
 namespace {
 
-// Figures from shared/reference/registrar-apis.md (sections 0, 2, 3, 5); where a registrar
-// documents tiers, the lowest is the default, and an account's configuration may raise it.
-constexpr std::array k_kinds{
-    RegistrarKind{"dynadot", "https://api.dynadot.com", "https://api-sandbox.dynadot.com", 60, 60,
-                  1, 1, 60, 60, "system_busy status (no 429 documented)", "sandbox only",
-                  "advertises drop-catching through its API; confirm the current terms"},
-    RegistrarKind{"porkbun", "https://api.porkbun.com/api/json/v3",
-                  "https://api.porkbun.com/api/json/v3 (sandbox keys pk1_sb_)", 6, 60, 1, 1, 1, 10,
-                  "status ERROR with its limits (1 check per 10 s)", "dryRun: true",
-                  "not stated; creates have their own budget and a monthly spend limit"},
-    RegistrarKind{"namecheap", "https://api.namecheap.com/xml.response",
-                  "https://api.sandbox.namecheap.com/xml.response", 20, 20, 1, 50, 20, 60,
-                  "HTTP 405", "sandbox only",
-                  "API terms reported to prohibit drop-catching; confirm before using it"},
+const KindEntry* const k_entries[] = {
+    &k_dynadot,
+    &k_porkbun,
+    &k_namecheap,
 };
 
 } // namespace
 
+std::span<const KindEntry* const> kind_entries() {
+    return k_entries;
+}
+
+const KindEntry* find_kind_entry(std::string_view name) {
+    for (const KindEntry* e : k_entries)
+        if (e->info.name == name) return e;
+    return nullptr;
+}
+
+} // namespace registrar
+
 std::span<const RegistrarKind> registrar_kinds() {
-    return k_kinds;
+    static const std::vector<RegistrarKind> kinds = [] {
+        std::vector<RegistrarKind> out;
+        for (const auto* e : registrar::kind_entries())
+            out.push_back(e->info);
+        return out;
+    }();
+    return kinds;
 }
 
 const RegistrarKind* find_registrar_kind(std::string_view name) {
-    for (const auto& k : k_kinds)
+    for (const auto& k : registrar_kinds())
         if (k.name == name) return &k;
     return nullptr;
 }

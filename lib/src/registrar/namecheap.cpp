@@ -2,7 +2,7 @@
 // global parameters on every call, domains.check for up to 50 names, domains.create by a form
 // POST with Years=1 always sent (the API's default is 2) and the four contact roles. Its
 // over-limit signal is HTTP 405, which comes before execution: even a create may be retried.
-#include "registrar/adapter.hpp"
+#include "registrar/namecheap.hpp"
 #include "registrar/json_util.hpp"
 
 #include <fmt/format.h>
@@ -463,11 +463,32 @@ CreateResult Namecheap::create(const CreateRequest& request, const Call& bounds)
     return with(result, Outcome::policy_refused, said);
 }
 
+// Namecheap counts every call, whatever the command: 20 a minute, 700 an hour, 8000 a day (its
+// FAQ); an account's own figure raises the minute's.
+void namecheap_limits(const RegistrarAccount& account, RegistrarLimits& limits) {
+    using std::chrono::milliseconds;
+    int per_minute = std::max(account.checks_per_minute, account.creates_per_minute);
+    limits.all.push_back(RateRule{per_minute > 0 ? per_minute : 20, milliseconds(60000)});
+    limits.all.push_back(RateRule{700, milliseconds(3600000)});
+    limits.all.push_back(RateRule{8000, milliseconds(86400000)});
+}
+
+std::unique_ptr<Registrar> make_namecheap(AdapterParts parts, std::vector<std::string> secrets) {
+    parts.redactor.add_secret(secrets.at(0));
+    return std::make_unique<Namecheap>(std::move(parts), std::move(secrets.at(0)));
+}
+
+constexpr std::string_view k_required[] = {"api_user", "client_ip", "contact"};
+
 } // namespace
 
-std::unique_ptr<Registrar> make_namecheap(AdapterParts parts, std::string key) {
-    parts.redactor.add_secret(key);
-    return std::make_unique<Namecheap>(std::move(parts), std::move(key));
-}
+// Figures from shared/reference/registrar-apis.md (section 2).
+const KindEntry k_namecheap{
+    RegistrarKind{"namecheap", "https://api.namecheap.com/xml.response",
+                  "https://api.sandbox.namecheap.com/xml.response", 20, 20, 1, 50, 50, 20, 60,
+                  "HTTP 405", "sandbox only",
+                  "API terms reported to prohibit drop-catching; confirm before using it",
+                  k_required},
+    namecheap_limits, make_namecheap};
 
 } // namespace dropcat::registrar

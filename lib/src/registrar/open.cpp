@@ -73,15 +73,16 @@ std::string account_endpoint(const RegistrarAccount& account, bool sandbox) {
 }
 
 RegistrarLimits account_limits(const RegistrarAccount& account) {
-    const RegistrarKind* kind = find_registrar_kind(account.kind);
+    const registrar::KindEntry* entry = registrar::find_kind_entry(account.kind);
     RegistrarLimits limits;
-    if (kind == nullptr) {
+    if (entry == nullptr) {
         // A kind dropcat does not know (the configuration refuses one; a caller may not have
         // it checked): the most careful rules, one request a minute, and nothing else.
         limits.all.push_back(RateRule{1, std::chrono::milliseconds(60000)});
         return limits;
     }
-    limits.batch = account.check_batch > 0 ? account.check_batch : kind->batch;
+    const RegistrarKind& kind = entry->info;
+    limits.batch = account.check_batch > 0 ? account.check_batch : kind.batch;
     limits.max_in_flight = account.max_in_flight;
     using std::chrono::milliseconds;
     // An account's own figure replaces the documented one (a bulk Dynadot account may do more);
@@ -90,50 +91,49 @@ RegistrarLimits account_limits(const RegistrarAccount& account) {
         limits.checks.push_back(RateRule{account.checks_per_minute, milliseconds(60000)});
     else
         limits.checks.push_back(
-            RateRule{kind->check_rule_count, milliseconds(kind->check_rule_seconds * 1000)});
+            RateRule{kind.check_rule_count, milliseconds(kind.check_rule_seconds * 1000)});
     if (account.checks_per_second > 0)
         limits.checks.push_back(RateRule{account.checks_per_second, milliseconds(1000)});
     limits.creates.push_back(RateRule{account.creates_per_minute > 0 ? account.creates_per_minute
-                                                                     : kind->creates_per_minute,
+                                                                     : kind.creates_per_minute,
                                       milliseconds(60000)});
     if (account.creates_per_second > 0)
         limits.creates.push_back(RateRule{account.creates_per_second, milliseconds(1000)});
-    if (account.kind == "dynadot") {
-        // Dynadot's tiers are per account, whatever the command: 60 a minute and one a second
-        // on a regular account (a bulk account configures its own figure).
-        int per_minute = std::max({account.checks_per_minute, account.creates_per_minute, 60});
-        limits.all.push_back(RateRule{per_minute, milliseconds(60000)});
-        limits.all.push_back(RateRule{std::max(1, per_minute / 60), milliseconds(1000)});
-    }
-    if (account.kind == "namecheap") {
-        // Namecheap counts every call, whatever the command: 20/min, 700/h, 8000/day (its FAQ).
-        int per_minute = std::max(account.checks_per_minute, account.creates_per_minute);
-        limits.all.push_back(RateRule{per_minute > 0 ? per_minute : 20, milliseconds(60000)});
-        limits.all.push_back(RateRule{700, milliseconds(3600000)});
-        limits.all.push_back(RateRule{8000, milliseconds(86400000)});
-    }
-    if (account.kind == "porkbun") {
-        limits.idempotent_create = true;
-        limits.dry_run = true;
-        limits.price_sent = true;
-    }
+    entry->limits(account, limits);
     return limits;
 }
 
+namespace {
+
+// The environment variable a *_env key of the account names.
+const std::string* env_key(const RegistrarAccount& account, std::string_view key) {
+    if (key == "key_env") return &account.key_env;
+    if (key == "secret_env") return &account.secret_env;
+    return nullptr;
+}
+
+} // namespace
+
 Result<std::unique_ptr<Registrar>>
 open_registrar(const Config& config, const RegistrarAccount& account, const RegistrarSetup& setup) {
-    const RegistrarKind* kind = find_registrar_kind(account.kind);
-    if (kind == nullptr)
+    const registrar::KindEntry* entry = registrar::find_kind_entry(account.kind);
+    if (entry == nullptr)
         return fail(ErrorKind::config,
                     fmt::format("{}: unknown kind '{}'", account.name, account.kind));
     std::string endpoint = account_endpoint(account, setup.sandbox);
-    auto key = resolve_secret(config, account.key_env);
-    if (!key) return std::unexpected(key.error());
-    std::optional<std::string> secret;
-    if (account.kind == "porkbun") {
-        auto found = resolve_secret(config, account.secret_env);
-        if (!found) return std::unexpected(found.error());
-        secret = std::move(*found);
+    // The secrets, in the kind's order: key_env's, then each required *_env key's.
+    std::vector<std::string> secrets;
+    std::vector<std::string_view> keys{"key_env"};
+    for (std::string_view k : entry->info.required)
+        if (k.ends_with("_env")) keys.push_back(k);
+    for (std::string_view k : keys) {
+        const std::string* name = env_key(account, k);
+        if (name == nullptr)
+            return fail(ErrorKind::config,
+                        fmt::format("{}: {} is not a key dropcat knows", account.name, k));
+        auto secret = resolve_secret(config, *name);
+        if (!secret) return std::unexpected(secret.error());
+        secrets.push_back(std::move(*secret));
     }
     using namespace registrar;
     AdapterParts parts{account, endpoint, account_limits(account), setup, nullptr, Redactor{}};
@@ -153,9 +153,7 @@ open_registrar(const Config& config, const RegistrarAccount& account, const Regi
         if (!ledger) return std::unexpected(ledger.error());
         parts.ledger = std::move(*ledger);
     }
-    if (account.kind == "dynadot") return make_dynadot(std::move(parts), *key);
-    if (account.kind == "porkbun") return make_porkbun(std::move(parts), *key, *secret);
-    return make_namecheap(std::move(parts), *key);
+    return entry->make(std::move(parts), std::move(secrets));
 }
 
 } // namespace dropcat

@@ -2,7 +2,7 @@
 // body (never in a URL), checkDomain per name (1 per 10 s by default, its `limits` object says
 // what is left), domain/create with `cost` in integer cents that must equal the quote, a real
 // `dryRun`, and an Idempotency-Key on every create (sent, never relied on for a resend).
-#include "registrar/adapter.hpp"
+#include "registrar/porkbun.hpp"
 #include "registrar/json_util.hpp"
 
 #include <fmt/format.h>
@@ -291,12 +291,31 @@ CreateResult Porkbun::create(const CreateRequest& request, const Call& call) {
                 fmt::format("Porkbun refused ({}): {}", code.empty() ? "no code" : code, message));
 }
 
+// Porkbun's create takes an Idempotency-Key and the quoted cost, and has a dry run of its own.
+void porkbun_limits(const RegistrarAccount&, RegistrarLimits& limits) {
+    limits.idempotent_create = true;
+    limits.dry_run = true;
+    limits.price_sent = true;
+}
+
+std::unique_ptr<Registrar> make_porkbun(AdapterParts parts, std::vector<std::string> secrets) {
+    parts.redactor.add_secret(secrets.at(0));
+    parts.redactor.add_secret(secrets.at(1));
+    return std::make_unique<Porkbun>(std::move(parts), std::move(secrets.at(0)),
+                                     std::move(secrets.at(1)));
+}
+
+constexpr std::string_view k_required[] = {"secret_env"};
+
 } // namespace
 
-std::unique_ptr<Registrar> make_porkbun(AdapterParts parts, std::string key, std::string secret) {
-    parts.redactor.add_secret(key);
-    parts.redactor.add_secret(secret);
-    return std::make_unique<Porkbun>(std::move(parts), std::move(key), std::move(secret));
-}
+// Figures from shared/reference/registrar-apis.md (section 5).
+const KindEntry k_porkbun{
+    RegistrarKind{"porkbun", "https://api.porkbun.com/api/json/v3",
+                  "https://api.porkbun.com/api/json/v3 (sandbox keys pk1_sb_)", 6, 60, 1, 1, 1, 1,
+                  10, "status ERROR with its limits (1 check per 10 s)", "dryRun: true",
+                  "not stated; creates have their own budget and a monthly spend limit",
+                  k_required},
+    porkbun_limits, make_porkbun};
 
 } // namespace dropcat::registrar
