@@ -32,7 +32,21 @@ int run_owns(const NetOptions& o, Context& ctx) {
                      use_color(ctx.color, 1));
     int code = 0;
     bool unknown = false;
+    if (o.registrar.empty())
+        for (const auto& d : *domains)
+            if (account_for(*config, d) == nullptr) {
+                write_row(writer, {{d, false},
+                                   {"", false},
+                                   {"unknown", false},
+                                   {"0", true},
+                                   {"", true},
+                                   {fmt::format("no configured account serves .{}",
+                                                d.substr(d.rfind('.') + 1)),
+                                    false}});
+                unknown = true;
+            }
     for (const RegistrarAccount* a : accounts) {
+        if (interrupted()) break;
         std::vector<std::string> mine;
         for (const auto& d : *domains)
             if (!o.registrar.empty() || account_serves(*a, d)) mine.push_back(d);
@@ -68,9 +82,9 @@ int run_owns(const NetOptions& o, Context& ctx) {
             unknown = unknown || answer.owned == Owned::unknown;
             std::string detail = answer.detail;
             if (!settled->still_unresolved.empty() && answer.owned == Owned::no)
-                detail = fmt::format("not listed yet; a create {} ago may take up to {} minutes "
-                                     "to show: ask again later",
-                                     "less than 30 minutes", k_listing_lag.count());
+                detail = fmt::format("not listed yet; {} may take up to {} minutes to list a new "
+                                     "name: ask again later",
+                                     a->kind, listing_lag(a->kind).count());
             write_row(writer, {{domain, false},
                                {a->name, false},
                                {std::string(owned_name(answer.owned)), false},

@@ -119,7 +119,12 @@ int run_register(const NetOptions& o, Context& ctx) {
         if (!open) return ctx.failed(open.error());
         bool unresolved = false;
         if (!open->empty()) {
-            auto settled = settle_creates(*store, **registrar, domain, call_now(**registrar));
+            Registrar& reg = **registrar;
+            auto free = reg.next_free(RequestClass::other);
+            if (free - reg.clock().now() <= k_patience)
+                (void)wait_until(reg, free, fmt::format("{}'s limits", account->name), ctx);
+            auto settled = settle_creates(*store, reg, domain, call_now(reg));
+            if (!settled) ctx.report.warning(settled.error().message);
             if (settled && !settled->settled.empty())
                 ctx.report.note(fmt::format(
                     "{}: {} says the name is {}in the account: an earlier create {}", domain,
@@ -189,7 +194,14 @@ int run_register(const NetOptions& o, Context& ctx) {
         else if (auto failed = outcome_error(r.outcome))
             ctx.report.error(
                 fmt::format("{}: {}: {}", request.domain, outcome_name(r.outcome), r.detail));
-        if (auto failed = outcome_error(r.outcome); failed && code == 0) code = exit_code(*failed);
+        // The status that asks most of the operator wins: 3 (ask the account before anything
+        // else), then an ambiguous create (1, check the account), then the first failure.
+        if (auto failed = outcome_error(r.outcome)) {
+            int c = exit_code(*failed);
+            if (code == 0 || r.outcome == Outcome::unresolved ||
+                (r.outcome == Outcome::ambiguous && code != exit_code(ErrorKind::unresolved)))
+                code = c;
+        }
     }
     writer.finish();
     if (interrupted()) {

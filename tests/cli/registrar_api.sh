@@ -59,6 +59,13 @@ TOML
 c = [r for r in rows if r['command'] == 'create' and r['domain'] == '$p-race.com']
 assert len(c) == 1 and c[0]['outcome'] == 'not-available', c" && ok || bad "$acct: one create, not available"
 
+  # A name registered now is `taken` from the quote, with no create sent; lost-race comes only
+  # from a create's answer.
+  rv registrar register --registrar "$acct" "$p-taken.com" --max-price "20.00 USD" --live --format json
+  expect_rc 1 "$acct: register a taken name"
+  expect_equal "$(json_field outcome)" "taken" "$acct taken"
+  log_check "assert not [r for r in rows if r['command'] == 'create' and r['domain'] == '$p-taken.com']" \
+    && ok || bad "$acct: no create for a taken name"
   rv registrar check --registrar "$acct" "$p-free.com" "$p-taken.com" --format json
   expect_rc 0 "$acct check"
   python3 - "$OUT" "$acct" "$p" <<'PY' && ok || bad "$acct check JSON"

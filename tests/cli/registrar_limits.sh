@@ -37,9 +37,12 @@ DYN_CLIENT='checks_per_minute = 6000' PB_CLIENT='checks_per_minute = 6000' \
 run registrar check --registrar dyn-main b1.com b2.com b3.com --format tsv
 expect_rc 0 "dynadot: every name answered after system_busy"
 expect_no_out "unknown"
-run registrar check --registrar pb-main b1.com b2.com b3.com --format tsv
+run -v registrar check --registrar pb-main b1.com b2.com b3.com --format tsv
 expect_rc 0 "porkbun: every name answered after its limits answer"
 expect_no_out "unknown"
+# The command does the waiting (the library never sleeps) and says so with -v.
+expect_err "dropcat: waiting "
+expect_err " s: porkbun rate limit (ttlRemaining)"
 # 120 names: three Namecheap requests (50, 50, 20).
 seq 1 120 | sed 's/^/n/; s/$/.com/' >"$WORK/names"
 run_in "$WORK/names" registrar check --registrar nc-main - --format tsv

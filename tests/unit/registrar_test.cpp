@@ -230,3 +230,9 @@ TEST_CASE("registrar: every kind in the table is whole: limits, batch, endpoints
     CHECK(careful.all[0].count == 1);
     CHECK(find_registrar_kind("godaddy") == nullptr);
 }
+
+TEST_CASE("registrar: how long each kind may take to list a new name") {
+    CHECK(find_registrar_kind("dynadot")->listing_lag_minutes == 30);
+    CHECK(find_registrar_kind("namecheap")->listing_lag_minutes == 1440);
+    CHECK(find_registrar_kind("porkbun")->listing_lag_minutes > 0);
+}

@@ -15,9 +15,11 @@ namespace dropcat {
 // killed mid-create, or no whole answer came) stands in the way of every later create of that
 // name by that account until the account has been asked (settle_creates).
 
-// How long after a create a registrar may take to list the name in the account (Dynadot's
-// advice: up to 30 minutes). Before that, "not in the account" does not settle a create.
+// How long after a create a registrar may take to list the name in the account: the kind's
+// figure (Dynadot's advice: up to 30 minutes; Namecheap's non-real-time registries a day),
+// this for a kind that names none. Before that, "not in the account" does not settle a create.
 constexpr std::chrono::minutes k_listing_lag{30};
+std::chrono::minutes listing_lag(std::string_view kind);
 
 // What a journaled create did: the outcome, and the earlier creates that stopped it (for
 // Outcome::unresolved) or that show the name already bought (Outcome::registered, nothing
@@ -42,7 +44,7 @@ Result<std::vector<CreateRow>> unresolved_creates(Store& store, std::string_view
                                                   std::string_view domain);
 
 // Asks the account whether `domain` is in it and settles its unresolved creates of the name:
-// listed, they are registered; not listed, those started at least k_listing_lag ago are
+// listed, they are registered; not listed, those started at least listing_lag ago are
 // not-registered (younger ones stay unresolved). Returns what the account said and the creates
 // it settled.
 struct Settlement {

@@ -39,6 +39,9 @@ struct RegistrarKind {
     std::string_view over_limit_signal;
     std::string_view dry_run;
     std::string_view catch_policy;
+    // How long after a create the registrar may take to list the name in the account: before
+    // that, "not in the account" does not settle a create whose outcome was unclear.
+    int listing_lag_minutes;
     // Configuration keys an account of this kind must have beyond name, kind and key_env
     // (secret_env, api_user, client_ip, contact). Keys ending in _env name secrets, which are
     // resolved in this order after key_env and handed to the adapter.

@@ -32,6 +32,12 @@ CreateResult unsent(const CreateRequest& request, Outcome outcome, std::string d
 
 } // namespace
 
+std::chrono::minutes listing_lag(std::string_view kind) {
+    const RegistrarKind* k = find_registrar_kind(kind);
+    return k != nullptr && k->listing_lag_minutes > 0 ? std::chrono::minutes(k->listing_lag_minutes)
+                                                      : k_listing_lag;
+}
+
 Result<std::vector<CreateRow>> unresolved_creates(Store& store, std::string_view account,
                                                   std::string_view domain) {
     return store.read([&](const ReadTx& tx) -> Result<std::vector<CreateRow>> {
@@ -68,8 +74,12 @@ JournaledCreate journaled_create(Store& store, Registrar& registrar, const Creat
                         account));
         return out;
     }
+    // An earlier registration answers a new create only while the name is not free again (a
+    // quote that says available means the account let it go).
+    bool free_again = request.quote.availability == Availability::available ||
+                      request.quote.availability == Availability::premium;
     for (const auto& row : *history)
-        if (row.account == account && !row.dry_run &&
+        if (!free_again && row.account == account && !row.dry_run &&
             (row.outcome == "registered" || row.outcome == "pending" ||
              row.resolution == "registered")) {
             out.earlier.push_back(row);
@@ -80,6 +90,16 @@ JournaledCreate journaled_create(Store& store, Registrar& registrar, const Creat
             return out;
         }
 
+    // A create the account's limits hold back now is not written: nothing would be sent.
+    if (auto free = registrar.next_free(RequestClass::create);
+        !request.dry_run && free > registrar.clock().now()) {
+        out.result =
+            unsent(request, Outcome::rate_limited,
+                   fmt::format("{}'s create limit leaves no room now; nothing was sent", account));
+        out.result.retry_at = free;
+        out.result.wait_reason = fmt::format("{}'s create limit", account);
+        return out;
+    }
     CreateRequest sent = request;
     if (sent.idempotency_key.empty()) sent.idempotency_key = new_key();
     std::int64_t id = 0;
@@ -119,7 +139,8 @@ Result<Settlement> settle_creates(Store& store, Registrar& registrar, const std:
     Instant now = wall(registrar);
     for (const auto& row : *open) {
         if (s.owns.owned == Owned::yes ||
-            (s.owns.owned == Owned::no && now - row.started_at >= k_listing_lag))
+            (s.owns.owned == Owned::no &&
+             now - row.started_at >= listing_lag(registrar.account().kind)))
             s.settled.push_back(row);
         else
             s.still_unresolved.push_back(row);

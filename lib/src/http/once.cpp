@@ -82,8 +82,9 @@ std::optional<std::string> dechunk(std::string_view in, bool& bad) {
         }
         in.remove_prefix(eol + 2);
         if (size == 0) {
-            // Trailers, then an empty line.
-            if (in.find("\r\n") == std::string_view::npos) return std::nullopt;
+            // Trailers, if any, then an empty line.
+            if (in.starts_with("\r\n")) return out;
+            if (in.find("\r\n\r\n") == std::string_view::npos) return std::nullopt;
             return out;
         }
         if (in.size() < size + 2) return std::nullopt;
@@ -106,6 +107,11 @@ Parsed parse(const std::string& data, bool eof) {
     }
     long status = 0;
     std::from_chars(status_line.data() + 9, status_line.data() + 12, status);
+    if (status >= 100 && status < 200) {
+        // An interim answer (100 Continue and the like): the real one follows it.
+        Parsed rest = parse(data.substr(head_end + 4), eof);
+        return rest;
+    }
     p.response.status = status;
     p.close = status_line.starts_with("HTTP/1.0");
     std::optional<std::size_t> length;
@@ -142,7 +148,9 @@ Parsed parse(const std::string& data, bool eof) {
         p.response.headers.push_back(HttpHeader{std::move(name), std::string(value)});
     }
     std::string_view body(data.data() + head_end + 4, data.size() - head_end - 4);
-    if (chunked) {
+    if (status == 204 || status == 304) {
+        // No body, whatever the headers say.
+    } else if (chunked) {
         auto decoded = dechunk(body, p.bad);
         if (!decoded) return p;
         p.response.body = std::move(*decoded);
@@ -195,9 +203,9 @@ struct OnceConnection::Impl {
             char byte[256];
             size_t n = 0;
             CURLcode code = curl_easy_recv(easy, byte, sizeof byte, &n);
-            if (code == CURLE_AGAIN) return true; // TLS housekeeping, no data
-            if (code != CURLE_OK || n == 0) return false;
-            return false; // data nobody asked for: the connection is out of step
+            if (code == CURLE_AGAIN) continue; // TLS housekeeping (a session ticket): look again
+            // Closed, failed, or data nobody asked for (the connection is out of step).
+            return false;
         }
         return false;
     }
@@ -359,7 +367,17 @@ HttpResult OnceConnection::send_once(const HttpRequest& request, const HttpBound
                                     waited == Impl::Wait::stopped});
         }
         if (code != CURLE_OK) {
+            // A server that closes without TLS's close_notify ends a body that runs to the
+            // close with an error: what came may still be the whole answer.
+            Parsed p = parse(data, true);
             m->close();
+            if (p.complete && !p.bad) {
+                p.response.total_ms = ms_since(start, clock);
+                entry.status = p.response.status;
+                entry.total_ms = p.response.total_ms;
+                if (m->log) m->log(entry);
+                return std::move(p.response);
+            }
             return failed(HttpError{TransportStage::maybe_sent,
                                     fmt::format("connection failed before the whole answer: {}",
                                                 curl_easy_strerror(code))});

@@ -67,6 +67,7 @@ Clock::time_point Adapter::next_free(RequestClass kind) {
 }
 
 std::expected<void, Error> Adapter::warm(const Call& call) {
+    std::lock_guard lock(m_creates_mutex);
     auto warmed = m_creates.warm(m_endpoint + "/", HttpBounds{call.deadline, call.stop});
     if (!warmed)
         return fail(warmed.error().interrupted ? ErrorKind::interrupted : ErrorKind::unavailable,
@@ -92,9 +93,12 @@ HttpResult Adapter::send(RequestClass kind, const HttpRequest& request, const Ca
         error.wait_reason = fmt::format("{}'s {} limit", m_account.name, class_noun(kind));
         return std::unexpected(std::move(error));
     }
-    // The permit is held until the answer is in (the in-flight cap).
-    if (kind == RequestClass::create)
+    // The permit is held until the answer is in (the in-flight cap). Creates share one
+    // connection, so they go one at a time on it, whatever max_in_flight allows.
+    if (kind == RequestClass::create) {
+        std::lock_guard lock(m_creates_mutex);
         return m_creates.send_once(request, HttpBounds{call.deadline, call.stop});
+    }
     return m_http.perform(request, HttpBounds{call.deadline, call.stop});
 }
 
@@ -162,7 +166,8 @@ std::vector<Adapter::Deferred> Adapter::send_each(
     for (std::size_t k = 0; k < count; ++k) {
         if (!deferred[k]) continue;
         Deferred d = *deferred[k];
-        if (signal && (d.retry_at == Clock::time_point{} || d.reason == signal->reason)) {
+        if (signal && (d.retry_at == Clock::time_point{} || d.reason == signal->reason ||
+                       d.retry_at < *after_signal)) {
             d.retry_at = *after_signal;
             d.reason = signal->reason;
         }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -100,6 +101,7 @@ class Adapter : public Registrar {
     const Clock& m_clock;
     HttpClient m_http;
     http::OnceConnection m_creates; // the connection creates ride on, warmed before them
+    std::mutex m_creates_mutex;     // one create on it at a time, whatever the thread
     std::shared_ptr<ratelimit::AccountLedger> m_ledger; // outlives the limiter that writes to it
     RateLimiter m_limiter;
     std::array<int, 3> m_strikes{}; // over-limit signals in a row, per RequestClass

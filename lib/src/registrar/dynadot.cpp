@@ -378,6 +378,7 @@ const KindEntry k_dynadot{
                   "system_busy status (no 429 documented)",
                   "sandbox only",
                   "advertises drop-catching through its API; confirm the current terms",
+                  30, // Dynadot's advice: a new name may take that long to be listed
                   {}},
     dynadot_limits, make_dynadot};
 

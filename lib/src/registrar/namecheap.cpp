@@ -96,6 +96,7 @@ class Namecheap final : public Adapter {
     struct Listed {
         std::int64_t eap_fee = 0;
         std::int64_t premium = 0;
+        std::int64_t total = 0; // premium, early-access and ICANN fees: the quoted price
     };
     std::map<std::string, Listed> m_listed;
 };
@@ -218,6 +219,7 @@ Result<std::vector<Quote>> Namecheap::quote(std::span<const std::string> names, 
                                 item.attribute("PremiumRegistrationPrice").value(), "USD")) {
                             m_listed[name].premium = p->minor;
                             r.price = Money{p->minor + fee("EapFee") + fee("IcannFee"), "USD"};
+                            m_listed[name].total = r.price->minor;
                         }
                 } else {
                     r.detail = fmt::format("Available is '{}'", available);
@@ -398,6 +400,11 @@ CreateResult Namecheap::create(const CreateRequest& request, const Call& bounds)
         return with(result, Outcome::transient,
                     "a premium name must be quoted through this account first (its premium "
                     "price goes with the create); no create was sent");
+    // The premium price sent is the last check's: it must be the one the ceiling was held to.
+    if (premium && (!q.price || listed->second.total != q.price->minor))
+        return with(result, Outcome::transient,
+                    "the premium price changed since this quote: quote again; no create was "
+                    "sent");
     if (request.dry_run)
         return with(result, Outcome::dry_run_ok,
                     "Namecheap has no dry run outside its sandbox: available at the price; no "
@@ -488,7 +495,7 @@ const KindEntry k_namecheap{
                   "https://api.sandbox.namecheap.com/xml.response", 20, 20, 1, 50, 50, 20, 60,
                   "HTTP 405", "sandbox only",
                   "API terms reported to prohibit drop-catching; confirm before using it",
-                  k_required},
+                  1440 /* non-real-time registries complete later */, k_required},
     namecheap_limits, make_namecheap};
 
 } // namespace dropcat::registrar

@@ -169,6 +169,7 @@ Result<std::vector<OwnsResult>> Porkbun::owns(std::span<const std::string> names
     std::vector<OwnsResult> out;
     std::set<std::string> listed;
     std::string unknown;
+    bool whole = false; // the listing was read to its end (or every name was found)
     for (int page = 0; page < 100; ++page) {
         auto sent =
             send(RequestClass::other,
@@ -206,8 +207,12 @@ Result<std::vector<OwnsResult>> Porkbun::owns(std::span<const std::string> names
             listed.insert(lowercase(text_of(d, "domain")));
         bool all_found = std::all_of(names.begin(), names.end(),
                                      [&](const std::string& n) { return listed.contains(n); });
-        if (domains->size() < 1000 || all_found) break;
+        if (domains->size() < 1000 || all_found) {
+            whole = true;
+            break;
+        }
     }
+    if (!whole && unknown.empty()) unknown = "the account lists more than 100,000 names";
     for (const auto& n : names) {
         OwnsResult r;
         r.domain = n;
@@ -314,7 +319,7 @@ const KindEntry k_porkbun{
     RegistrarKind{"porkbun", "https://api.porkbun.com/api/json/v3",
                   "https://api.porkbun.com/api/json/v3 (sandbox keys pk1_sb_)", 6, 60, 1, 1, 1, 1,
                   10, "status ERROR with its limits (1 check per 10 s)", "dryRun: true",
-                  "not stated; creates have their own budget and a monthly spend limit",
+                  "not stated; creates have their own budget and a monthly spend limit", 30,
                   k_required},
     porkbun_limits, make_porkbun};
 
