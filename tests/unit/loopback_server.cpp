@@ -39,7 +39,8 @@ bool read_request(int fd) {
 
 } // namespace
 
-LoopbackServer::LoopbackServer(std::vector<Connection> script) : m_script(std::move(script)) {
+LoopbackServer::LoopbackServer(std::vector<Connection> script, std::string answer)
+    : m_script(std::move(script)), m_answer(std::move(answer)) {
     m_listen = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -87,8 +88,7 @@ void LoopbackServer::handle(int fd, Connection replies) {
         if (m_stop || !read_request(fd)) break;
         ++m_requests;
         if (reply == Reply::hang_up) break;
-        static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-        if (::write(fd, answer, sizeof answer - 1) < 0) break;
+        if (::write(fd, m_answer.data(), m_answer.size()) < 0) break;
     }
     ::close(fd);
     ++m_done;

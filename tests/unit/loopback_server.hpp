@@ -19,7 +19,9 @@ class LoopbackServer {
     // One connection's replies, request by request; none: closed at once, before any request
     // (an idle connection the server dropped). After the last one the connection is closed.
     using Connection = std::vector<Reply>;
-    explicit LoopbackServer(std::vector<Connection> script);
+    // `answer`: the bytes of each answer (by default 200 with the body "ok").
+    explicit LoopbackServer(std::vector<Connection> script,
+                            std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     ~LoopbackServer();
     LoopbackServer(const LoopbackServer&) = delete;
     LoopbackServer& operator=(const LoopbackServer&) = delete;
@@ -37,6 +39,7 @@ class LoopbackServer {
     int m_listen = -1;
     int m_port = 0;
     std::vector<Connection> m_script;
+    std::string m_answer;
     std::vector<std::thread> m_handlers;
     std::atomic<int> m_requests{0};
     std::atomic<int> m_connections{0};

@@ -117,3 +117,38 @@ TEST_CASE("http: a refused connection for a create is known not to have been sen
     CHECK(r.error().stage == TransportStage::not_sent);
     CHECK(r.error().message.find("hidden") == std::string::npos);
 }
+
+TEST_CASE("http: the create connection reads chunked answers, trailers and all, and keeps going") {
+    LoopbackServer server({{Reply::answer, Reply::answer}},
+                          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nX-Trailer: 1\r\n\r\n");
+    Redactor redactor;
+    http::OnceConnection conn(quick(), redactor, {});
+    for (int i = 0; i < 2; ++i) {
+        auto r = conn.send_once(HttpRequest{"GET", server.url("/c"), {}, {}}, {});
+        REQUIRE(r);
+        CHECK(r->body == "abcde");
+    }
+    CHECK(server.connections() == 1); // the trailers were read whole: the connection went on
+}
+
+TEST_CASE("http: an interim 100 and a 204 without a body are read as HTTP says") {
+    LoopbackServer server({{Reply::answer}},
+                          "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n");
+    Redactor redactor;
+    http::OnceConnection conn(quick(), redactor, {});
+    auto r = conn.send_once(HttpRequest{"POST", server.url("/c"), {}, "x"}, {});
+    REQUIRE(r);
+    CHECK(r->status == 204);
+    CHECK(r->body.empty());
+}
+
+TEST_CASE("http: an answer that runs to the close is whole when the server closes") {
+    LoopbackServer server({{Reply::answer}}, "HTTP/1.0 200 OK\r\n\r\nuntil the end");
+    Redactor redactor;
+    http::OnceConnection conn(quick(), redactor, {});
+    auto r = conn.send_once(HttpRequest{"GET", server.url("/c"), {}, {}}, {});
+    REQUIRE(r);
+    CHECK(r->body == "until the end");
+    CHECK_FALSE(conn.open()); // HTTP/1.0: not kept
+}
