@@ -46,14 +46,10 @@ struct CheckWork {
 } // namespace
 
 int run_check(const NetOptions& o, Context& ctx) {
-    auto config = ctx.load_configuration();
-    if (!config) return ctx.failed(config.error());
-    if (!o.registrar.empty() && find_account(*config, o.registrar) == nullptr)
-        return ctx.failed(no_such_account(*config, o.registrar));
-    if (config->registrars.empty())
-        return ctx.failed(Error{ErrorKind::config, "no registrar accounts are configured"});
-    auto domains = domains_from(o.names);
-    if (!domains) return ctx.failed(domains.error());
+    auto job = names_job(o, ctx);
+    if (!job) return job.error();
+    const Config* config = &job->config;
+    const std::vector<std::string>* domains = &job->names;
     const std::vector<std::string>& names = *domains;
 
     // Rows go out in the order the names were given, each as soon as it and every row before

@@ -77,6 +77,19 @@ Result<std::vector<std::string>> domains_from(const std::vector<std::string>& ar
     return read_names(args, std::cin, [] { return interrupted(); });
 }
 
+std::expected<NamesJob, int> names_job(const NetOptions& o, Context& ctx) {
+    auto config = ctx.load_configuration();
+    if (!config) return std::unexpected(ctx.failed(config.error()));
+    if (!o.registrar.empty() && find_account(*config, o.registrar) == nullptr)
+        return std::unexpected(ctx.failed(no_such_account(*config, o.registrar)));
+    if (config->registrars.empty())
+        return std::unexpected(
+            ctx.failed(Error{ErrorKind::config, "no registrar accounts are configured"}));
+    auto domains = domains_from(o.names);
+    if (!domains) return std::unexpected(ctx.failed(domains.error()));
+    return NamesJob{std::move(*config), std::move(*domains)};
+}
+
 void add_common(CLI::App& cmd, NetOptions& o) {
     cmd.add_flag("--sandbox", o.sandbox,
                  "use each kind's sandbox endpoint where the account names none");

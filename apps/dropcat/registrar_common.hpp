@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <expected>
 #include <optional>
 #include <string>
 #include <utility>
@@ -54,6 +55,15 @@ Error no_such_account(const Config& config, std::string_view name);
 
 // The domains named on the line, or read one per line from stdin for "-".
 Result<std::vector<std::string>> domains_from(const std::vector<std::string>& args);
+
+// What check and owns start from: the configuration (an unknown --registrar is a usage error,
+// no accounts a configuration error) and the names given. On failure, the exit code (the
+// error already said).
+struct NamesJob {
+    Config config;
+    std::vector<std::string> names;
+};
+std::expected<NamesJob, int> names_job(const NetOptions& o, Context& ctx);
 
 // --sandbox and --format.
 void add_common(CLI::App& cmd, NetOptions& o);

@@ -11,14 +11,10 @@
 namespace dropcat::cli {
 
 int run_owns(const NetOptions& o, Context& ctx) {
-    auto config = ctx.load_configuration();
-    if (!config) return ctx.failed(config.error());
-    if (!o.registrar.empty() && find_account(*config, o.registrar) == nullptr)
-        return ctx.failed(no_such_account(*config, o.registrar));
-    if (config->registrars.empty())
-        return ctx.failed(Error{ErrorKind::config, "no registrar accounts are configured"});
-    auto domains = domains_from(o.names);
-    if (!domains) return ctx.failed(domains.error());
+    auto job = names_job(o, ctx);
+    if (!job) return job.error();
+    const Config* config = &job->config;
+    const std::vector<std::string>* domains = &job->names;
     int store_code = 0;
     auto store = ctx.open_store(store_code);
     if (!store) return store_code;

@@ -328,24 +328,6 @@ std::vector<Quote> unquoted_period(std::span<const std::string> names, int years
     return out;
 }
 
-OwnsResult deferred_owns(std::string domain, Clock::time_point retry_at, std::string reason) {
-    OwnsResult r;
-    r.domain = std::move(domain);
-    r.detail = fmt::format("not asked: {}", reason);
-    r.retry_at = retry_at;
-    r.wait_reason = std::move(reason);
-    return r;
-}
-
-Quote deferred_quote(std::string domain, Clock::time_point retry_at, std::string reason) {
-    Quote q;
-    q.domain = std::move(domain);
-    q.detail = fmt::format("not asked: {}", reason);
-    q.retry_at = retry_at;
-    q.wait_reason = std::move(reason);
-    return q;
-}
-
 } // namespace dropcat::registrar
 
 namespace dropcat {

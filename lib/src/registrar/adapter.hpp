@@ -123,10 +123,24 @@ CreateResult transport_outcome(const HttpError& error, CreateResult result);
 // Refuses a request for a period other than the one the registrar's quote covers: the ceiling
 // could not be held for it.
 std::optional<CreateResult> refuse_period(const CreateRequest& request, int quoted_years);
-// An answer for a name the limits kept from being asked.
-OwnsResult deferred_owns(std::string domain, Clock::time_point retry_at, std::string reason);
-// A quote for a name the limits kept from being asked.
-Quote deferred_quote(std::string domain, Clock::time_point retry_at, std::string reason);
+// An answer (a Quote, an OwnsResult) for a name the limits kept from being asked: unknown,
+// with when to ask again and why.
+template <typename Answer>
+Answer deferred(std::string domain, Clock::time_point retry_at, std::string reason) {
+    Answer a;
+    a.domain = std::move(domain);
+    a.detail = "not asked: " + reason;
+    a.retry_at = retry_at;
+    a.wait_reason = std::move(reason);
+    return a;
+}
+inline Quote deferred_quote(std::string domain, Clock::time_point retry_at, std::string reason) {
+    return deferred<Quote>(std::move(domain), retry_at, std::move(reason));
+}
+inline OwnsResult deferred_owns(std::string domain, Clock::time_point retry_at,
+                                std::string reason) {
+    return deferred<OwnsResult>(std::move(domain), retry_at, std::move(reason));
+}
 // Unknown quotes for a period a registrar does not quote (it quotes one year only): nothing
 // is sent for them.
 std::vector<Quote> unquoted_period(std::span<const std::string> names, int years,
