@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 namespace dropcat::cli {
 
 int run_owns(const NetOptions& o, Context& ctx) {
@@ -19,43 +21,48 @@ int run_owns(const NetOptions& o, Context& ctx) {
     auto store = ctx.open_store(store_code);
     if (!store) return store_code;
 
-    // Each name is asked of the named account, else of every account that serves its TLD.
-    std::vector<const RegistrarAccount*> accounts;
-    for (const auto& a : config->registrars)
-        if (o.registrar.empty() || a.name == o.registrar) accounts.push_back(&a);
+    // Each name, in the order given, is asked of the named account, else of every account that
+    // serves its TLD. Each account is opened once, when first needed.
     RowWriter writer(listing_format(o.format),
                      {"domain", "registrar", "owned", "settled", "unresolved", "detail"},
                      use_color(ctx.color, 1));
     int code = 0;
     bool unknown = false;
-    if (o.registrar.empty())
-        for (const auto& d : *domains)
-            if (account_for(*config, d) == nullptr) {
-                write_row(writer, {{d, false},
-                                   {"", false},
-                                   {"unknown", false},
-                                   {"0", true},
-                                   {"", true},
-                                   {fmt::format("no configured account serves .{}",
-                                                d.substr(d.rfind('.') + 1)),
-                                    false}});
-                unknown = true;
-            }
-    for (const RegistrarAccount* a : accounts) {
+    auto unanswered = [&](const std::string& domain, std::string_view account, std::string why) {
+        write_row(writer, {{domain, false},
+                           {std::string(account), false},
+                           {"unknown", false},
+                           {"0", true},
+                           {"", true},
+                           {std::move(why), false}});
+        unknown = true;
+    };
+    std::map<const RegistrarAccount*, Result<std::unique_ptr<Registrar>>> opened;
+    for (const auto& domain : *domains) {
         if (interrupted()) break;
-        std::vector<std::string> mine;
-        for (const auto& d : *domains)
-            if (!o.registrar.empty() || account_serves(*a, d)) mine.push_back(d);
-        if (mine.empty()) continue;
-        auto registrar = open_registrar(*config, *a, setup_for(o, ctx));
-        if (!registrar) {
-            ctx.report.error(registrar.error().message);
-            if (code == 0) code = exit_code(registrar.error().kind);
-            continue;
-        }
-        Registrar& r = **registrar;
-        for (const auto& domain : mine) {
+        std::vector<const RegistrarAccount*> asked;
+        for (const auto& a : config->registrars)
+            if (o.registrar.empty() ? account_serves(a, domain) : a.name == o.registrar)
+                asked.push_back(&a);
+        if (asked.empty())
+            unanswered(domain, "",
+                       fmt::format("no configured account serves .{}",
+                                   domain.substr(domain.rfind('.') + 1)));
+        for (const RegistrarAccount* a : asked) {
             if (interrupted()) break;
+            auto it = opened.find(a);
+            if (it == opened.end()) {
+                it = opened.emplace(a, open_registrar(*config, *a, setup_for(o, ctx))).first;
+                if (!it->second) {
+                    ctx.report.error(it->second.error().message);
+                    if (code == 0) code = exit_code(it->second.error().kind);
+                }
+            }
+            if (!it->second) {
+                unanswered(domain, a->name, "not asked: " + it->second.error().message);
+                continue;
+            }
+            Registrar& r = **it->second;
             // One request per name at most, after the account's limits allow it.
             auto free = r.next_free(RequestClass::other);
             if (free > r.clock().now() && free - r.clock().now() <= k_patience &&
@@ -65,13 +72,7 @@ int run_owns(const NetOptions& o, Context& ctx) {
             if (!settled) {
                 ctx.report.error(settled.error().message);
                 if (code == 0) code = exit_code(settled.error().kind);
-                write_row(writer, {{domain, false},
-                                   {a->name, false},
-                                   {"unknown", false},
-                                   {"0", true},
-                                   {"", true},
-                                   {settled.error().message, false}});
-                unknown = true;
+                unanswered(domain, a->name, settled.error().message);
                 continue;
             }
             const OwnsResult& answer = settled->owns;

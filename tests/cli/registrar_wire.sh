@@ -154,6 +154,12 @@ expect_out_lines 4
 expect_equal "$(tail -n +2 "$OUT" | cut -f1,2,3 | tr '\t\n' ' |')" \
   "first.com dyn-main available|nobody.org  unsupported|third.net nc-main available|" "rows in order"
 expect_out "no configured account serves .org"
+# owns answers in the order given too, each name from every account serving it.
+run registrar owns first.com nobody.org third.net --format tsv
+expect_rc 69 "owns: a name no account serves"
+expect_equal "$(tail -n +2 "$OUT" | cut -f1,2,3 | tr '\t\n' ' |')" \
+  "first.com dyn-main no|first.com pb-main no|nobody.org  unknown|third.net nc-main no|" \
+  "owns: rows in order"
 stop_sim
 
 finish

@@ -86,6 +86,15 @@ TEST_CASE("rate limit: a server hold stops requests until it ends") {
     CHECK(now_or_never(limiter, RequestClass::check));
 }
 
+TEST_CASE("rate limit: a hold on creates or checks leaves other requests free") {
+    VirtualClock clock;
+    RateLimiter limiter(checks(100, seconds(1)), clock);
+    limiter.hold(RequestClass::create, clock.now() + minutes(10));
+    limiter.hold(RequestClass::check, clock.now() + minutes(10));
+    CHECK(limiter.next_free(RequestClass::other) <= clock.now()); // an owns or a ping may go
+    CHECK(limiter.next_free(RequestClass::create) == clock.now() + minutes(10));
+}
+
 TEST_CASE("rate limit: a hold over every class holds creates too") {
     VirtualClock clock;
     RateLimiter limiter(checks(100, seconds(1)), clock);

@@ -83,6 +83,7 @@ class RateLimiter {
     time_point next_free(RequestClass kind);
 
     // A server hint: no request of this class (or, with `other`, of any class) before `until`.
+    // A hold on checks or on creates does not hold the other requests (pings, owns).
     void hold(RequestClass kind, time_point until);
     void hold_all(time_point until);
 
@@ -115,6 +116,7 @@ class RateLimiter {
     std::function<void(const LimiterEvent&)> m_journal;
     time_point m_hold_check{};
     time_point m_hold_create{};
+    time_point m_hold_other{}; // pings, price lists, owns: held only by a hold on every class
 };
 
 } // namespace dropcat

@@ -38,8 +38,19 @@ std::vector<RateLimiter::Window>& RateLimiter::windows(RequestClass kind) {
 
 RateLimiter::time_point RateLimiter::earliest(RequestClass kind, time_point now) {
     time_point at = now;
-    if (kind != RequestClass::create) at = std::max(at, m_hold_check);
-    if (kind != RequestClass::check) at = std::max(at, m_hold_create);
+    // A server's hold on checks or on creates holds that class only; a hold on every class
+    // (`other`) holds the rest too.
+    switch (kind) {
+    case RequestClass::check:
+        at = std::max(at, m_hold_check);
+        break;
+    case RequestClass::create:
+        at = std::max(at, m_hold_create);
+        break;
+    case RequestClass::other:
+        at = std::max(at, m_hold_other);
+        break;
+    }
     auto consider = [&](std::vector<Window>& list) {
         for (auto& w : list) {
             auto span = w.rule.window + m_margin;
@@ -94,6 +105,7 @@ RateLimiter::time_point RateLimiter::next_free(RequestClass kind) {
 void RateLimiter::set_hold(RequestClass kind, time_point until) {
     if (kind != RequestClass::create) m_hold_check = std::max(m_hold_check, until);
     if (kind != RequestClass::check) m_hold_create = std::max(m_hold_create, until);
+    if (kind == RequestClass::other) m_hold_other = std::max(m_hold_other, until);
 }
 
 void RateLimiter::hold(RequestClass kind, time_point until) {

@@ -246,7 +246,9 @@ CreateResult Porkbun::create(const CreateRequest& request, const Call& call) {
     // and an unclear outcome is resolved by asking the account, never by sending again.
     Outcome unsure = request.dry_run ? Outcome::transient : Outcome::ambiguous;
     HttpRequest create = post("/domain/create/" + request.domain, body, key);
-    auto sent = send(RequestClass::create, create, call);
+    // A dry run buys nothing and Porkbun does not count it against the create limit: it goes as
+    // an ordinary request, outside the account's create budget.
+    auto sent = send(request.dry_run ? RequestClass::other : RequestClass::create, create, call);
     if (!sent) {
         if (request.dry_run && sent.error().stage != TransportStage::not_sent)
             return with(result, Outcome::transient,
