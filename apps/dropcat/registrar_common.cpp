@@ -35,9 +35,12 @@ Call call_now(const Registrar& r) {
 bool wait_until(const Registrar& r, Clock::time_point until, std::string_view reason,
                 Context& ctx) {
     auto left = until - r.clock().now();
-    if (left > std::chrono::seconds(1) && (::isatty(2) || ctx.verbosity > 0))
-        ctx.report.note(fmt::format("waiting {} s: {}",
-                                    std::chrono::ceil<std::chrono::seconds>(left).count(), reason));
+    if (left > std::chrono::seconds(1) && (::isatty(2) || ctx.verbosity > 0)) {
+        double seconds = std::chrono::duration<double>(left).count();
+        // Tenths for a short wait ("1.1 s"), whole seconds for a long one ("28 s").
+        ctx.report.note(seconds < 10 ? fmt::format("waiting {:.1f} s: {}", seconds, reason)
+                                     : fmt::format("waiting {:.0f} s: {}", seconds, reason));
+    }
     return r.clock().sleep_until(until, interrupt_token()) && !interrupted();
 }
 

@@ -32,7 +32,10 @@ Result<Quote> quote_one(Registrar& registrar, const std::string& domain, int yea
 CreateResult create_one(Store& store, Registrar& registrar, const CreateRequest& request,
                         Context& ctx) {
     CreateResult r;
-    bool may_send = !quote_blocks_create(request, registrar.clock().now(), true);
+    // Only what will be sent waits for the create budget and a warm connection: a dry run
+    // where the registrar has none of its own sends nothing.
+    bool may_send = !quote_blocks_create(request, registrar.clock().now(), true) &&
+                    (!request.dry_run || registrar.limits().dry_run);
     for (int round = 0; round < k_max_limit_rounds; ++round) {
         if (may_send) {
             auto free = registrar.next_free(RequestClass::create);
