@@ -44,6 +44,16 @@ bool wait_until(const Registrar& r, Clock::time_point until, std::string_view re
     return r.clock().sleep_until(until, interrupt_token()) && !interrupted();
 }
 
+bool wait_for_room(Registrar& r, RequestClass kind, Context& ctx) {
+    auto free = r.next_free(kind);
+    auto now = r.clock().now();
+    if (free <= now || free - now > k_patience) return !interrupted();
+    return wait_until(r, free,
+                      fmt::format("{}'s {}", r.account().name,
+                                  kind == RequestClass::create ? "create limit" : "limits"),
+                      ctx);
+}
+
 RegistrarSetup setup_for(const NetOptions& o, Context& ctx) {
     RegistrarSetup setup;
     setup.sandbox = o.sandbox;

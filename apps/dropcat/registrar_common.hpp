@@ -50,6 +50,11 @@ Call call_now(const Registrar& r);
 // second (on a terminal, and with -v). False when interrupted.
 bool wait_until(const Registrar& r, Clock::time_point until, std::string_view reason, Context& ctx);
 
+// Waits (within the patience) until the account's limits allow a request of `kind`, saying
+// so as wait_until does. False only when interrupted; a longer wait is not taken, and the
+// request that follows is then refused by the limits, unsent.
+bool wait_for_room(Registrar& r, RequestClass kind, Context& ctx);
+
 RegistrarSetup setup_for(const NetOptions& o, Context& ctx);
 Error no_such_account(const Config& config, std::string_view name);
 

@@ -33,9 +33,7 @@ int run_ping(const NetOptions& o, Context& ctx) {
         // A ping is a request like any other: it waits for the account's limits first.
         if (registrar) {
             Registrar& r = **registrar;
-            auto free = r.next_free(RequestClass::other);
-            if (free - r.clock().now() <= k_patience)
-                wait_until(r, free, fmt::format("{}'s limits", a->name), ctx);
+            wait_for_room(r, RequestClass::other, ctx);
         }
         Result<PingResult> ping = registrar
                                       ? (*registrar)->ping(call_now(**registrar))

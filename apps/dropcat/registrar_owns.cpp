@@ -64,10 +64,7 @@ int run_owns(const NetOptions& o, Context& ctx) {
             }
             Registrar& r = **it->second;
             // One request per name at most, after the account's limits allow it.
-            auto free = r.next_free(RequestClass::other);
-            if (free > r.clock().now() && free - r.clock().now() <= k_patience &&
-                !wait_until(r, free, fmt::format("{}'s limits", a->name), ctx))
-                break;
+            if (!wait_for_room(r, RequestClass::other, ctx)) break;
             auto settled = settle_creates(*store, r, domain, call_now(r));
             if (!settled) {
                 ctx.report.error(settled.error().message);

@@ -38,11 +38,7 @@ CreateResult create_one(Store& store, Registrar& registrar, const CreateRequest&
                     (!request.dry_run || registrar.limits().dry_run);
     for (int round = 0; round < k_max_limit_rounds; ++round) {
         if (may_send) {
-            auto free = registrar.next_free(RequestClass::create);
-            if (free > registrar.clock().now() && free - registrar.clock().now() <= k_patience &&
-                !wait_until(registrar, free,
-                            fmt::format("{}'s create limit", registrar.account().name), ctx))
-                break;
+            if (!wait_for_room(registrar, RequestClass::create, ctx)) break;
             // A failure to connect is the create's own to report (nothing sent: transient).
             (void)registrar.warm(call_now(registrar));
         }
@@ -101,9 +97,7 @@ int run_register(const NetOptions& o, Context& ctx) {
     std::optional<Money> left;
     if (!o.live && !(*registrar)->limits().dry_run) {
         Registrar& reg = **registrar;
-        auto free = reg.next_free(RequestClass::other);
-        if (free - reg.clock().now() <= k_patience &&
-            wait_until(reg, free, fmt::format("{}'s limits", account->name), ctx))
+        if (wait_for_room(reg, RequestClass::other, ctx))
             if (auto ping = reg.ping(call_now(reg)); ping && ping->balance) left = ping->balance;
     }
     for (const auto& domain : *domains) {
@@ -123,9 +117,7 @@ int run_register(const NetOptions& o, Context& ctx) {
         bool unresolved = false;
         if (!open->empty()) {
             Registrar& reg = **registrar;
-            auto free = reg.next_free(RequestClass::other);
-            if (free - reg.clock().now() <= k_patience)
-                (void)wait_until(reg, free, fmt::format("{}'s limits", account->name), ctx);
+            (void)wait_for_room(reg, RequestClass::other, ctx);
             auto settled = settle_creates(*store, reg, domain, call_now(reg));
             if (!settled) ctx.report.warning(settled.error().message);
             if (settled && !settled->settled.empty())
@@ -153,9 +145,7 @@ int run_register(const NetOptions& o, Context& ctx) {
         // does the same). A name it lists was bought; otherwise the create stays unresolved.
         if (r.outcome == Outcome::ambiguous && !r.dry_run && !interrupted()) {
             Registrar& reg = **registrar;
-            auto free = reg.next_free(RequestClass::other);
-            if (free - reg.clock().now() <= k_patience &&
-                wait_until(reg, free, fmt::format("{}'s limits", account->name), ctx)) {
+            if (wait_for_room(reg, RequestClass::other, ctx)) {
                 auto settled = settle_creates(*store, reg, domain, call_now(reg));
                 if (settled && settled->owns.owned == Owned::yes) {
                     r.outcome = Outcome::registered;

@@ -121,6 +121,9 @@ struct CreateResult {
     std::string detail;
 };
 
+// A new idempotency key for a create: a random version-4 UUID.
+std::string new_idempotency_key();
+
 // How long a quote stands for a create whose API takes no price (Dynadot, Namecheap's ordinary
 // names): the create is sent only on a quote that is available (not premium), at or under the
 // ceiling in its currency, and taken within this long. A catch engine quotes each name in

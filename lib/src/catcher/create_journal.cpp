@@ -2,24 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <random>
-
 namespace dropcat {
 
 namespace {
 
 Instant wall(const Registrar& registrar) {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(registrar.clock().wall_now());
-}
-
-std::string new_key() {
-    std::random_device rd;
-    std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
-    std::uint64_t a = gen(), b = gen();
-    a = (a & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL; // a version-4 UUID
-    b = (b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
-    return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF,
-                       a & 0xFFFF, b >> 48, b & 0xFFFFFFFFFFFFULL);
 }
 
 CreateResult unsent(const CreateRequest& request, Outcome outcome, std::string detail) {
@@ -101,7 +89,7 @@ JournaledCreate journaled_create(Store& store, Registrar& registrar, const Creat
         return out;
     }
     CreateRequest sent = request;
-    if (sent.idempotency_key.empty()) sent.idempotency_key = new_key();
+    if (sent.idempotency_key.empty()) sent.idempotency_key = new_idempotency_key();
     std::int64_t id = 0;
     if (!request.dry_run) {
         auto begun = store.write([&](Tx& tx) -> Result<std::int64_t> {

@@ -85,14 +85,9 @@ struct HttpClient::Impl {
     void setup(Transfer& t, const HttpRequest& request, const HttpBounds& bounds) {
         CURL* e = t.easy;
         curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
-        curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+        http::set_connection_options(e, options);
         curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-        curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-        curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
         // The request's own timeout, cut to the caller's deadline.
         auto total = options.total_timeout;
         if (bounds.deadline != Clock::time_point::max())
@@ -102,7 +97,6 @@ struct HttpClient::Impl {
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                          static_cast<long>(std::min(options.connect_timeout, total).count()));
-        if (!options.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
         curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
         curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_body);

@@ -1,4 +1,5 @@
 #include "http/once.hpp"
+#include "http/transport.hpp"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -239,19 +240,12 @@ struct OnceConnection::Impl {
         char error[CURL_ERROR_SIZE] = {};
         std::string url = target.origin + "/";
         curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        set_connection_options(easy, options);
         curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
-        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
         // HTTP/1.1 is what is written on it, so that is all TLS may agree on (ALPN).
         curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-        curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
-        curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(budget.count()));
         curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error);
-        if (!options.ca_file.empty())
-            curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file.c_str());
         CURLcode code = curl_easy_perform(easy);
         curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
         if (code == CURLE_OK) curl_easy_getinfo(easy, CURLINFO_ACTIVESOCKET, &socket);

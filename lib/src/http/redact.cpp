@@ -10,15 +10,16 @@ namespace {
 
 // Query parameter names that carry a secret in the APIs dropcat speaks (Dynadot `key`,
 // Namecheap `ApiKey`, Porkbun `apikey`/`secretapikey`) and in APIs in general.
-constexpr std::array<std::string_view, 9> k_secret_params{
-    "key", "apikey", "secretapikey", "api_key", "password", "passwd", "token", "signature",
-    "secret"};
+constexpr std::array<std::string_view, 9> k_secret_params{"key",     "apikey",    "secretapikey",
+                                                          "api_key", "password",  "passwd",
+                                                          "token",   "signature", "secret"};
 
 bool secret_param(std::string_view name) {
     std::string lower(name);
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return std::find(k_secret_params.begin(), k_secret_params.end(), lower) != k_secret_params.end();
+    return std::find(k_secret_params.begin(), k_secret_params.end(), lower) !=
+           k_secret_params.end();
 }
 
 constexpr std::string_view k_hidden = "REDACTED";
@@ -35,7 +36,8 @@ std::string redact_params(std::string_view text) {
         ++i;
         if (c != '?' && c != '&') continue;
         std::size_t eq = i;
-        while (eq < text.size() && text[eq] != '=' && text[eq] != '&' && text[eq] != ' ') ++eq;
+        while (eq < text.size() && text[eq] != '=' && text[eq] != '&' && text[eq] != ' ')
+            ++eq;
         if (eq >= text.size() || text[eq] != '=') continue;
         std::string_view name = text.substr(i, eq - i);
         if (!secret_param(name)) continue;

@@ -4,6 +4,16 @@
 
 namespace dropcat::http {
 
+void set_connection_options(CURL* easy, const HttpOptions& options) {
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+    if (!options.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file.c_str());
+}
+
 bool never_sent(int curl_code, bool reached_transfer) {
     switch (static_cast<CURLcode>(curl_code)) {
     case CURLE_UNSUPPORTED_PROTOCOL:

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <random>
 #include <variant>
 
 namespace dropcat::registrar {
@@ -331,6 +332,16 @@ std::vector<Quote> unquoted_period(std::span<const std::string> names, int years
 } // namespace dropcat::registrar
 
 namespace dropcat {
+
+std::string new_idempotency_key() {
+    std::random_device rd;
+    std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
+    std::uint64_t a = gen(), b = gen();
+    a = (a & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL; // a version-4 UUID
+    b = (b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+    return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF,
+                       a & 0xFFFF, b >> 48, b & 0xFFFFFFFFFFFFULL);
+}
 
 std::optional<CreateResult> quote_blocks_create(const CreateRequest& request, Clock::time_point now,
                                                 bool price_sent) {

@@ -8,23 +8,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <random>
 #include <set>
 
 namespace dropcat::registrar {
 
 namespace {
-
-std::string new_idempotency_key() {
-    std::random_device rd;
-    std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
-    std::uint64_t a = gen(), b = gen();
-    // A version-4 UUID.
-    a = (a & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
-    b = (b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
-    return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF,
-                       a & 0xFFFF, b >> 48, b & 0xFFFFFFFFFFFFULL);
-}
 
 class Porkbun final : public Adapter {
   public:
