@@ -4,9 +4,12 @@
 #include <dropcat/store.hpp>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <fstream>
@@ -430,6 +433,34 @@ TEST_CASE("store: SQLite is created on first use with its folder, WAL and privat
     CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))) == "wal");
     sqlite3_finalize(q);
     sqlite3_close(db);
+}
+
+TEST_CASE("store: SQLite store opened by several runs at once is set up for all of them",
+          "[sqlite]") {
+    // Cron jobs started together on a fresh store: each run (a process of its own) creates,
+    // switches to WAL mode and migrates, or waits for the one that does. None may say "busy".
+    test::TempDir dir;
+    for (int round = 0; round < 25; ++round) {
+        auto path = dir.path() / fmt::format("fresh-{}.db", round);
+        std::vector<pid_t> children;
+        for (int i = 0; i < 4; ++i) {
+            pid_t pid = ::fork();
+            REQUIRE(pid >= 0);
+            if (pid == 0) {
+                auto store = Store::open(path.string());
+                ::_exit(store.has_value() ? 0 : 1);
+            }
+            children.push_back(pid);
+        }
+        int opened = 0;
+        for (pid_t pid : children) {
+            int status = 0;
+            REQUIRE(::waitpid(pid, &status, 0) == pid);
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 0) ++opened;
+        }
+        INFO("round " << round);
+        REQUIRE(opened == 4);
+    }
 }
 
 TEST_CASE("store: SQLite keeps an existing store's mode", "[sqlite]") {

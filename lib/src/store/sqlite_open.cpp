@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <system_error>
 
@@ -129,14 +130,32 @@ Result<std::unique_ptr<SqliteConnection>> connect(const std::filesystem::path& p
     return c;
 }
 
+// Switching to WAL mode needs every other connection out of the file, and SQLite answers
+// "busy" at once, without its busy handler, while another run is opening the same new store
+// (several cron jobs started together on a fresh store). So it is tried again, as the busy
+// handler would, until the store's busy wait has passed.
+void use_wal(SqliteConnection& c, std::chrono::milliseconds busy_wait) {
+    auto give_up = std::chrono::steady_clock::now() + busy_wait;
+    while (true) {
+        try {
+            c.exec("PRAGMA journal_mode = WAL");
+            return;
+        } catch (const Failure& f) {
+            if (f.error.kind != ErrorKind::temporary || std::chrono::steady_clock::now() >= give_up)
+                throw;
+        }
+        sqlite3_sleep(5);
+    }
+}
+
 // Brings the store to the current schema: a new one gets its pages and WAL mode first.
-void migrate(SqliteConnection& c) {
+void migrate(SqliteConnection& c, std::chrono::milliseconds busy_wait) {
     int version = c.schema_version();
     if (version >= static_cast<int>(k_migrations.size())) return;
     // A new store gets 16 KiB pages: imports write whole lists at once, and bigger pages mean
     // a quarter of the page writes (page_size only takes effect before the first table).
     if (version == 0) c.exec("PRAGMA page_size = 16384");
-    c.exec("PRAGMA journal_mode = WAL");
+    use_wal(c, busy_wait);
     c.begin_write();
     try {
         // Read again inside the write lock: another run may have migrated meanwhile.
@@ -193,7 +212,7 @@ Result<std::unique_ptr<Pool>> open_sqlite(const std::filesystem::path& path,
                                     "needs write access to it; run a dropcat command that writes, "
                                     "as its owner",
                                     path.string(), version, known));
-        if (!options.read_only) migrate(**first);
+        if (!options.read_only) migrate(**first, options.busy_wait);
     } catch (const Failure& f) {
         first->reset();
         undo(path, made);
