@@ -122,6 +122,7 @@ std::optional<Store> Context::open_store(int& code, bool read_only, bool create)
     StoreOptions options;
     options.read_only = read_only;
     options.create = create;
+    options.busy_wait = lock_wait;
     auto store = Store::open(store_location(), options);
     if (!store) {
         code = failed(store.error());
@@ -224,6 +225,9 @@ int run(int argc, char** argv) {
         std::fputs(app->help().c_str(), stderr);
         return exit_code(ErrorKind::usage);
     }
+    auto lock_wait = lock_wait_from_environment();
+    if (!lock_wait) return ctx.failed(lock_wait.error());
+    ctx.lock_wait = *lock_wait;
     try {
         int code = ctx.action();
         Out::flush();

@@ -7,6 +7,7 @@
 #include <dropcat/error.hpp>
 #include <dropcat/store.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -21,6 +22,8 @@ struct Context {
     int verbosity = 0;       // -v count
     bool quiet = false;      // -q
     std::string color = "auto";
+    // DROPCAT_LOCK_WAIT: how long to wait for another run holding the store or an account.
+    std::chrono::milliseconds lock_wait{5000};
     Reporter report;
     std::function<int()> action; // set by the subcommand that was parsed
 

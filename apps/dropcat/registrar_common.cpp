@@ -58,6 +58,7 @@ RegistrarSetup setup_for(const NetOptions& o, Context& ctx) {
     RegistrarSetup setup;
     setup.sandbox = o.sandbox;
     setup.stop = interrupt_token();
+    setup.account_wait = ctx.lock_wait;
     setup.http.user_agent = "dropcat/" DROPCAT_VERSION;
     setup.state_dir = default_state_dir();
     // The request log, already redacted by the library, at -vv.

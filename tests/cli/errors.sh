@@ -85,26 +85,51 @@ status=${PIPESTATUS[0]}
 expect_equal "$status" 0 "exit status with a closed pipe"
 [ ! -s "$WORK/pipe.err" ] && ok || bad "stderr with a closed pipe: $(cat "$WORK/pipe.err")"
 
-# Another run holding the store: wait, then exit 75 with a clear message.
+# Another run holding the store: wait (DROPCAT_LOCK_WAIT, 5 s by default), then exit 75 with a
+# clear message. The holder keeps the lock until it is told to let go, on its stdin.
 "$DROPCAT" --db "$db" drops -q >/dev/null # the store exists and has its schema
 if on_sqlite; then
-  python3 - "$db" <<'PY' &
-import sqlite3, sys, time
+  coproc HOLDER { python3 -u -c '
+import sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
-time.sleep(8)
-c.execute("ROLLBACK")
-PY
+print("locked")
+sys.stdin.readline()
+c.execute("ROLLBACK")' "$db"; }
+  read -r -t 10 -u "${HOLDER[0]}" said || said=
 else
   # The lock every dropcat write takes first (k_take_write_lock in lib/src/store/pg_backend.hpp).
-  psql -qAtX -d "$(pg_uri "$db")" -c 'BEGIN' -c 'SELECT pg_advisory_xact_lock(1685221232, 1)' \
-    -c 'SELECT pg_sleep(8)' -c 'COMMIT' >/dev/null &
+  coproc HOLDER { psql -qAtX -d "$(pg_uri "$db")" >/dev/null; }
+  printf 'BEGIN;\nSELECT pg_advisory_xact_lock(1685221232, 1);\n' >&"${HOLDER[1]}"
+  said=
+  for _ in $(seq 1 100); do
+    [ "$(psql -qAtX -d "$(pg_uri "$db")" -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1685221232 AND objid = 1 AND granted")" = 1 ] && { said=locked; break; }
+    sleep 0.1
+  done
 fi
-holder=$!
-sleep 1
-run --db "$db" import "$DATA/drops.csv"
+expect_equal "$said" locked "the holder took the store's write lock"
+holder=$HOLDER_PID
+holder_in=${HOLDER[1]}
+printf 'domain,drop_date\nheld-one.com,2026-12-01\nheld-two.com,2026-12-01\n' >"$WORK/held.csv"
+DROPCAT_LOCK_WAIT=0.2 run --db "$db" import "$WORK/held.csv"
 expect_rc 75 "busy store"
 expect_err "is busy: another dropcat run is writing to it; try again later"
-wait "$holder"
+expect_equal "$(rows "$db")" 6 "a run that gave up wrote nothing"
+# A longer wait lets the run through once the holder is done.
+DROPCAT_LOCK_WAIT=10 "$DROPCAT" --db "$db" import -q "$WORK/held.csv" 2>"$WORK/waited.err" &
+waiter=$!
+sleep 0.3
+printf 'COMMIT;\n' >&"$holder_in" # a line: the Python holder lets go too
+exec {holder_in}>&- # and psql ends at the end of its input
+wait "$waiter"
+RC=$?
+expect_rc 0 "a run that waited for the holder: $(cat "$WORK/waited.err")"
+expect_equal "$(rows "$db")" 8 "the run that waited wrote its rows"
+wait "$holder" 2>/dev/null
+
+# DROPCAT_LOCK_WAIT must be a number of seconds.
+DROPCAT_LOCK_WAIT=5s run --db "$db" drops
+expect_rc 78 "a bad DROPCAT_LOCK_WAIT"
+expect_err "DROPCAT_LOCK_WAIT: '5s' is not a number of seconds from 0 to 3600"
 
 finish

@@ -24,8 +24,8 @@ assert t[1] - t[0] >= 1.0 and t[2] - t[1] >= 1.0, t
 " && ok || bad "Dynadot's one request a second, across runs"
 [ -s "$XDG_STATE_HOME/dropcat/accounts/dyn-main.log" ] && ok || bad "the account's ledger"
 
-# 5. One run at a time speaks for an account: another waits up to 5 s for it, then exits 75;
-# a run for another account goes ahead.
+# 5. One run at a time speaks for an account: another waits for it (DROPCAT_LOCK_WAIT, 5 s by
+# default), then exits 75; a run for another account goes ahead.
 stop_sim
 cat >>"$WORK/scenario.toml" <<'TOML'
 
@@ -34,7 +34,7 @@ api = "dynadot"
 command = "check"
 domain = "slow.com"
 kind = "delay"
-delay = "6s"
+delay = "3s"
 TOML
 start_sim "$WORK/scenario.toml"
 PB_CLIENT='checks_per_minute = 600' write_config
@@ -44,7 +44,7 @@ slow_pid=$!
 wait_for_grant "$XDG_STATE_HOME" dyn-main c || bad "the slow check was not sent"
 run registrar check --registrar pb-main other.com
 expect_rc 0 "another account is not held"
-run registrar check --registrar dyn-main busy.com
+DROPCAT_LOCK_WAIT=0.2 run registrar check --registrar dyn-main busy.com
 expect_rc 75 "the account is in use by another run"
 expect_err "account dyn-main is in use by another dropcat process (pid $slow_pid); try again when it is done"
 wait "$slow_pid"

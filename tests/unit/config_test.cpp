@@ -301,3 +301,33 @@ TEST_CASE("config: the state folder follows XDG_STATE_HOME, else ~/.local/state"
     if (saved_state) ::setenv("XDG_STATE_HOME", state.c_str(), 1);
     if (saved_home) ::setenv("HOME", home.c_str(), 1);
 }
+
+TEST_CASE("config: DROPCAT_LOCK_WAIT sets how long a run waits for another, in seconds") {
+    using std::chrono::milliseconds;
+    const char* saved = std::getenv("DROPCAT_LOCK_WAIT");
+    std::string kept = saved ? saved : "";
+    auto with = [](const char* value) {
+        ::setenv("DROPCAT_LOCK_WAIT", value, 1);
+        return lock_wait_from_environment();
+    };
+    ::unsetenv("DROPCAT_LOCK_WAIT");
+    CHECK(lock_wait_from_environment() == milliseconds(5000));
+    CHECK(with("") == milliseconds(5000));
+    CHECK(with("0") == milliseconds(0));
+    CHECK(with("30") == milliseconds(30000));
+    CHECK(with("0.25") == milliseconds(250));
+    CHECK(with("1.5") == milliseconds(1500));
+    CHECK(with("3600") == milliseconds(3600000));
+    for (const char* bad :
+         {"3601", "-1", "1.", ".5", "1.2345", "5s", " 5", "1e3", "abc", "99999999999999999999"}) {
+        auto r = with(bad);
+        INFO(bad);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().kind == ErrorKind::config);
+        CHECK(r.error().message.find("DROPCAT_LOCK_WAIT") != std::string::npos);
+    }
+    if (saved)
+        ::setenv("DROPCAT_LOCK_WAIT", kept.c_str(), 1);
+    else
+        ::unsetenv("DROPCAT_LOCK_WAIT");
+}

@@ -3,6 +3,7 @@
 #include "dropcat/error.hpp"
 #include "dropcat/money.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -61,6 +62,11 @@ std::filesystem::path default_config_path();
 // ${XDG_STATE_HOME:-~/.local/state}/dropcat: what dropcat remembers between runs that is not
 // the store, such as each registrar account's recent requests.
 std::filesystem::path default_state_dir();
+
+// How long a command waits for another dropcat run that holds the store or a registrar
+// account before it gives up with a temporary failure (exit 75): DROPCAT_LOCK_WAIT, in seconds
+// (a decimal from 0 to 3600), else 5 s. Kind `config` when the variable is not such a number.
+Result<std::chrono::milliseconds> lock_wait_from_environment();
 
 // Reads and checks the configuration. A missing file is an empty configuration unless
 // `must_exist`. Every problem is an Error of kind `config` whose message names the file, the
