@@ -65,12 +65,20 @@ void serve(Context& ctx, Exchange& exchange, httplib::Response& res,
         execute();
         exchange.status = res.status;
         break;
+    case FaultKind::competitor: {
+        auto guard = ctx.world.lock();
+        ctx.world.outrun(fault->domain, now());
+    }
+        execute();
+        exchange.status = res.status;
+        break;
     }
     exchange.fault = fault_kind_name(fault->kind);
-    // A delayed or repriced answer is still the real answer, so the log keeps its real outcome
-    // (or "interrupted"); every other fault changes what the client sees, and the outcome says
-    // which fault it was.
-    if (fault->kind != FaultKind::delay && fault->kind != FaultKind::reprice)
+    // A delayed, repriced or outrun answer is still the real answer, so the log keeps its real
+    // outcome (or "interrupted"); every other fault changes what the client sees, and the
+    // outcome says which fault it was.
+    if (fault->kind != FaultKind::delay && fault->kind != FaultKind::reprice &&
+        fault->kind != FaultKind::competitor)
         exchange.outcome = fmt::format("fault-{}", fault_kind_name(fault->kind));
     ctx.log.write(exchange);
 }

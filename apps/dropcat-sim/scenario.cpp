@@ -16,8 +16,8 @@ constexpr std::string_view k_apis[] = {"dynadot", "porkbun", "namecheap"};
 constexpr std::string_view k_fault_apis[] = {"dynadot", "porkbun", "namecheap", "rdap"};
 constexpr std::string_view k_commands[] = {"check",   "create", "ping",
                                            "pricing", "lookup", "bootstrap"};
-constexpr std::string_view k_kinds[] = {"delay",     "status",        "reset",
-                                        "malformed", "lost-response", "reprice"};
+constexpr std::string_view k_kinds[] = {"delay",         "status",  "reset",     "malformed",
+                                        "lost-response", "reprice", "competitor"};
 
 // The commands each API serves, as the log names them; a fault for any other pair would
 // never hit, which is a mistake in the scenario rather than a quiet no-op.
@@ -299,6 +299,8 @@ FaultSpec read_fault(const Reader& r, const toml::table& t, const Scenario& s) {
     f.price = r.money(t, "price", s.default_price.currency);
     if (f.kind == FaultKind::reprice && (!f.price || f.domain.empty()))
         r.fail_at(t, f.price ? "domain" : "price", "is required for kind = \"reprice\"");
+    if (f.kind == FaultKind::competitor && f.domain.empty())
+        r.fail_at(t, "domain", "is required for kind = \"competitor\"");
     if (f.kind != FaultKind::reprice && f.price)
         r.fail_at(*t.get("price"), "price", "is only for kind = \"reprice\"");
     f.delay = delay.value_or(Duration{});

@@ -39,7 +39,7 @@ struct DomainSpec {
     std::optional<Duration> competitor_after;
 };
 
-enum class FaultKind { delay, status, reset, malformed, lost_response, reprice };
+enum class FaultKind { delay, status, reset, malformed, lost_response, reprice, competitor };
 std::string_view fault_kind_name(FaultKind kind); // "lost-response", ...
 
 // The longest `delay` a fault may have: a wait beyond it is a typo, not a scenario.

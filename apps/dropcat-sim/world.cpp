@@ -43,11 +43,17 @@ World::Ownership World::ownership(const std::string& name, Instant now) const {
         return {Holder::original, m_scenario.start - std::chrono::days(365)};
     if (auto client = m_client_registrations.find(name); client != m_client_registrations.end())
         return {Holder::client, client->second.at};
+    if (auto taken = m_competitor_takes.find(name); taken != m_competitor_takes.end())
+        return {Holder::competitor, taken->second};
     if (spec != nullptr && spec->competitor_after) {
         Instant taken = *spec->deleted_at + *spec->competitor_after;
         if (now >= taken) return {Holder::competitor, taken};
     }
     return {};
+}
+
+void World::outrun(const std::string& name, Instant now) {
+    if (ownership(name, now).holder == Holder::nobody) m_competitor_takes.emplace(name, now);
 }
 
 Quote World::quote(const std::string& name, Instant now) const {

@@ -104,6 +104,9 @@ class World {
     std::vector<std::string> owned_by(std::size_t account) const;
     // From now on `name` costs `price` (a reprice fault: the registrar changed its price).
     void reprice(const std::string& name, Money price) { m_reprices[name] = std::move(price); }
+    // The competitor registers `name` at `now` when nobody holds it (a competitor fault: a
+    // race lost at once, without waiting for competitor_after).
+    void outrun(const std::string& name, Instant now);
     Money balance(std::size_t account) const { return m_state[account].balance; }
     std::int64_t next_id() { return ++m_last_id; }
 
@@ -136,6 +139,7 @@ class World {
     };
     std::map<std::string, Registration> m_client_registrations; // the first wins
     std::map<std::string, Money> m_reprices;                    // prices changed by faults
+    std::map<std::string, Instant> m_competitor_takes;          // names competitor faults took
     std::int64_t m_last_id = 100000;
 };
 

@@ -54,6 +54,10 @@ TOML
 simrun "$WORK/bad3.toml"
 expect_rc 65 "a fault that can never fire"
 expect_err "bad3.toml:6: command"
+printf '[sim]\ndefault_price = "10.99 USD"\n\n[[fault]]\ncommand = "create"\nkind = "competitor"\n' >"$WORK/bad4.toml"
+simrun "$WORK/bad4.toml"
+expect_rc 65 "a competitor fault without its domain"
+expect_err "bad4.toml:4: domain: is required for kind = \"competitor\""
 
 # --check tells when each name is deleted, from the simulator's start: an absolute UTC time,
 # and a relative one with jitter, drawn from the seed: within its bounds, and the same again for
@@ -96,13 +100,13 @@ expect_equal "$(grep '^jittery' "$OUT")" "$first" "the same seed, the same momen
 jitter_scenario 8
 [ "$(grep '^jittery' "$OUT")" != "$first" ] && ok || bad "another seed, another moment: $first"
 
-absolute_at=$(date +%s.%3N --date='+4 seconds')
+absolute_at=$(date +%s.%3N --date='+2.5 seconds')
 cat >"$WORK/scenario.toml" <<TOML
 $(sim_head)
 
 [[domain]]
 name = "dropping.com"
-delete_at = "+2s"
+delete_at = "+1500ms"
 statuses = ["pending delete"]
 
 [[domain]]
@@ -111,7 +115,7 @@ delete_at = "$(date -u -d "@$absolute_at" +%Y-%m-%dT%H:%M:%S.%3NZ)"
 
 [[domain]]
 name = "contested.com"
-delete_at = "+1s"
+delete_at = "+500ms"
 competitor_after = "100ms"
 TOML
 start_sim "$WORK/scenario.toml"
@@ -137,7 +141,7 @@ b = json.load(open(sys.argv[1]))
 tlds, urls = b["services"][0]
 assert sorted(tlds) == ["com", "net"] and urls[0].startswith(sys.argv[2]), b
 PY
-sleep 2.5
+sleep 1.6
 expect_equal "$(get /rdap/domain/dropping.com)" 404 "RDAP after the deletion"
 python3 -c 'import sys, time; time.sleep(max(0.0, float(sys.argv[1]) + 0.2 - time.time()))' "$absolute_at"
 expect_equal "$(get /rdap/domain/absolute.com)" 404 "RDAP after an absolute deletion time"
