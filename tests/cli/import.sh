@@ -104,24 +104,31 @@ expect_err "bad.csv:3:"
 expect_no_err "read 6 rows"
 
 # A killed or interrupted import leaves the store as it was. With -v, dropcat says when it has
-# sorted the names, just before it starts writing the store; the signal is sent then, while
-# the transaction is open.
+# sorted the names, just before it starts writing the store; the signal is sent as soon as that
+# line arrives (read from a FIFO, not polled), while the transaction is open.
 big=$WORK/big.csv
-awk 'BEGIN { print "domain,drop_date"; for (i = 0; i < 300000; i++) printf "n%07d-x.com,2026-12-0%d\n", i, i % 5 + 1 }' >"$big"
+awk 'BEGIN { print "domain,drop_date"; for (i = 0; i < 150000; i++) printf "n%07d-x.com,2026-12-0%d\n", i, i % 5 + 1 }' >"$big"
+mkfifo "$WORK/signal.fifo"
 # signal_while_writing SIGNAL DB: starts an import of $big, sends SIGNAL once it writes; sets RC.
 signal_while_writing() {
-  local signal=$1 db=$2 waited=0
-  "$DROPCAT" --db "$db" -v import "$big" >/dev/null 2>"$WORK/signal.err" &
+  local signal=$1 db=$2 line
+  "$DROPCAT" --db "$db" -v import "$big" >/dev/null 2>"$WORK/signal.fifo" &
   local pid=$!
-  while ! grep -q "sorted" "$WORK/signal.err" && [ $waited -lt 300 ]; do
-    sleep 0.05
-    waited=$((waited + 1))
+  : >"$WORK/signal.err"
+  exec {said}<"$WORK/signal.fifo"
+  while IFS= read -r -t 30 -u "$said" line; do
+    printf '%s\n' "$line" >>"$WORK/signal.err"
+    if [[ $line == *"sorted"* ]]; then
+      sleep 0.05 # it writes for a few tenths of a second: the signal comes in the middle
+      kill "-$signal" "$pid"
+      break
+    fi
   done
-  sleep 0.1
-  kill "-$signal" "$pid"
+  cat <&"$said" >>"$WORK/signal.err"
+  exec {said}<&-
   wait "$pid"
   RC=$?
-  if grep -q "read 300000 rows: imported" "$WORK/signal.err"; then
+  if grep -q "read 150000 rows: imported" "$WORK/signal.err"; then
     bad "the import finished before the $signal arrived; the test did not test anything"
   fi
 }
@@ -131,7 +138,7 @@ signal_while_writing KILL "$db"
 expect_rc 137 "kill -9 while writing"
 expect_equal "$(rows "$db")" 6 "after kill -9 while writing, the store is as it was"
 "$DROPCAT" --db "$db" import -q "$big"
-expect_equal "$(rows "$db")" 300006 "the store still takes the list after the kill"
+expect_equal "$(rows "$db")" 150006 "the store still takes the list after the kill"
 
 db=$WORK/interrupted.db
 "$DROPCAT" --db "$db" import -q "$DATA/drops.csv"
@@ -143,13 +150,20 @@ signal_while_writing TERM "$db"
 expect_rc 130 "SIGTERM while writing"
 expect_equal "$(rows "$db")" 6 "after SIGTERM the store is as it was"
 
-# SIGINT while dropcat waits on stdin ends it with 130 too.
-{ printf 'waiting.com 2026-12-01\n'; sleep 5; } | "$DROPCAT" --db "$db" import - 2>"$WORK/stdin.err" &
+# SIGINT while dropcat waits on stdin ends it with 130 too, at once: its stdin (a FIFO this
+# script holds open) has given one line and not ended.
+mkfifo "$WORK/stdin.fifo"
+"$DROPCAT" --db "$db" import - <"$WORK/stdin.fifo" 2>"$WORK/stdin.err" &
 pid=$!
-sleep 0.5
+exec {feed}>"$WORK/stdin.fifo"
+printf 'waiting.com 2026-12-01\n' >&"$feed"
+sleep 0.3
 kill -INT "$pid"
+for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null && sleep 0.05; done
+kill -KILL "$pid" 2>/dev/null # bounded: 137 if it ignored the signal
 wait "$pid"
 RC=$?
+exec {feed}>&-
 expect_rc 130 "SIGINT while reading stdin"
 grep -q "interrupted" "$WORK/stdin.err" && ok || bad "stdin interrupt message: $(cat "$WORK/stdin.err")"
 expect_equal "$(rows "$db")" 6

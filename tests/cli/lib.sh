@@ -7,7 +7,10 @@ set -u
 DATA=$TESTS_DIR/cli/data
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dropcat-cli-XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# at_exit COMMAND: run at the end of the script, before the temporary HOME is removed.
+EXIT_HOOKS=()
+at_exit() { EXIT_HOOKS+=("$1"); }
+trap 'for hook in "${EXIT_HOOKS[@]}"; do eval "$hook"; done; rm -rf "$WORK"' EXIT
 export HOME=$WORK/home
 export XDG_DATA_HOME=$HOME/.local/share
 export XDG_CONFIG_HOME=$HOME/.config
@@ -27,11 +30,13 @@ if [ "$BACKEND" = postgresql ]; then
     exit 77
   fi
   PG_PREFIX=dct$(printf '%s' "$WORK" | md5sum | cut -c1-8)
-  export PG_PREFIX DROPCAT_REAL=$DROPCAT
+  PG_MADE=$WORK/pg-made
+  mkdir -p "$PG_MADE"
+  export PG_PREFIX PG_MADE DROPCAT_REAL=$DROPCAT
   DROPCAT=$TESTS_DIR/cli/pg_wrap.sh
-  # Drops this script's databases at the end (and the temporary HOME as before).
-  trap 'for d in $(psql -qAtX -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE '"'"'${PG_PREFIX}%'"'"'"); do
-          dropdb --force "$d" 2>/dev/null; done; rm -rf "$WORK"' EXIT
+  # Drops this script's databases at the end.
+  at_exit 'psql -qAtX -d postgres -c "SELECT format('"'"'DROP DATABASE %I WITH (FORCE);'"'"', datname) FROM pg_database WHERE datname LIKE '"'"'${PG_PREFIX}%'"'"'" 2>/dev/null |
+          psql -qAtX -d postgres >/dev/null 2>&1' 
   # The default store, where a command is given no --db.
   export DROPCAT_DB=$WORK/default.db
 fi
@@ -100,6 +105,42 @@ expect_out_lines() {
 }
 expect_empty_err() { [ ! -s "$ERR" ] && ok || bad "${1:-} expected nothing on stderr"; }
 expect_equal() { [ "$1" = "$2" ] && ok || bad "${3:-} expected '$2', got '$1'"; }
+
+# part NAME FUNCTION [ARGS...]: runs FUNCTION in the background, at the same time as the rest
+# of the script, with OUT, ERR, XDG_CONFIG_HOME and XDG_STATE_HOME of its own (and SIM_DIR, for
+# a simulator of its own); join_parts waits for every part and counts their checks. For the
+# scripts that mostly wait on registrars' limits and delays.
+PARTS=()
+PART_HOOKS=() # what a part runs when it ends (sim_lib.sh: stop the part's simulator)
+part() {
+  local name=$1
+  shift
+  mkdir -p "$WORK/$name"
+  (
+    OUT=$WORK/$name/stdout ERR=$WORK/$name/stderr passed=0 failed=0 RC=0
+    XDG_CONFIG_HOME=$WORK/$name/config XDG_STATE_HOME=$WORK/$name/state SIM_DIR=$WORK/$name
+    SIM_LOG=$WORK/$name/sim.log SIM_PID=
+    trap 'for hook in "${PART_HOOKS[@]}"; do eval "$hook"; done' EXIT
+    "$@"
+    echo "$passed $failed" >"$WORK/$name/counts"
+  ) &
+  PARTS+=("$!:$name")
+}
+join_parts() {
+  local p name p_passed p_failed
+  for p in "${PARTS[@]}"; do
+    wait "${p%%:*}"
+    name=${p#*:}
+    if read -r p_passed p_failed 2>/dev/null <"$WORK/$name/counts"; then
+      passed=$((passed + p_passed))
+      failed=$((failed + p_failed))
+    else
+      failed=$((failed + 1))
+      echo "FAIL: part $name ended before its last check" >&2
+    fi
+  done
+  PARTS=()
+}
 
 # rows DB: the number of drops in a store, through dropcat itself.
 rows() { "$DROPCAT" --db "$1" drops --format tsv | tail -n +2 | wc -l; }

@@ -5,11 +5,16 @@
 # front of $DROPCAT when DROPCAT_TEST_BACKEND=postgresql, and drops the databases at the end.
 set -u
 : "${DROPCAT_REAL:?}" "${PG_PREFIX:?}"
+# PG_MADE (a folder lib.sh sets) remembers the databases already made, so that only a store's
+# first use asks the server.
 pg_store_for() {
   local name
   name=${PG_PREFIX}_$(printf '%s' "$1" | md5sum | cut -c1-10)
-  if [ "$(psql -qAtX -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$name'")" != 1 ]; then
-    createdb "$name" 2>/dev/null || true
+  if [ ! -e "${PG_MADE:-/nonexistent}/$name" ]; then
+    if [ "$(psql -qAtX -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$name'")" != 1 ]; then
+      createdb "$name" 2>/dev/null || true
+    fi
+    [ -n "${PG_MADE:-}" ] && : >"$PG_MADE/$name"
   fi
   printf 'postgresql:///%s' "$name"
 }

@@ -10,7 +10,7 @@ rv() { run -vv "$@"; cat "$ERR" >>"$VV"; }
 
 suite() { # suite ACCOUNT PREFIX
   local acct=$1 p=$2
-  cat >"$WORK/scenario.toml" <<TOML
+  cat >"$SIM_DIR/scenario.toml" <<TOML
 $(sim_head)
 
 [[domain]]
@@ -19,7 +19,6 @@ name = "$p-taken.com"
 [[domain]]
 name = "$p-race.com"
 delete_at = "+0s"
-competitor_after = "1s"
 
 [[domain]]
 name = "$p-premium.com"
@@ -36,22 +35,21 @@ $([ "$p" = nc ] && echo 'premium = true # at Namecheap only a premium name has a
 [[fault]]
 command = "create"
 domain = "$p-race.com"
-kind = "delay"
-delay = "1500ms"
+kind = "competitor"
 
 [[fault]]
 command = "create"
 domain = "$p-lost.com"
 kind = "lost-response"
 TOML
-  start_sim "$WORK/scenario.toml"
+  start_sim "$SIM_DIR/scenario.toml"
   # The simulator here limits nothing; the client's limits are raised to match, so that the
   # run's many short processes (which share each account's limits) do not wait.
   local fast=$'checks_per_minute = 600\ncreates_per_minute = 600'
   DYN_CLIENT=$fast PB_CLIENT=$fast NC_CLIENT=$fast write_config
 
-  # Lost race first, while the competitor has not yet taken the name: the quote says
-  # available, the create is held 1.5 s by the simulator, the competitor registers at 1 s.
+  # Lost race: the quote says available; the competitor registers the name an instant before
+  # the create arrives (the simulator's competitor fault).
   rv registrar register --registrar "$acct" "$p-race.com" --max-price "20.00 USD" --live --format json
   expect_rc 1 "$acct lost race"
   expect_equal "$(json_field outcome)" "lost-race" "$acct lost race outcome"
@@ -178,9 +176,11 @@ assert [r['outcome'] for r in c] == ['registered'], c" && ok || bad "namecheap: 
   cp "$SIM_LOG" "$WORK/sim-$acct.log"
 }
 
-suite dyn-main dyn
-suite pb-main pb
-suite nc-main nc
+# The three APIs at the same time, each with a simulator of its own (lib.sh's parts).
+part dyn suite dyn-main dyn
+part pb suite pb-main pb
+part nc suite nc-main nc
+join_parts
 
 # No secret anywhere: not in -vv output, not in the simulator's logs. The request log is there.
 grep -q 'GET https\?://127.0.0.1:[0-9]*/api3.json?key=REDACTED&command=search' "$VV" && ok \

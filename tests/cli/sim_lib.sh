@@ -3,26 +3,29 @@
 : "${DROPCAT_SIM:?DROPCAT_SIM must name the dropcat-sim binary}"
 SIM_PID=
 SIM_URL=
+SIM_DIR=$WORK # the simulator's files: its address, its errors, its certificate
 SIM_LOG=$WORK/sim.log
+# What a part (lib.sh) stops when it ends: its own simulator.
+PART_HOOKS+=('if [ -n "$SIM_PID" ]; then kill -KILL "$SIM_PID" 2>/dev/null; fi')
 
 # start_sim SCENARIO: starts the simulator; SIM_URL is its address. Waits at most 10 s. With
-# SIM_TLS=1 it serves HTTPS with a self-signed certificate it makes ($WORK/sim.crt), which the
+# SIM_TLS=1 it serves HTTPS with a self-signed certificate it makes ($SIM_DIR/sim.crt), which the
 # accounts write_config writes trust (ca_file): the same scripts then run over TLS.
 start_sim() {
   : >"$SIM_LOG"
-  rm -f "$WORK/sim.out"
+  rm -f "$SIM_DIR/sim.out"
   local tls=()
-  [ "${SIM_TLS:-0}" = 1 ] && tls=(--tls-cert "$WORK/sim.crt" --tls-key "$WORK/sim.key")
-  "$DROPCAT_SIM" --listen 127.0.0.1:0 --log "$SIM_LOG" "${tls[@]}" "$1" >"$WORK/sim.out" 2>"$WORK/sim.err" &
+  [ "${SIM_TLS:-0}" = 1 ] && tls=(--tls-cert "$SIM_DIR/sim.crt" --tls-key "$SIM_DIR/sim.key")
+  "$DROPCAT_SIM" --listen 127.0.0.1:0 --log "$SIM_LOG" "${tls[@]}" "$1" >"$SIM_DIR/sim.out" 2>"$SIM_DIR/sim.err" &
   SIM_PID=$!
   local i
   for i in $(seq 1 100); do
-    SIM_URL=$(head -n 1 "$WORK/sim.out" 2>/dev/null || true)
+    SIM_URL=$(head -n 1 "$SIM_DIR/sim.out" 2>/dev/null || true)
     [ -n "$SIM_URL" ] && return 0
     kill -0 "$SIM_PID" 2>/dev/null || break
     sleep 0.1
   done
-  echo "dropcat-sim did not start: $(cat "$WORK/sim.err")" >&2
+  echo "dropcat-sim did not start: $(cat "$SIM_DIR/sim.err")" >&2
   exit 1
 }
 
@@ -40,7 +43,7 @@ stop_sim() {
   SIM_PID=
   [ "$rc" -eq 0 ] && ok || { RC=$rc; bad "dropcat-sim should stop cleanly on SIGTERM"; }
 }
-trap 'if [ -n "$SIM_PID" ]; then kill -KILL "$SIM_PID" 2>/dev/null; fi; rm -rf "$WORK"' EXIT
+at_exit 'if [ -n "$SIM_PID" ]; then kill -KILL "$SIM_PID" 2>/dev/null; fi'
 
 # The accounts' secrets, from the environment as an operator would set them.
 export DYN_KEY=dyn-secret-key-0001 PB_KEY=pk1_secret_0002 PB_SECRET=sk1_secret_0003
@@ -86,7 +89,7 @@ sim_head() {
 # write_config: dropcat's configuration with one account per API at SIM_URL. Client-side
 # limits come from DYN_CLIENT, PB_CLIENT, NC_CLIENT (TOML lines).
 # The ca_file line of an account when the simulator serves TLS.
-sim_ca_line() { [ "${SIM_TLS:-0}" = 1 ] && printf 'ca_file = "%s"\n' "$WORK/sim.crt" || true; }
+sim_ca_line() { [ "${SIM_TLS:-0}" = 1 ] && printf 'ca_file = "%s"\n' "$SIM_DIR/sim.crt" || true; }
 
 write_config() {
   mkdir -p "$XDG_CONFIG_HOME/dropcat"
