@@ -137,8 +137,9 @@ db=$WORK/killed.db
 signal_while_writing KILL "$db"
 expect_rc 137 "kill -9 while writing"
 expect_equal "$(rows "$db")" 6 "after kill -9 while writing, the store is as it was"
-"$DROPCAT" --db "$db" import -q "$big"
-expect_equal "$(rows "$db")" 150006 "the store still takes the list after the kill"
+printf 'domain,drop_date\nafter-one.com,2026-12-01\nafter-two.com,2026-12-01\n' >"$WORK/after.csv"
+"$DROPCAT" --db "$db" import -q "$WORK/after.csv"
+expect_equal "$(rows "$db")" 8 "the store still takes a list after the kill"
 
 db=$WORK/interrupted.db
 "$DROPCAT" --db "$db" import -q "$DATA/drops.csv"

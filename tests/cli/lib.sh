@@ -113,30 +113,31 @@ expect_equal() { [ "$1" = "$2" ] && ok || bad "${3:-} expected '$2', got '$1'"; 
 PARTS=()
 PART_HOOKS=() # what a part runs when it ends (sim_lib.sh: stop the part's simulator)
 part() {
-  local name=$1
+  # (bash scopes variables dynamically: the part's own functions may use any plain name)
+  local _part_dir=$WORK/$1
   shift
-  mkdir -p "$WORK/$name"
+  mkdir -p "$_part_dir"
   (
-    OUT=$WORK/$name/stdout ERR=$WORK/$name/stderr passed=0 failed=0 RC=0
-    XDG_CONFIG_HOME=$WORK/$name/config XDG_STATE_HOME=$WORK/$name/state SIM_DIR=$WORK/$name
-    SIM_LOG=$WORK/$name/sim.log SIM_PID=
+    OUT=$_part_dir/stdout ERR=$_part_dir/stderr passed=0 failed=0 RC=0
+    XDG_CONFIG_HOME=$_part_dir/config XDG_STATE_HOME=$_part_dir/state SIM_DIR=$_part_dir
+    SIM_LOG=$_part_dir/sim.log SIM_PID=
     trap 'for hook in "${PART_HOOKS[@]}"; do eval "$hook"; done' EXIT
     "$@"
-    echo "$passed $failed" >"$WORK/$name/counts"
+    echo "$passed $failed" >"$_part_dir/counts"
   ) &
-  PARTS+=("$!:$name")
+  PARTS+=("$!:$_part_dir")
 }
 join_parts() {
-  local p name p_passed p_failed
+  local p dir p_passed p_failed
   for p in "${PARTS[@]}"; do
     wait "${p%%:*}"
-    name=${p#*:}
-    if read -r p_passed p_failed 2>/dev/null <"$WORK/$name/counts"; then
+    dir=${p#*:}
+    if read -r p_passed p_failed 2>/dev/null <"$dir/counts"; then
       passed=$((passed + p_passed))
       failed=$((failed + p_failed))
     else
       failed=$((failed + 1))
-      echo "FAIL: part $name ended before its last check" >&2
+      echo "FAIL: part ${dir##*/} ended before its last check" >&2
     fi
   done
   PARTS=()

@@ -95,7 +95,7 @@ PY
   expect_rc 0 "$acct dry run"
   expect_equal "$(json_field outcome)" "dry-run-ok"
   expect_err "add --live to register" "$acct: the hint when nothing blocks"
-  expect_equal "$(json_field dry_run)" "True"
+  expect_equal "$(json_field dry_run)" "true"
   expect_err "dry run"
   log_check "
 c = [r for r in rows if r['command'] == 'create' and r['domain'] == '$p-dry.com']
@@ -150,7 +150,7 @@ assert [r['outcome'] for r in c] == ['registered'], c" && ok || bad "namecheap: 
 
   rv registrar ping "$acct" --format json
   expect_rc 0 "$acct ping"
-  expect_equal "$(json_field ok)" "True"
+  expect_equal "$(json_field ok)" "true"
   case $acct in
   # 100.00 - 10.99 for the registered name, less the lost-answer one the simulator executed.
   dyn-main) expect_equal "$(json_field balance)" "78.02" "$acct balance" ;;

@@ -146,8 +146,11 @@ wait_for_grant() {
   return 1
 }
 
-# json_field KEY: the KEY of the first JSON row on stdout.
-json_field() { python3 -c 'import json,sys; l=open(sys.argv[1]).readline(); print(json.loads(l)[sys.argv[2]] if l else "")' "$OUT" "$1" 2>&1; }
+# json_field KEY: the KEY of the first JSON row on stdout, as jq -r prints it (true, false,
+# null, 10.99); a row without the key says so, and a line that is not JSON gives jq's error.
+json_field() {
+  head -n 1 "$OUT" | jq -r --arg k "$1" 'if has($k) then .[$k] else "(no key \($k))" end' 2>&1
+}
 
 # log_check PYTHON: runs a Python expression block over the simulator's log as `rows`
 # (a list of dicts); it must raise (assert) to fail.
