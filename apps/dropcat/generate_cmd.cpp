@@ -73,13 +73,41 @@ int run_generate(const GenerateOptions& options, const CLI::App& root, const Con
         page(fmt::format("dropcat-{}.1", cmd.name),
              man_options(*root.get_subcommand(std::string(cmd.name)), false));
     }
-    ok = put_file(dir / "completions" / "dropcat.bash", bash_completion(root), options.check, ctx) && ok;
+    // The registrar kinds, from the kinds table (lib/src/registrar/kinds.cpp).
+    {
+        std::filesystem::path path = dir / "man" / "dropcat-registrar.1";
+        auto current = read_file(path);
+        if (!current || current->find("BEGIN GENERATED KINDS") == std::string::npos) {
+            ctx.report.error(fmt::format("{} has no generated-kinds markers", path.string()));
+            ok = false;
+        } else {
+            ok = put_file(path, splice_man_block(*current, "KINDS", man_kinds()), options.check,
+                          ctx) &&
+                 ok;
+        }
+    }
+    ok =
+        put_file(dir / "completions" / "dropcat.bash", bash_completion(root), options.check, ctx) &&
+        ok;
     ok = put_file(dir / "completions" / "_dropcat", zsh_completion(root), options.check, ctx) && ok;
-    ok = put_file(dir / "completions" / "dropcat.fish", fish_completion(root), options.check, ctx) && ok;
+    ok =
+        put_file(dir / "completions" / "dropcat.fish", fish_completion(root), options.check, ctx) &&
+        ok;
     return ok ? 0 : exit_code(ErrorKind::failed);
 }
 
 } // namespace
+
+std::string splice_man_block(const std::string& page, std::string_view name,
+                             const std::string& text) {
+    std::string begin_marker = fmt::format(".\\\" BEGIN GENERATED {} (dropcat generate man)", name);
+    std::string end_marker = fmt::format(".\\\" END GENERATED {}", name);
+    std::size_t begin = page.find(begin_marker);
+    std::size_t end = page.find(end_marker);
+    if (begin == std::string::npos || end == std::string::npos || end < begin) return page;
+    std::size_t after_begin = page.find('\n', begin) + 1;
+    return page.substr(0, after_begin) + text + page.substr(end);
+}
 
 std::string splice_man_page(const std::string& page, const std::string& options) {
     std::size_t begin = page.find(k_begin);

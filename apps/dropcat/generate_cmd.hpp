@@ -15,11 +15,16 @@ CLI::App* add_generate_command(CLI::App& parent, Context& ctx);
 
 // The generated texts, for a given root app.
 std::string man_options(const CLI::App& app, bool global);
+std::string man_kinds(); // the registrar kinds, from the kinds table
 std::string bash_completion(const CLI::App& app);
 std::string zsh_completion(const CLI::App& app);
 std::string fish_completion(const CLI::App& app);
 
 // Replaces the text between the generated-options markers of a man page.
 std::string splice_man_page(const std::string& page, const std::string& options);
+// The same for the block called `name` (".\" BEGIN GENERATED NAME (dropcat generate man)");
+// the page as it was when it has no such block.
+std::string splice_man_block(const std::string& page, std::string_view name,
+                             const std::string& text);
 
 } // namespace dropcat::cli

@@ -2,6 +2,7 @@
 
 #include <dropcat/config.hpp>
 #include <dropcat/money.hpp>
+#include <dropcat/registrar.hpp>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -84,14 +85,15 @@ TEST_CASE("config: the documented example loads") {
     const auto& dyn = c->registrars[0];
     CHECK(dyn.name == "dyn-main");
     CHECK(dyn.kind == "dynadot");
-    CHECK(dyn.key_env == "DROPCAT_DYN_MAIN_KEY");
+    CHECK(dyn.setting("key_env") == "DROPCAT_DYN_MAIN_KEY");
     CHECK(dyn.checks_per_minute == 60);
     CHECK(dyn.tlds == std::vector<std::string>{"com", "net"});
     CHECK(dyn.max_price == Money{2500, "USD"});
     CHECK(dyn.line == 2);
-    CHECK(c->registrars[1].secret_env == "PORK_SECRET");
+    CHECK(c->registrars[1].setting("secret_env") == "PORK_SECRET");
     const auto& nc = c->registrars[2];
-    CHECK(nc.username == "opsuser"); // defaults to api_user
+    CHECK(nc.setting("username") == "opsuser"); // defaults to api_user
+    CHECK(nc.setting("client_ip") == "203.0.113.7");
     REQUIRE(nc.contact.has_value());
     CHECK(nc.contact->phone == "+1.5555550100");
 }
@@ -330,4 +332,94 @@ TEST_CASE("config: DROPCAT_LOCK_WAIT sets how long a run waits for another, in s
         ::setenv("DROPCAT_LOCK_WAIT", kept.c_str(), 1);
     else
         ::unsetenv("DROPCAT_LOCK_WAIT");
+}
+
+namespace {
+
+// An account of `kind` with every key it requires (placeholder values of each key's form),
+// plus `extra` lines.
+std::string account_text(const RegistrarKind& kind, const std::string& extra) {
+    std::string text = fmt::format("[[registrar]]\nname = \"a\"\nkind = \"{}\"\n", kind.name);
+    std::string contact;
+    for (const KindKey& k : kind.keys) {
+        if (!k.required) continue;
+        switch (k.form) {
+        case KeyForm::secret_env:
+            text += fmt::format("{} = \"SOME_VARIABLE\"\n", k.name);
+            break;
+        case KeyForm::text:
+            text += fmt::format("{} = \"value\"\n", k.name);
+            break;
+        case KeyForm::ipv4:
+            text += fmt::format("{} = \"192.0.2.1\"\n", k.name);
+            break;
+        case KeyForm::contact:
+            contact = fmt::format("[registrar.{}]\nfirst_name = \"A\"\nlast_name = \"B\"\n"
+                                  "address = \"1 Road\"\ncity = \"C\"\nstate_province = \"S\"\n"
+                                  "postal_code = \"1\"\ncountry = \"GB\"\nphone = \"+44.1\"\n"
+                                  "email = \"a@example.org\"\n",
+                                  k.name);
+            break;
+        }
+    }
+    return text + extra + contact;
+}
+
+} // namespace
+
+TEST_CASE("config: each kind's own keys come from its entry in the kinds table") {
+    REQUIRE_FALSE(registrar_kinds().empty());
+    for (const RegistrarKind& kind : registrar_kinds()) {
+        INFO(kind.name);
+        test::TempDir dir;
+        // Every key it requires, and nothing else, makes a valid account.
+        auto minimal = load_config(dir.write("min.toml", account_text(kind, "")), true);
+        REQUIRE(minimal.has_value());
+        for (const KindKey& k : kind.keys) {
+            INFO(k.name);
+            if (k.form == KeyForm::contact) continue;
+            const std::string& value = minimal->registrars[0].setting(k.name);
+            // A key with a default has one; a required key has its value.
+            if (k.required || !k.defaults_to.empty()) CHECK_FALSE(value.empty());
+            if (!k.defaults_to.empty())
+                CHECK(value == minimal->registrars[0].setting(k.defaults_to));
+            if (!k.required) continue;
+            // Without a required key: "KEY: is required for KIND", with what it is.
+            std::string without;
+            std::string full = account_text(kind, "");
+            std::size_t at = full.find(std::string(k.name) + " = ");
+            REQUIRE(at != std::string::npos);
+            without = full.substr(0, at) + full.substr(full.find('\n', at) + 1);
+            CHECK_THAT(config_error(without),
+                       Catch::Contains(
+                           fmt::format("{}: is required for {}: {}", k.name, kind.name, k.help)));
+        }
+        // Each form is checked: a secret's variable name, an address, a non-empty text.
+        for (const KindKey& k : kind.keys) {
+            INFO(k.name);
+            std::string bad;
+            if (k.form == KeyForm::secret_env) bad = "not a variable";
+            if (k.form == KeyForm::ipv4) bad = "example.org";
+            if (k.form == KeyForm::text) bad = "";
+            if (k.form == KeyForm::contact) continue;
+            std::string full = account_text(kind, "");
+            std::size_t at = full.find(std::string(k.name) + " = ");
+            std::string line = fmt::format("{} = \"{}\"\n", k.name, bad);
+            std::string text = at == std::string::npos ? account_text(kind, line)
+                                                       : full.substr(0, at) + line +
+                                                             full.substr(full.find('\n', at) + 1);
+            CHECK_THAT(config_error(text), Catch::Contains(fmt::format(": {}: must", k.name)));
+        }
+        // Another kind's own key is unknown here, and the message lists this kind's keys.
+        for (const RegistrarKind& other : registrar_kinds())
+            for (const KindKey& k : other.keys) {
+                if (find_kind_key(kind, k.name) != nullptr || k.form == KeyForm::contact) continue;
+                INFO(k.name);
+                std::string message = config_error(
+                    account_text(kind, fmt::format("{} = \"SOME_VARIABLE\"\n", k.name)));
+                CHECK_THAT(message,
+                           Catch::Contains(fmt::format(
+                               "{}: unknown key (the {} kind's own keys are ", k.name, kind.name)));
+            }
+    }
 }

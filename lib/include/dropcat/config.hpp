@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,12 +32,12 @@ struct RegistrarAccount {
     std::string kind;     // dynadot | porkbun | namecheap
     std::string endpoint; // empty: the kind's default
     std::string ca_file;  // PEM CA bundle to trust instead of the system's; empty: the system's
-    std::string key_env;
-    std::string secret_env; // porkbun
-    std::string api_user;   // namecheap
-    std::string username;   // namecheap; defaults to api_user
-    std::string client_ip;  // namecheap
-    std::optional<RegistrarContact> contact;
+    // The kind's own keys (RegistrarKind::keys) as configured, defaults filled in: key_env and
+    // the like name variables, never hold secrets.
+    std::map<std::string, std::string, std::less<>> settings;
+    std::optional<RegistrarContact> contact; // for a kind with a contact key
+    // A setting's value; empty when the account has none.
+    const std::string& setting(std::string_view key) const;
     int checks_per_minute = 0; // 0: the kind's documented limit
     int creates_per_minute = 0;
     int checks_per_second = 0; // 0: no per-second rule beyond the kind's own

@@ -25,6 +25,23 @@ namespace dropcat {
 // drop-catching (shared/reference/registrar-apis.md). Each kind is one entry, defined in its
 // adapter's file pair (lib/src/registrar/KIND.hpp/.cpp) with the adapter itself, its own rules
 // and its factory; the table in kinds.cpp lists the entries.
+// A configuration key of an account that belongs to its kind, beyond the keys every account has
+// (name, kind, endpoint, ca_file, the limits, tlds, max_price). Configuration checks each by its
+// form; a key no account of the kind has is an unknown key.
+enum class KeyForm {
+    secret_env, // names the environment variable (or secrets-file entry) holding a secret
+    text,       // a non-empty string
+    ipv4,       // a dotted-quad IPv4 address
+    contact,    // a [registrar.contact] table (RegistrarContact)
+};
+struct KindKey {
+    std::string_view name;
+    KeyForm form;
+    bool required;
+    std::string_view defaults_to; // a key whose value this one takes when not given
+    std::string_view help;        // what it is, for messages and the manual
+};
+
 struct RegistrarKind {
     std::string_view name;
     std::string_view production;
@@ -42,11 +59,13 @@ struct RegistrarKind {
     // How long after a create the registrar may take to list the name in the account: before
     // that, "not in the account" does not settle a create whose outcome was unclear.
     int listing_lag_minutes;
-    // Configuration keys an account of this kind must have beyond name, kind and key_env
-    // (secret_env, api_user, client_ip, contact). Keys ending in _env name secrets, which are
-    // resolved in this order after key_env and handed to the adapter.
-    std::span<const std::string_view> required;
+    // The account's own keys (KindKey): their secrets are resolved when an account is opened
+    // and handed to the adapter, keyed by the key that names them (e.g. "key_env").
+    std::span<const KindKey> keys;
 };
+
+// The kind's own key called `name`, or nullptr.
+const KindKey* find_kind_key(const RegistrarKind& kind, std::string_view name);
 
 std::span<const RegistrarKind> registrar_kinds();
 const RegistrarKind* find_registrar_kind(std::string_view name);

@@ -165,48 +165,72 @@ Result<RegistrarContact> contact_of(const toml::node& node, const Problems& p) {
     return c;
 }
 
+// The keys every account has, whatever its kind; the rest are the kind's own (KindKey).
+const std::set<std::string_view> k_common_keys{"name",
+                                               "kind",
+                                               "endpoint",
+                                               "ca_file",
+                                               "checks_per_minute",
+                                               "creates_per_minute",
+                                               "max_in_flight",
+                                               "checks_per_second",
+                                               "creates_per_second",
+                                               "timeout_ms",
+                                               "connect_timeout_ms",
+                                               "tlds",
+                                               "max_price",
+                                               "check_batch"};
+
+// Reads and checks one of the kind's own keys by its form.
+Result<void> kind_key_of(const toml::node& value, const KindKey& key, const Problems& p,
+                         RegistrarAccount& a) {
+    if (key.form == KeyForm::contact) {
+        auto c = contact_of(value, p);
+        if (!c) return std::unexpected(c.error());
+        a.contact = *c;
+        return {};
+    }
+    auto text = value.value<std::string>();
+    if (!value.is_string() || !text)
+        return p.at(value.source(), key.name, fmt::format("must be a string: {}", key.help));
+    switch (key.form) {
+    case KeyForm::secret_env:
+        // The value is not echoed: an operator who put the secret itself here would see it
+        // printed, and logged wherever stderr goes.
+        if (!valid_env_name(*text))
+            return p.at(value.source(), key.name,
+                        "must name the environment variable that holds the secret (A-Z, 0-9 "
+                        "and _), not the secret itself");
+        break;
+    case KeyForm::ipv4:
+        if (!valid_ipv4(*text))
+            return p.at(value.source(), key.name,
+                        fmt::format("must be an IPv4 address: {}", key.help));
+        break;
+    case KeyForm::text:
+        if (text->empty()) return p.at(value.source(), key.name, "must not be empty");
+        break;
+    case KeyForm::contact:
+        break;
+    }
+    a.settings[std::string(key.name)] = *text;
+    return {};
+}
+
 Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p,
                                     const std::filesystem::path& dir) {
     const toml::table* t = node.as_table();
     if (t == nullptr) return p.at(node.source(), "registrar", "each [[registrar]] must be a table");
-    static const std::set<std::string_view> k_known{"name",
-                                                    "kind",
-                                                    "endpoint",
-                                                    "ca_file",
-                                                    "key_env",
-                                                    "secret_env",
-                                                    "api_user",
-                                                    "username",
-                                                    "client_ip",
-                                                    "contact",
-                                                    "checks_per_minute",
-                                                    "creates_per_minute",
-                                                    "max_in_flight",
-                                                    "checks_per_second",
-                                                    "creates_per_second",
-                                                    "timeout_ms",
-                                                    "connect_timeout_ms",
-                                                    "tlds",
-                                                    "max_price",
-                                                    "check_batch"};
-    for (auto&& [key, value] : *t) {
+    for (auto&& [key, value] : *t)
         for (std::string_view secret : k_secret_keys)
             if (key.str() == secret)
                 return p.at(value.source(), key.str(),
                             "secrets do not go in the configuration file: name the environment "
                             "variable that holds it (key_env, secret_env) or use secrets_file");
-        if (!k_known.contains(key.str())) return p.at(value.source(), key.str(), "unknown key");
-    }
     RegistrarAccount a;
     a.line = node.source().begin.line;
-    std::pair<std::string_view, std::string*> strings[] = {{"name", &a.name},
-                                                           {"kind", &a.kind},
-                                                           {"endpoint", &a.endpoint},
-                                                           {"key_env", &a.key_env},
-                                                           {"secret_env", &a.secret_env},
-                                                           {"api_user", &a.api_user},
-                                                           {"username", &a.username},
-                                                           {"client_ip", &a.client_ip}};
+    std::pair<std::string_view, std::string*> strings[] = {
+        {"name", &a.name}, {"kind", &a.kind}, {"endpoint", &a.endpoint}};
     for (auto& [key, target] : strings) {
         auto v = string_of(*t, key, p);
         if (!v) return std::unexpected(v.error());
@@ -215,7 +239,7 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p,
     if (!valid_label(a.name))
         return p.at(node.source(), "name",
                     "is required: lowercase letters, digits, '-' or '_', at most 40");
-    // What each kind needs comes from its entry in the kinds table (lib/src/registrar).
+    // What each kind has and needs comes from its entry in the kinds table (lib/src/registrar).
     const RegistrarKind* kind = find_registrar_kind(a.kind);
     if (kind == nullptr) {
         std::string known;
@@ -224,37 +248,27 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p,
         return p.at(t->get("kind") ? t->get("kind")->source() : node.source(), "kind",
                     fmt::format("'{}' is not one of {}", a.kind, known));
     }
-    auto need_env = [&](std::string_view key, const std::string& value) -> Result<void> {
-        if (value.empty())
-            return p.at(node.source(), key, fmt::format("is required for {}", a.kind));
-        // The value is not echoed: an operator who put the secret itself here would see it
-        // printed, and logged wherever stderr goes.
-        if (!valid_env_name(value))
-            return p.at(t->get(key)->source(), key,
-                        "must name the environment variable that holds the secret (A-Z, 0-9 "
-                        "and _), not the secret itself");
-        return {};
-    };
-    if (auto ok = need_env("key_env", a.key_env); !ok) return std::unexpected(ok.error());
-    if (!a.secret_env.empty())
-        if (auto ok = need_env("secret_env", a.secret_env); !ok) return std::unexpected(ok.error());
-    for (std::string_view key : kind->required) {
-        if (key == "secret_env") {
-            if (auto ok = need_env(key, a.secret_env); !ok) return std::unexpected(ok.error());
-        } else if (t->get(key) == nullptr) {
-            return p.at(node.source(), key, fmt::format("is required for {}", a.kind));
+    for (auto&& [key, value] : *t) {
+        if (k_common_keys.contains(key.str())) continue;
+        const KindKey* own = find_kind_key(*kind, key.str());
+        if (own == nullptr) {
+            std::string keys;
+            for (const KindKey& k : kind->keys)
+                keys += fmt::format("{}{}", keys.empty() ? "" : ", ", k.name);
+            return p.at(value.source(), key.str(),
+                        fmt::format("unknown key (the {} kind's own keys are {})", a.kind, keys));
         }
+        if (auto ok = kind_key_of(value, *own, p, a); !ok) return std::unexpected(ok.error());
     }
-    if (a.username.empty()) a.username = a.api_user;
-    if (t->get("client_ip") != nullptr && !valid_ipv4(a.client_ip))
-        return p.at(t->get("client_ip")->source(), "client_ip",
-                    "must be the IPv4 address whitelisted with the registrar");
-    if (t->get("api_user") != nullptr && a.api_user.empty())
-        return p.at(t->get("api_user")->source(), "api_user", "must not be empty");
-    if (const toml::node* contact = t->get("contact")) {
-        auto c = contact_of(*contact, p);
-        if (!c) return std::unexpected(c.error());
-        a.contact = *c;
+    for (const KindKey& k : kind->keys) {
+        if (t->get(k.name) != nullptr) continue;
+        if (!k.defaults_to.empty() && a.settings.contains(k.defaults_to)) {
+            a.settings[std::string(k.name)] = a.settings.find(k.defaults_to)->second;
+            continue;
+        }
+        if (k.required)
+            return p.at(node.source(), k.name,
+                        fmt::format("is required for {}: {}", a.kind, k.help));
     }
     if (!a.endpoint.empty())
         if (auto problem = endpoint_problem(a.endpoint))
@@ -359,6 +373,12 @@ Result<std::string> read_private(const std::filesystem::path& path) {
 
 std::filesystem::path default_config_path() {
     return paths::xdg_dir("XDG_CONFIG_HOME", ".config") / "config.toml";
+}
+
+const std::string& RegistrarAccount::setting(std::string_view key) const {
+    static const std::string k_none;
+    auto found = settings.find(key);
+    return found == settings.end() ? k_none : found->second;
 }
 
 std::filesystem::path default_state_dir() {

@@ -21,6 +21,9 @@ std::string body_excerpt(std::string_view body);
 // What an adapter is made of: the account as configured, where it speaks to, the rules it keeps,
 // the ledger that carries its recent requests from process to process (none: in memory only),
 // and a redactor that knows its secrets.
+// An account's secrets, keyed by the configuration keys that name them ("key_env").
+using Secrets = std::map<std::string, std::string, std::less<>>;
+
 struct AdapterParts {
     RegistrarAccount account;
     std::string endpoint;
@@ -163,8 +166,9 @@ struct KindEntry {
     // Rules beyond the common per-class ones (rules over all requests) and the API's flags
     // (a dry run of its own, a price in the create, an idempotency key).
     void (*limits)(const RegistrarAccount& account, RegistrarLimits& limits);
-    // The adapter, with the account's secrets: key_env's, then each required *_env key's.
-    std::unique_ptr<Registrar> (*make)(AdapterParts parts, std::vector<std::string> secrets);
+    // The adapter, with the account's secrets keyed by the keys that name them ("key_env"):
+    // every secret_env key the account has, already given to parts.redactor.
+    std::unique_ptr<Registrar> (*make)(AdapterParts parts, Secrets secrets);
 };
 
 // The table's entries, and the one for a kind (nullptr for one dropcat does not know).

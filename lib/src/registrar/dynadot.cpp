@@ -355,31 +355,24 @@ void dynadot_limits(const RegistrarAccount& account, RegistrarLimits& limits) {
     limits.all.push_back(RateRule{std::max(1, per_minute / 60), milliseconds(1000)});
 }
 
-std::unique_ptr<Registrar> make_dynadot(AdapterParts parts, std::vector<std::string> secrets) {
-    parts.redactor.add_secret(secrets.at(0));
-    return std::make_unique<Dynadot>(std::move(parts), std::move(secrets.at(0)));
+std::unique_ptr<Registrar> make_dynadot(AdapterParts parts, Secrets secrets) {
+    return std::make_unique<Dynadot>(std::move(parts), std::move(secrets.at("key_env")));
 }
+
+constexpr KindKey k_keys[] = {
+    {"key_env", KeyForm::secret_env, true, "", "the variable that holds the API key"},
+};
 
 } // namespace
 
 // Figures from shared/reference/registrar-apis.md (sections 0 and 3): the lowest documented
 // tier is the default, and an account's configuration may raise it.
 const KindEntry k_dynadot{
-    RegistrarKind{"dynadot",
-                  "https://api.dynadot.com",
-                  "https://api-sandbox.dynadot.com",
-                  60,
-                  60,
-                  1,
-                  1,
-                  100,
-                  60,
-                  60,
-                  "system_busy status (no 429 documented)",
-                  "sandbox only",
+    RegistrarKind{"dynadot", "https://api.dynadot.com", "https://api-sandbox.dynadot.com", 60, 60,
+                  1, 1, 100, 60, 60, "system_busy status (no 429 documented)", "sandbox only",
                   "advertises drop-catching through its API; confirm the current terms",
                   30, // Dynadot's advice: a new name may take that long to be listed
-                  {}},
+                  k_keys},
     dynadot_limits, make_dynadot};
 
 } // namespace dropcat::registrar

@@ -42,6 +42,12 @@ std::span<const RegistrarKind> registrar_kinds() {
     return kinds;
 }
 
+const KindKey* find_kind_key(const RegistrarKind& kind, std::string_view name) {
+    for (const KindKey& k : kind.keys)
+        if (k.name == name) return &k;
+    return nullptr;
+}
+
 const RegistrarKind* find_registrar_kind(std::string_view name) {
     for (const auto& k : registrar_kinds())
         if (k.name == name) return &k;

@@ -62,8 +62,9 @@ class Namecheap final : public Adapter {
     std::string encode(std::string_view command, const Params& params) const {
         const auto& a = account();
         std::string out = fmt::format("ApiUser={}&ApiKey={}&UserName={}&ClientIp={}&Command={}",
-                                      url_encode(a.api_user), url_encode(m_key),
-                                      url_encode(a.username), url_encode(a.client_ip), command);
+                                      url_encode(a.setting("api_user")), url_encode(m_key),
+                                      url_encode(a.setting("username")),
+                                      url_encode(a.setting("client_ip")), command);
         for (const auto& [k, v] : params)
             out += "&" + k + "=" + url_encode(v);
         return out;
@@ -328,7 +329,7 @@ Result<PingResult> Namecheap::ping(const Call& bounds) {
                     fmt::format("{}: Namecheap refused ({}): {}", account().name, a.number,
                                 clean(a.message)));
     PingResult result{
-        fmt::format("credentials and whitelisted IP {} accepted", account().client_ip),
+        fmt::format("credentials and whitelisted IP {} accepted", account().setting("client_ip")),
         std::nullopt, sent->total_ms};
     if (pugi::xml_node b = a.command.child("UserGetBalancesResult")) {
         std::string currency = b.attribute("Currency").value();
@@ -480,12 +481,19 @@ void namecheap_limits(const RegistrarAccount& account, RegistrarLimits& limits) 
     limits.all.push_back(RateRule{8000, milliseconds(86400000)});
 }
 
-std::unique_ptr<Registrar> make_namecheap(AdapterParts parts, std::vector<std::string> secrets) {
-    parts.redactor.add_secret(secrets.at(0));
-    return std::make_unique<Namecheap>(std::move(parts), std::move(secrets.at(0)));
+std::unique_ptr<Registrar> make_namecheap(AdapterParts parts, Secrets secrets) {
+    return std::make_unique<Namecheap>(std::move(parts), std::move(secrets.at("key_env")));
 }
 
-constexpr std::string_view k_required[] = {"api_user", "client_ip", "contact"};
+constexpr KindKey k_keys[] = {
+    {"api_user", KeyForm::text, true, "", "the API user (ApiUser)"},
+    {"username", KeyForm::text, false, "api_user",
+     "the user acted for (UserName); by default the api_user"},
+    {"key_env", KeyForm::secret_env, true, "", "the variable that holds the API key"},
+    {"client_ip", KeyForm::ipv4, true, "", "the IPv4 address whitelisted with Namecheap"},
+    {"contact", KeyForm::contact, true, "",
+     "the [registrar.contact] table: the registrant, admin, tech and billing contact"},
+};
 
 } // namespace
 
@@ -495,7 +503,7 @@ const KindEntry k_namecheap{
                   "https://api.sandbox.namecheap.com/xml.response", 20, 20, 1, 50, 50, 20, 60,
                   "HTTP 405", "sandbox only",
                   "API terms reported to prohibit drop-catching; confirm before using it",
-                  1440 /* non-real-time registries complete later */, k_required},
+                  1440 /* non-real-time registries complete later */, k_keys},
     namecheap_limits, make_namecheap};
 
 } // namespace dropcat::registrar

@@ -103,17 +103,6 @@ RegistrarLimits account_limits(const RegistrarAccount& account) {
     return limits;
 }
 
-namespace {
-
-// The environment variable a *_env key of the account names.
-const std::string* env_key(const RegistrarAccount& account, std::string_view key) {
-    if (key == "key_env") return &account.key_env;
-    if (key == "secret_env") return &account.secret_env;
-    return nullptr;
-}
-
-} // namespace
-
 Result<std::unique_ptr<Registrar>>
 open_registrar(const Config& config, const RegistrarAccount& account, const RegistrarSetup& setup) {
     const registrar::KindEntry* entry = registrar::find_kind_entry(account.kind);
@@ -121,22 +110,19 @@ open_registrar(const Config& config, const RegistrarAccount& account, const Regi
         return fail(ErrorKind::config,
                     fmt::format("{}: unknown kind '{}'", account.name, account.kind));
     std::string endpoint = account_endpoint(account, setup.sandbox);
-    // The secrets, in the kind's order: key_env's, then each required *_env key's.
-    std::vector<std::string> secrets;
-    std::vector<std::string_view> keys{"key_env"};
-    for (std::string_view k : entry->info.required)
-        if (k.ends_with("_env")) keys.push_back(k);
-    for (std::string_view k : keys) {
-        const std::string* name = env_key(account, k);
-        if (name == nullptr)
-            return fail(ErrorKind::config,
-                        fmt::format("{}: {} is not a key dropcat knows", account.name, k));
-        auto secret = resolve_secret(config, *name);
-        if (!secret) return std::unexpected(secret.error());
-        secrets.push_back(std::move(*secret));
-    }
     using namespace registrar;
     AdapterParts parts{account, endpoint, account_limits(account), setup, nullptr, Redactor{}};
+    // Every secret the account's kind names (its secret_env keys), never shown in a log.
+    Secrets secrets;
+    for (const KindKey& key : entry->info.keys) {
+        if (key.form != KeyForm::secret_env) continue;
+        const std::string& variable = account.setting(key.name);
+        if (variable.empty()) continue; // an optional secret the account does not use
+        auto secret = resolve_secret(config, variable);
+        if (!secret) return std::unexpected(secret.error());
+        parts.redactor.add_secret(*secret);
+        secrets.emplace(std::string(key.name), std::move(*secret));
+    }
     parts.setup.http.total_timeout = std::chrono::milliseconds(account.timeout_ms);
     parts.setup.http.connect_timeout = std::chrono::milliseconds(account.connect_timeout_ms);
     parts.setup.http.clock = setup.clock;

@@ -293,14 +293,16 @@ void porkbun_limits(const RegistrarAccount&, RegistrarLimits& limits) {
     limits.price_sent = true;
 }
 
-std::unique_ptr<Registrar> make_porkbun(AdapterParts parts, std::vector<std::string> secrets) {
-    parts.redactor.add_secret(secrets.at(0));
-    parts.redactor.add_secret(secrets.at(1));
-    return std::make_unique<Porkbun>(std::move(parts), std::move(secrets.at(0)),
-                                     std::move(secrets.at(1)));
+std::unique_ptr<Registrar> make_porkbun(AdapterParts parts, Secrets secrets) {
+    return std::make_unique<Porkbun>(std::move(parts), std::move(secrets.at("key_env")),
+                                     std::move(secrets.at("secret_env")));
 }
 
-constexpr std::string_view k_required[] = {"secret_env"};
+constexpr KindKey k_keys[] = {
+    {"key_env", KeyForm::secret_env, true, "", "the variable that holds the API key (pk1_…)"},
+    {"secret_env", KeyForm::secret_env, true, "",
+     "the variable that holds the secret API key (sk1_…)"},
+};
 
 } // namespace
 
@@ -310,7 +312,7 @@ const KindEntry k_porkbun{
                   "https://api.porkbun.com/api/json/v3 (sandbox keys pk1_sb_)", 6, 60, 1, 1, 1, 1,
                   10, "status ERROR with its limits (1 check per 10 s)", "dryRun: true",
                   "not stated; creates have their own budget and a monthly spend limit", 30,
-                  k_required},
+                  k_keys},
     porkbun_limits, make_porkbun};
 
 } // namespace dropcat::registrar
