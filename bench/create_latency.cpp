@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     RegistrarAccount account;
     account.name = "dyn-bench";
     account.kind = "dynadot";
-    account.key_env = "DYN_KEY";
+    account.settings["key_env"] = "DYN_KEY";
     account.endpoint = argv[1];
     account.ca_file = argv[2];
     account.checks_per_minute = 100000;

@@ -9,8 +9,10 @@ DATA=$TESTS_DIR/cli/data
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dropcat-cli-XXXXXX")
 # at_exit COMMAND: run at the end of the script, before the temporary HOME is removed.
 EXIT_HOOKS=()
+PARTS=() # lib.sh's parts running in the background (see part)
 at_exit() { EXIT_HOOKS+=("$1"); }
-trap 'for hook in "${EXIT_HOOKS[@]}"; do eval "$hook"; done; rm -rf "$WORK"' EXIT
+trap 'for p in "${PARTS[@]}"; do wait "${p%%:*}"; done 2>/dev/null
+      for hook in "${EXIT_HOOKS[@]}"; do eval "$hook"; done; rm -rf "$WORK"' EXIT
 export HOME=$WORK/home
 export XDG_DATA_HOME=$HOME/.local/share
 export XDG_CONFIG_HOME=$HOME/.config
@@ -108,9 +110,9 @@ expect_equal() { [ "$1" = "$2" ] && ok || bad "${3:-} expected '$2', got '$1'"; 
 
 # part NAME FUNCTION [ARGS...]: runs FUNCTION in the background, at the same time as the rest
 # of the script, with OUT, ERR, XDG_CONFIG_HOME and XDG_STATE_HOME of its own (and SIM_DIR, for
-# a simulator of its own); join_parts waits for every part and counts their checks. For the
-# scripts that mostly wait on registrars' limits and delays.
-PARTS=()
+# a simulator of its own, and a default store of its own); join_parts waits for every part and
+# counts their checks. For the scripts that mostly wait on registrars' limits and delays. A
+# script that ends early still waits for its parts before its folder goes.
 PART_HOOKS=() # what a part runs when it ends (sim_lib.sh: stop the part's simulator)
 part() {
   # (bash scopes variables dynamically: the part's own functions may use any plain name)
@@ -120,6 +122,7 @@ part() {
   (
     OUT=$_part_dir/stdout ERR=$_part_dir/stderr passed=0 failed=0 RC=0
     XDG_CONFIG_HOME=$_part_dir/config XDG_STATE_HOME=$_part_dir/state SIM_DIR=$_part_dir
+    XDG_DATA_HOME=$_part_dir/data
     SIM_LOG=$_part_dir/sim.log SIM_PID=
     trap 'for hook in "${PART_HOOKS[@]}"; do eval "$hook"; done' EXIT
     "$@"

@@ -74,7 +74,7 @@ for key, sends in (('dyn-main', 1), ('nc-main', 1), ('pb-main', 1)):
   stop_sim
 }
 
-# Concurrency and timeouts: Dynadot checks are answered after 400 ms; with max_in_flight = 3
+# Concurrency and timeouts: Dynadot checks are answered after 600 ms; with max_in_flight = 3
 # they go three at a time over one multi handle, never more. A create answered after the
 # account's timeout may have executed (the simulator did register it): ambiguous, not resent.
 timeouts() {
@@ -85,14 +85,14 @@ $(sim_head)
 api = "dynadot"
 command = "check"
 kind = "delay"
-delay = "400ms"
+delay = "600ms"
 times = 0
 
 [[fault]]
 command = "create"
 domain = "slowbuy.com"
 kind = "delay"
-delay = "1500ms"
+delay = "2s"
 
 [[fault]]
 command = "create"
@@ -108,7 +108,7 @@ kind = "delay"
 delay = "1500ms"
 TOML
   start_sim "$SIM_DIR/slow.toml"
-  DYN_CLIENT=$'max_in_flight = 3\ntimeout_ms = 1000\nchecks_per_minute = 600' NC_CLIENT='timeout_ms = 500' \
+  DYN_CLIENT=$'max_in_flight = 3\ntimeout_ms = 1400\nchecks_per_minute = 600' NC_CLIENT='timeout_ms = 500' \
     PB_CLIENT=$'timeout_ms = 500\nchecks_per_minute = 600' write_config
   run registrar check --registrar dyn-main s1.com s2.com s3.com s4.com s5.com s6.com --format tsv
   expect_rc 0 "six checks, three in flight"
@@ -116,9 +116,9 @@ TOML
   log_check "
 t = sorted(r['t'] for r in rows if r['key'] == 'dyn-main' and r['command'] == 'check')
 assert len(t) == 6, t
-# three at once (within 300 ms), and never a fourth before the first three were answered
-assert t[2] - t[0] < 0.3, t
-assert t[3] - t[0] >= 0.35, t
+# three at once (within 450 ms), and never a fourth before the first three were answered
+assert t[2] - t[0] < 0.45, t
+assert t[3] - t[0] >= 0.55, t
 " && ok || bad "max_in_flight 3: concurrent, and capped"
   run registrar check --registrar pb-main slowcheck.com --format json
   expect_rc 69 "a check that times out"
@@ -131,8 +131,8 @@ assert t[3] - t[0] >= 0.35, t
     expect_equal "$(json_field outcome)" ambiguous
     expect_err "may have executed"
   done
-  # The simulator finishes the delayed creates 1.5 s after they came.
-  for _ in $(seq 1 50); do
+  # The simulator finishes the delayed creates 1.5 s (Namecheap) and 2 s (Dynadot) after they came.
+  for _ in $(seq 1 60); do
     [ "$(grep -c '"command":"create","domain":"slowbuy\.' "$SIM_LOG")" -ge 2 ] && break
     sleep 0.1
   done
@@ -225,8 +225,8 @@ assert len(c) == 1, c  # sent once, never resent
 
 unreachable() {
   # Nothing listens any more: nothing can have been sent.
-  SIM_URL=http://127.0.0.1:$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') \
-    write_config
+  # (Port 1: nothing listens there, and no simulator of the other parts can be given it.)
+  SIM_URL=http://127.0.0.1:1 write_config
   run registrar check --registrar dyn-main free.com --format json
   expect_rc 69 "registrar down: check"
   expect_equal "$(json_field availability)" unknown

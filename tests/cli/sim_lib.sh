@@ -1,6 +1,8 @@
 # Shared by the tests that need dropcat-sim: start it on a free loopback port, stop it with
 # SIGTERM, and write a dropcat configuration whose accounts point at it. Source after lib.sh.
 : "${DROPCAT_SIM:?DROPCAT_SIM must name the dropcat-sim binary}"
+# jq reads single JSON fields (json_field); tools/dev installs it. Without it: skipped, not passed.
+command -v jq >/dev/null || { echo "jq is not installed (tools/dev deps installs it)" >&2; exit 77; }
 SIM_PID=
 SIM_URL=
 SIM_DIR=$WORK # the simulator's files: its address, its errors, its certificate

@@ -3,6 +3,7 @@
 #include <dropcat/registrar.hpp>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 using namespace dropcat;
 using namespace dropcat::registrar;
@@ -235,4 +236,23 @@ TEST_CASE("registrar: how long each kind may take to list a new name") {
     CHECK(find_registrar_kind("dynadot")->listing_lag_minutes == 30);
     CHECK(find_registrar_kind("namecheap")->listing_lag_minutes == 1440);
     CHECK(find_registrar_kind("porkbun")->listing_lag_minutes > 0);
+}
+
+TEST_CASE("registrar: an account made in code without a required secret is a configuration "
+          "error, not a crash") {
+    for (const RegistrarKind& kind : registrar_kinds()) {
+        INFO(kind.name);
+        Config config;
+        RegistrarAccount a;
+        a.name = "made-in-code";
+        a.kind = std::string(kind.name);
+        a.endpoint = "http://127.0.0.1:9/";
+        RegistrarSetup setup; // no state folder: nothing written
+        auto opened = open_registrar(config, a, setup);
+        REQUIRE_FALSE(opened.has_value());
+        CHECK(opened.error().kind == ErrorKind::config);
+        CHECK_THAT(
+            opened.error().message,
+            Catch::Contains(fmt::format("made-in-code: key_env is required for {}", kind.name)));
+    }
 }

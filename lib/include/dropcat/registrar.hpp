@@ -20,11 +20,6 @@
 
 namespace dropcat {
 
-// What dropcat knows of each registrar API it speaks: endpoints, documented limits, the
-// configuration an account of it needs, and the registrar's published stance on automated
-// drop-catching (shared/reference/registrar-apis.md). Each kind is one entry, defined in its
-// adapter's file pair (lib/src/registrar/KIND.hpp/.cpp) with the adapter itself, its own rules
-// and its factory; the table in kinds.cpp lists the entries.
 // A configuration key of an account that belongs to its kind, beyond the keys every account has
 // (name, kind, endpoint, ca_file, the limits, tlds, max_price). Configuration checks each by its
 // form; a key no account of the kind has is an unknown key.
@@ -42,6 +37,11 @@ struct KindKey {
     std::string_view help;        // what it is, for messages and the manual
 };
 
+// What dropcat knows of each registrar API it speaks: endpoints, documented limits, the
+// configuration an account of it needs, and the registrar's published stance on automated
+// drop-catching (shared/reference/registrar-apis.md). Each kind is one entry, defined in its
+// adapter's file pair (lib/src/registrar/KIND.hpp/.cpp) with the adapter itself, its own rules
+// and its factory; the table in kinds.cpp lists the entries.
 struct RegistrarKind {
     std::string_view name;
     std::string_view production;

@@ -487,8 +487,7 @@ std::unique_ptr<Registrar> make_namecheap(AdapterParts parts, Secrets secrets) {
 
 constexpr KindKey k_keys[] = {
     {"api_user", KeyForm::text, true, "", "the API user (ApiUser)"},
-    {"username", KeyForm::text, false, "api_user",
-     "the user acted for (UserName); by default the api_user"},
+    {"username", KeyForm::text, false, "api_user", "the user acted for (UserName)"},
     {"key_env", KeyForm::secret_env, true, "", "the variable that holds the API key"},
     {"client_ip", KeyForm::ipv4, true, "", "the IPv4 address whitelisted with Namecheap"},
     {"contact", KeyForm::contact, true, "",

@@ -117,7 +117,13 @@ open_registrar(const Config& config, const RegistrarAccount& account, const Regi
     for (const KindKey& key : entry->info.keys) {
         if (key.form != KeyForm::secret_env) continue;
         const std::string& variable = account.setting(key.name);
-        if (variable.empty()) continue; // an optional secret the account does not use
+        if (variable.empty()) {
+            if (!key.required) continue; // an optional secret the account does not use
+            // (The configuration refuses such an account; one made in code may lack it.)
+            return fail(ErrorKind::config,
+                        fmt::format("{}: {} is required for {}: {}", account.name, key.name,
+                                    account.kind, key.help));
+        }
         auto secret = resolve_secret(config, variable);
         if (!secret) return std::unexpected(secret.error());
         parts.redactor.add_secret(*secret);

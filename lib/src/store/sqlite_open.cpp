@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -133,9 +134,12 @@ Result<std::unique_ptr<SqliteConnection>> connect(const std::filesystem::path& p
 // Switching to WAL mode needs every other connection out of the file, and SQLite answers
 // "busy" at once, without its busy handler, while another run is opening the same new store
 // (several cron jobs started together on a fresh store). So it is tried again, as the busy
-// handler would, until the store's busy wait has passed.
+// handler would, until the store's busy wait has passed; at least a second, since the other
+// runs only hold the new file for the moment they set it up, even when the operator asked not
+// to wait for a run that writes (DROPCAT_LOCK_WAIT=0).
 void use_wal(SqliteConnection& c, std::chrono::milliseconds busy_wait) {
-    auto give_up = std::chrono::steady_clock::now() + busy_wait;
+    auto give_up =
+        std::chrono::steady_clock::now() + std::max(busy_wait, std::chrono::milliseconds(1000));
     while (true) {
         try {
             c.exec("PRAGMA journal_mode = WAL");
@@ -215,7 +219,9 @@ Result<std::unique_ptr<Pool>> open_sqlite(const std::filesystem::path& path,
         if (!options.read_only) migrate(**first, options.busy_wait);
     } catch (const Failure& f) {
         first->reset();
-        undo(path, made);
+        // Busy: another run has the new store open and is setting it up; it is not ours to
+        // remove.
+        if (f.error.kind != ErrorKind::temporary) undo(path, made);
         return std::unexpected(f.error);
     }
     auto pool = std::make_unique<Pool>();
