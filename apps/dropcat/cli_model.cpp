@@ -9,8 +9,10 @@ std::vector<OptionModel> describe_options(const CLI::App& app) {
     std::vector<OptionModel> out;
     for (const CLI::Option* opt : app.get_options()) {
         OptionModel m;
-        for (const auto& s : opt->get_snames()) m.names.push_back("-" + s);
-        for (const auto& l : opt->get_lnames()) m.names.push_back("--" + l);
+        for (const auto& s : opt->get_snames())
+            m.names.push_back("-" + s);
+        for (const auto& l : opt->get_lnames())
+            m.names.push_back("--" + l);
         if (opt->get_positional()) m.positional = opt->get_name(true);
         m.takes_value = opt->get_expected_max() > 0 || opt->get_positional();
         if (m.takes_value) m.value_name = opt->get_type_name();

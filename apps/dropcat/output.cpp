@@ -49,11 +49,21 @@ void append_json_string(std::string& out, std::string_view text) {
     for (char ch : text) {
         auto c = static_cast<unsigned char>(ch);
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (c < 0x20) {
                 out += "\\u00";
@@ -78,7 +88,8 @@ RowWriter::RowWriter(OutputFormat format, std::vector<std::string> columns, bool
     : m_format(format), m_columns(std::move(columns)), m_color(color) {
     if (m_format == OutputFormat::tsv || m_format == OutputFormat::csv) {
         std::vector<Cell> header;
-        for (const auto& c : m_columns) header.push_back(Cell{c});
+        for (const auto& c : m_columns)
+            header.push_back(Cell{c});
         row(header);
     }
 }
@@ -91,7 +102,8 @@ void RowWriter::row(std::span<const Cell> cells) {
     case OutputFormat::tsv:
         for (std::size_t i = 0; i < cells.size(); ++i) {
             if (i > 0) m_line += '\t';
-            for (char c : cells[i].text) m_line += (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
+            for (char c : cells[i].text)
+                m_line += (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
         }
         break;
     case OutputFormat::csv:
@@ -117,14 +129,17 @@ void RowWriter::row(std::span<const Cell> cells) {
             if (i > 0) m_line += ',';
             append_json_string(m_line, m_columns[i]);
             m_line += ':';
-            if (cells[i].number) m_line += cells[i].text.empty() ? "null" : cells[i].text;
-            else append_json_string(m_line, cells[i].text);
+            if (cells[i].number)
+                m_line += cells[i].text.empty() ? "null" : cells[i].text;
+            else
+                append_json_string(m_line, cells[i].text);
         }
         m_line += '}';
         break;
     case OutputFormat::table: {
         std::vector<std::string> copy;
-        for (const auto& c : cells) copy.emplace_back(c.text);
+        for (const auto& c : cells)
+            copy.emplace_back(c.text);
         if (!m_table_started) {
             m_pending.push_back(std::move(copy));
             if (m_pending.size() >= k_table_sample) flush_table();
@@ -140,13 +155,15 @@ void RowWriter::row(std::span<const Cell> cells) {
 
 void RowWriter::flush_table() {
     m_widths.assign(m_columns.size(), 0);
-    for (std::size_t i = 0; i < m_columns.size(); ++i) m_widths[i] = display_width(m_columns[i]);
+    for (std::size_t i = 0; i < m_columns.size(); ++i)
+        m_widths[i] = display_width(m_columns[i]);
     for (const auto& r : m_pending)
         for (std::size_t i = 0; i < r.size() && i < m_widths.size(); ++i)
             m_widths[i] = std::max(m_widths[i], display_width(r[i]));
     m_table_started = true;
     write_table_row(m_columns, true);
-    for (const auto& r : m_pending) write_table_row(r, false);
+    for (const auto& r : m_pending)
+        write_table_row(r, false);
     m_pending.clear();
 }
 
@@ -157,7 +174,8 @@ void RowWriter::write_table_row(const std::vector<std::string>& cells, bool head
         std::string_view text = cells[i];
         std::string shown(text);
         if (header)
-            for (char& c : shown) c = (c == '_') ? ' ' : static_cast<char>(std::toupper(c));
+            for (char& c : shown)
+                c = (c == '_') ? ' ' : static_cast<char>(std::toupper(c));
         m_line += shown;
         if (i + 1 < cells.size()) {
             std::size_t width = display_width(shown);

@@ -12,7 +12,9 @@ namespace dropcat::cli {
 enum class OutputFormat { table, tsv, csv, json };
 
 // The listing formats as --format spells them, for add_choice.
-inline std::vector<std::string> listing_format_names() { return {"table", "tsv", "csv", "json"}; }
+inline std::vector<std::string> listing_format_names() {
+    return {"table", "tsv", "csv", "json"};
+}
 
 OutputFormat parse_output_format(std::string_view name);
 // `table` on a terminal, `tsv` otherwise, when the user gave none.

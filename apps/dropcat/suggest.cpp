@@ -11,8 +11,10 @@ namespace {
 // Optimal string alignment distance: edits, with a swap of neighbours counting as one.
 std::size_t distance(std::string_view a, std::string_view b) {
     std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 0; i <= a.size(); ++i)
+        d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        d[0][j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i)
         for (std::size_t j = 1; j <= b.size(); ++j) {
             std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
@@ -44,9 +46,11 @@ std::optional<std::string> closest(std::string_view given,
 std::string not_one_of(std::string_view what, std::string_view given,
                        std::span<const std::string_view> candidates) {
     std::string list;
-    for (std::string_view c : candidates) list += (list.empty() ? "" : ", ") + std::string(c);
+    for (std::string_view c : candidates)
+        list += (list.empty() ? "" : ", ") + std::string(c);
     std::string message = fmt::format("{} '{}' is not one of {}", what, given, list);
-    if (auto guess = closest(given, candidates)) message += fmt::format("; did you mean '{}'?", *guess);
+    if (auto guess = closest(given, candidates))
+        message += fmt::format("; did you mean '{}'?", *guess);
     return message;
 }
 

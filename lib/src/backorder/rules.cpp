@@ -29,7 +29,9 @@ bool luhn_valid(std::string_view digits) {
     return sum % 10 == 0;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 bool valid_email_domain(std::string_view domain) {
     if (domain.empty() || domain.size() > 253 || domain.find('.') == std::string_view::npos)
@@ -37,7 +39,8 @@ bool valid_email_domain(std::string_view domain) {
     std::size_t start = 0;
     while (start <= domain.size()) {
         std::size_t dot = domain.find('.', start);
-        std::string_view label = domain.substr(start, dot == std::string_view::npos ? dot : dot - start);
+        std::string_view label =
+            domain.substr(start, dot == std::string_view::npos ? dot : dot - start);
         if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
             return false;
         for (char c : label)
@@ -60,7 +63,9 @@ std::optional<BackorderStatus> parse_status(std::string_view name) {
     return std::nullopt;
 }
 
-std::span<const std::string_view> status_names() { return k_status_names; }
+std::span<const std::string_view> status_names() {
+    return k_status_names;
+}
 
 // Card numbers are written as one block of 13 to 19 digits, or in groups: fours (4-4-4-4,
 // 4-4-4-4-3) or the 4-6-5 / 4-6-4 of American Express and Diners. Digits around them (an expiry
@@ -81,15 +86,18 @@ bool looks_like_card_number(std::string_view text) {
             continue;
         }
         std::size_t start = i;
-        while (i < text.size() && is_digit(text[i])) ++i;
+        while (i < text.size() && is_digit(text[i]))
+            ++i;
         bool chained = false;
         if (last_end != std::string_view::npos) {
             std::string_view gap = text.substr(last_end, start - last_end);
             std::size_t dashes = 0;
             bool only_blanks_and_dashes = !gap.empty();
             for (char c : gap) {
-                if (c == '-') ++dashes;
-                else if (c != ' ') only_blanks_and_dashes = false;
+                if (c == '-')
+                    ++dashes;
+                else if (c != ' ')
+                    only_blanks_and_dashes = false;
             }
             chained = only_blanks_and_dashes && dashes <= 1;
         }
@@ -132,8 +140,8 @@ Result<std::string> normalise_email(std::string_view text) {
         local.find("..") != std::string_view::npos)
         return fail(ErrorKind::data, fmt::format("'{}' is not an email address", email));
     for (unsigned char c : local)
-        if (c <= ' ' || c >= 0x7f || std::string_view("\"(),:;<>@[\\]").find(static_cast<char>(c)) !=
-                                         std::string_view::npos)
+        if (c <= ' ' || c >= 0x7f ||
+            std::string_view("\"(),:;<>@[\\]").find(static_cast<char>(c)) != std::string_view::npos)
             return fail(ErrorKind::data, fmt::format("'{}' is not an email address", email));
     std::string domain = text::ascii_lower(email.substr(at + 1));
     if (!valid_email_domain(domain))
@@ -147,8 +155,9 @@ Result<void> check_phone(std::string_view text) {
     for (char c : text)
         if (is_digit(c)) ++digits;
     if (digits < 7 || digits > 15)
-        return fail(ErrorKind::data,
-                    fmt::format("phone '{}' has {} digits; a phone number has 7 to 15", text, digits));
+        return fail(
+            ErrorKind::data,
+            fmt::format("phone '{}' has {} digits; a phone number has 7 to 15", text, digits));
     return {};
 }
 

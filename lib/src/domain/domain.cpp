@@ -36,13 +36,16 @@ std::string shown_char(unsigned char c) {
     return fmt::format("byte 0x{:02x}", c);
 }
 
-bool is_ldh(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
+bool is_ldh(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
 
 // An xn-- label is valid only when it decodes and encodes back to itself under IDNA2008.
 bool valid_a_label(std::string_view label) {
     std::string copy(label);
     char* decoded = nullptr;
-    if (idn2_to_unicode_8z8z(copy.c_str(), &decoded, 0) != IDN2_OK || decoded == nullptr) return false;
+    if (idn2_to_unicode_8z8z(copy.c_str(), &decoded, 0) != IDN2_OK || decoded == nullptr)
+        return false;
     Idn2String unicode(decoded);
     bool any_non_ascii = false;
     for (const char* p = unicode.get(); *p != '\0'; ++p)
@@ -76,10 +79,11 @@ bool is_icann_suffix_cached(const std::string& name, bool allow_star) {
 
 // Checks one label against the LDH, length and hyphen rules.
 Result<void> check_label(std::string_view label) {
-    if (label.empty()) return fail(ErrorKind::data, "empty label (two dots in a row or a leading dot)");
+    if (label.empty())
+        return fail(ErrorKind::data, "empty label (two dots in a row or a leading dot)");
     if (label.size() > k_max_label)
-        return fail(ErrorKind::data, fmt::format("label '{}...' is longer than 63 characters",
-                                                 label.substr(0, 20)));
+        return fail(ErrorKind::data,
+                    fmt::format("label '{}...' is longer than 63 characters", label.substr(0, 20)));
     for (unsigned char c : label)
         if (!is_ldh(c))
             return fail(ErrorKind::data,
@@ -124,8 +128,8 @@ Result<DomainName> parse_domain(std::string_view text) {
         char* out = nullptr;
         int rc = idn2_to_ascii_8z(input.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
         if (rc != IDN2_OK || out == nullptr)
-            return fail(ErrorKind::data, fmt::format("not a valid internationalised name ({})",
-                                                     idn2_strerror(rc)));
+            return fail(ErrorKind::data,
+                        fmt::format("not a valid internationalised name ({})", idn2_strerror(rc)));
         Idn2String converted(out);
         name = converted.get();
     }
@@ -171,8 +175,9 @@ Result<DomainName> parse_domain(std::string_view text) {
             }
             pos = next;
         }
-        return fail(ErrorKind::data,
-                    fmt::format("not a registrable domain: '{}' is a name under '{}'", name, under));
+        return fail(
+            ErrorKind::data,
+            fmt::format("not a registrable domain: '{}' is a name under '{}'", name, under));
     }
     return DomainName{std::move(name), last_dot + 1, first_dot};
 }

@@ -28,8 +28,7 @@ Result<InputFormat> detect(Input& input) {
     std::size_t controls = 0;
     for (unsigned char c : text) {
         if (c == 0)
-            return fail(ErrorKind::data,
-                        fmt::format("{}: binary data, not a drop list", name));
+            return fail(ErrorKind::data, fmt::format("{}: binary data, not a drop list", name));
         if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') ++controls;
     }
     if (controls > text.size() / 100 + 2)
@@ -49,8 +48,8 @@ Result<InputFormat> detect(Input& input) {
         if (lead == '{' || lead == '[') return InputFormat::se_json;
         std::string low = text::ascii_lower(line);
         if (low.find("eligible purge time") != std::string::npos) return InputFormat::auda;
-        bool section_title = low.find("deleted") != std::string::npos ||
-                             low.find("expired") != std::string::npos;
+        bool section_title =
+            low.find("deleted") != std::string::npos || low.find("expired") != std::string::npos;
         if (section_title && low.find(',') == std::string::npos) {
             // An auDA list may open with its section title before the header.
             std::string_view rest = text.substr(pos, 4096);
@@ -66,7 +65,8 @@ Result<InputFormat> detect(Input& input) {
                 std::size_t tab = line.find('\t', start);
                 std::string cell = droplist::normalise_header(
                     line.substr(start, tab == std::string_view::npos ? tab : tab - start));
-                if (droplist::domain_header_rank(cell) >= 0 || droplist::date_header_rank(cell) >= 0)
+                if (droplist::domain_header_rank(cell) >= 0 ||
+                    droplist::date_header_rank(cell) >= 0)
                     return InputFormat::csv;
                 if (tab == std::string_view::npos) break;
                 start = tab + 1;
@@ -80,7 +80,9 @@ Result<InputFormat> detect(Input& input) {
 
 } // namespace
 
-std::span<const FormatInfo> input_formats() { return k_formats; }
+std::span<const FormatInfo> input_formats() {
+    return k_formats;
+}
 
 std::optional<InputFormat> find_input_format(std::string_view name) {
     for (const auto& info : k_formats)
@@ -107,11 +109,20 @@ Result<ReadSummary> read_drop_list(Input& input, const ReadOptions& options, Row
     droplist::RowContext ctx{input, options, sink, summary};
     Result<void> done;
     switch (summary.format) {
-    case InputFormat::lines: done = droplist::read_lines(ctx); break;
-    case InputFormat::csv: done = droplist::read_csv(ctx, '\0'); break;
-    case InputFormat::se_json: done = droplist::read_se_json(ctx); break;
-    case InputFormat::auda: done = droplist::read_auda(ctx); break;
-    case InputFormat::automatic: break;
+    case InputFormat::lines:
+        done = droplist::read_lines(ctx);
+        break;
+    case InputFormat::csv:
+        done = droplist::read_csv(ctx, '\0');
+        break;
+    case InputFormat::se_json:
+        done = droplist::read_se_json(ctx);
+        break;
+    case InputFormat::auda:
+        done = droplist::read_auda(ctx);
+        break;
+    case InputFormat::automatic:
+        break;
     }
     if (!done) return std::unexpected(done.error());
     droplist::flush(ctx);

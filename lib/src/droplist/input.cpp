@@ -20,8 +20,7 @@ Input::Input(gzFile file, std::string name)
 Input::Input(Input&& other) noexcept
     : m_file(other.m_file), m_name(std::move(other.m_name)), m_compressed(other.m_compressed),
       m_buf(std::move(other.m_buf)), m_pos(other.m_pos), m_end(other.m_end), m_eof(other.m_eof),
-      m_started(other.m_started), m_started_reading(other.m_started_reading),
-      m_line(other.m_line) {
+      m_started(other.m_started), m_started_reading(other.m_started_reading), m_line(other.m_line) {
     other.m_file = nullptr;
 }
 
@@ -34,7 +33,8 @@ Result<Input> Input::open(const std::string& path) {
     std::string name = is_stdin ? "stdin" : path;
     int fd = is_stdin ? dup(STDIN_FILENO) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return fail(ErrorKind::failed, fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
+        return fail(ErrorKind::failed,
+                    fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
     struct stat info {};
     if (fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
         close(fd);
@@ -66,11 +66,12 @@ Result<bool> Input::fill() {
         if (code == Z_ERRNO && errno == EINTR)
             return fail(ErrorKind::interrupted, fmt::format("{}: interrupted", m_name));
         if (code == Z_ERRNO)
-            return fail(ErrorKind::failed, fmt::format("{}: cannot read: {}", m_name,
-                                                       std::strerror(errno)));
+            return fail(ErrorKind::failed,
+                        fmt::format("{}: cannot read: {}", m_name, std::strerror(errno)));
         if (code == Z_BUF_ERROR)
-            return fail(ErrorKind::data,
-                        fmt::format("{}: the gzip data ends too soon (a cut-off download?)", m_name));
+            return fail(
+                ErrorKind::data,
+                fmt::format("{}: the gzip data ends too soon (a cut-off download?)", m_name));
         return fail(ErrorKind::data, fmt::format("{}: bad gzip data: {}", m_name, what));
     }
     // zlib knows whether it is decompressing once it has read the first bytes.

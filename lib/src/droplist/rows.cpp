@@ -12,7 +12,8 @@ using text::trim;
 std::string shorten(std::string_view raw) {
     raw = trim(raw);
     std::string out;
-    for (char c : raw.substr(0, 80)) out += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
+    for (char c : raw.substr(0, 80))
+        out += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
     if (raw.size() > 80) out += "...";
     return out;
 }
@@ -25,8 +26,8 @@ std::string_view view_or_empty(const RowBatch& b, std::uint32_t off, std::uint32
     return len == 0 ? std::string_view{} : b.view(off, len);
 }
 
-void enqueue(RowContext& ctx, RowBatch::Pending row, std::string_view domain,
-             std::string_view date, std::string_view raw) {
+void enqueue(RowContext& ctx, RowBatch::Pending row, std::string_view domain, std::string_view date,
+             std::string_view raw) {
     RowBatch& b = ctx.batch;
     row.domain_off = b.put(domain);
     row.domain_len = static_cast<std::uint32_t>(domain.size());
@@ -127,8 +128,10 @@ std::string normalise_header(std::string_view cell) {
     std::string out;
     int depth = 0;
     for (char c : cell) {
-        if (c == '(') ++depth;
-        else if (c == ')') depth = depth > 0 ? depth - 1 : 0;
+        if (c == '(')
+            ++depth;
+        else if (c == ')')
+            depth = depth > 0 ? depth - 1 : 0;
         else if (depth == 0 && c != ' ' && c != '_' && c != '-' && c != '"' && c != '\t')
             out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     }
@@ -143,9 +146,9 @@ int domain_header_rank(std::string_view n) {
 }
 
 int date_header_rank(std::string_view n) {
-    static constexpr std::string_view k_names[] = {
-        "dropdate",    "droptime",    "date",        "deletiondate", "deletedate",
-        "releaseat",   "releasedate", "dateavailable"};
+    static constexpr std::string_view k_names[] = {"dropdate",     "droptime",     "date",
+                                                   "deletiondate", "deletedate",   "releaseat",
+                                                   "releasedate",  "dateavailable"};
     for (std::size_t i = 0; i < std::size(k_names); ++i)
         if (n == k_names[i]) return static_cast<int>(i);
     return -1;
@@ -160,11 +163,16 @@ char guess_delimiter(std::string_view line) {
     std::size_t comma = 0, semicolon = 0, tab = 0;
     bool quoted = false;
     for (char c : line) {
-        if (c == '"') quoted = !quoted;
-        else if (quoted) continue;
-        else if (c == ',') ++comma;
-        else if (c == ';') ++semicolon;
-        else if (c == '\t') ++tab;
+        if (c == '"')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c == ',')
+            ++comma;
+        else if (c == ';')
+            ++semicolon;
+        else if (c == '\t')
+            ++tab;
     }
     if (comma == 0 && semicolon == 0 && tab == 0) return '\0';
     if (comma >= semicolon && comma >= tab) return ',';
@@ -210,7 +218,8 @@ Result<std::size_t> split_csv(Input& input, std::string_view line, char delimite
             } else {
                 // Copy the run of plain characters up to the next quote or delimiter at once.
                 std::size_t end = i;
-                while (end < line.size() && line[end] != '"' && line[end] != delimiter) ++end;
+                while (end < line.size() && line[end] != '"' && line[end] != delimiter)
+                    ++end;
                 cell->append(line.substr(i, end - i));
                 i = end;
             }

@@ -90,7 +90,8 @@ class DropListSax : public nlohmann::json_sax<nlohmann::json> {
         m_stack.pop_back();
         return true;
     }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
+    bool parse_error(std::size_t, const std::string&,
+                     const nlohmann::detail::exception& ex) override {
         m_error = ex.what();
         return false;
     }
@@ -146,8 +147,8 @@ Result<void> read_se_json(RowContext& ctx) {
         std::string what = sax.error();
         // nlohmann's messages start with "[json.exception.parse_error.101] parse error at …"
         if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-        return fail(ErrorKind::data,
-                    fmt::format("{}:{}: malformed JSON: {}", ctx.input.display_name(), line_no, what));
+        return fail(ErrorKind::data, fmt::format("{}:{}: malformed JSON: {}",
+                                                 ctx.input.display_name(), line_no, what));
     }
     return {};
 }

@@ -31,7 +31,8 @@ ColumnChoice column_choice(std::string_view given) {
 
 std::string join_cells(const std::vector<std::string>& cells) {
     std::string out;
-    for (const auto& c : cells) out += (out.empty() ? "" : ", ") + c;
+    for (const auto& c : cells)
+        out += (out.empty() ? "" : ", ") + c;
     return out;
 }
 
@@ -49,7 +50,8 @@ Result<void> read_lines(RowContext& ctx) {
         std::string_view text = dropcat::text::trim(line);
         std::size_t gap = text.find_first_of(" \t");
         std::string_view domain = text.substr(0, gap);
-        std::string_view date = gap == std::string_view::npos ? std::string_view{} : text.substr(gap);
+        std::string_view date =
+            gap == std::string_view::npos ? std::string_view{} : text.substr(gap);
         emit_text(ctx, ctx.input.line_number(), domain, date, line);
     }
 }
@@ -79,7 +81,8 @@ Result<void> read_csv(RowContext& ctx, char delimiter) {
     ColumnChoice domain_choice = column_choice(ctx.options.domain_column);
     ColumnChoice date_choice = column_choice(ctx.options.date_column);
     std::vector<std::string> names;
-    for (const auto& c : cells) names.push_back(normalise_header(c));
+    for (const auto& c : cells)
+        names.push_back(normalise_header(c));
     auto find_named = [&](std::string_view given) -> std::optional<std::size_t> {
         std::string want = normalise_header(given);
         for (std::size_t i = 0; i < names.size(); ++i)
