@@ -199,4 +199,48 @@ expect_rc 65 "a cut-off gzip file"
 expect_err "the gzip data ends too soon"
 on_sqlite && { [ ! -e "$WORK/cut.db" ] && ok || bad "a cut-off file created a store"; }
 
+# Bounded input: a line (or a CSV record) over 1 MiB is an error at its line, found without
+# reading the rest: an endless line of /dev/zero, a gzip of one 3 MB line, a quoted field that
+# never ends its record. Memory stays small (checked under a 256 MB address-space limit, where
+# the binary is not built with AddressSanitizer, which reserves far more).
+real=${DROPCAT_REAL:-$DROPCAT}
+limit=()
+if command -v prlimit >/dev/null && ! grep -qa AddressSanitizer "$real"; then
+  limit=(prlimit --as=268435456)
+fi
+"${limit[@]}" "$DROPCAT" --db "$WORK/long.db" import --input-format lines /dev/zero >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 65 "an endless line"
+expect_err "/dev/zero:1: line too long (over 1048576 bytes)"
+head -c 3000000 /dev/zero | tr '\0' x | gzip >"$WORK/endless.gz"
+"${limit[@]}" "$DROPCAT" --db "$WORK/long.db" import "$WORK/endless.gz" >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 65 "a gzip of one long line"
+expect_err "endless.gz:1: line too long (over 1048576 bytes)"
+{ echo "domain,drop_date"; echo "fine.com,2026-12-01"; head -c 1100000 /dev/zero | tr '\0' y; echo ".com,2026-12-01"; } >"$WORK/long.csv"
+run --db "$WORK/long.db" import "$WORK/long.csv"
+expect_rc 65 "a CSV line over the cap"
+expect_err "long.csv:3: line too long (over 1048576 bytes)"
+expect_err "nothing was imported"
+{ echo "domain,drop_date,note"; printf 'a.com,2026-12-01,"'; for _ in $(seq 1 1200); do head -c 1000 /dev/zero | tr '\0' z; echo; done; echo '"'; } >"$WORK/record.csv"
+run --db "$WORK/long.db" import "$WORK/record.csv"
+expect_rc 65 "a CSV record over the cap"
+expect_err "record.csv:2: record too long (over 1048576 bytes)"
+on_sqlite && { [ ! -e "$WORK/long.db" ] && ok || bad "an over-long line created a store"; }
+
+# A rejected row is shown escaped: a C1 control (NEL, U+0085), a byte that is not UTF-8 and an
+# escape sequence cannot reach the terminal as they are.
+printf 'domain,drop_date\nbad\302\205name.com,2026-12-01\nbad\377name.com,2026-12-01\nesc\033[2Jx.com,2026-12-01\nfine.com,2026-12-01\n' >"$WORK/odd.csv"
+run --db "$WORK/odd.db" import --dry-run "$WORK/odd.csv"
+expect_rc 65 "rows with control characters and bad UTF-8"
+expect_err "odd.csv:2: " && expect_err "'bad\u0085name.com,2026-12-01'"
+expect_err "'bad\xFFname.com,2026-12-01'"
+expect_err "esc\x1B[2Jx.com"
+LC_ALL=C grep -q $'[\x80-\x9f\xff\x1b]' "$ERR" && bad "raw control or invalid bytes on stderr" || ok
+# A JSON list cut short on its only line is malformed at line 1.
+printf '[{"name":"a.se","release_at":"2026-12-01T04:00:00Z"}' >"$WORK/cut.json"
+run --db "$WORK/cut-json.db" import --input-format se-json "$WORK/cut.json"
+expect_rc 65 "a one-line JSON list cut short"
+expect_err "cut.json:1: malformed JSON"
+
 finish

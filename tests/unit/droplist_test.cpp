@@ -1,3 +1,4 @@
+#include "core/text.hpp"
 #include "temp_files.hpp"
 
 #include <dropcat/droplist.hpp>
@@ -348,4 +349,26 @@ TEST_CASE("droplist: format names") {
     CHECK(find_input_format("auto") == InputFormat::automatic);
     CHECK_FALSE(find_input_format("xml").has_value());
     CHECK(format_name(InputFormat::se_json) == "se-json");
+}
+
+TEST_CASE("droplist: rejected text is escaped for the terminal: controls, C1 and bad UTF-8") {
+    using dropcat::text::for_message;
+    CHECK(for_message("plain.com,2026-12-01") == "plain.com,2026-12-01");
+    CHECK(for_message("a\tb") == "a b");
+    CHECK(for_message("a\x1b[31mred") == "a\\x1B[31mred"); // ESC: no colour tricks
+    CHECK(for_message("del\x7f") == "del\\x7F");
+    CHECK(for_message("next\xc2\x85line") == "next\\u0085line"); // NEL, a C1 control
+    CHECK(for_message("csi\xc2\x9b"
+                      "2J") == "csi\\u009B2J"); // the one-byte CSI, as UTF-8
+    CHECK(for_message("raw\x9b"
+                      "2J") == "raw\\x9B2J"); // the raw C1 byte: not UTF-8
+    CHECK(for_message("bad\xff\xfe") == "bad\\xFF\\xFE");
+    CHECK(for_message("over\xc0\xaflong") == "over\\xC0\\xAFlong"); // an overlong '/'
+    CHECK(for_message("surrogate\xed\xa0\x80") == "surrogate\\xED\\xA0\\x80");
+    CHECK(for_message("cut\xe2\x82") == "cut\\xE2\\x82"); // a sequence cut short
+    CHECK(for_message("caf\xc3\xa9 \xe4\xb8\xad\xf0\x9f\x90\x88") ==
+          "caf\xc3\xa9 \xe4\xb8\xad\xf0\x9f\x90\x88"); // é, 中 and 🐈 kept
+    // The limit counts characters, not bytes, and never cuts one in half.
+    CHECK(for_message("\xc3\xa9\xc3\xa9\xc3\xa9", 2) == "\xc3\xa9\xc3\xa9...");
+    CHECK(for_message("abc", 3) == "abc");
 }

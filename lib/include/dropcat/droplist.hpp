@@ -32,6 +32,10 @@ std::string_view format_name(InputFormat format);
 // its name). Lines may end in LF or CRLF; a UTF-8 byte-order mark is skipped.
 class Input {
   public:
+    // The longest line (and CSV record) read: a longer one is an error found without reading
+    // the rest of it, so a file of one endless line cannot fill the memory.
+    static constexpr std::size_t k_max_line = 1 << 20;
+
     // "-" is stdin. `display_name` is what messages call it ("stdin" for "-").
     static Result<Input> open(const std::string& path);
     Input(Input&& other) noexcept;
@@ -46,7 +50,8 @@ class Input {
     // The first bytes of the content (decompressed), without consuming them.
     Result<std::string_view> head(std::size_t bytes);
     // The next line without its end; false at the end of the input. The view stays valid until
-    // the next call.
+    // the next call. A line over k_max_line bytes is an error (kind data): "NAME:LINE: line too
+    // long (over N bytes)".
     Result<bool> next_line(std::string_view& line);
     // The number of the line next_line returned last (1-based).
     std::size_t line_number() const { return m_line; }

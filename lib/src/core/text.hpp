@@ -22,4 +22,10 @@ inline std::string ascii_lower(std::string_view s) {
     return out;
 }
 
+// `s` made safe to print in a message on a terminal: valid UTF-8 is kept, a tab becomes a
+// space, other control characters (C0, DEL and the C1 range U+0080-U+009F, which terminals may
+// act on) are written \xNN or \uNNNN, and a byte that is not valid UTF-8 is written \xNN. At
+// most `max_chars` characters of `s`, then "...".
+std::string for_message(std::string_view s, std::size_t max_chars = 80);
+
 } // namespace dropcat::text

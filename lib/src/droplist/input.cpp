@@ -106,16 +106,22 @@ Result<bool> Input::next_line(std::string_view& line) {
         if (std::string_view(m_buf.data() + m_pos, m_end - m_pos).starts_with("\xEF\xBB\xBF"))
             m_pos += 3;
     }
+    auto too_long = [&] {
+        return fail(ErrorKind::data, fmt::format("{}:{}: line too long (over {} bytes)", m_name,
+                                                 m_line + 1, k_max_line));
+    };
     std::size_t scanned = m_pos;
     while (true) {
         const char* start = m_buf.data() + scanned;
         const void* nl = std::memchr(start, '\n', m_end - scanned);
         if (nl != nullptr) {
             std::size_t end = static_cast<std::size_t>(static_cast<const char*>(nl) - m_buf.data());
+            if (end - m_pos > k_max_line + 1) return too_long(); // (+1: a CR before the LF)
             line = std::string_view(m_buf.data() + m_pos, end - m_pos);
             m_pos = end + 1;
             break;
         }
+        if (m_end - m_pos > k_max_line + 1) return too_long();
         std::size_t offset = m_end - m_pos;
         auto more = fill();
         if (!more) return std::unexpected(more.error());

@@ -10,12 +10,7 @@ namespace dropcat::droplist {
 using text::trim;
 
 std::string shorten(std::string_view raw) {
-    raw = trim(raw);
-    std::string out;
-    for (char c : raw.substr(0, 80))
-        out += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
-    if (raw.size() > 80) out += "...";
-    return out;
+    return text::for_message(trim(raw), 80);
 }
 
 namespace {
@@ -74,7 +69,7 @@ void flush(RowContext& ctx) {
         }
         auto& name = *names[i];
         if (!name) {
-            ctx.sink.reject({r.line, name.error().message, shorten(raw)});
+            ctx.sink.reject({r.line, text::for_message(name.error().message, 200), shorten(raw)});
             continue;
         }
         ++ctx.summary.valid_domains;
@@ -233,6 +228,11 @@ Result<std::size_t> split_csv(Input& input, std::string_view line, char delimite
         *cell += '\n';
         raw += ' ';
         raw.append(line);
+        // A quoted field that spans lines is bounded as a line is.
+        if (raw.size() > Input::k_max_line)
+            return fail(ErrorKind::data,
+                        fmt::format("{}:{}: record too long (over {} bytes)", input.display_name(),
+                                    start_line, Input::k_max_line));
     }
 }
 

@@ -135,8 +135,10 @@ Result<void> read_se_json(RowContext& ctx) {
         auto more = ctx.input.next_line(line);
         if (!more) return std::unexpected(more.error());
         if (!*more) break;
+        // Lines joined without a line end after the last: a list cut short on its only line
+        // is malformed at line 1, not at a line 2 the file does not have.
+        if (ctx.input.line_number() > 1) text += '\n';
         text.append(line);
-        text += '\n';
     }
     std::size_t line_no = 1;
     DropListSax sax(ctx, line_no);
