@@ -228,6 +228,19 @@ expect_rc 65 "a CSV record over the cap"
 expect_err "record.csv:2: record too long (over 1048576 bytes)"
 on_sqlite && { [ ! -e "$WORK/long.db" ] && ok || bad "an over-long line created a store"; }
 
+# Concatenated gzip members are one input (gzip -c a b > ab.gz is valid gzip), read whole
+# whatever the raw reads' boundaries; anything else after the gzip data is an error.
+{ head -n 70001 "$big" | gzip -c; tail -n +70002 "$big" | gzip -1 -c; } >"$WORK/members.gz"
+run --db "$WORK/members.db" import --dry-run "$WORK/members.gz"
+expect_rc 0 "two gzip members"
+expect_err "read 150000 rows: would import 150000"
+{ gzip -c "$DATA/drops.csv"; printf 'trailing junk'; } >"$WORK/junk.gz"
+run --db "$WORK/junk.db" import "$WORK/junk.gz"
+expect_rc 65 "bytes after the gzip data"
+expect_err "junk.gz: bytes after the end of the gzip data that are not another gzip member"
+expect_err "nothing was imported"
+on_sqlite && { [ ! -e "$WORK/junk.db" ] && ok || bad "a gzip with junk after it created a store"; }
+
 # A rejected row is shown escaped: a C1 control (NEL, U+0085), a byte that is not UTF-8 and an
 # escape sequence cannot reach the terminal as they are.
 printf 'domain,drop_date\nbad\302\205name.com,2026-12-01\nbad\377name.com,2026-12-01\nesc\033[2Jx.com,2026-12-01\nfine.com,2026-12-01\n' >"$WORK/odd.csv"

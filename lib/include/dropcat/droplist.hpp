@@ -4,8 +4,8 @@
 #include "dropcat/domain.hpp"
 #include "dropcat/error.hpp"
 
-#include <zlib.h>
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -29,7 +29,9 @@ std::optional<InputFormat> find_input_format(std::string_view name);
 std::string_view format_name(InputFormat format);
 
 // A file or stdin read line by line, gzip-compressed or not (told by its magic bytes, whatever
-// its name). Lines may end in LF or CRLF; a UTF-8 byte-order mark is skipped.
+// its name). Lines may end in LF or CRLF; a UTF-8 byte-order mark is skipped. Concatenated gzip
+// members are read one after the other (gzip -c a b > ab.gz is valid); anything else after the
+// end of the gzip data, or gzip data that stops before its end, is an error.
 class Input {
   public:
     // The longest line (and CSV record) read: a longer one is an error found without reading
@@ -57,10 +59,13 @@ class Input {
     std::size_t line_number() const { return m_line; }
 
   private:
-    Input(gzFile file, std::string name);
+    struct Source; // the descriptor and the gzip decoder (input.cpp)
+    Input(std::unique_ptr<Source> source, std::string name);
     Result<bool> fill();
+    Result<std::size_t> read_raw(unsigned char* into, std::size_t size);
+    Result<std::size_t> inflate_into(char* into, std::size_t size);
 
-    gzFile m_file = nullptr;
+    std::unique_ptr<Source> m_source;
     std::string m_name;
     bool m_compressed = false;
     std::vector<char> m_buf;

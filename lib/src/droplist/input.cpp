@@ -1,6 +1,9 @@
 #include "dropcat/droplist.hpp"
 
 #include <fmt/format.h>
+#include <zlib.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cstring>
@@ -12,21 +15,34 @@ namespace dropcat {
 
 namespace {
 constexpr std::size_t k_chunk = 1 << 20;
-}
+constexpr std::size_t k_raw_chunk = 256 * 1024;
+} // namespace
 
-Input::Input(gzFile file, std::string name)
-    : m_file(file), m_name(std::move(name)), m_buf(k_chunk) {}
+// What is read: the descriptor, the bytes read from it and not yet used, and zlib's inflate
+// state while the content is gzip.
+struct Input::Source {
+    int fd = -1;
+    std::vector<unsigned char> raw = std::vector<unsigned char>(k_raw_chunk);
+    std::size_t raw_pos = 0; // next unused byte of raw
+    std::size_t raw_end = 0;
+    bool raw_eof = false;
+    bool gzip = false;
+    bool inflating = false;   // inflateInit2 done
+    bool member_done = false; // the current gzip member ended; another may follow
+    z_stream z{};
 
-Input::Input(Input&& other) noexcept
-    : m_file(other.m_file), m_name(std::move(other.m_name)), m_compressed(other.m_compressed),
-      m_buf(std::move(other.m_buf)), m_pos(other.m_pos), m_end(other.m_end), m_eof(other.m_eof),
-      m_started(other.m_started), m_started_reading(other.m_started_reading), m_line(other.m_line) {
-    other.m_file = nullptr;
-}
+    ~Source() {
+        if (inflating) inflateEnd(&z);
+        if (fd >= 0) ::close(fd);
+    }
+};
 
-Input::~Input() {
-    if (m_file != nullptr) gzclose(m_file);
-}
+Input::Input(std::unique_ptr<Source> source, std::string name)
+    : m_source(std::move(source)), m_name(std::move(name)), m_buf(k_chunk) {}
+
+Input::Input(Input&& other) noexcept = default;
+
+Input::~Input() = default;
 
 Result<Input> Input::open(const std::string& path) {
     bool is_stdin = path == "-";
@@ -35,18 +51,90 @@ Result<Input> Input::open(const std::string& path) {
     if (fd < 0)
         return fail(ErrorKind::failed,
                     fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
+    auto source = std::make_unique<Source>();
+    source->fd = fd;
     struct stat info {};
-    if (fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
-        close(fd);
+    if (fstat(fd, &info) == 0 && S_ISDIR(info.st_mode))
         return fail(ErrorKind::failed, fmt::format("{}: is a folder, not a file", name));
+    return Input(std::move(source), std::move(name));
+}
+
+// Reads more raw bytes after raw_end (moving the unused ones to the front first); 0 at the end.
+Result<std::size_t> Input::read_raw(unsigned char* into, std::size_t size) {
+    while (true) {
+        ssize_t n = ::read(m_source->fd, into, size);
+        if (n >= 0) return static_cast<std::size_t>(n);
+        if (errno == EINTR)
+            return fail(ErrorKind::interrupted, fmt::format("{}: interrupted", m_name));
+        return fail(ErrorKind::failed,
+                    fmt::format("{}: cannot read: {}", m_name, std::strerror(errno)));
     }
-    gzFile file = gzdopen(fd, "rb");
-    if (file == nullptr) {
-        close(fd);
-        return fail(ErrorKind::failed, fmt::format("{}: cannot read: out of memory", name));
+}
+
+// Decompresses into `into`, reading raw bytes as needed: the number of bytes made, 0 at the
+// end of the last member. After a member's end only another gzip member may follow.
+Result<std::size_t> Input::inflate_into(char* into, std::size_t size) {
+    Source& s = *m_source;
+    auto refill = [&]() -> Result<bool> {
+        if (s.raw_pos > 0) {
+            std::memmove(s.raw.data(), s.raw.data() + s.raw_pos, s.raw_end - s.raw_pos);
+            s.raw_end -= s.raw_pos;
+            s.raw_pos = 0;
+        }
+        if (s.raw_eof || s.raw_end == s.raw.size()) return false;
+        auto got = read_raw(s.raw.data() + s.raw_end, s.raw.size() - s.raw_end);
+        if (!got) return std::unexpected(got.error());
+        if (*got == 0) s.raw_eof = true;
+        s.raw_end += *got;
+        return *got > 0;
+    };
+    while (true) {
+        if (s.member_done) {
+            // Another member, or the end: two bytes tell which.
+            while (s.raw_end - s.raw_pos < 2 && !s.raw_eof) {
+                auto more = refill();
+                if (!more) return std::unexpected(more.error());
+            }
+            std::size_t left = s.raw_end - s.raw_pos;
+            if (left == 0) return 0;
+            if (left < 2 || s.raw[s.raw_pos] != 0x1f || s.raw[s.raw_pos + 1] != 0x8b)
+                return fail(ErrorKind::data,
+                            fmt::format("{}: bytes after the end of the gzip data that are not "
+                                        "another gzip member (a damaged or appended-to file?)",
+                                        m_name));
+            inflateReset(&s.z);
+            s.member_done = false;
+        }
+        if (s.raw_pos == s.raw_end) {
+            auto more = refill();
+            if (!more) return std::unexpected(more.error());
+        }
+        s.z.next_in = s.raw.data() + s.raw_pos;
+        s.z.avail_in = static_cast<uInt>(s.raw_end - s.raw_pos);
+        s.z.next_out = reinterpret_cast<Bytef*>(into);
+        s.z.avail_out = static_cast<uInt>(std::min<std::size_t>(size, 1u << 30));
+        int rc = ::inflate(&s.z, Z_NO_FLUSH);
+        std::size_t made = static_cast<std::size_t>(reinterpret_cast<char*>(s.z.next_out) - into);
+        s.raw_pos = static_cast<std::size_t>(s.z.next_in - s.raw.data());
+        if (rc == Z_STREAM_END) {
+            s.member_done = true;
+            if (made > 0) return made;
+            continue;
+        }
+        if (rc == Z_OK || (rc == Z_BUF_ERROR && made > 0)) {
+            if (made > 0) return made;
+            continue; // it took input and made nothing yet (a header)
+        }
+        if (rc == Z_BUF_ERROR) {
+            if (s.raw_eof && s.raw_pos == s.raw_end)
+                return fail(
+                    ErrorKind::data,
+                    fmt::format("{}: the gzip data ends too soon (a cut-off download?)", m_name));
+            continue;
+        }
+        return fail(ErrorKind::data, fmt::format("{}: bad gzip data: {}", m_name,
+                                                 s.z.msg != nullptr ? s.z.msg : "unreadable"));
     }
-    gzbuffer(file, 256 * 1024);
-    return Input(file, std::move(name));
 }
 
 // Reads more data after m_end, compacting or growing the buffer; false at end of input. A
@@ -59,31 +147,47 @@ Result<bool> Input::fill() {
         m_pos = 0;
     }
     if (m_end == m_buf.size()) m_buf.resize(m_buf.size() * 2);
-    int got = gzread(m_file, m_buf.data() + m_end, static_cast<unsigned>(m_buf.size() - m_end));
-    int code = Z_OK;
-    const char* what = gzerror(m_file, &code);
-    if (got < 0 || (got == 0 && code != Z_OK)) {
-        if (code == Z_ERRNO && errno == EINTR)
-            return fail(ErrorKind::interrupted, fmt::format("{}: interrupted", m_name));
-        if (code == Z_ERRNO)
-            return fail(ErrorKind::failed,
-                        fmt::format("{}: cannot read: {}", m_name, std::strerror(errno)));
-        if (code == Z_BUF_ERROR)
-            return fail(
-                ErrorKind::data,
-                fmt::format("{}: the gzip data ends too soon (a cut-off download?)", m_name));
-        return fail(ErrorKind::data, fmt::format("{}: bad gzip data: {}", m_name, what));
-    }
-    // zlib knows whether it is decompressing once it has read the first bytes.
+    Source& s = *m_source;
+    // The first bytes say whether the content is gzip (its magic number), whatever the name.
     if (!m_started_reading) {
         m_started_reading = true;
-        m_compressed = gzdirect(m_file) == 0;
+        while (s.raw_end < 2 && !s.raw_eof) {
+            auto got = read_raw(s.raw.data() + s.raw_end, s.raw.size() - s.raw_end);
+            if (!got) return std::unexpected(got.error());
+            if (*got == 0) s.raw_eof = true;
+            s.raw_end += *got;
+        }
+        s.gzip = s.raw_end >= 2 && s.raw[0] == 0x1f && s.raw[1] == 0x8b;
+        m_compressed = s.gzip;
+        if (s.gzip) {
+            if (inflateInit2(&s.z, 16 + MAX_WBITS) != Z_OK)
+                return fail(ErrorKind::failed,
+                            fmt::format("{}: cannot read: out of memory", m_name));
+            s.inflating = true;
+        }
+    }
+    std::size_t got = 0;
+    if (s.gzip) {
+        auto made = inflate_into(m_buf.data() + m_end, m_buf.size() - m_end);
+        if (!made) return std::unexpected(made.error());
+        got = *made;
+    } else if (s.raw_pos < s.raw_end) {
+        // The bytes read to look for the magic number come first.
+        got = std::min(s.raw_end - s.raw_pos, m_buf.size() - m_end);
+        std::memcpy(m_buf.data() + m_end, s.raw.data() + s.raw_pos, got);
+        s.raw_pos += got;
+    } else if (!s.raw_eof) {
+        auto read =
+            read_raw(reinterpret_cast<unsigned char*>(m_buf.data() + m_end), m_buf.size() - m_end);
+        if (!read) return std::unexpected(read.error());
+        got = *read;
+        if (got == 0) s.raw_eof = true;
     }
     if (got == 0) {
         m_eof = true;
         return false;
     }
-    m_end += static_cast<std::size_t>(got);
+    m_end += got;
     return true;
 }
 
