@@ -4,7 +4,6 @@
 #include "dropcat/domain.hpp"
 #include "dropcat/error.hpp"
 
-
 #include <memory>
 #include <optional>
 #include <span>
