@@ -57,7 +57,7 @@ complete -c dropcat -s h -l help -d 'print this help and exit'
 complete -c dropcat -l db -r -F -d 'the store: a file, or postgresql://… (default: under $XDG_DATA_HOME)'
 complete -c dropcat -l config -r -F -d 'the config file (default: under $XDG_CONFIG_HOME)'
 complete -c dropcat -s q -l quiet -d 'print errors and data only'
-complete -c dropcat -s v -l verbose -d 'say more (repeat for more detail)'
+complete -c dropcat -s v -l verbose -d 'say more: which store and configuration were opened, timings (repeat for more)'
 complete -c dropcat -l color -x -a 'auto always never' -d 'when to colour stderr and tables (default: auto)'
 complete -c dropcat -n '__dropcat_in import' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in import' -F

@@ -114,26 +114,54 @@ std::span<const CommandInfo> commands() {
 }
 
 bool Context::store_exists() const {
-    std::string location = store_location();
-    return is_postgresql_location(location) || std::filesystem::exists(location);
+    auto location = store_location();
+    return location && (is_postgresql_location(*location) || std::filesystem::exists(*location));
 }
 
 std::optional<Store> Context::open_store(int& code, bool read_only, bool create) {
+    auto location = store_location();
+    if (!location) {
+        code = failed(location.error());
+        return std::nullopt;
+    }
+    if (read_only && !is_postgresql_location(*location) && !std::filesystem::exists(*location)) {
+        code = failed(Error{ErrorKind::no_input,
+                            fmt::format("there is no store {} (nothing imported yet, or a "
+                                        "different --db?)",
+                                        *location)});
+        return std::nullopt;
+    }
     StoreOptions options;
     options.read_only = read_only;
-    options.create = create;
+    options.create = create && !read_only;
     options.busy_wait = lock_wait;
-    auto store = Store::open(store_location(), options);
+    auto store = Store::open(*location, options);
     if (!store) {
         code = failed(store.error());
         return std::nullopt;
     }
+    report.verbose(
+        fmt::format("store: {}{}", store->name(), store->read_only() ? " (read only)" : ""));
     return std::move(*store);
 }
 
 Result<Config> Context::load_configuration() const {
     bool given = !config_path.empty();
-    return load_config(given ? std::filesystem::path(config_path) : default_config_path(), given);
+    std::filesystem::path path;
+    if (given) {
+        path = config_path;
+    } else {
+        auto found = default_config_path();
+        if (!found) return std::unexpected(found.error());
+        path = *found;
+    }
+    auto config = load_config(path, given);
+    if (config)
+        report.verbose(
+            config->path.empty()
+                ? fmt::format("configuration: {} (not there: no accounts)", path.string())
+                : fmt::format("configuration: {}", path.string()));
+    return config;
 }
 
 int Context::failed(const Error& error) {
@@ -164,8 +192,9 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
     config->envname("DROPCAT_CONFIG")->type_name("PATH");
     set_value_kind(config, ValueKind::file);
     app->add_flag("-q,--quiet", ctx.quiet, "print errors and data only");
-    set_repeatable(
-        app->add_flag("-v,--verbose", ctx.verbosity, "say more (repeat for more detail)"));
+    set_repeatable(app->add_flag(
+        "-v,--verbose", ctx.verbosity,
+        "say more: which store and configuration were opened, timings (repeat for more)"));
     add_choice(*app, "--color", ctx.color, {"auto", "always", "never"},
                "when to colour stderr and tables (default: auto)");
 

@@ -22,7 +22,7 @@ int run_complete(const std::string& what, Context& ctx) {
         StoreOptions options;
         options.read_only = true;
         options.create = false;
-        auto store = Store::open(ctx.store_location(), options);
+        auto store = Store::open(*ctx.store_location(), options);
         if (!store) return 0;
         auto ids = Backorders(*store).ids();
         if (!ids) return 0;

@@ -27,16 +27,22 @@ struct Context {
     Reporter report;
     std::function<int()> action; // set by the subcommand that was parsed
 
-    // --db as given (a path or a postgresql:// URI), else the default path.
-    std::string store_location() const {
-        return db_path.empty() ? default_store_path().string() : db_path;
+    // --db as given (a path or a postgresql:// URI), else the default path (an error of kind
+    // config when there is none: no HOME and no absolute XDG_DATA_HOME).
+    Result<std::string> store_location() const {
+        if (!db_path.empty()) return db_path;
+        auto path = default_store_path();
+        if (!path) return std::unexpected(path.error());
+        return path->string();
     }
     // Whether the store is there already: an SQLite file that exists, or any PostgreSQL URI
     // (whose database must exist; dropcat does not create databases).
     bool store_exists() const;
     // Opens the store, reporting a failure in the one voice; empty on failure, with `code` set.
-    // A read-only command opens with `read_only`, so that a store the user may only read works.
-    // A dry run opens with `create` false, so that it makes no store.
+    // A read-only command opens with `read_only`, so that a store the user may only read works,
+    // and makes no store: one that does not exist is exit 66 (a typo in --db is noticed).
+    // A dry run opens with `create` false, so that it makes no store. With -v, says which
+    // store was opened.
     std::optional<Store> open_store(int& code, bool read_only = false, bool create = true);
     // The configuration: --config (which must exist) or the default path (which may not).
     Result<Config> load_configuration() const;

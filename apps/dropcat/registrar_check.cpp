@@ -96,7 +96,7 @@ int run_check(const NetOptions& o, Context& ctx) {
         w.items.clear();
     };
     for (auto& w : work) {
-        auto opened = open_registrar(*config, *w.account, setup_for(o, ctx));
+        auto opened = open_account(*config, *w.account, o, ctx);
         if (!opened) {
             ctx.report.error(opened.error().message);
             if (code == 0) code = exit_code(opened.error().kind);

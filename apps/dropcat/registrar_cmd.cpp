@@ -40,8 +40,9 @@ int run_list(const std::string& format, Context& ctx) {
     if (!config) return ctx.failed(config.error());
     if (config->registrars.empty())
         ctx.report.note(fmt::format("no registrar accounts are configured ({})",
-                                    ctx.config_path.empty() ? default_config_path().string()
-                                                            : ctx.config_path));
+                                    ctx.config_path.empty()
+                                        ? default_config_path().value_or("").string()
+                                        : ctx.config_path));
     RowWriter writer(listing_format(format), k_columns, use_color(ctx.color, 1));
     for (const auto& a : config->registrars) {
         const RegistrarKind* kind = find_registrar_kind(a.kind);

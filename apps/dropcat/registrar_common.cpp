@@ -54,13 +54,22 @@ bool wait_for_room(Registrar& r, RequestClass kind, Context& ctx) {
                       ctx);
 }
 
+Result<std::unique_ptr<Registrar>> open_account(const Config& config,
+                                                const RegistrarAccount& account,
+                                                const NetOptions& o, Context& ctx) {
+    auto state = default_state_dir();
+    if (!state) return std::unexpected(state.error());
+    RegistrarSetup setup = setup_for(o, ctx);
+    setup.state_dir = *state;
+    return open_registrar(config, account, setup);
+}
+
 RegistrarSetup setup_for(const NetOptions& o, Context& ctx) {
     RegistrarSetup setup;
     setup.sandbox = o.sandbox;
     setup.stop = interrupt_token();
     setup.account_wait = ctx.lock_wait;
     setup.http.user_agent = "dropcat/" DROPCAT_VERSION;
-    setup.state_dir = default_state_dir();
     // The request log, already redacted by the library, at -vv.
     setup.log = [&ctx](const HttpLogEntry& e) {
         if (e.status == 0 && e.total_ms == 0 && !e.error.empty()) {

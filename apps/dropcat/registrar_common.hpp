@@ -55,7 +55,13 @@ bool wait_until(const Registrar& r, Clock::time_point until, std::string_view re
 // request that follows is then refused by the limits, unsent.
 bool wait_for_room(Registrar& r, RequestClass kind, Context& ctx);
 
+// What opening an account takes from the command line (no state folder: see open_account).
 RegistrarSetup setup_for(const NetOptions& o, Context& ctx);
+// Opens an account with the command line's setup and the state folder of what earlier runs
+// sent (an error of kind config when there is no such folder: no HOME, no XDG_STATE_HOME).
+Result<std::unique_ptr<Registrar>> open_account(const Config& config,
+                                                const RegistrarAccount& account,
+                                                const NetOptions& o, Context& ctx);
 Error no_such_account(const Config& config, std::string_view name);
 
 // The domains named on the line, or read one per line from stdin for "-".

@@ -29,7 +29,7 @@ int run_ping(const NetOptions& o, Context& ctx) {
                      use_color(ctx.color, 1));
     int code = 0;
     for (const RegistrarAccount* a : accounts) {
-        auto registrar = open_registrar(*config, *a, setup_for(o, ctx));
+        auto registrar = open_account(*config, *a, o, ctx);
         // A ping is a request like any other: it waits for the account's limits first.
         if (registrar) {
             Registrar& r = **registrar;

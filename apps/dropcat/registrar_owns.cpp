@@ -52,7 +52,7 @@ int run_owns(const NetOptions& o, Context& ctx) {
             if (interrupted()) break;
             auto it = opened.find(a);
             if (it == opened.end()) {
-                it = opened.emplace(a, open_registrar(*config, *a, setup_for(o, ctx))).first;
+                it = opened.emplace(a, open_account(*config, *a, o, ctx)).first;
                 if (!it->second) {
                     ctx.report.error(it->second.error().message);
                     if (code == 0) code = exit_code(it->second.error().kind);

@@ -83,7 +83,7 @@ int run_register(const NetOptions& o, Context& ctx) {
     int store_code = 0;
     auto store = ctx.open_store(store_code);
     if (!store) return store_code;
-    auto registrar = open_registrar(*config, *account, setup_for(o, ctx));
+    auto registrar = open_account(*config, *account, o, ctx);
     if (!registrar) return ctx.failed(registrar.error());
     RowWriter writer(
         listing_format(o.format),

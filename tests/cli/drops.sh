@@ -81,9 +81,21 @@ expect_out "DOMAIN"
 expect_out "DROP DATE"
 expect_out "alpha.com  "
 
-# An empty store lists just the header.
+# An empty store lists just the header (a write that changes nothing makes it).
+"$DROPCAT" --db "$WORK/empty.db" backorder expire -q
 run --db "$WORK/empty.db" drops --format tsv
 expect_rc 0
 expect_out_lines 1 "empty store"
+
+# A store that does not exist is not made by a listing: exit 66, so a typo in --db shows.
+run --db "$WORK/typo.db" drops
+expect_rc 66 "drops from a store that does not exist"
+on_sqlite && expect_err "there is no store $WORK/typo.db"
+on_postgresql && expect_err "the database has no dropcat tables"
+run --db "$WORK/typo.db" backorder list
+expect_rc 66 "backorder list from a store that does not exist"
+run --db "$WORK/typo.db" backorder show alpha.com
+expect_rc 66 "backorder show from a store that does not exist"
+on_sqlite && { [ ! -e "$WORK/typo.db" ] && ok || bad "a listing created the store"; }
 
 finish

@@ -11,9 +11,44 @@ expect_rc 0
 [ -f "$WORK/flag.db" ] && ok || bad "--db not used"
 unset DROPCAT_DB
 [ ! -e "$XDG_DATA_HOME/dropcat/dropcat.db" ] && ok || bad "default store created although --db/DROPCAT_DB was given"
-run drops
+run -v import "$DATA/drops.csv"
 expect_rc 0
 [ -f "$XDG_DATA_HOME/dropcat/dropcat.db" ] && ok || bad "default store not under XDG_DATA_HOME"
+# -v says which store and which configuration file were opened.
+expect_err "dropcat: store: $XDG_DATA_HOME/dropcat/dropcat.db"
+run -v registrar list
+expect_err "dropcat: configuration: $XDG_CONFIG_HOME/dropcat/config.toml (not there: no accounts)"
+
+# Under cron without HOME, and with no absolute XDG_* folder (a relative one is ignored, as
+# the XDG specification says), a command that needs a default path stops (78) naming the
+# option to give, and writes nothing under the current folder.
+mkdir "$WORK/cwd"
+(
+  cd "$WORK/cwd" || exit 1
+  for home in unset empty; do
+    if [ $home = unset ]; then unset HOME; else export HOME=; fi
+    export XDG_DATA_HOME=relative/data XDG_CONFIG_HOME=relative/config XDG_STATE_HOME=relative/state
+    run import "$DATA/drops.csv"
+    expect_rc 78 "import without HOME ($home)"
+    expect_err "no default store: HOME is not set and XDG_DATA_HOME is not an absolute path; name the store with --db PATH (or DROPCAT_DB)"
+    run drops
+    expect_rc 78 "drops without HOME ($home)"
+    run registrar list
+    expect_rc 78 "registrar list without HOME ($home)"
+    expect_err "no default configuration file: HOME is not set and XDG_CONFIG_HOME is not an absolute path; name it with --config PATH (or DROPCAT_CONFIG)"
+    printf '[[registrar]]\nname = "d"\nkind = "dynadot"\nkey_env = "K"\nendpoint = "http://127.0.0.1:1"\n' >"$WORK/nohome.toml"
+    K=k run --config "$WORK/nohome.toml" registrar check --registrar d a.com
+    expect_rc 78 "registrar check without a state folder ($home)"
+    expect_err "set XDG_STATE_HOME or HOME"
+    # --db names the store: the command works without HOME.
+    run --db "$WORK/nohome.db" import -q "$DATA/drops.csv"
+    expect_rc 0 "import with --db and no HOME ($home)"
+  done
+  [ -z "$(ls -A "$WORK/cwd")" ] && ok || bad "files written under the current folder: $(ls -A "$WORK/cwd")"
+  echo "$passed $failed" >"$WORK/cwd.counts"
+)
+read -r p_passed p_failed <"$WORK/cwd.counts" || p_failed=1
+passed=$((passed + p_passed)) failed=$((failed + p_failed))
 
 # The store is SQLite in WAL mode with its schema version set.
 python3 - "$WORK/flag.db" <<'PY' && ok || bad "store pragmas"

@@ -54,9 +54,9 @@ expect_equal "$(psql -qAtX -d "$empty" -c "SELECT count(*) FROM pg_tables WHERE 
 
 # Two processes opening one new database at once migrate it once.
 fresh=$(pg_uri "$WORK/fresh.db")
-"$REAL" --db "$fresh" drops -q >"$WORK/m1.out" 2>&1 &
+"$REAL" --db "$fresh" backorder expire -q >"$WORK/m1.out" 2>&1 &
 a=$!
-"$REAL" --db "$fresh" drops -q >"$WORK/m2.out" 2>&1 &
+"$REAL" --db "$fresh" backorder expire -q >"$WORK/m2.out" 2>&1 &
 b=$!
 wait $a; ra=$?
 wait $b; rb=$?

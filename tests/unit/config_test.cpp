@@ -423,3 +423,36 @@ TEST_CASE("config: each kind's own keys come from its entry in the kinds table")
             }
     }
 }
+
+TEST_CASE("config: without HOME or an absolute XDG folder there is no default path") {
+    const char* saved_home = std::getenv("HOME");
+    std::string home = saved_home ? saved_home : "";
+    const char* vars[] = {"XDG_STATE_HOME", "XDG_CONFIG_HOME"};
+    std::vector<std::string> saved;
+    for (const char* v : vars)
+        saved.push_back(std::getenv(v) ? std::getenv(v) : "");
+    for (const char* h : {"", "relative/home"}) {
+        INFO(h);
+        ::setenv("HOME", h, 1);
+        ::setenv("XDG_STATE_HOME", "relative/state", 1);
+        ::unsetenv("XDG_CONFIG_HOME");
+        auto state = default_state_dir();
+        REQUIRE_FALSE(state.has_value());
+        CHECK(state.error().kind == ErrorKind::config);
+        CHECK_THAT(state.error().message,
+                   Catch::Contains("XDG_STATE_HOME is not an absolute path"));
+        auto config = default_config_path();
+        REQUIRE_FALSE(config.has_value());
+        CHECK_THAT(config.error().message, Catch::Contains("--config PATH"));
+    }
+    ::unsetenv("HOME");
+    CHECK_FALSE(default_config_path().has_value());
+    ::setenv("XDG_CONFIG_HOME", "/etc/xdg-op", 1); // an absolute XDG folder needs no HOME
+    CHECK(default_config_path() == std::filesystem::path("/etc/xdg-op/dropcat/config.toml"));
+    if (saved_home) ::setenv("HOME", home.c_str(), 1);
+    for (std::size_t i = 0; i < saved.size(); ++i)
+        if (saved[i].empty())
+            ::unsetenv(vars[i]);
+        else
+            ::setenv(vars[i], saved[i].c_str(), 1);
+}

@@ -57,12 +57,13 @@ struct Config {
     std::vector<RegistrarAccount> registrars;
 };
 
-// ${XDG_CONFIG_HOME:-~/.config}/dropcat/config.toml
-std::filesystem::path default_config_path();
+// ${XDG_CONFIG_HOME:-~/.config}/dropcat/config.toml. Kind `config` when neither
+// XDG_CONFIG_HOME nor HOME is an absolute path (the message names --config); so for the next.
+Result<std::filesystem::path> default_config_path();
 
 // ${XDG_STATE_HOME:-~/.local/state}/dropcat: what dropcat remembers between runs that is not
 // the store, such as each registrar account's recent requests.
-std::filesystem::path default_state_dir();
+Result<std::filesystem::path> default_state_dir();
 
 // How long a command waits for another dropcat run that holds the store or a registrar
 // account before it gives up with a temporary failure (exit 75): DROPCAT_LOCK_WAIT, in seconds

@@ -12,6 +12,7 @@ enum class ErrorKind {
     usage = 2,        // the command line was wrong
     unresolved = 3,   // an earlier create's outcome is unknown: check the account first
     data = 65,        // input data rejected
+    no_input = 66,    // an input that must exist does not (a store a listing reads)
     unavailable = 69, // a service (registrar, RDAP, SMTP) is unavailable
     temporary = 75,   // try later: another run holds the lock, rate-limited
     config = 78,      // configuration error

@@ -138,7 +138,8 @@ class Store {
     std::unique_ptr<store::Pool> m_pool;
 };
 
-// The default store path: ${XDG_DATA_HOME:-~/.local/share}/dropcat/dropcat.db.
-std::filesystem::path default_store_path();
+// The default store path: ${XDG_DATA_HOME:-~/.local/share}/dropcat/dropcat.db. Kind `config`
+// when neither XDG_DATA_HOME nor HOME is an absolute path (the message names --db).
+Result<std::filesystem::path> default_store_path();
 
 } // namespace dropcat

@@ -1,15 +1,24 @@
 #include "core/paths.hpp"
 
 #include <cstdlib>
+#include <string>
 
 namespace dropcat::paths {
 
-std::filesystem::path xdg_dir(const char* variable, std::string_view fallback) {
+std::optional<std::filesystem::path> xdg_dir(const char* variable, std::string_view fallback) {
     const char* value = std::getenv(variable);
     // The XDG specification ignores a relative path.
     if (value != nullptr && *value == '/') return std::filesystem::path(value) / "dropcat";
     const char* home = std::getenv("HOME");
-    return std::filesystem::path(home != nullptr ? home : ".") / fallback / "dropcat";
+    if (home == nullptr || *home != '/') return std::nullopt;
+    return std::filesystem::path(home) / fallback / "dropcat";
+}
+
+std::string no_xdg_dir(const char* variable) {
+    const char* home = std::getenv("HOME");
+    std::string why =
+        home == nullptr || *home == '\0' ? "HOME is not set" : "HOME is not an absolute path";
+    return why + " and " + variable + " is not an absolute path";
 }
 
 } // namespace dropcat::paths

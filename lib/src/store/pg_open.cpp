@@ -270,7 +270,13 @@ Result<std::unique_ptr<Pool>> open_postgresql(const std::string& uri, const Stor
         int version = (*first)->schema_version();
         int known = static_cast<int>(k_migrations.size());
         if (version > known) return std::unexpected(newer_schema(name, version, known));
-        // An empty database is left empty when the caller must not create a store.
+        // An empty database is left empty when the caller must not create a store; a reader
+        // finds no store in it (as in a missing SQLite file).
+        if (version == 0 && !options.create && options.read_only)
+            return fail(ErrorKind::no_input,
+                        fmt::format("there is no store {}: the database has no dropcat tables "
+                                    "(nothing imported yet, or a different --db?)",
+                                    name));
         if (version < known && (version > 0 || options.create)) migrate(**first, options);
     } catch (const Failure& f) {
         return std::unexpected(f.error);
