@@ -14,7 +14,10 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdlib>
+#include <fcntl.h>
+#include <unistd.h>
 #include <vector>
 
 namespace dropcat::cli {
@@ -215,7 +218,23 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
     return app;
 }
 
+// A standard stream the caller closed (dropcat >&-) is held by /dev/null opened the wrong way
+// round, so that using it still fails (EBADF) but no file or socket dropcat opens later can
+// take its number: the listing meant for stdout would otherwise go into, say, the PostgreSQL
+// connection.
+static void hold_closed_standard_streams() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        int held = ::open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+        if (held >= 0 && held != fd) {
+            ::dup2(held, fd);
+            ::close(held);
+        }
+    }
+}
+
 int run(int argc, char** argv) {
+    hold_closed_standard_streams();
     install_signal_handlers();
     Context ctx;
     ctx.report.configure("auto", false, 0);
@@ -266,6 +285,9 @@ int run(int argc, char** argv) {
     } catch (const OutputInterrupted&) {
         ctx.report.error("interrupted");
         return exit_code(ErrorKind::interrupted);
+    } catch (const OutputFailed& e) {
+        ctx.report.error(e.what());
+        return exit_code(ErrorKind::io);
     } catch (const std::exception& e) {
         ctx.report.error(fmt::format("internal error: {}", e.what()));
         return exit_code(ErrorKind::failed);

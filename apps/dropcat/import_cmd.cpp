@@ -184,10 +184,19 @@ int run_import(const ImportOptions& options, Context& ctx) {
     if (!options.dry_run || ctx.store_exists()) {
         int code = 0;
         store = ctx.open_store(code, false, !options.dry_run);
-        if (!store) return code;
+        if (!store) {
+            ctx.report.note("nothing was imported");
+            return code;
+        }
     }
+    // A store that cannot be written (busy, a full disk) keeps what it had: say so.
+    auto store_failed = [&](const Error& error) {
+        int code = ctx.failed(error);
+        if (error.kind != ErrorKind::interrupted) ctx.report.note("nothing was imported");
+        return code;
+    };
     auto version = store ? store->schema_version() : Result<int>(0);
-    if (!version) return ctx.failed(version.error());
+    if (!version) return store_failed(version.error());
     if (options.dry_run && *version == 0) {
         totals.counts.added = entries.size();
     } else {
@@ -195,7 +204,7 @@ int run_import(const ImportOptions& options, Context& ctx) {
             if (options.dry_run) tx.rollback_at_end();
             return tx.drops().import(entries, wall_clock_now(), [] { return interrupted(); });
         });
-        if (!counts) return ctx.failed(counts.error());
+        if (!counts) return store_failed(counts.error());
         totals.counts = *counts;
     }
     ctx.report.verbose(fmt::format("wrote the store in {:.2f} s", seconds_since(writing)));

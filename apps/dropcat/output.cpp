@@ -31,7 +31,7 @@ void Out::write(std::string_view text) {
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
         if (errno == EPIPE) throw BrokenPipe();
         if (errno == EINTR) throw OutputInterrupted();
-        throw std::runtime_error(std::string("cannot write to stdout: ") + std::strerror(errno));
+        throw OutputFailed(errno);
     }
 }
 
@@ -39,7 +39,7 @@ void Out::flush() {
     if (std::fflush(stdout) != 0) {
         if (errno == EPIPE) throw BrokenPipe();
         if (errno == EINTR) throw OutputInterrupted();
-        throw std::runtime_error(std::string("cannot write to stdout: ") + std::strerror(errno));
+        throw OutputFailed(errno);
     }
 }
 

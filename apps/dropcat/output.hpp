@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdio>
+#include <cstring>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -28,6 +29,13 @@ struct BrokenPipe : std::runtime_error {
 };
 
 // Thrown when a signal interrupts a write to stdout; main turns it into exit 130.
+// Standard output cannot be written (closed, a full disk, an I/O error): exit 74.
+struct OutputFailed : std::runtime_error {
+    explicit OutputFailed(int error)
+        : std::runtime_error(std::string("cannot write to standard output: ") +
+                             std::strerror(error)) {}
+};
+
 struct OutputInterrupted : std::runtime_error {
     OutputInterrupted() : std::runtime_error("interrupted") {}
 };

@@ -85,6 +85,18 @@ status=${PIPESTATUS[0]}
 expect_equal "$status" 0 "exit status with a closed pipe"
 [ ! -s "$WORK/pipe.err" ] && ok || bad "stderr with a closed pipe: $(cat "$WORK/pipe.err")"
 
+# Standard output that cannot be written (a full disk, closed) is exit 74 with the reason, not
+# an internal error. (Closed, its number once went to the PostgreSQL connection, and the
+# listing into the socket.)
+run_to() { "$DROPCAT" "$@" 2>"$ERR"; RC=$?; }
+run_to --db "$WORK/pipe.db" drops --format tsv >/dev/full
+expect_rc 74 "stdout on a full disk"
+expect_err "dropcat: error: cannot write to standard output: No space left on device"
+run_to --db "$WORK/pipe.db" drops --format tsv >&-
+expect_rc 74 "stdout closed"
+expect_err "dropcat: error: cannot write to standard output: Bad file descriptor"
+expect_no_err "internal error"
+
 # Another run holding the store: wait (DROPCAT_LOCK_WAIT, 5 s by default), then exit 75 with a
 # clear message. The holder keeps the lock until it is told to let go, on its stdin.
 "$DROPCAT" --db "$db" drops -q >/dev/null # the store exists and has its schema
@@ -118,6 +130,7 @@ expect_rc 75 "busy store"
 # It gave up after its 0.2 s, not the default 5 s (a wide margin: this is not a speed test).
 [ "$waited_ms" -lt 3000 ] && ok || bad "DROPCAT_LOCK_WAIT=0.2 waited ${waited_ms} ms"
 expect_err "is busy: another dropcat run is writing to it; try again later"
+expect_err "nothing was imported" "a busy store says what was kept"
 expect_equal "$(rows "$db")" 6 "a run that gave up wrote nothing"
 # A longer wait lets the run through once the holder is done.
 DROPCAT_LOCK_WAIT=10 "$DROPCAT" --db "$db" import -q "$WORK/held.csv" 2>"$WORK/waited.err" &

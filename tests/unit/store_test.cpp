@@ -1,5 +1,6 @@
 #include "test_store.hpp"
 #include "store/pg_backend.hpp"
+#include "store/sqlite_backend.hpp"
 
 #include <dropcat/store.hpp>
 
@@ -658,4 +659,19 @@ TEST_CASE("store: PostgreSQL SQL of several statements fails when any of them fa
     CHECK_THROWS_AS(c.exec("SELECT 1; SELECT * FROM dropcat_no_such_table; SELECT 2"),
                     store::Failure);
     CHECK_NOTHROW(c.exec("SELECT 1; SELECT 2"));
+}
+
+TEST_CASE("store: a full disk is named as such, not as an I/O error", "[sqlite]") {
+    for (auto [code, system_errno] :
+         {std::pair{SQLITE_FULL, 0}, std::pair{SQLITE_IOERR_WRITE, ENOSPC},
+          std::pair{SQLITE_IOERR_FSYNC, ENOSPC}}) {
+        INFO(code);
+        auto e = store::sqlite_error("s.db", code, "disk I/O error", system_errno);
+        CHECK(e.message == "store s.db: the disk is full (no space left to write the store or "
+                           "its log); nothing was changed");
+        CHECK(e.message.find("I/O") == std::string::npos);
+    }
+    // Another I/O error keeps SQLite's words.
+    auto other = store::sqlite_error("s.db", SQLITE_IOERR_READ, "disk I/O error", EIO);
+    CHECK(other.message == "store s.db: disk I/O error");
 }

@@ -14,6 +14,7 @@ enum class ErrorKind {
     data = 65,        // input data rejected
     no_input = 66,    // an input that must exist does not (a store a listing reads)
     unavailable = 69, // a service (registrar, RDAP, SMTP) is unavailable
+    io = 74,          // standard output cannot be written (closed, full)
     temporary = 75,   // try later: another run holds the lock, rate-limited
     config = 78,      // configuration error
     interrupted = 130 // SIGINT or SIGTERM

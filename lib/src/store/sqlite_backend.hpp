@@ -9,8 +9,11 @@
 
 namespace dropcat::store {
 
-// An SQLite failure in words an operator can act on: busy means another run holds the store.
-Error sqlite_error(const std::string& name, int code, const std::string& what);
+// An SQLite failure in words an operator can act on: busy means another run holds the store,
+// a full disk is named as such (SQLITE_FULL, or an I/O error whose system error, when the
+// caller has it, is ENOSPC) rather than "disk I/O error".
+Error sqlite_error(const std::string& name, int code, const std::string& what,
+                   int system_errno = 0);
 
 // Opens the SQLite store at `path`: creates it on first use (mode 0600, in folders made 0700),
 // migrates it, and returns its pool with that first connection in it. A store that fails to be

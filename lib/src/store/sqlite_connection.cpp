@@ -63,7 +63,8 @@ class SqliteQuery : public Query {
         }
     }
     [[noreturn]] void fail(int rc) const {
-        throw Failure{sqlite_error(m_connection.name(), rc, sqlite3_errmsg(m_connection.handle()))};
+        throw Failure{sqlite_error(m_connection.name(), rc, sqlite3_errmsg(m_connection.handle()),
+                                   sqlite3_system_errno(m_connection.handle()))};
     }
 
     SqliteConnection& m_connection;
@@ -89,7 +90,8 @@ std::unique_ptr<Query> SqliteConnection::query(std::string_view sql) {
 
 void SqliteConnection::exec(const char* sql) {
     if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-        throw Failure{sqlite_error(m_name, sqlite3_extended_errcode(m_db), sqlite3_errmsg(m_db))};
+        throw Failure{sqlite_error(m_name, sqlite3_extended_errcode(m_db), sqlite3_errmsg(m_db),
+                                   sqlite3_system_errno(m_db))};
 }
 
 void SqliteConnection::rollback() noexcept {

@@ -2,10 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+
 namespace dropcat::store {
 
-Error sqlite_error(const std::string& name, int code, const std::string& what) {
+Error sqlite_error(const std::string& name, int code, const std::string& what, int system_errno) {
     int primary = code & 0xff;
+    if (primary == SQLITE_FULL || (primary == SQLITE_IOERR && system_errno == ENOSPC))
+        return Error{ErrorKind::failed,
+                     fmt::format("store {}: the disk is full (no space left to write the store "
+                                 "or its log); nothing was changed",
+                                 name)};
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         return Error{ErrorKind::temporary,
                      fmt::format("store {} is busy: another dropcat run is writing to it; try "
