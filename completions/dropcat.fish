@@ -11,7 +11,7 @@ function __dropcat_words
             continue
         end
         switch $w
-            case --db --config --color --input-format --domain-column --date-column --drop-date --source --format --date --from --to --tld --min-length --max-length --match --limit --by --email --name --company --phone --priority --note --status --domain --due --due-within --grace --registrar --max-price --years
+            case --db --config --color --input-format --domain-column --date-column --drop-date --source --max-rejected --format --date --from --to --tld --min-length --max-length --match --limit --by --email --name --company --phone --priority --note --status --domain --due --due-within --grace --registrar --max-price --years
                 set skip 1
             case '-*'
             case '*'
@@ -67,6 +67,7 @@ complete -c dropcat -n '__dropcat_in import' -l date-column -x -d 'CSV column of
 complete -c dropcat -n '__dropcat_in import' -l drop-date -x -d 'drop date for rows that have none'
 complete -c dropcat -n '__dropcat_in import' -l source -x -d 'label for the rows (default: the file name)'
 complete -c dropcat -n '__dropcat_in import' -l strict -d 'import nothing if any row is rejected'
+complete -c dropcat -n '__dropcat_in import' -l max-rejected -x -d 'exit 0 when at most N rows (or N% of them) are rejected; they are still reported'
 complete -c dropcat -n '__dropcat_in import' -s n -l dry-run -d 'report what would change, write nothing'
 complete -c dropcat -n '__dropcat_in import' -l format -x -a 'text json' -d 'summary: text on stderr or JSON on stdout'
 complete -c dropcat -n '__dropcat_in drops' -s h -l help -d 'print this help and exit'

@@ -96,7 +96,19 @@ CLI::App* add_import_command(CLI::App& parent, Context& ctx) {
     cmd->add_option("--source", opts->source, "label for the rows (default: the file name)")
         ->type_name("NAME")
         ->group("Input");
-    cmd->add_flag("--strict", opts->strict, "import nothing if any row is rejected")
+    auto* strict = cmd->add_flag("--strict", opts->strict, "import nothing if any row is rejected")
+                       ->group("Behaviour");
+    cmd->add_option("--max-rejected", opts->max_rejected,
+                    "exit 0 when at most N rows (or N% of them) are rejected; they are still "
+                    "reported")
+        ->type_name("N|N%")
+        ->check(CLI::Validator(
+            [](std::string& given) -> std::string {
+                if (allowed_rejections(given, 0)) return {};
+                return "'" + given + "' is not a number of rows or a percentage (e.g. 20 or 1%)";
+            },
+            "", "rejections"))
+        ->excludes(strict)
         ->group("Behaviour");
     cmd->add_flag("-n,--dry-run", opts->dry_run, "report what would change, write nothing")
         ->group("Behaviour");
@@ -113,6 +125,20 @@ CLI::App* add_import_command(CLI::App& parent, Context& ctx) {
                 "See dropcat-import(1).");
     cmd->callback([opts, &ctx] { ctx.action = [opts, &ctx] { return run_import(*opts, ctx); }; });
     return cmd;
+}
+
+std::optional<std::size_t> allowed_rejections(std::string_view text, std::size_t rows) {
+    bool percent = text.ends_with('%');
+    if (percent) text.remove_suffix(1);
+    if (text.empty() || text.size() > 9) return std::nullopt;
+    std::size_t n = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (!percent) return n;
+    if (n > 100) return std::nullopt;
+    return rows * n / 100;
 }
 
 int run_import(const ImportOptions& options, Context& ctx) {
@@ -209,7 +235,15 @@ int run_import(const ImportOptions& options, Context& ctx) {
     }
     ctx.report.verbose(fmt::format("wrote the store in {:.2f} s", seconds_since(writing)));
     print_summary(totals, options, ctx);
-    return totals.rejected > 0 ? exit_code(ErrorKind::data) : 0;
+    if (totals.rejected == 0) return 0;
+    // A list that always carries some junk: within --max-rejected, the run is a success.
+    if (!options.max_rejected.empty() &&
+        totals.rejected <= *allowed_rejections(options.max_rejected, totals.read)) {
+        ctx.report.verbose(fmt::format("{} rejected, within --max-rejected {}: exit 0",
+                                       totals.rejected, options.max_rejected));
+        return 0;
+    }
+    return exit_code(ErrorKind::data);
 }
 
 } // namespace dropcat::cli

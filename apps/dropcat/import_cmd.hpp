@@ -20,7 +20,12 @@ struct ImportOptions {
     std::string format = "text";
     bool strict = false;
     bool dry_run = false;
+    std::string max_rejected; // --max-rejected: "N" rows or "N%" of the rows read; empty: none
 };
+
+// The most rejected rows --max-rejected allows out of `rows` read: "N" or "N%" (rounded down);
+// nullopt when `text` is neither.
+std::optional<std::size_t> allowed_rejections(std::string_view text, std::size_t rows);
 
 CLI::App* add_import_command(CLI::App& parent, Context& ctx);
 int run_import(const ImportOptions& options, Context& ctx);

@@ -97,6 +97,27 @@ expect_err "many-bad.csv:21: '_' is not allowed"
 expect_no_err "many-bad.csv:22:"
 expect_err "... and 5 more rejected rows"
 
+# --max-rejected N or N%: up to that many rejected rows the exit is 0 (a cron job on a list
+# that always carries some junk stays quiet); the rejects are still reported. bad.csv has 4
+# bad rows of 6.
+run --db "$WORK/max.db" import --max-rejected 4 "$DATA/bad.csv"
+expect_rc 0 "4 rejected, --max-rejected 4"
+expect_err "bad.csv:3:"
+expect_err "imported 2 (2 new, 0 updated, 0 unchanged), 4 rejected"
+run --db "$WORK/max.db" import --max-rejected 3 "$DATA/bad.csv"
+expect_rc 65 "4 rejected, --max-rejected 3"
+run --db "$WORK/max.db" import --max-rejected 67% "$DATA/bad.csv"
+expect_rc 0 "4 of 6 rejected, --max-rejected 67% (4 rows)"
+run --db "$WORK/max.db" import --max-rejected 66% "$DATA/bad.csv"
+expect_rc 65 "4 of 6 rejected, --max-rejected 66% (3 rows)"
+for badvalue in x 101% -1 1.5 %; do
+  run --db "$WORK/max.db" import --max-rejected "$badvalue" "$DATA/bad.csv"
+  expect_rc 2 "--max-rejected $badvalue"
+done
+expect_err "is not a number of rows or a percentage (e.g. 20 or 1%)"
+run --db "$WORK/max.db" import --strict --max-rejected 3 "$DATA/bad.csv"
+expect_rc 2 "--strict with --max-rejected"
+
 # -q keeps the rejected rows but drops the summary.
 run --db "$WORK/quiet.db" -q import "$DATA/bad.csv"
 expect_rc 65
