@@ -101,9 +101,10 @@ _dropcat() {
                     ;;
                 show)
                     case $prev in
+                        --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
                     esac
                     if [[ $cur == -* ]]; then
-                        COMPREPLY=($(compgen -W "-h --help --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                        COMPREPLY=($(compgen -W "-h --help --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
                     else
                         COMPREPLY=()
                     fi

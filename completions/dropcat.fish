@@ -111,6 +111,7 @@ complete -c dropcat -n '__dropcat_in backorder list' -l due -x -d 'only names th
 complete -c dropcat -n '__dropcat_in backorder list' -l due-within -x -d 'only names that drop within DAYS from today'
 complete -c dropcat -n '__dropcat_in backorder list' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal)'
 complete -c dropcat -n '__dropcat_in backorder show' -s h -l help -d 'print this help and exit'
+complete -c dropcat -n '__dropcat_in backorder show' -l format -x -a 'text json' -d 'text, or one JSON object with every backorder and its events'
 complete -c dropcat -n '__dropcat_in backorder cancel' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in backorder cancel' -x -a '(__dropcat_live backorder-ids)'
 complete -c dropcat -n '__dropcat_in backorder cancel' -l domain -x -d 'the name (with --email)'

@@ -71,7 +71,15 @@ int run_list(const ListOptions& options, Context& ctx) {
     return 0;
 }
 
-int run_show(const std::string& domain_text, Context& ctx) {
+// A JSON value: the string, or null for an empty one (dropcat(1), JSON conventions).
+std::string json_or_null(std::string_view text) {
+    if (text.empty()) return "null";
+    std::string out;
+    append_json_string(out, text);
+    return out;
+}
+
+int run_show(const std::string& domain_text, const std::string& format, Context& ctx) {
     auto name = parse_domain(domain_text);
     if (!name)
         return ctx.failed(
@@ -84,27 +92,65 @@ int run_show(const std::string& domain_text, Context& ctx) {
     if (!date) return ctx.failed(date.error());
     auto rows = book.on_domain(name->ascii);
     if (!rows) return ctx.failed(rows.error());
-    std::string shown = to_unicode(name->ascii);
-    if (shown != name->ascii) shown += fmt::format(" ({})", name->ascii);
-    Out::write(
-        fmt::format("{}: {}\n", shown,
-                    *date ? "drops " + format_day(**date) : std::string("drop date not known")));
-    if (rows->empty()) Out::write("no backorders\n");
+    bool json = format == "json";
+    std::string unicode = to_unicode(name->ascii);
+    std::string out;
+    if (json) {
+        out = fmt::format("{{\"domain\":{},\"unicode\":{},\"drop_date\":{},\"backorders\":[",
+                          json_or_null(name->ascii), json_or_null(unicode),
+                          *date ? json_or_null(format_day(**date)) : "null");
+    } else {
+        std::string shown = unicode;
+        if (shown != name->ascii) shown += fmt::format(" ({})", name->ascii);
+        out =
+            fmt::format("{}: {}\n", shown,
+                        *date ? "drops " + format_day(**date) : std::string("drop date not known"));
+        if (rows->empty()) out += "no backorders\n";
+    }
     // Active backorders are numbered by their place in the queue; the others are listed, in
-    // the same order, with a dash.
+    // the same order, with a dash (null in JSON).
     std::size_t place = 0;
+    bool first = true;
     for (const auto& r : *rows) {
-        std::string who = r.email.empty() ? "(forgotten customer)" : r.email;
-        if (!r.name.empty()) who += fmt::format(" ({})", r.name);
-        std::string mark = r.status == BackorderStatus::active ? fmt::format("{}.", ++place) : "-";
-        Out::write(fmt::format("{} backorder {}: {}, priority {}, {}, since {}\n", mark, r.id, who,
-                               r.priority, status_name(r.status), format_utc(r.created_at)));
+        bool active = r.status == BackorderStatus::active;
+        if (active) ++place;
         auto events = book.events(r.id);
         if (!events) return ctx.failed(events.error());
+        if (json) {
+            out += fmt::format(
+                "{}{{\"id\":{},\"place\":{},\"email\":{},\"name\":{},\"company\":{},"
+                "\"phone\":{},\"note\":{},\"priority\":{},\"status\":{},\"created_at\":{},"
+                "\"events\":[",
+                first ? "" : ",", r.id, active ? std::to_string(place) : "null",
+                json_or_null(r.email), json_or_null(r.name), json_or_null(r.company),
+                json_or_null(r.phone), json_or_null(r.note), r.priority,
+                json_or_null(status_name(r.status)), json_or_null(format_utc(r.created_at)));
+            bool first_event = true;
+            for (const auto& e : *events) {
+                out += fmt::format("{}{{\"at\":{},\"action\":{},\"actor\":{},\"detail\":{}}}",
+                                   first_event ? "" : ",", json_or_null(format_utc(e.at)),
+                                   json_or_null(e.action), json_or_null(e.actor),
+                                   json_or_null(e.detail));
+                first_event = false;
+            }
+            out += "]}";
+            first = false;
+            continue;
+        }
+        std::string who = r.email.empty() ? "(forgotten customer)" : r.email;
+        if (!r.name.empty()) who += fmt::format(" ({})", r.name);
+        std::string mark = active ? fmt::format("{}.", place) : "-";
+        out += fmt::format("{} backorder {}: {}, priority {}, {}, since {}\n", mark, r.id, who,
+                           r.priority, status_name(r.status), format_utc(r.created_at));
+        if (!r.company.empty()) out += fmt::format("     company: {}\n", r.company);
+        if (!r.phone.empty()) out += fmt::format("     phone: {}\n", r.phone);
+        if (!r.note.empty()) out += fmt::format("     note: {}\n", r.note);
         for (const auto& e : *events)
-            Out::write(fmt::format("     {} {} by {}{}{}\n", format_utc(e.at), e.action, e.actor,
-                                   e.detail.empty() ? "" : ": ", e.detail));
+            out += fmt::format("     {} {} by {}{}{}\n", format_utc(e.at), e.action, e.actor,
+                               e.detail.empty() ? "" : ": ", e.detail);
     }
+    if (json) out += "]}\n";
+    Out::write(out);
     return 0;
 }
 
@@ -142,15 +188,24 @@ void add_backorder_list(CLI::App& group, Context& ctx) {
 }
 
 void add_backorder_show(CLI::App& group, Context& ctx) {
-    auto domain = std::make_shared<std::string>();
+    struct ShowOptions {
+        std::string domain;
+        std::string format = "text";
+    };
+    auto opts = std::make_shared<ShowOptions>();
     auto* cmd =
         group.add_subcommand("show", "a name's backorders in allocation order, with history");
     cmd->fallthrough();
-    cmd->add_option("DOMAIN", *domain, "the name")->required()->type_name("DOMAIN");
+    cmd->add_option("DOMAIN", opts->domain, "the name")->required()->type_name("DOMAIN");
+    add_choice(*cmd, "--format", opts->format, {"text", "json"},
+               "text, or one JSON object with every backorder and its events")
+        ->group("Output");
     cmd->footer("Allocation order: priority high to low, then oldest first.\n"
-                "Example:\n  dropcat backorder show example.com");
-    cmd->callback(
-        [domain, &ctx] { ctx.action = [domain, &ctx] { return run_show(*domain, ctx); }; });
+                "Examples:\n  dropcat backorder show example.com\n"
+                "  dropcat backorder show example.com --format json");
+    cmd->callback([opts, &ctx] {
+        ctx.action = [opts, &ctx] { return run_show(opts->domain, opts->format, ctx); };
+    });
 }
 
 } // namespace dropcat::cli

@@ -92,6 +92,25 @@ expect_out "created by maria: priority 2"
 run backorder show nobody-wants.com
 expect_rc 0
 expect_out "no backorders"
+# show gives the company, phone and note too; --format json gives everything, absent as null.
+"$DROPCAT" backorder add showme.com --email shown@example.org --name 'Sh Own' --company 'Own AB' \
+  --phone '+46 70 111 22 33' --note 'call first' >/dev/null 2>&1
+"$DROPCAT" backorder add showme.com --email plain@example.org >/dev/null 2>&1
+run backorder show showme.com
+expect_out "     company: Own AB"
+expect_out "     phone: +46 70 111 22 33"
+expect_out "     note: call first"
+run backorder show showme.com --format json
+expect_rc 0
+python3 - "$OUT" <<'PY' && ok || bad "backorder show --format json"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["domain"] == "showme.com" and doc["drop_date"] is None, doc
+first, second = doc["backorders"]
+assert (first["company"], first["phone"], first["note"], first["place"]) == ("Own AB", "+46 70 111 22 33", "call first", 1), first
+assert second["company"] is None and second["note"] is None and second["name"] is None, second
+assert first["events"][0]["action"] == "created", first
+PY
 
 # drops shows how many backorders a name has, and filters on it.
 run drops --format tsv --backordered

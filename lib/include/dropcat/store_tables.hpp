@@ -138,6 +138,9 @@ struct BackorderRow {
     std::string domain;
     std::string email; // empty once the customer is forgotten
     std::string name;
+    std::string company; // the customer's; empty when none (or forgotten)
+    std::string phone;
+    std::string note; // the backorder's own
     int priority = 0;
     BackorderStatus status = BackorderStatus::active;
     Instant created_at{};

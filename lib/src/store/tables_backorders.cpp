@@ -14,7 +14,8 @@ std::string_view subject_name(EventSubject subject) {
 
 // The listing's columns; the rows of the queries that use it start with these.
 constexpr std::string_view k_select_rows =
-    "SELECT b.id, b.domain, c.email, c.name, b.priority, b.status, b.created_at, d.drop_date "
+    "SELECT b.id, b.domain, c.email, c.name, b.priority, b.status, b.created_at, d.drop_date, "
+    "c.company, c.phone, b.note "
     "FROM backorders b JOIN customers c ON c.id = b.customer_id "
     "LEFT JOIN drops d ON d.domain = b.domain ";
 
@@ -28,6 +29,9 @@ BackorderRow read_row(const store::Query& q) {
     r.status = parse_status(q.text(5)).value_or(BackorderStatus::active);
     r.created_at = q.instant(6);
     if (auto ms = q.integer(7)) r.drop_date = day_of(from_unix_ms(*ms));
+    r.company = q.text(8);
+    r.phone = q.text(9);
+    r.note = q.text(10);
     return r;
 }
 
