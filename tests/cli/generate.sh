@@ -67,5 +67,13 @@ zsh -n "$SOURCE_DIR/completions/_dropcat" && ok || bad "zsh -n"
 fish -n "$SOURCE_DIR/completions/dropcat.fish" && ok || bad "fish -n"
 lint=$(mandoc -Tlint -Wwarning "$SOURCE_DIR"/man/*.1 2>&1)
 [ -z "$lint" ] && ok || bad "mandoc -Tlint: $lint"
+# What the pages say, as rendered (each of these once read wrongly): words run together by a
+# misused .BR, a claim the program contradicts.
+rendered=$(for page in "$SOURCE_DIR"/man/*.1; do
+  mandoc -T ascii -O width=400 "$page" | sed 's/.\x08//g'; done | tr -s ' \n' ' ')
+grep -q 'aTOMLfileof' <<<"$rendered" && bad "dropcat-registrar(1) SECRETS runs words together" || ok
+grep -q 'never prompts' <<<"$rendered" && bad "dropcat(1) says it never prompts; backorder forget does" || ok
+grep -q 'without delete_at it stays registered' <<<"$rendered" && ok \
+  || bad "dropcat-sim(1) says a premium name without delete_at stays registered"
 
 finish
