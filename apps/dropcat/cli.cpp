@@ -204,10 +204,11 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
     app->option_defaults()->group("Options"); // subcommands copy the defaults when created
 
     std::string footer =
-        "Run 'dropcat COMMAND --help' for a command's options; man dropcat for more.\n"
+        "Run 'dropcat help COMMAND' (or 'dropcat COMMAND --help') for a command's options;\n"
+        "man dropcat for more.\n"
         "Exit status: 0 ok, 1 failed, 2 usage, 3 unresolved create, 65 data rejected,\n"
-        "69 service unavailable, "
-        "75 try later, 78 configuration, 130 interrupted.";
+        "66 no store, 69 service unavailable, 74 output, 75 try later, 78 configuration,\n"
+        "130 interrupted.";
     app->footer(footer);
 
     for (const auto& cmd : k_commands) {
@@ -238,6 +239,18 @@ int run(int argc, char** argv) {
     install_signal_handlers();
     Context ctx;
     ctx.report.configure("auto", false, 0);
+
+    // `dropcat help [COMMAND [SUBCOMMAND]]` is `dropcat [COMMAND [SUBCOMMAND]] --help`.
+    std::vector<char*> rewritten;
+    static char help_flag[] = "--help";
+    if (auto word = command_word(argc, argv); word && *word == "help") {
+        for (int i = 0; i < argc; ++i)
+            if (argv[i] != word->data()) rewritten.push_back(argv[i]);
+        rewritten.push_back(help_flag);
+        argc = static_cast<int>(rewritten.size());
+        rewritten.push_back(nullptr);
+        argv = rewritten.data();
+    }
 
     std::vector<std::string_view> names;
     for (const auto& cmd : k_commands)

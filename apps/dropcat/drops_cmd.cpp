@@ -129,6 +129,12 @@ int run_drops(const DropsOptions& options, Context& ctx) {
     if (!options.date.empty()) query.from = query.to = parse_cli_date(options.date);
     if (!options.from.empty()) query.from = parse_cli_date(options.from);
     if (!options.to.empty()) query.to = parse_cli_date(options.to);
+    if (query.from && query.to && *query.to < *query.from) {
+        ctx.report.error(fmt::format("--to {} is before --from {}: the range is empty (swap them?)",
+                                     options.to, options.from));
+        ctx.report.plain("try 'dropcat drops --help'");
+        return exit_code(ErrorKind::usage);
+    }
     if (!options.source.empty()) query.source = options.source;
     if (options.backordered) query.backordered = true;
     if (options.not_backordered) query.backordered = false;

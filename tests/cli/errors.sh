@@ -21,6 +21,23 @@ expect_err "is not a date"
 
 run drops --date 2026-12-01 --from 2026-12-01
 expect_rc 2 "--date with --from"
+run --db "$WORK/none.db" drops --from 2026-12-05 --to 2026-12-01
+expect_rc 2 "a reversed --from/--to"
+expect_err "--to 2026-12-01 is before --from 2026-12-05"
+expect_err "try 'dropcat drops --help'"
+
+# dropcat help [COMMAND...] is the command's --help.
+run help backorder show
+expect_rc 0 "help backorder show"
+expect_out "Usage: dropcat backorder show [OPTIONS] DOMAIN"
+run help
+expect_rc 0
+expect_out "dropcat help COMMAND"
+run --db "$WORK/none.db" help drops
+expect_out "Usage: dropcat drops"
+run help improt
+expect_rc 2 "help for a command that does not exist"
+expect_err "did you mean 'import'?"
 
 run drops --min-length x
 expect_rc 2 "--min-length takes a number"
