@@ -59,7 +59,7 @@ _dropcat() {
                 '') case $prev in
                         --by) COMPREPLY=(); return ;;
                     esac
-                    COMPREPLY=($(compgen -W "add import list show cancel forget expire --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur")) ;;
+                    COMPREPLY=($(compgen -W "add import list show cancel set forget expire --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur")) ;;
                 add)
                     case $prev in
                         --email) COMPREPLY=(); return ;;
@@ -116,6 +116,17 @@ _dropcat() {
                     esac
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --domain --email --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                    else
+                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete backorder-ids 2>/dev/null)" -- "$cur"))
+                    fi
+                    ;;
+                set)
+                    case $prev in
+                        --priority) COMPREPLY=(); return ;;
+                        --note) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --priority --note --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
                     else
                         COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete backorder-ids 2>/dev/null)" -- "$cur"))
                     fi

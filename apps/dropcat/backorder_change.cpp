@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 
@@ -51,6 +52,31 @@ int run_cancel(const CancelOptions& options, const BackorderGroup& group, Contex
     if (!changed) return ctx.failed(changed.error());
     ctx.report.note(fmt::format("cancelled {} of {} backorders (the others were not active)",
                                 *changed, ids.size()));
+    return 0;
+}
+
+struct SetOptions {
+    std::vector<std::int64_t> ids;
+    std::optional<int> priority;
+    std::optional<std::string> note;
+};
+
+int run_set(const SetOptions& options, const BackorderGroup& group, Context& ctx) {
+    if (!options.priority && !options.note) {
+        ctx.report.error("give --priority or --note (or both)");
+        ctx.report.plain("try 'dropcat backorder set --help'");
+        return exit_code(ErrorKind::usage);
+    }
+    int code = 0;
+    auto store = ctx.open_store(code);
+    if (!store) return code;
+    auto changed = Backorders(*store).set(options.ids, options.priority, options.note,
+                                          group.actor(), wall_clock_now());
+    if (!changed) return ctx.failed(changed.error());
+    ctx.report.note(
+        fmt::format("changed {} of {} backorder{}{}", *changed, options.ids.size(),
+                    options.ids.size() == 1 ? "" : "s",
+                    *changed < options.ids.size() ? " (the others had those values)" : ""));
     return 0;
 }
 
@@ -146,6 +172,20 @@ void add_backorder_change(CLI::App& group, Context& ctx, std::shared_ptr<Backord
               "  dropcat backorder cancel --domain example.com --email anna@example.se");
     c->callback([cancel, shared, &ctx] {
         ctx.action = [cancel, shared, &ctx] { return run_cancel(*cancel, *shared, ctx); };
+    });
+
+    auto set = std::make_shared<SetOptions>();
+    auto* s = group.add_subcommand("set", "change backorders' priority or note (with an event)");
+    s->fallthrough();
+    set_live_values(s->add_option("ID", set->ids, "backorder ids")->required()->type_name("ID"),
+                    "backorder-ids");
+    s->add_option("--priority", set->priority, "the new priority (higher goes first)")
+        ->type_name("N");
+    s->add_option("--note", set->note, "the new note; \"\" removes it")->type_name("TEXT");
+    s->footer("Examples:\n  dropcat backorder set 12 --priority 9\n"
+              "  dropcat backorder set 12 14 --note 'asked again by phone'");
+    s->callback([set, shared, &ctx] {
+        ctx.action = [set, shared, &ctx] { return run_set(*set, *shared, ctx); };
     });
 
     auto forget = std::make_shared<ForgetOptions>();

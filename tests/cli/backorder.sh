@@ -111,6 +111,27 @@ assert (first["company"], first["phone"], first["note"], first["place"]) == ("Ow
 assert second["company"] is None and second["note"] is None and second["name"] is None, second
 assert first["events"][0]["action"] == "created", first
 PY
+# set changes the priority and note, with an event each, whatever the status; all or nothing.
+id=$("$DROPCAT" backorder list --domain showme.com --format tsv 2>/dev/null | awk -F'\t' 'NR == 2 { print $1 }')
+run backorder --by maria set "$id" --priority 7 --note 'call after 18:00'
+expect_rc 0 "set priority and note"
+expect_err "changed 1 of 1 backorder"
+run backorder show showme.com
+expect_out "priority 7"
+expect_out "     note: call after 18:00"
+expect_out "changed by maria: priority 0 -> 7, note changed"
+expect_no_out "changed by maria: priority 0 -> 7, note changed: call" # the note is not in the event
+run backorder set "$id" 999999 --priority 1
+expect_rc 65 "set on an id that does not exist"
+expect_err "there is no backorder 999999; nothing was changed"
+run backorder show showme.com
+expect_out "priority 7" "nothing changed by a refused set"
+run backorder set "$id"
+expect_rc 2 "set without a change"
+run backorder set "$id" --note '4111-1111-1111-1111'
+expect_rc 65 "a card number as the note"
+expect_no_err "4111"
+
 
 # drops shows how many backorders a name has, and filters on it.
 run drops --format tsv --backordered

@@ -78,6 +78,13 @@ class Backorders {
                                Instant now);
     Result<std::vector<std::int64_t>> find(std::string_view domain, std::string_view email) const;
 
+    // Changes the priority and/or the note of the given backorders (all must exist, or nothing
+    // changes), whatever their status, with an event for each one that changed ("changed":
+    // "priority 2 -> 9", "note changed"; the note itself is not in the event). An empty note
+    // removes it. Returns how many changed.
+    Result<std::size_t> set(std::span<const std::int64_t> ids, std::optional<int> priority,
+                            std::optional<std::string> note, std::string_view actor, Instant now);
+
     // Erases a customer's personal data (email, name, company, phone, notes); backorders and
     // events stay, anonymous. Afterwards the store holds no trace of the address (see
     // Store::purge_erased for what each backend does).

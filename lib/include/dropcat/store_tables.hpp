@@ -167,6 +167,9 @@ class BackordersTable {
 
     std::optional<BackorderRecord> find(std::string_view domain, std::int64_t customer) const;
     std::optional<BackorderStatus> status(std::int64_t id) const;
+    std::optional<BackorderRecord> by_id(std::int64_t id) const;
+    // Sets a backorder's priority and note (an empty note: none).
+    void set_details(std::int64_t id, int priority, std::string_view note, Instant now);
     // Adds an active backorder; returns its id.
     std::int64_t add(std::string_view domain, std::int64_t customer, int priority,
                      std::string_view note, Instant now);

@@ -156,6 +156,37 @@ Result<std::size_t> Backorders::cancel(std::span<const std::int64_t> ids, std::s
     });
 }
 
+Result<std::size_t> Backorders::set(std::span<const std::int64_t> ids, std::optional<int> priority,
+                                    std::optional<std::string> note, std::string_view actor,
+                                    Instant now) {
+    if (auto ok = check_actor(actor); !ok) return std::unexpected(ok.error());
+    if (note && looks_like_card_number(*note))
+        return fail(ErrorKind::data, fmt::format("the note looks like a payment card number; {}",
+                                                 k_no_payment_data));
+    return m_store.write([&](Tx& tx) -> Result<std::size_t> {
+        std::size_t changed = 0;
+        for (std::int64_t id : ids) {
+            auto old = tx.backorders().by_id(id);
+            if (!old)
+                return fail(ErrorKind::data,
+                            fmt::format("there is no backorder {}; nothing was changed", id));
+            int new_priority = priority.value_or(old->priority);
+            std::string new_note = note.value_or(old->note);
+            std::string detail;
+            if (new_priority != old->priority)
+                detail = fmt::format("priority {} -> {}", old->priority, new_priority);
+            if (new_note != old->note)
+                detail += fmt::format("{}note {}", detail.empty() ? "" : ", ",
+                                      new_note.empty() ? "removed" : "changed");
+            if (detail.empty()) continue;
+            tx.backorders().set_details(id, new_priority, new_note, now);
+            append_event(tx, now, actor, EventSubject::backorder, id, "changed", detail);
+            ++changed;
+        }
+        return changed;
+    });
+}
+
 Result<std::vector<std::int64_t>> Backorders::find(std::string_view domain,
                                                    std::string_view email) const {
     return m_store.read([&](const ReadTx& tx) -> Result<std::vector<std::int64_t>> {

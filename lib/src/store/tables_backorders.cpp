@@ -131,6 +131,28 @@ void BackordersTable::reactivate(std::int64_t id, int priority, std::string_view
         .run();
 }
 
+std::optional<BackorderRecord> BackordersTable::by_id(std::int64_t id) const {
+    auto q = m_connection.query("SELECT id, status, priority, note FROM backorders WHERE id = $1");
+    q->bind(1, id);
+    if (!q->next()) return std::nullopt;
+    BackorderRecord r{q->integer_or(0, 0),
+                      parse_status(q->text(1)).value_or(BackorderStatus::active),
+                      static_cast<int>(q->integer_or(2, 0)), std::string(q->text(3))};
+    q->run();
+    return r;
+}
+
+void BackordersTable::set_details(std::int64_t id, int priority, std::string_view note,
+                                  Instant now) {
+    m_connection
+        .query("UPDATE backorders SET priority = $2, note = $3, updated_at = $4 WHERE id = $1")
+        ->bind(1, id)
+        .bind(2, priority)
+        .bind_text_or_null(3, note)
+        .bind(4, now)
+        .run();
+}
+
 void BackordersTable::set_status(std::int64_t id, BackorderStatus status, Instant now) {
     m_connection.query("UPDATE backorders SET status = $2, updated_at = $3 WHERE id = $1")
         ->bind(1, id)
