@@ -226,7 +226,7 @@ on_sqlite && { [ ! -e "$WORK/cut.db" ] && ok || bad "a cut-off file created a st
 # the binary is not built with AddressSanitizer, which reserves far more).
 real=${DROPCAT_REAL:-$DROPCAT}
 limit=()
-if command -v prlimit >/dev/null && ! grep -qa AddressSanitizer "$real"; then
+if command -v prlimit >/dev/null && ! ldd "$real" 2>/dev/null | grep -q libasan; then
   limit=(prlimit --as=268435456)
 fi
 "${limit[@]}" "$DROPCAT" --db "$WORK/long.db" import --input-format lines /dev/zero >"$OUT" 2>"$ERR"
