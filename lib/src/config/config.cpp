@@ -372,13 +372,9 @@ Result<std::string> read_private(const std::filesystem::path& path) {
 } // namespace
 
 Result<std::filesystem::path> default_config_path() {
-    auto dir = paths::xdg_dir("XDG_CONFIG_HOME", ".config");
-    if (!dir)
-        return fail(ErrorKind::config,
-                    fmt::format("no default configuration file: {}; name it with --config PATH "
-                                "(or DROPCAT_CONFIG)",
-                                paths::no_xdg_dir("XDG_CONFIG_HOME")));
-    return *dir / "config.toml";
+    return paths::xdg_path("XDG_CONFIG_HOME", ".config", "config.toml",
+                           "default configuration file",
+                           "name it with --config PATH (or DROPCAT_CONFIG)");
 }
 
 const std::string& RegistrarAccount::setting(std::string_view key) const {
@@ -388,14 +384,10 @@ const std::string& RegistrarAccount::setting(std::string_view key) const {
 }
 
 Result<std::filesystem::path> default_state_dir() {
-    auto dir = paths::xdg_dir("XDG_STATE_HOME", ".local/state");
-    if (!dir)
-        return fail(ErrorKind::config,
-                    fmt::format("no folder for what dropcat remembers between runs (each "
-                                "registrar account's recent requests): {}; set XDG_STATE_HOME "
-                                "or HOME",
-                                paths::no_xdg_dir("XDG_STATE_HOME")));
-    return *dir;
+    return paths::xdg_path("XDG_STATE_HOME", ".local/state", "",
+                           "folder for what dropcat remembers between runs (each registrar "
+                           "account's recent requests)",
+                           "set XDG_STATE_HOME or HOME");
 }
 
 Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {

@@ -14,6 +14,16 @@ std::optional<std::filesystem::path> xdg_dir(const char* variable, std::string_v
     return std::filesystem::path(home) / fallback / "dropcat";
 }
 
+Result<std::filesystem::path> xdg_path(const char* variable, std::string_view fallback,
+                                       std::string_view file, std::string_view what,
+                                       std::string_view hint) {
+    auto dir = xdg_dir(variable, fallback);
+    if (!dir)
+        return fail(ErrorKind::config, std::string("no ") + std::string(what) + ": " +
+                                           no_xdg_dir(variable) + "; " + std::string(hint));
+    return file.empty() ? *dir : *dir / file;
+}
+
 std::string no_xdg_dir(const char* variable) {
     const char* home = std::getenv("HOME");
     std::string why =

@@ -152,13 +152,8 @@ Result<void> Store::purge_erased() {
 }
 
 Result<std::filesystem::path> default_store_path() {
-    auto dir = paths::xdg_dir("XDG_DATA_HOME", ".local/share");
-    if (!dir)
-        return fail(ErrorKind::config,
-                    fmt::format("no default store: {}; name the store with --db PATH (or "
-                                "DROPCAT_DB)",
-                                paths::no_xdg_dir("XDG_DATA_HOME")));
-    return *dir / "dropcat.db";
+    return paths::xdg_path("XDG_DATA_HOME", ".local/share", "dropcat.db", "default store",
+                           "name the store with --db PATH (or DROPCAT_DB)");
 }
 
 } // namespace dropcat

@@ -88,17 +88,23 @@ void CustomersTable::erase(std::int64_t id, Instant now) {
 
 // ---- backorders
 
+namespace {
+// The first row of a "SELECT id, status, priority, note FROM backorders" query, if any.
+std::optional<BackorderRecord> read_record(store::Query& q) {
+    if (!q.next()) return std::nullopt;
+    BackorderRecord r{q.integer_or(0, 0), parse_status(q.text(1)).value_or(BackorderStatus::active),
+                      static_cast<int>(q.integer_or(2, 0)), std::string(q.text(3))};
+    q.run();
+    return r;
+}
+} // namespace
+
 std::optional<BackorderRecord> BackordersTable::find(std::string_view domain,
                                                      std::int64_t customer) const {
     auto q = m_connection.query("SELECT id, status, priority, note FROM backorders "
                                 "WHERE domain = $1 AND customer_id = $2");
     q->bind(1, domain).bind(2, customer);
-    if (!q->next()) return std::nullopt;
-    BackorderRecord r{q->integer_or(0, 0),
-                      parse_status(q->text(1)).value_or(BackorderStatus::active),
-                      static_cast<int>(q->integer_or(2, 0)), std::string(q->text(3))};
-    q->run();
-    return r;
+    return read_record(*q);
 }
 
 std::optional<BackorderStatus> BackordersTable::status(std::int64_t id) const {
@@ -134,12 +140,7 @@ void BackordersTable::reactivate(std::int64_t id, int priority, std::string_view
 std::optional<BackorderRecord> BackordersTable::by_id(std::int64_t id) const {
     auto q = m_connection.query("SELECT id, status, priority, note FROM backorders WHERE id = $1");
     q->bind(1, id);
-    if (!q->next()) return std::nullopt;
-    BackorderRecord r{q->integer_or(0, 0),
-                      parse_status(q->text(1)).value_or(BackorderStatus::active),
-                      static_cast<int>(q->integer_or(2, 0)), std::string(q->text(3))};
-    q->run();
-    return r;
+    return read_record(*q);
 }
 
 void BackordersTable::set_details(std::int64_t id, int priority, std::string_view note,
