@@ -99,7 +99,7 @@ complete -c dropcat -n '__dropcat_in backorder add' -s h -l help -d 'print this 
 complete -c dropcat -n '__dropcat_in backorder add' -l email -x -d 'the customer\'s email (required)'
 complete -c dropcat -n '__dropcat_in backorder add' -l name -x -d 'the customer\'s name'
 complete -c dropcat -n '__dropcat_in backorder add' -l company -x -d 'the customer\'s company'
-complete -c dropcat -n '__dropcat_in backorder add' -l phone -x -d 'the customer\'s phone (7 to 15 digits)'
+complete -c dropcat -n '__dropcat_in backorder add' -l phone -x -d 'the customer\'s phone, valid to libphonenumber (+46 8 123 456 78)'
 complete -c dropcat -n '__dropcat_in backorder add' -l priority -x -d 'higher goes first (default: 0)'
 complete -c dropcat -n '__dropcat_in backorder add' -l note -x -d 'a note kept with the backorder'
 complete -c dropcat -n '__dropcat_in backorder import' -s h -l help -d 'print this help and exit'

@@ -110,7 +110,8 @@ void add_backorder_add(CLI::App& group, Context& ctx, std::shared_ptr<BackorderG
     cmd->add_option("--company", opts->company, "the customer's company")
         ->type_name("NAME")
         ->group("Customer");
-    cmd->add_option("--phone", opts->phone, "the customer's phone (7 to 15 digits)")
+    cmd->add_option("--phone", opts->phone,
+                    "the customer's phone, valid to libphonenumber (+46 8 123 456 78)")
         ->type_name("PHONE")
         ->group("Customer");
     cmd->add_option("--priority", opts->priority, "higher goes first (default: 0)")

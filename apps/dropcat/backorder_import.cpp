@@ -14,6 +14,8 @@ namespace dropcat::cli {
 namespace {
 
 constexpr std::size_t k_shown_rejections = 20;
+constexpr std::string_view k_card = "looks like a payment card number; dropcat stores no "
+                                    "payment data: backorders are informational";
 
 struct ImportOptions {
     std::string file = "-";
@@ -35,10 +37,20 @@ Result<BackorderRequest> parse_row(const std::vector<std::string>& cells,
                    ? cells[static_cast<std::size_t>(i)]
                    : std::string();
     };
-    for (const auto& c : cells)
-        if (looks_like_card_number(c))
-            return fail(ErrorKind::data, "looks like a payment card number; dropcat stores no "
-                                         "payment data: backorders are informational");
+    // Every cell, whatever its column, and any two cells together (a number split between
+    // two fields); the phone cell is judged as a phone number first.
+    std::vector<std::string_view> written;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        bool phone = static_cast<int>(i) == column[4];
+        if (phone && valid_phone_number(cells[i])) {
+            written.push_back(cells[i]);
+            continue;
+        }
+        if (looks_like_card_number(cells[i])) return fail(ErrorKind::data, std::string(k_card));
+        written.push_back(cells[i]);
+    }
+    if (card_number_across(written))
+        return fail(ErrorKind::data, fmt::format("two fields together {}", k_card));
     auto name = parse_domain(cell(0));
     if (!name) return std::unexpected(name.error());
     // The email and phone are personal data: their errors do not quote them.
@@ -48,8 +60,9 @@ Result<BackorderRequest> parse_row(const std::vector<std::string>& cells,
     BackorderRequest r;
     r.domain = name->ascii;
     r.contact = Contact{*email, cell(2), cell(3), cell(4)};
-    if (!r.contact.phone.empty() && !check_phone(r.contact.phone))
-        return fail(ErrorKind::data, "the phone number must hold 7 to 15 digits");
+    if (!r.contact.phone.empty() && !valid_phone_number(r.contact.phone))
+        return fail(ErrorKind::data, "the phone is not a valid phone number (write it with its "
+                                     "country code, such as +46 8 123 456 78)");
     std::string priority = cell(5);
     if (!priority.empty()) {
         auto [end, ec] =

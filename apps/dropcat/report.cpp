@@ -1,5 +1,7 @@
 #include "report.hpp"
 
+#include <dropcat/backorder.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -17,7 +19,8 @@ void write_line(std::string_view prefix, std::string_view label, std::string_vie
         if (color) line += "\033[0m";
         line += ' ';
     }
-    line += message;
+    // No message ever shows a card number, whatever value it quotes.
+    line += without_card_numbers(message);
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), stderr);
 }

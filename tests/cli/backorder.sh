@@ -29,7 +29,7 @@ expect_rc 65 "bad email"
 expect_err "'not-an-address' is not an email address"
 run backorder add alpha.com --email a@example.com --phone 123
 expect_rc 65 "bad phone"
-expect_err "phone '123' has 3 digits"
+expect_err "phone '123' is not a valid phone number; write it with its country code"
 
 # No payment data: a card number anywhere refuses the command; a number failing Luhn passes.
 before=$("$DROPCAT" backorder list --format tsv | wc -l)
@@ -46,8 +46,43 @@ expect_rc 65 "a card number followed by its expiry"
 run backorder --by 4111111111111111 add charlie-7.org --email card@example.com
 expect_rc 65 "a card number as the actor"
 expect_equal "$("$DROPCAT" backorder list --format tsv | wc -l)" "$before" "nothing stored after a card refusal"
-run backorder add charlie-7.org --email card@example.com --note 'order 4111 1111 1111 1112 window 2026-12-01 2026-12-03' --phone '+86 139 1234 5677'
-expect_rc 0 "numbers that fail Luhn, dates and a phone pass"
+# However the number is written, in whichever field, it is refused and never quoted back.
+card_forms=(
+  '４１１１ １１１１ １１１１ １１１１' '٤١١١١١١١١١١١١١١١' '४१११-११११-११११-११११'
+  '4111.1111.1111.1111' '4111/1111/1111/1111' '4111_1111_1111_1111' '4111--1111--1111--1111'
+  "4111$(printf '\t')1111 1111 1111" '4111​1111​1111​1111' '4111x1111x1111x1111'
+  '5555 5555 5555 4444' '3782 822463 10005' '6011-1111-1111-1117')
+for form in "${card_forms[@]}"; do
+  for field in --name --company --note; do
+    run backorder add charlie-7.org --email card@example.com "$field" "$form"
+    expect_rc 65 "card '$form' in $field"
+    expect_err "looks like a payment card number"
+    expect_no_err "$form"
+  done
+done
+run backorder add charlie-7.org --email 'anna+4111111111111111@example.com'
+expect_rc 65 "a card in the email's local part, after +"
+expect_no_err "4111111111111111"
+run backorder add charlie-7.org --email card@example.com --phone '4111 1111 1111 1111'
+expect_rc 65 "a card as the phone"
+expect_err "the phone looks like a payment card number"
+expect_no_err "4111"
+run backorder add charlie-7.org --email card@example.com --name 'Anna 4111 1111' --note '1111 1111'
+expect_rc 65 "a card split between the name and the note"
+expect_err "the name and note together of the backorder for charlie-7.org looks like a payment card number"
+run backorder --by '٤١١١١١١١١١١١١١١١' add charlie-7.org --email card@example.com
+expect_rc 65 "Arabic-Indic digits as the actor"
+expect_no_err "١١١١"
+run backorder add charlie-7.org --email card@example.com --priority 4111111111111111
+expect_rc 2 "a card as a priority is a usage error"
+expect_no_err "4111111111111111"
+expect_equal "$("$DROPCAT" backorder list --format tsv | wc -l)" "$before" "nothing stored after a card refusal"
+run backorder add charlie-7.org --email card@example.com --note 'order 4111 1111 1111 1112 window 2026-12-01 2026-12-03 ref 7000000000000005' --phone '+86 139 1234 5677'
+expect_rc 0 "numbers that fail Luhn or have no issuer, dates and a phone pass"
+for phone in '+46 70 111 22 33' '+44 20 7946 0958' '+1 (415) 555-2671' '+81 3-1234-5678' '+91 98765 43210' '020 7946 0958'; do
+  run backorder add charlie-7.org --email "phone$RANDOM@example.com" --phone "$phone"
+  expect_rc 0 "phone $phone is valid"
+done
 
 # list: allocation order within a name, filters, JSON keys.
 run backorder list --domain alpha.com --format tsv
@@ -192,9 +227,20 @@ printf 'domain,email,phone\nok.com,Secret.Person@bad_domain.com,\nok.com,fine@ex
 run backorder import "$WORK/personal.csv"
 expect_rc 65
 expect_err "personal.csv:2: the email is not an address"
-expect_err "personal.csv:3: the phone number must hold 7 to 15 digits"
+expect_err "personal.csv:3: the phone is not a valid phone number"
 expect_no_err "Secret.Person"
 expect_no_err "+46 1"
+# A card in any column (the priority too), split across two cells, or across lines of a quoted
+# cell: refused, never quoted.
+printf 'domain,email,priority,note,extra\nok.com,a@example.com,4111111111111111,,\nok.com,b@example.com,1,"4111\n1111\n1111\n1111",\nok.com,c@example.com,1,4111 1111,1111 1111\nok.com,d@example.com,1,,x 5555.5555.5555.4444\n' >"$WORK/cards.csv"
+run backorder import "$WORK/cards.csv"
+expect_rc 65 "cards in a CSV"
+expect_err "cards.csv:2: looks like a payment card number"
+expect_err "cards.csv:3: looks like a payment card number"
+expect_err "cards.csv:7: two fields together looks like a payment card number"
+expect_err "cards.csv:8: looks like a payment card number"
+expect_no_err "4111"
+expect_no_err "5555"
 
 printf 'Email,Domain,Priority\nbob@example.com,delta.info,3\nbob@example.com,echo.co.uk,\n' >"$WORK/good-import.csv"
 run_in "$WORK/good-import.csv" backorder import -

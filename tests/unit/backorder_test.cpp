@@ -35,32 +35,6 @@ std::string file_bytes(const std::filesystem::path& p) {
 
 } // namespace
 
-TEST_CASE("backorder: card numbers are recognised by length and Luhn") {
-    CHECK(looks_like_card_number("4111111111111111"));
-    CHECK(looks_like_card_number("4111 1111 1111 1111"));
-    CHECK(looks_like_card_number("card: 4111-1111-1111-1111 exp 12/29"));
-    CHECK(looks_like_card_number("378282246310005"));            // 15 digits
-    CHECK_FALSE(looks_like_card_number("4111 1111 1111 1112"));  // fails Luhn
-    CHECK_FALSE(looks_like_card_number("+1 555-123-4567"));      // a phone number
-    CHECK_FALSE(looks_like_card_number("order 123456789012"));   // 12 digits
-    CHECK_FALSE(looks_like_card_number("12345678901234567890")); // 20 digits
-    CHECK_FALSE(looks_like_card_number(""));
-}
-
-TEST_CASE("backorder: a card number is found among other digits, ordinary numbers are not") {
-    // Digits next to a card must not hide it.
-    CHECK(looks_like_card_number("card 4111 1111 1111 1111 12/25"));
-    CHECK(looks_like_card_number("4111111111111111 123"));
-    CHECK(looks_like_card_number("ref 12 4111 1111 1111 1111"));
-    CHECK(looks_like_card_number("4111  1111  1111  1111"));
-    CHECK(looks_like_card_number("4111 - 1111 - 1111 - 1111"));
-    CHECK(looks_like_card_number("amex 3782 822463 10005"));
-    // Dates and phone numbers are not cards, even when their digits pass Luhn together.
-    CHECK_FALSE(looks_like_card_number("window 2026-12-01 2026-12-03"));
-    CHECK_FALSE(looks_like_card_number("+86 139 1234 5677"));
-    CHECK_FALSE(looks_like_card_number("+8613912345677"));
-}
-
 TEST_CASE("backorder: email addresses are checked and normalised") {
     CHECK(normalise_email("  Anna.Berg@Example.COM ") == "Anna.Berg@example.com");
     CHECK(normalise_email("a+tag@mail.example.co.uk") == "a+tag@mail.example.co.uk");
@@ -72,9 +46,10 @@ TEST_CASE("backorder: email addresses are checked and normalised") {
     }
 }
 
-TEST_CASE("backorder: phone numbers need 7 to 15 digits") {
+TEST_CASE("backorder: a phone number is a valid one, a short national one is not") {
     CHECK(check_phone("+46 8 123 456 78").has_value());
-    CHECK_FALSE(check_phone("12345").has_value());
+    CHECK_FALSE(check_phone("12345").has_value()); // valid in some countries, but which?
+    CHECK(check_phone("+683 4002").has_value());   // Niue, with its country code
     CHECK_FALSE(check_phone("1234567890123456").has_value());
 }
 

@@ -10,19 +10,40 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dropcat {
 
-// True when the text holds 13 to 19 digits in a row (spaces or dashes allowed between them)
-// that pass the Luhn check: what a payment card number looks like.
+// Where a card-shaped number is in a text: byte offsets, `end` one past the last digit.
+struct TextSpan {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+// The first payment card number in `text`: a run of 13 to 19 decimal digits (in any script:
+// full-width, Arabic-Indic, Devanagari, ...) that starts with a card issuer's prefix for its
+// length and passes the Luhn check, however its groups are separated (spaces, dashes, dots,
+// slashes, underscores, line ends, invisible characters, single letters such as `x`).
+std::optional<TextSpan> find_card_number(std::string_view text);
 bool looks_like_card_number(std::string_view text);
+// `text` with every card-shaped number replaced by "[card number removed]": for messages.
+std::string without_card_numbers(std::string_view text);
+// Two fields of one record that together hold a card number (the first part in `first`), as
+// when a number is split between a name and a note.
+std::optional<std::pair<std::size_t, std::size_t>>
+card_number_across(std::span<const std::string_view> fields);
+
+// Whether libphonenumber takes `text` for a valid phone number: in international form (+46
+// ...), or in the national form of some country with at least 7 digits.
+bool valid_phone_number(std::string_view text);
 
 // An email address trimmed, with its domain part lowercased, or why it is not one (a
 // reasonable addr-spec check, not a full RFC 5322 parser).
 Result<std::string> normalise_email(std::string_view text);
 
-// A phone number is kept as given but must hold 7 to 15 digits.
+// A phone number is kept as given but must be a valid one (valid_phone_number); a card-shaped
+// value in its place is refused as such, without quoting it.
 Result<void> check_phone(std::string_view text);
 
 struct BackorderRequest {

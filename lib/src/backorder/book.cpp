@@ -31,19 +31,29 @@ Result<void> check_actor(std::string_view actor) {
     return {};
 }
 
-// Refuses a request with anything that looks like a card number in any of its fields.
+// Refuses a request with anything that looks like a card number in any field a person wrote,
+// or split between two of them. The phone is judged as a phone number first.
 Result<void> check_request(const BackorderRequest& r) {
-    const std::pair<std::string_view, const std::string*> fields[] = {
-        {"domain", &r.domain},           {"email", &r.contact.email}, {"name", &r.contact.name},
-        {"company", &r.contact.company}, {"phone", &r.contact.phone}, {"note", &r.note}};
-    for (const auto& [field, value] : fields)
-        if (looks_like_card_number(*value))
-            return fail(ErrorKind::data,
-                        fmt::format("the {} of the backorder for {} looks like a payment card "
-                                    "number; {}",
-                                    field, r.domain, k_no_payment_data));
+    std::string_view email = r.contact.email;
+    std::string_view local = email.substr(0, email.rfind('@'));
+    const std::string_view names[] = {"domain", "email", "name", "company", "note"};
+    const std::string_view fields[] = {r.domain, local, r.contact.name, r.contact.company, r.note};
+    auto refuse = [&](std::string_view what) -> Result<void> {
+        return fail(ErrorKind::data,
+                    fmt::format("the {} of the backorder for {} looks like a payment card "
+                                "number; {}",
+                                what, r.domain, k_no_payment_data));
+    };
+    for (std::size_t i = 0; i < std::size(fields); ++i)
+        if (looks_like_card_number(fields[i])) return refuse(names[i]);
     if (!r.contact.phone.empty())
         if (auto ok = check_phone(r.contact.phone); !ok) return ok;
+    const std::string_view all[] = {local, r.contact.name, r.contact.company, r.contact.phone,
+                                    r.note};
+    const std::string_view all_names[] = {"email", "name", "company", "phone", "note"};
+    if (auto pair = card_number_across(all))
+        return refuse(
+            fmt::format("{} and {} together", all_names[pair->first], all_names[pair->second]));
     return {};
 }
 

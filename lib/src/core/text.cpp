@@ -4,11 +4,6 @@
 
 namespace dropcat::text {
 
-namespace {
-
-// The length of the valid UTF-8 sequence at the start of `s` and its code point; 0 when the
-// first byte does not start one (overlong forms, surrogates and values past U+10FFFF are not
-// valid).
 std::size_t utf8_sequence(std::string_view s, char32_t& cp) {
     auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
     unsigned char b0 = byte(0);
@@ -28,8 +23,6 @@ std::size_t utf8_sequence(std::string_view s, char32_t& cp) {
         return 0;
     return n;
 }
-
-} // namespace
 
 std::string for_message(std::string_view s, std::size_t max_chars) {
     std::string out;

@@ -22,6 +22,11 @@ inline std::string ascii_lower(std::string_view s) {
     return out;
 }
 
+// The length of the valid UTF-8 sequence at the start of `s` and its code point; 0 when the
+// first byte does not start one (overlong forms, surrogates and values past U+10FFFF are not
+// valid).
+std::size_t utf8_sequence(std::string_view s, char32_t& cp);
+
 // `s` made safe to print in a message on a terminal: valid UTF-8 is kept, a tab becomes a
 // space, other control characters (C0, DEL and the C1 range U+0080-U+009F, which terminals may
 // act on) are written \xNN or \uNNNN, and a byte that is not valid UTF-8 is written \xNN. At
