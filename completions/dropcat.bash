@@ -59,7 +59,7 @@ _dropcat() {
                 '') case $prev in
                         --by) COMPREPLY=(); return ;;
                     esac
-                    COMPREPLY=($(compgen -W "add import list show cancel set forget expire --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur")) ;;
+                    COMPREPLY=($(compgen -W "add import list show cancel set forget expire merge-customers --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur")) ;;
                 add)
                     case $prev in
                         --email) COMPREPLY=(); return ;;
@@ -146,6 +146,15 @@ _dropcat() {
                     esac
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --grace --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                merge-customers)
+                    case $prev in
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help -n --dry-run --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
                     else
                         COMPREPLY=()
                     fi

@@ -72,9 +72,14 @@ int run_add(const AddOptions& options, const BackorderGroup& group, Context& ctx
     auto store = ctx.open_store(code);
     if (!store) return code;
     Backorders book(*store);
-    auto added = book.add(requests, group.actor(), wall_clock_now());
+    Instant now = wall_clock_now();
+    auto added = book.add(requests, group.actor(), now);
     if (!added) return ctx.failed(added.error());
     for (const auto& o : *added) {
+        if (o.drop_date && *o.drop_date < day_of(now) && o.result != AddOutcome::already)
+            ctx.report.warning(fmt::format("{} dropped on {}, which has passed; the backorder "
+                                           "was kept (a newer list may give its next date)",
+                                           to_unicode(o.domain), format_day(*o.drop_date)));
         std::string drops = o.drop_date ? fmt::format("drops {}", format_day(*o.drop_date))
                                         : std::string("drop date not known yet");
         std::string what = o.result == AddOutcome::created ? "added"

@@ -129,13 +129,9 @@ int run_forget(const ForgetOptions& options, const BackorderGroup& group, Contex
     if (!out->found) {
         // An earlier forget's leftovers, if any, were purged or are said here too.
         if (out->leftover) ctx.report.warning(out->leftover->message);
-        std::string message =
-            fmt::format("no customer with the address {}; nothing was erased", *email);
-        if (!out->similar.empty())
-            message += fmt::format(" (the local part of an address is kept as given: did you "
-                                   "mean {}?)",
-                                   out->similar);
-        return ctx.failed(Error{ErrorKind::data, message});
+        return ctx.failed(
+            Error{ErrorKind::data,
+                  fmt::format("no customer with the address {}; nothing was erased", *email)});
     }
     if (out->found)
         ctx.report.note(fmt::format("erased the personal data of {}; {} backorders kept without "
@@ -153,8 +149,9 @@ int run_expire(int grace, const BackorderGroup& group, Context& ctx) {
     Day today = day_of(wall_clock_now());
     auto n = book.expire(today, grace, group.actor(), wall_clock_now());
     if (!n) return ctx.failed(n.error());
-    ctx.report.note(
-        fmt::format("expired {} backorders whose names dropped {} or more days ago", *n, grace));
+    ctx.report.note(fmt::format("expired {} whose {} dropped {} or more days ago",
+                                counted(*n, "backorder", "backorders"), *n == 1 ? "name" : "names",
+                                grace));
     return 0;
 }
 

@@ -11,8 +11,8 @@
 
 namespace dropcat::cli {
 
-// `dropcat backorder`: the group and its subcommands (add, import, list, show, cancel, forget,
-// expire). Options shared by all of them live here.
+// `dropcat backorder`: the group and its subcommands (add, import, list, show, set, cancel,
+// forget, expire, merge-customers). Options shared by all of them live here.
 struct BackorderGroup {
     std::string by; // --by: who does this; default: the login name
     std::string actor() const;
@@ -26,5 +26,6 @@ void add_backorder_import(CLI::App& group, Context& ctx, std::shared_ptr<Backord
 void add_backorder_list(CLI::App& group, Context& ctx);
 void add_backorder_show(CLI::App& group, Context& ctx);
 void add_backorder_change(CLI::App& group, Context& ctx, std::shared_ptr<BackorderGroup> shared);
+void add_backorder_merge(CLI::App& group, Context& ctx, std::shared_ptr<BackorderGroup> shared);
 
 } // namespace dropcat::cli

@@ -5,12 +5,15 @@
 #include "output.hpp"
 #include "signals.hpp"
 
+#include <dropcat/domain.hpp>
 #include <dropcat/droplist.hpp>
+#include <dropcat/store_tables.hpp>
 
 #include <fmt/format.h>
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 
 namespace dropcat::cli {
 
@@ -43,6 +46,11 @@ struct Totals {
     std::size_t rejected = 0;
     std::size_t duplicates = 0;
     ImportCounts counts;
+    struct Moved {
+        std::string name;
+        Day from, to;
+    };
+    std::vector<Moved> moved; // backordered names whose drop date changed
 };
 
 void print_summary(const Totals& t, const ImportOptions& options, const Context& ctx) {
@@ -50,9 +58,9 @@ void print_summary(const Totals& t, const ImportOptions& options, const Context&
     if (options.format == "json") {
         Out::write(fmt::format("{{\"read\":{},\"imported\":{},\"new\":{},\"updated\":{},"
                                "\"unchanged\":{},\"rejected\":{},\"duplicates\":{},"
-                               "\"dry_run\":{}}}\n",
+                               "\"backordered_moved\":{},\"dry_run\":{}}}\n",
                                t.read, imported, t.counts.added, t.counts.updated,
-                               t.counts.unchanged, t.rejected, t.duplicates,
+                               t.counts.unchanged, t.rejected, t.duplicates, t.moved.size(),
                                options.dry_run ? "true" : "false"));
         return;
     }
@@ -62,8 +70,15 @@ void print_summary(const Totals& t, const ImportOptions& options, const Context&
                     t.read, options.dry_run ? "would import" : "imported", imported, t.counts.added,
                     t.counts.updated, t.counts.unchanged, t.rejected);
     if (t.duplicates > 0) line += fmt::format(", {} duplicate rows counted once", t.duplicates);
+    if (!t.moved.empty())
+        line += fmt::format(", {} {} drop date",
+                            counted(t.moved.size(), "backordered name", "backordered names"),
+                            options.dry_run ? "would change" : "changed");
     if (options.dry_run) line += "; dry run, nothing written";
     ctx.report.note(line);
+    for (const auto& m : t.moved)
+        ctx.report.verbose(fmt::format("backordered {}: drop date {} -> {}", to_unicode(m.name),
+                                       format_day(m.from), format_day(m.to)));
 }
 
 } // namespace
@@ -226,12 +241,20 @@ int run_import(const ImportOptions& options, Context& ctx) {
     if (options.dry_run && *version == 0) {
         totals.counts.added = entries.size();
     } else {
+        std::map<std::string, Day> before, after;
         auto counts = store->write([&](Tx& tx) {
             if (options.dry_run) tx.rollback_at_end();
-            return tx.drops().import(entries, wall_clock_now(), [] { return interrupted(); });
+            before = tx.backorders().active_drop_days();
+            auto imported =
+                tx.drops().import(entries, wall_clock_now(), [] { return interrupted(); });
+            if (imported) after = tx.backorders().active_drop_days();
+            return imported;
         });
         if (!counts) return store_failed(counts.error());
         totals.counts = *counts;
+        for (const auto& [name, day] : after)
+            if (auto old = before.find(name); old != before.end() && old->second != day)
+                totals.moved.push_back({name, old->second, day});
     }
     ctx.report.verbose(fmt::format("wrote the store in {:.2f} s", seconds_since(writing)));
     print_summary(totals, options, ctx);

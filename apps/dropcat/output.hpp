@@ -76,6 +76,11 @@ class RowWriter {
 };
 
 void append_json_string(std::string& out, std::string_view text);
+
+// "1 backorder", "2 backorders", "0 backorders".
+inline std::string counted(std::size_t n, std::string_view one, std::string_view many) {
+    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
 // Display width of UTF-8 text in columns (one per code point; good enough for names).
 std::size_t display_width(std::string_view text);
 

@@ -61,7 +61,7 @@ expect_equal "$result" "1 2 " "fish completes backorder ids from the --db store"
 result=$(fish -c "source '$SOURCE_DIR/completions/dropcat.fish'; complete -C 'dropcat backorder import --'" | cut -f1 | tr '\n' ' ')
 case "$result" in *--strict*|*--input-format*) bad "fish offers import's options for backorder import: $result" ;; *) ok ;; esac
 result=$(fish -c "source '$SOURCE_DIR/completions/dropcat.fish'; complete -C 'dropcat backorder '" | cut -f1 | tr '\n' ' ')
-expect_equal "$result" "add cancel expire forget import list set show " "fish completes backorder subcommands"
+expect_equal "$result" "add cancel expire forget import list merge-customers set show " "fish completes backorder subcommands"
 unset DROPCAT_DB
 zsh -n "$SOURCE_DIR/completions/_dropcat" && ok || bad "zsh -n"
 fish -n "$SOURCE_DIR/completions/dropcat.fish" && ok || bad "fish -n"

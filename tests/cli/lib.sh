@@ -46,6 +46,11 @@ on_sqlite() { [ "$BACKEND" = sqlite ]; }
 # pg_uri DB: the PostgreSQL URI that stands for the store DB in this script.
 pg_uri() { PG_PREFIX=$PG_PREFIX DROPCAT_REAL=/bin/echo "$TESTS_DIR/cli/pg_wrap.sh" --db "$1" | cut -d' ' -f2; }
 on_postgresql() { [ "$BACKEND" = postgresql ]; }
+# store_sql DB SQL: runs SQL (written for both engines) on the store DB, as an older dropcat
+# or another tool might have left it.
+store_sql() {
+  if on_sqlite; then sqlite3 "$1" "$2"; else psql -qAtX -d "$(pg_uri "$1")" -c "$2"; fi
+}
 
 # store_files DB: the files that hold a store's data: the SQLite file and its log, or the
 # PostgreSQL database's folder under the server's data directory, after a checkpoint.

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -64,11 +65,25 @@ struct AddOutcome {
 struct ForgetOutcome {
     bool found = false;
     std::size_t backorders = 0; // kept, without personal data
-    std::string similar;        // when not found: an address that differs only in case
     // Set when the data was erased from the tables but old copies of it remain in the store's
     // files (see Store::purge_erased): `temporary` when another reader holds them and purge()
     // may succeed a little later, `failed` when it cannot.
     std::optional<Error> leftover;
+};
+
+// One customer that others, whose addresses differed from its own only in case, were merged
+// into.
+struct MergedCustomer {
+    std::int64_t kept_id = 0;
+    std::string kept_email;                 // as first given
+    std::vector<std::string> merged_emails; // the others, now erased
+    std::size_t moved = 0;                  // backorders moved to the kept customer
+    std::size_t cancelled = 0; // open duplicates (the kept customer had the name) cancelled
+};
+
+struct MergeOutcome {
+    std::vector<MergedCustomer> customers;
+    std::optional<Error> leftover; // as in ForgetOutcome
 };
 
 // The backorder book: its rules over the store's customers, backorders and events tables.
@@ -110,6 +125,13 @@ class Backorders {
     // events stay, anonymous. Afterwards the store holds no trace of the address (see
     // Store::purge_erased for what each backend does).
     Result<ForgetOutcome> forget(std::string_view email, std::string_view actor, Instant now);
+    // Joins customers whose addresses differ only in case (stores from before addresses were
+    // matched case-insensitively): the oldest keeps its address as first given, takes the
+    // others' backorders and fills its empty name, company and phone from theirs; the others
+    // are erased as by forget. Where both had a backorder on one name, the kept customer's
+    // stays and the other, if open, is cancelled. Each change is an event. `dry_run` reports
+    // the same outcome and changes nothing.
+    Result<MergeOutcome> merge_customers(bool dry_run, std::string_view actor, Instant now);
     // Removes the old copies an earlier forget left (ForgetOutcome::leftover).
     Result<void> purge();
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -107,13 +108,24 @@ struct CustomerRecord {
     std::string phone;
 };
 
+struct CaseDuplicate {
+    std::int64_t id = 0;
+    std::string email;
+};
+
 class CustomersTable {
   public:
     explicit CustomersTable(store::Connection& connection) : m_connection(connection) {}
 
+    // The customer with this address, its ASCII case aside (the oldest, where a store holds
+    // addresses differing only in case).
     std::optional<CustomerRecord> by_email(std::string_view email) const;
-    // An address on file that differs from `email` only in case, to suggest.
-    std::optional<std::string> differing_in_case(std::string_view email) const;
+    // Every customer with this address whatever its case, oldest first.
+    std::vector<std::int64_t> ids_by_email(std::string_view email) const;
+    std::optional<CustomerRecord> by_id(std::int64_t id) const;
+    // Customers whose addresses differ only in case, grouped (same folded address together),
+    // oldest first within a group.
+    std::vector<CaseDuplicate> case_duplicates() const;
     // Adds a customer; empty fields are stored as absent. Returns its id.
     std::int64_t add(const Contact& contact, Instant now);
     // Sets name, company and phone (empty: absent) of a customer.
@@ -123,6 +135,14 @@ class CustomersTable {
 
   private:
     store::Connection& m_connection;
+};
+
+// A customer's backorder, for merging customers.
+struct CustomerBackorder {
+    std::int64_t id = 0;
+    std::string domain;
+    BackorderStatus status = BackorderStatus::active;
+    int priority = 0;
 };
 
 // One backorder's own values.
@@ -188,6 +208,11 @@ class BackordersTable {
     std::vector<DueBackorder> due(Day last_day) const;
     std::size_t count_of_customer(std::int64_t customer) const;
     void clear_notes_of_customer(std::int64_t customer);
+    std::vector<CustomerBackorder> of_customer(std::int64_t customer) const;
+    void move_to_customer(std::int64_t id, std::int64_t customer, Instant now);
+    // The drop day of every name with an active backorder that the drops table has: taken
+    // before and after an import in its transaction, it shows whose drop dates moved.
+    std::map<std::string, Day> active_drop_days() const;
     std::vector<std::int64_t> ids() const;
 
   private:

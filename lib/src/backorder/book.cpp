@@ -1,5 +1,7 @@
 #include "dropcat/backorder.hpp"
 
+#include "core/text.hpp"
+
 #include <fmt/format.h>
 
 namespace dropcat {
@@ -46,11 +48,12 @@ Result<void> check_request(const BackorderRequest& r) {
     };
     for (std::size_t i = 0; i < std::size(fields); ++i)
         if (looks_like_card_number(fields[i])) return refuse(names[i]);
+    // A valid phone number is a phone number: it takes no part in the check across fields,
+    // where its digits next to an address's would make false cards.
     if (!r.contact.phone.empty())
         if (auto ok = check_phone(r.contact.phone); !ok) return ok;
-    const std::string_view all[] = {local, r.contact.name, r.contact.company, r.contact.phone,
-                                    r.note};
-    const std::string_view all_names[] = {"email", "name", "company", "phone", "note"};
+    const std::string_view all[] = {local, r.contact.name, r.contact.company, r.note};
+    const std::string_view all_names[] = {"email", "name", "company", "note"};
     if (auto pair = card_number_across(all))
         return refuse(
             fmt::format("{} and {} together", all_names[pair->first], all_names[pair->second]));
@@ -209,23 +212,97 @@ Result<ForgetOutcome> Backorders::forget(std::string_view email, std::string_vie
     if (auto ok = check_actor(actor); !ok) return std::unexpected(ok.error());
     auto out = m_store.write([&](Tx& tx) -> Result<ForgetOutcome> {
         ForgetOutcome o;
-        auto customer = tx.customers().by_email(email);
-        if (!customer) {
-            o.similar = tx.customers().differing_in_case(email).value_or("");
-            return o;
+        // Every address differing only in case is the same person.
+        for (std::int64_t id : tx.customers().ids_by_email(email)) {
+            o.found = true;
+            std::size_t kept = tx.backorders().count_of_customer(id);
+            o.backorders += kept;
+            tx.customers().erase(id, now);
+            tx.backorders().clear_notes_of_customer(id);
+            append_event(tx, now, actor, EventSubject::customer, id, "forgotten",
+                         fmt::format("personal data erased; {} backorders kept", kept));
         }
-        o.found = true;
-        o.backorders = tx.backorders().count_of_customer(customer->id);
-        tx.customers().erase(customer->id, now);
-        tx.backorders().clear_notes_of_customer(customer->id);
-        append_event(tx, now, actor, EventSubject::customer, customer->id, "forgotten",
-                     fmt::format("personal data erased; {} backorders kept", o.backorders));
         return o;
     });
     if (!out) return out;
     // This runs whether or not a customer was found, so that running forget again after a
     // purge that a reader blocked finishes the job.
     if (auto purged = m_store.purge_erased(); !purged) out->leftover = purged.error();
+    return out;
+}
+
+Result<MergeOutcome> Backorders::merge_customers(bool dry_run, std::string_view actor,
+                                                 Instant now) {
+    if (auto ok = check_actor(actor); !ok) return std::unexpected(ok.error());
+    auto merge = [&](Tx& tx) -> Result<MergeOutcome> {
+        MergeOutcome out;
+        auto rows = tx.customers().case_duplicates();
+        for (std::size_t first = 0; first < rows.size();) {
+            std::size_t end = first + 1;
+            while (end < rows.size() &&
+                   text::ascii_lower(rows[end].email) == text::ascii_lower(rows[first].email))
+                ++end;
+            MergedCustomer m;
+            m.kept_id = rows[first].id;
+            m.kept_email = rows[first].email;
+            auto kept = tx.customers().by_id(m.kept_id).value_or(CustomerRecord{});
+            CustomerRecord details = kept;
+            for (std::size_t i = first + 1; i < end; ++i) {
+                std::int64_t other = rows[i].id;
+                m.merged_emails.push_back(rows[i].email);
+                for (const auto& b : tx.backorders().of_customer(other)) {
+                    auto twin = tx.backorders().find(b.domain, m.kept_id);
+                    if (!twin) {
+                        if (!dry_run) {
+                            tx.backorders().move_to_customer(b.id, m.kept_id, now);
+                            append_event(tx, now, actor, EventSubject::backorder, b.id, "moved",
+                                         fmt::format("customer {} -> {} (customers merged)", other,
+                                                     m.kept_id));
+                        }
+                        ++m.moved;
+                        continue;
+                    }
+                    // Both had one on this name: the kept customer's stays, the other is
+                    // cancelled (if it was still open) and stays on the emptied record.
+                    if (b.status == BackorderStatus::active ||
+                        b.status == BackorderStatus::expired) {
+                        if (!dry_run)
+                            set_status(tx, b.id, BackorderStatus::cancelled, now, actor,
+                                       fmt::format("was {}; duplicate of backorder {} "
+                                                   "(customers merged)",
+                                                   status_name(b.status), twin->id));
+                        ++m.cancelled;
+                    }
+                }
+                if (auto o = tx.customers().by_id(other)) {
+                    if (details.name.empty()) details.name = o->name;
+                    if (details.company.empty()) details.company = o->company;
+                    if (details.phone.empty()) details.phone = o->phone;
+                }
+                if (!dry_run) {
+                    tx.customers().erase(other, now);
+                    tx.backorders().clear_notes_of_customer(other);
+                    append_event(tx, now, actor, EventSubject::customer, other, "merged",
+                                 fmt::format("into customer {}", m.kept_id));
+                }
+            }
+            if (!dry_run && (details.name != kept.name || details.company != kept.company ||
+                             details.phone != kept.phone)) {
+                tx.customers().set_details(m.kept_id, details);
+                append_event(tx, now, actor, EventSubject::customer, m.kept_id, "updated",
+                             "details from merged customers");
+            }
+            out.customers.push_back(std::move(m));
+            first = end;
+        }
+        return out;
+    };
+    // A dry run takes the same path and writes nothing.
+    auto out = m_store.write(merge);
+    if (!out) return out;
+    // The merged addresses were erased: their old copies go too.
+    if (!dry_run && !out->customers.empty())
+        if (auto purged = m_store.purge_erased(); !purged) out->leftover = purged.error();
     return out;
 }
 

@@ -21,7 +21,7 @@ struct Migration {
 // ms of its 00:00 UTC.
 // Migration i takes a store from version i to i + 1 (SQLite: PRAGMA user_version; PostgreSQL:
 // the rows of dropcat_schema). Never edit a released migration; add the next one.
-inline constexpr std::array<Migration, 3> k_migrations{
+inline constexpr std::array<Migration, 4> k_migrations{
     {{R"sql(
 CREATE TABLE sources (
     id   INTEGER PRIMARY KEY,
@@ -170,6 +170,16 @@ CREATE TABLE creates (
     resolution      TEXT
 );
 CREATE INDEX creates_by_name ON creates (account, domain, id);
+)sql"},
+     // 4: a customer is one customer whatever the case of their address: lookups fold ASCII
+     // case (lower() of SQLite and of a "C"-collated PostgreSQL column fold ASCII only, as
+     // text::ascii_lower does). Not unique: a store may already hold two addresses differing
+     // only in case, which 'backorder merge-customers' joins.
+     {R"sql(
+CREATE INDEX customers_by_folded_email ON customers (lower(email));
+)sql",
+      R"sql(
+CREATE INDEX customers_by_folded_email ON customers (lower(email));
 )sql"}}};
 
 } // namespace dropcat::store

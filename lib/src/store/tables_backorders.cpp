@@ -39,9 +39,14 @@ BackorderRow read_row(const store::Query& q) {
 
 // ---- customers
 
+// Addresses are matched with ASCII case folded: lower() of SQLite and of a "C"-collated
+// PostgreSQL column both fold ASCII only, and the address is folded here the same way, not by
+// the database's locale. Among addresses differing only in case (a store from before they were
+// matched so), the oldest customer is the one.
 std::optional<CustomerRecord> CustomersTable::by_email(std::string_view email) const {
-    auto q = m_connection.query("SELECT id, name, company, phone FROM customers WHERE email = $1");
-    q->bind(1, email);
+    auto q = m_connection.query("SELECT id, name, company, phone FROM customers "
+                                "WHERE lower(email) = $1 ORDER BY id LIMIT 1");
+    q->bind(1, text::ascii_lower(email));
     if (!q->next()) return std::nullopt;
     CustomerRecord c{q->integer_or(0, 0), std::string(q->text(1)), std::string(q->text(2)),
                      std::string(q->text(3))};
@@ -49,16 +54,34 @@ std::optional<CustomerRecord> CustomersTable::by_email(std::string_view email) c
     return c;
 }
 
-std::optional<std::string> CustomersTable::differing_in_case(std::string_view email) const {
-    // lower() of SQLite and of a "C"-collated PostgreSQL column both fold ASCII only; the
-    // address is folded here the same way, not by the database's locale.
-    auto q = m_connection.query(
-        "SELECT email FROM customers WHERE lower(email) = $1 ORDER BY id LIMIT 1");
+std::vector<std::int64_t> CustomersTable::ids_by_email(std::string_view email) const {
+    auto q = m_connection.query("SELECT id FROM customers WHERE lower(email) = $1 ORDER BY id");
     q->bind(1, text::ascii_lower(email));
+    std::vector<std::int64_t> ids;
+    while (q->next())
+        ids.push_back(q->integer_or(0, 0));
+    return ids;
+}
+
+std::optional<CustomerRecord> CustomersTable::by_id(std::int64_t id) const {
+    auto q = m_connection.query("SELECT id, name, company, phone FROM customers WHERE id = $1");
+    q->bind(1, id);
     if (!q->next()) return std::nullopt;
-    std::string found(q->text(0));
+    CustomerRecord c{q->integer_or(0, 0), std::string(q->text(1)), std::string(q->text(2)),
+                     std::string(q->text(3))};
     q->run();
-    return found;
+    return c;
+}
+
+std::vector<CaseDuplicate> CustomersTable::case_duplicates() const {
+    auto q = m_connection.query(
+        "SELECT id, email FROM customers WHERE lower(email) IN (SELECT lower(email) FROM "
+        "customers WHERE email IS NOT NULL GROUP BY lower(email) HAVING count(*) > 1) "
+        "ORDER BY lower(email), id");
+    std::vector<CaseDuplicate> rows;
+    while (q->next())
+        rows.push_back({q->integer_or(0, 0), std::string(q->text(1))});
+    return rows;
 }
 
 std::int64_t CustomersTable::add(const Contact& c, Instant now) {
@@ -173,7 +196,7 @@ void BackordersTable::each(const BackorderQuery& query,
         where += std::to_string(++n);
     };
     if (query.status) add("b.status = $");
-    if (query.email) add("c.email = $");
+    if (query.email) add("lower(c.email) = $");
     if (query.domain) add("b.domain = $");
     if (query.due_from) add("d.drop_date >= $");
     if (query.due_to) add("d.drop_date <= $");
@@ -181,7 +204,7 @@ void BackordersTable::each(const BackorderQuery& query,
     auto q = m_connection.stream(sql);
     int i = 0;
     if (query.status) q->bind(++i, status_name(*query.status));
-    if (query.email) q->bind(++i, *query.email);
+    if (query.email) q->bind(++i, text::ascii_lower(*query.email));
     if (query.domain) q->bind(++i, *query.domain);
     if (query.due_from) q->bind(++i, start_of(*query.due_from));
     if (query.due_to) q->bind(++i, start_of(*query.due_to));
@@ -201,9 +224,10 @@ std::vector<BackorderRow> BackordersTable::on_domain(std::string_view domain) co
 
 std::vector<std::int64_t> BackordersTable::ids_of(std::string_view domain,
                                                   std::string_view email) const {
-    auto q = m_connection.query("SELECT b.id FROM backorders b JOIN customers c ON c.id = "
-                                "b.customer_id WHERE b.domain = $1 AND c.email = $2 ORDER BY b.id");
-    q->bind(1, domain).bind(2, email);
+    auto q = m_connection.query(
+        "SELECT b.id FROM backorders b JOIN customers c ON c.id = "
+        "b.customer_id WHERE b.domain = $1 AND lower(c.email) = $2 ORDER BY b.id");
+    q->bind(1, domain).bind(2, text::ascii_lower(email));
     std::vector<std::int64_t> ids;
     while (q->next())
         ids.push_back(q->integer_or(0, 0));
@@ -231,6 +255,35 @@ void BackordersTable::clear_notes_of_customer(std::int64_t customer) {
     m_connection.query("UPDATE backorders SET note = NULL WHERE customer_id = $1")
         ->bind(1, customer)
         .run();
+}
+
+std::vector<CustomerBackorder> BackordersTable::of_customer(std::int64_t customer) const {
+    auto q = m_connection.query("SELECT id, domain, status, priority FROM backorders "
+                                "WHERE customer_id = $1 ORDER BY id");
+    q->bind(1, customer);
+    std::vector<CustomerBackorder> rows;
+    while (q->next())
+        rows.push_back({q->integer_or(0, 0), std::string(q->text(1)),
+                        parse_status(q->text(2)).value_or(BackorderStatus::active),
+                        static_cast<int>(q->integer_or(3, 0))});
+    return rows;
+}
+
+void BackordersTable::move_to_customer(std::int64_t id, std::int64_t customer, Instant now) {
+    m_connection.query("UPDATE backorders SET customer_id = $2, updated_at = $3 WHERE id = $1")
+        ->bind(1, id)
+        .bind(2, customer)
+        .bind(3, now)
+        .run();
+}
+
+std::map<std::string, Day> BackordersTable::active_drop_days() const {
+    auto q = m_connection.query("SELECT DISTINCT b.domain, d.drop_date FROM backorders b JOIN "
+                                "drops d ON d.domain = b.domain WHERE b.status = 'active'");
+    std::map<std::string, Day> days;
+    while (q->next())
+        days.emplace(std::string(q->text(0)), day_of(q->instant(1)));
+    return days;
 }
 
 std::vector<std::int64_t> BackordersTable::ids() const {
