@@ -27,14 +27,20 @@ class ImportSink : public RowSink {
     ImportSink(ImportCollector& collector, const Reporter& report, std::size_t& rejected)
         : m_collector(collector), m_report(report), m_rejected(rejected) {}
     void start(const std::string& file) { m_file = file; }
-    void row(DropRow&& row) override { m_collector.add(row); }
+    void row(DropRow&& row) override {
+        if (m_error) return;
+        if (auto added = m_collector.add(row); !added) m_error = added.error();
+    }
     void reject(Rejection&& r) override {
         if (++m_rejected <= k_shown_rejections)
             m_report.plain(fmt::format("{}:{}: {}: '{}'", m_file, r.line, r.reason, r.text));
     }
-    bool interrupted() const override { return cli::interrupted(); }
+    // A row that could not be kept (no room for the sort's temporary files) stops the reader.
+    bool interrupted() const override { return m_error || cli::interrupted(); }
+    const std::optional<Error>& error() const { return m_error; }
 
   private:
+    std::optional<Error> m_error;
     ImportCollector& m_collector;
     const Reporter& m_report;
     std::size_t& m_rejected;
@@ -172,7 +178,9 @@ int run_import(const ImportOptions& options, Context& ctx) {
         return std::chrono::duration<double>(Clock::now() - t).count();
     };
     auto started = Clock::now();
-    ImportCollector collector;
+    auto budget = sort_memory_from_environment();
+    if (!budget) return ctx.failed(budget.error());
+    ImportCollector collector(*budget);
     Totals totals;
     ImportSink sink(collector, ctx.report, totals.rejected);
     for (const auto& file : files) {
@@ -188,6 +196,11 @@ int run_import(const ImportOptions& options, Context& ctx) {
         collector.set_source(source);
         sink.start(input->display_name());
         auto summary = read_drop_list(*input, read, sink);
+        if (sink.error()) {
+            int failed = ctx.failed(*sink.error());
+            ctx.report.note("nothing was imported");
+            return failed;
+        }
         if (!summary) {
             ctx.report.error(summary.error().message);
             if (summary.error().kind != ErrorKind::interrupted)
@@ -214,10 +227,22 @@ int run_import(const ImportOptions& options, Context& ctx) {
     ctx.report.verbose(
         fmt::format("read and checked {} rows in {:.2f} s", totals.read, seconds_since(started)));
     auto sorting = Clock::now();
-    std::vector<DropEntry> entries = collector.entries();
-    totals.duplicates = collector.rows() - entries.size();
-    ctx.report.verbose(
-        fmt::format("sorted {} names in {:.2f} s", entries.size(), seconds_since(sorting)));
+    if (auto finished = collector.finish(); !finished) {
+        int failed = ctx.failed(finished.error());
+        ctx.report.note("nothing was imported");
+        return failed;
+    }
+    ctx.report.verbose(fmt::format(
+        "sorted {} rows in {:.2f} s{}", collector.rows(), seconds_since(sorting),
+        collector.runs() == 0 ? std::string()
+                              : fmt::format(" ({} runs in temporary files)", collector.runs())));
+    // The entries, batch by batch, counted as they go to the store.
+    std::size_t entries = 0;
+    auto next = [&]() -> std::span<const DropEntry> {
+        auto batch = collector.next();
+        entries += batch.size();
+        return batch;
+    };
     auto writing = Clock::now();
     // A dry run against a store that does not exist yet (no SQLite file, an empty PostgreSQL
     // database): every name would be new, and the store is not created.
@@ -239,14 +264,20 @@ int run_import(const ImportOptions& options, Context& ctx) {
     auto version = store ? store->schema_version() : Result<int>(0);
     if (!version) return store_failed(version.error());
     if (options.dry_run && *version == 0) {
-        totals.counts.added = entries.size();
+        while (!next().empty()) {
+        }
+        if (collector.error()) return store_failed(*collector.error());
+        totals.counts.added = entries;
     } else {
         std::map<std::string, Day> before, after;
         auto counts = store->write([&](Tx& tx) {
             if (options.dry_run) tx.rollback_at_end();
             before = tx.backorders().active_drop_days();
-            auto imported =
-                tx.drops().import(entries, wall_clock_now(), [] { return interrupted(); });
+            auto imported = tx.drops().import(next, collector.estimate(), wall_clock_now(),
+                                              [] { return interrupted(); });
+            // A run that could not be read back ends the batches early: nothing is kept.
+            if (imported && collector.error())
+                return Result<ImportCounts>(std::unexpected(*collector.error()));
             if (imported) after = tx.backorders().active_drop_days();
             return imported;
         });
@@ -256,6 +287,7 @@ int run_import(const ImportOptions& options, Context& ctx) {
             if (auto old = before.find(name); old != before.end() && old->second != day)
                 totals.moved.push_back({name, old->second, day});
     }
+    totals.duplicates = collector.rows() - entries;
     ctx.report.verbose(fmt::format("wrote the store in {:.2f} s", seconds_since(writing)));
     print_summary(totals, options, ctx);
     if (totals.rejected == 0) return 0;

@@ -1,25 +1,23 @@
 #include "import_collect.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <queue>
 #include <thread>
+#include <unistd.h>
 
 namespace dropcat::cli {
 
-void ImportCollector::set_source(std::string source) {
-    if (m_sources.empty() || m_sources.back() != source) m_sources.push_back(std::move(source));
-}
-
-void ImportCollector::add(const DropRow& row) {
-    const std::string& name = row.name.ascii;
-    m_rows.push_back(Packed{static_cast<std::uint32_t>(m_arena.size()),
-                            static_cast<std::uint16_t>(name.size()),
-                            static_cast<std::uint16_t>(row.name.tld_pos),
-                            static_cast<std::uint32_t>(m_sources.size() - 1), row.when.day,
-                            row.when.time ? unix_ms(*row.when.time) : k_no_time});
-    m_arena += name;
-}
-
 namespace {
+
+constexpr std::size_t k_batch = 65536;
+constexpr std::size_t k_run_buffer = 256 << 10;
+
 // The first eight bytes of a name as a big-endian number: comparing these orders names the way
 // comparing the strings does, without touching the arena for most pairs.
 std::uint64_t prefix_key(std::string_view name) {
@@ -28,9 +26,113 @@ std::uint64_t prefix_key(std::string_view name) {
         key = (key << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
     return key;
 }
+
+std::string temp_folder() {
+    const char* dir = std::getenv("TMPDIR");
+    return dir != nullptr && *dir == '/' ? dir : "/tmp";
+}
+
+Error temp_error(const std::string& folder, int error) {
+    return Error{ErrorKind::io,
+                 fmt::format("cannot write a temporary file in {} (the import sorts a large list "
+                             "there; set TMPDIR to another folder): {}",
+                             folder, std::strerror(error))};
+}
+
+// One record of a run file: the fixed part, then the name's bytes.
+struct RunRecord {
+    std::uint16_t length;
+    std::uint16_t tld_pos;
+    std::uint32_t source;
+    std::int32_t day;
+    std::int64_t time;
+};
+
 } // namespace
 
-std::vector<DropEntry> ImportCollector::entries() const {
+// A sorted run in an unnamed temporary file, and the record it is at while merging.
+struct ImportCollector::Run {
+    std::FILE* file = nullptr;
+    std::string folder;
+    std::vector<char> buffer;
+    RunRecord record{};
+    std::string name;
+    bool at_end = false;
+
+    ~Run() {
+        if (file != nullptr) std::fclose(file);
+    }
+
+    Result<void> open() {
+        folder = temp_folder();
+        std::string path = folder + "/dropcat-sort-XXXXXX";
+        int fd = mkstemp(path.data());
+        if (fd < 0) return std::unexpected(temp_error(folder, errno));
+        unlink(path.c_str()); // gone when closed, whatever happens to the process
+        file = fdopen(fd, "w+b");
+        if (file == nullptr) {
+            int e = errno;
+            close(fd);
+            return std::unexpected(temp_error(folder, e));
+        }
+        buffer.resize(k_run_buffer);
+        std::setvbuf(file, buffer.data(), _IOFBF, buffer.size());
+        return {};
+    }
+
+    void write(const RunRecord& r, std::string_view n) {
+        std::fwrite(&r, sizeof r, 1, file);
+        std::fwrite(n.data(), 1, n.size(), file);
+    }
+
+    Result<void> end_writing() {
+        if (std::fflush(file) != 0 || std::ferror(file))
+            return std::unexpected(temp_error(folder, errno));
+        std::rewind(file);
+        return {};
+    }
+
+    // Reads the next record; false at the end or on an error (ferror tells).
+    bool advance() {
+        if (std::fread(&record, sizeof record, 1, file) != 1) {
+            at_end = true;
+            return false;
+        }
+        name.resize(record.length);
+        if (std::fread(name.data(), 1, record.length, file) != record.length) {
+            at_end = true;
+            return false;
+        }
+        return true;
+    }
+};
+
+ImportCollector::ImportCollector(std::size_t budget) : m_budget(budget) {}
+
+ImportCollector::~ImportCollector() = default;
+
+void ImportCollector::set_source(std::string source) {
+    if (m_sources.empty() || m_sources.back() != source) m_sources.push_back(std::move(source));
+}
+
+std::size_t ImportCollector::held_bytes() const {
+    // The rows, their names, and the sort keys sorting them will need.
+    return m_arena.size() + m_rows.size() * (sizeof(Packed) + 16);
+}
+
+Result<void> ImportCollector::add(const DropRow& row) {
+    const std::string& name = row.name.ascii;
+    m_rows.push_back(Packed{m_arena.size(), static_cast<std::uint16_t>(name.size()),
+                            static_cast<std::uint16_t>(row.name.tld_pos),
+                            static_cast<std::uint32_t>(m_sources.size() - 1), row.when.day,
+                            row.when.time ? unix_ms(*row.when.time) : k_no_time});
+    m_arena += name;
+    ++m_added;
+    if (held_bytes() >= m_budget) return spill();
+    return {};
+}
+
+std::vector<std::uint32_t> ImportCollector::sorted_unique() const {
     auto name = [this](const Packed& p) {
         return std::string_view(m_arena).substr(p.offset, p.length);
     };
@@ -59,19 +161,123 @@ std::vector<DropEntry> ImportCollector::entries() const {
     } else {
         std::sort(order.begin(), order.end(), less);
     }
-    std::vector<DropEntry> out;
+    std::vector<std::uint32_t> out;
     out.reserve(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
-        const Packed& p = m_rows[order[i].index];
         if (i + 1 < order.size() && order[i + 1].prefix == order[i].prefix &&
-            name(m_rows[order[i + 1].index]) == name(p))
+            name(m_rows[order[i + 1].index]) == name(m_rows[order[i].index]))
             continue;
-        out.push_back(
-            DropEntry{name(p), m_sources[p.source],
-                      p.time == k_no_time ? std::nullopt : std::optional(from_unix_ms(p.time)),
-                      p.day, p.tld_pos});
+        out.push_back(order[i].index);
     }
     return out;
+}
+
+Result<void> ImportCollector::spill() {
+    auto run = std::make_unique<Run>();
+    if (auto opened = run->open(); !opened) return opened;
+    for (std::uint32_t i : sorted_unique()) {
+        const Packed& p = m_rows[i];
+        run->write(RunRecord{p.length, p.tld_pos, p.source, p.day, p.time},
+                   std::string_view(m_arena).substr(p.offset, p.length));
+    }
+    if (auto written = run->end_writing(); !written) return written;
+    m_runs.push_back(std::move(run));
+    // The memory is kept for the next run.
+    m_rows.clear();
+    m_arena.clear();
+    return {};
+}
+
+Result<void> ImportCollector::finish() {
+    m_finished = true;
+    if (m_runs.empty()) {
+        m_order = sorted_unique();
+        return {};
+    }
+    if (!m_rows.empty())
+        if (auto spilled = spill(); !spilled) return spilled;
+    m_rows = {};
+    m_arena = {};
+    for (auto& run : m_runs)
+        run->advance();
+    return {};
+}
+
+std::span<const DropEntry> ImportCollector::next() {
+    m_batch.clear();
+    auto time_of = [](std::int64_t t) {
+        return t == k_no_time ? std::nullopt : std::optional(from_unix_ms(t));
+    };
+    if (m_runs.empty()) {
+        std::size_t end = std::min(m_order.size(), m_position + k_batch);
+        for (; m_position < end; ++m_position) {
+            const Packed& p = m_rows[m_order[m_position]];
+            m_batch.push_back(DropEntry{std::string_view(m_arena).substr(p.offset, p.length),
+                                        m_sources[p.source], time_of(p.time), p.day, p.tld_pos});
+        }
+        return m_batch;
+    }
+    // A k-way merge: the smallest name among the runs' current records; where several runs
+    // hold it, the latest run (the rows read last) wins.
+    struct Pending {
+        std::size_t offset;
+        RunRecord record;
+    };
+    std::vector<Pending> pending;
+    m_batch_names.clear();
+    auto later = [this](std::size_t a, std::size_t b) {
+        if (m_runs[a]->name != m_runs[b]->name) return m_runs[a]->name > m_runs[b]->name;
+        return a < b;
+    };
+    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heads(later);
+    for (std::size_t i = 0; i < m_runs.size(); ++i)
+        if (!m_runs[i]->at_end) heads.push(i);
+    while (!heads.empty() && pending.size() < k_batch) {
+        std::size_t top = heads.top();
+        heads.pop();
+        // Every other run at the same name: the last of them wins.
+        std::size_t winner = top;
+        std::vector<std::size_t> same{top};
+        while (!heads.empty() && m_runs[heads.top()]->name == m_runs[top]->name) {
+            winner = std::max(winner, heads.top());
+            same.push_back(heads.top());
+            heads.pop();
+        }
+        pending.push_back({m_batch_names.size(), m_runs[winner]->record});
+        m_batch_names += m_runs[winner]->name;
+        for (std::size_t i : same)
+            if (m_runs[i]->advance())
+                heads.push(i);
+            else if (std::ferror(m_runs[i]->file) && !m_error)
+                m_error = temp_error(m_runs[i]->folder, errno);
+    }
+    if (m_error) return {};
+    for (const auto& p : pending)
+        m_batch.push_back(DropEntry{
+            std::string_view(m_batch_names).substr(p.offset, p.record.length),
+            m_sources[p.record.source], time_of(p.record.time), p.record.day, p.record.tld_pos});
+    return m_batch;
+}
+
+Result<std::size_t> sort_memory_from_environment() {
+    const char* text = std::getenv("DROPCAT_SORT_MEMORY");
+    if (text == nullptr || *text == '\0') return ImportCollector::k_default_budget;
+    std::string_view s(text);
+    std::size_t value = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    std::string_view unit(end, static_cast<std::size_t>(s.data() + s.size() - end));
+    int shift = unit == "K" || unit == "k"   ? 10
+                : unit == "M" || unit == "m" ? 20
+                : unit == "G" || unit == "g" ? 30
+                : unit.empty()               ? 0
+                                             : -1;
+    if (ec != std::errc() || shift < 0 || value > (std::size_t{1} << 40 >> shift) ||
+        (value << shift) < (std::size_t{1} << 20))
+        return fail(ErrorKind::config,
+                    fmt::format("DROPCAT_SORT_MEMORY={} is not a size of at least 1M (such as "
+                                "96M or 1G)",
+                                s));
+    return value << shift;
 }
 
 } // namespace dropcat::cli

@@ -2,27 +2,49 @@
 
 #include <dropcat/droplist.hpp>
 #include <dropcat/store.hpp>
+#include <dropcat/store_tables.hpp>
 
 #include <cstdint>
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace dropcat::cli {
 
-// Holds every good row of an import run compactly (names in one arena) until the run has read
-// all its input, then hands the store one entry per domain, sorted, the last row winning.
+// Holds the good rows of an import run until it has read all its input, then hands the store
+// one entry per domain, sorted, the last row winning, in batches. Memory stays within a budget
+// whatever the input's size: when the rows held reach it they are sorted, made unique and
+// written to an unnamed temporary file (a sorted run), and the runs are merged at the end, as
+// sort(1) does.
 class ImportCollector {
   public:
-    void set_source(std::string source);
-    void add(const DropRow& row);
-    std::size_t rows() const { return m_rows.size(); }
+    // The default budget; DROPCAT_SORT_MEMORY changes it (see dropcat-import(1)).
+    static constexpr std::size_t k_default_budget = std::size_t{96} << 20;
 
-    // Sorted, one per domain. The views point into this collector.
-    std::vector<DropEntry> entries() const;
+    explicit ImportCollector(std::size_t budget = k_default_budget);
+    ~ImportCollector();
+    ImportCollector(const ImportCollector&) = delete;
+    ImportCollector& operator=(const ImportCollector&) = delete;
+
+    void set_source(std::string source);
+    // Fails (kind `io`) when a run cannot be written to the temporary folder.
+    Result<void> add(const DropRow& row);
+    std::size_t rows() const { return m_added; }
+    std::size_t runs() const { return m_runs.size(); }
+
+    // Ends the collecting; then next() gives the entries, sorted and unique, batch by batch
+    // (an empty span at the end). A batch's views live until the next call.
+    Result<void> finish();
+    std::span<const DropEntry> next();
+    // Set when next() met a read error in a run (the batches then end early).
+    const std::optional<Error>& error() const { return m_error; }
+    // Rows held or written, an upper bound of the entries next() will give.
+    std::size_t estimate() const { return m_added; }
 
   private:
     struct Packed {
-        std::uint32_t offset;
+        std::uint64_t offset; // in the arena
         std::uint16_t length;
         std::uint16_t tld_pos;
         std::uint32_t source;
@@ -30,10 +52,30 @@ class ImportCollector {
         std::int64_t time; // Unix ms; k_no_time when the list gave none
     };
     static constexpr std::int64_t k_no_time = INT64_MIN;
+    struct Run;
 
+    // The rows held, sorted, last of equal names kept, as indexes into m_rows.
+    std::vector<std::uint32_t> sorted_unique() const;
+    Result<void> spill();
+    std::size_t held_bytes() const;
+
+    std::size_t m_budget;
+    std::size_t m_added = 0;
     std::string m_arena;
     std::vector<Packed> m_rows;
     std::vector<std::string> m_sources;
+    std::vector<std::unique_ptr<Run>> m_runs;
+    std::optional<Error> m_error;
+
+    // Output state.
+    bool m_finished = false;
+    std::vector<std::uint32_t> m_order; // when nothing was spilled
+    std::size_t m_position = 0;
+    std::vector<DropEntry> m_batch;
+    std::string m_batch_names;
 };
+
+// DROPCAT_SORT_MEMORY: a size such as 96M, 512K or 1G (at least 1M); the default when unset.
+Result<std::size_t> sort_memory_from_environment();
 
 } // namespace dropcat::cli

@@ -262,6 +262,31 @@ expect_err "junk.gz: bytes after the end of the gzip data that are not another g
 expect_err "nothing was imported"
 on_sqlite && { [ ! -e "$WORK/junk.db" ] && ok || bad "a gzip with junk after it created a store"; }
 
+# A list larger than the sort memory goes through sorted runs in unnamed temporary files and
+# makes the same store as one sorted in memory: the last row of a name wins across runs.
+{ cat "$big"; tail -n +2 "$big" | head -n 20000 | sed 's/,2026-12-0[0-9]/,2026-12-09/'; } >"$WORK/runs.csv"
+DROPCAT_SORT_MEMORY=1M run --db "$WORK/runs.db" -v import --source runs "$WORK/runs.csv"
+expect_rc 0 "an import in sorted runs"
+expect_err "runs in temporary files)"
+expect_err "20000 duplicate rows counted once"
+run --db "$WORK/memory.db" import --source runs "$WORK/runs.csv"
+expect_rc 0
+expect_equal "$("$DROPCAT" --db "$WORK/runs.db" drops --format tsv | cut -f1-6 | md5sum)" \
+  "$("$DROPCAT" --db "$WORK/memory.db" drops --format tsv | cut -f1-6 | md5sum)" "runs and memory make the same store"
+expect_equal "$("$DROPCAT" --db "$WORK/runs.db" drops --format tsv | grep -c '2026-12-09')" 20000 "the last row of a name won"
+# Again into the store that has them (the comparison path), still the same.
+DROPCAT_SORT_MEMORY=1M run --db "$WORK/runs.db" import --source runs "$WORK/runs.csv"
+expect_err "(0 new, 0 updated, 150000 unchanged)"
+# No room for the runs: a clear error, nothing imported.
+DROPCAT_SORT_MEMORY=1M TMPDIR=/proc run --db "$WORK/noroom.db" import "$WORK/runs.csv"
+expect_rc 74 "no temporary folder"
+expect_err "cannot write a temporary file in /proc"
+expect_err "nothing was imported"
+on_sqlite && { [ ! -e "$WORK/noroom.db" ] && ok || bad "a failed sort created a store"; }
+DROPCAT_SORT_MEMORY=lots run --db "$WORK/noroom.db" import "$WORK/runs.csv"
+expect_rc 78 "a bad DROPCAT_SORT_MEMORY"
+expect_err "DROPCAT_SORT_MEMORY=lots is not a size"
+
 # A rejected row is shown escaped: a C1 control (NEL, U+0085), a byte that is not UTF-8 and an
 # escape sequence cannot reach the terminal as they are.
 printf 'domain,drop_date\nbad\302\205name.com,2026-12-01\nbad\377name.com,2026-12-01\nesc\033[2Jx.com,2026-12-01\nfine.com,2026-12-01\n' >"$WORK/odd.csv"

@@ -44,20 +44,38 @@ TEST_CASE("cli: command-line dates") {
     CHECK_FALSE(parse_cli_date("someday").has_value());
 }
 
+namespace {
+// What an import hands the store, kept past each batch.
+struct Entry {
+    std::string domain, source, tld;
+    Day day;
+};
+std::vector<Entry> drain(ImportCollector& c) {
+    REQUIRE(c.finish().has_value());
+    std::vector<Entry> out;
+    for (auto batch = c.next(); !batch.empty(); batch = c.next())
+        for (const auto& e : batch)
+            out.push_back(
+                {std::string(e.domain), std::string(e.source), std::string(e.tld()), e.day});
+    CHECK_FALSE(c.error().has_value());
+    return out;
+}
+DropRow drop_row(const std::string& name, Day day) {
+    auto n = parse_domain(name);
+    REQUIRE(n.has_value());
+    return DropRow{*n, DropMoment{day, std::nullopt}, 1};
+}
+} // namespace
+
 TEST_CASE("cli: import keeps one entry per domain, sorted, the last row winning") {
     ImportCollector c;
     c.set_source("first");
-    auto row = [](const char* name, Day day) {
-        auto n = parse_domain(name);
-        REQUIRE(n.has_value());
-        return DropRow{*n, DropMoment{day, std::nullopt}, 1};
-    };
-    c.add(row("zeta.com", 1));
-    c.add(row("alpha.com", 1));
+    REQUIRE(c.add(drop_row("zeta.com", 1)));
+    REQUIRE(c.add(drop_row("alpha.com", 1)));
     c.set_source("second");
-    c.add(row("alpha.com", 2));
-    c.add(row("alphabetical.com", 3)); // shares its first 8 bytes with alpha.com
-    auto entries = c.entries();
+    REQUIRE(c.add(drop_row("alpha.com", 2)));
+    REQUIRE(c.add(drop_row("alphabetical.com", 3))); // shares its first 8 bytes with alpha.com
+    auto entries = drain(c);
     REQUIRE(entries.size() == 3);
     CHECK(entries[0].domain == "alpha.com");
     CHECK(entries[0].day == 2);
@@ -65,32 +83,69 @@ TEST_CASE("cli: import keeps one entry per domain, sorted, the last row winning"
     CHECK(entries[1].domain == "alphabetical.com");
     CHECK(entries[2].domain == "zeta.com");
     CHECK(entries[2].source == "first");
-    CHECK(entries[2].tld() == "com");
+    CHECK(entries[2].tld == "com");
     CHECK(c.rows() == 4);
+    CHECK(c.runs() == 0);
 }
 
-TEST_CASE("cli: a large import sorts on two threads and still lets the last row win") {
-    ImportCollector c;
-    c.set_source("list");
+// The same rows through memory only and through many sorted runs in temporary files give the
+// same entries: sorted, unique, the last row read winning even when its twin is in another run.
+TEST_CASE("cli: a large import sorts on two threads, or in runs, and still lets the last row win") {
     const int n = 70000;
-    for (int i = n - 1; i >= 0; --i) {
-        auto name = parse_domain("n" + std::to_string(i) + ".com");
-        REQUIRE(name.has_value());
-        c.add(DropRow{*name, DropMoment{1, std::nullopt}, 1});
+    auto fill = [&](ImportCollector& c) {
+        c.set_source("list");
+        for (int i = n - 1; i >= 0; --i)
+            REQUIRE(c.add(drop_row("n" + std::to_string(i) + ".com", 1)));
+        for (int i = 0; i < n; i += 7) // duplicates, spread over the runs
+            REQUIRE(c.add(drop_row("n" + std::to_string(i) + ".com", 2)));
+        c.set_source("late");
+        REQUIRE(c.add(drop_row("n5.com", 9))); // read last: wins
+    };
+    ImportCollector memory;
+    fill(memory);
+    ImportCollector spilled(256 << 10);
+    fill(spilled);
+    CHECK(memory.runs() == 0);
+    CHECK(spilled.runs() > 5);
+    auto a = drain(memory);
+    auto b = drain(spilled);
+    REQUIRE(a.size() == static_cast<std::size_t>(n));
+    REQUIRE(b.size() == a.size());
+    bool sorted = true, same = true;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (i > 0 && !(a[i - 1].domain < a[i].domain)) sorted = false;
+        if (a[i].domain != b[i].domain || a[i].day != b[i].day || a[i].source != b[i].source)
+            same = false;
     }
-    auto again = parse_domain("n5.com");
-    REQUIRE(again.has_value());
-    c.add(DropRow{*again, DropMoment{9, std::nullopt}, 2}); // read last: wins
-    auto entries = c.entries();
-    REQUIRE(entries.size() == static_cast<std::size_t>(n));
-    bool sorted = true;
-    for (std::size_t i = 1; i < entries.size(); ++i)
-        if (!(entries[i - 1].domain < entries[i].domain)) sorted = false;
     CHECK(sorted);
-    auto it = std::find_if(entries.begin(), entries.end(),
-                           [](const DropEntry& e) { return e.domain == "n5.com"; });
-    REQUIRE(it != entries.end());
+    CHECK(same);
+    auto it = std::find_if(b.begin(), b.end(), [](const Entry& e) { return e.domain == "n5.com"; });
+    REQUIRE(it != b.end());
     CHECK(it->day == 9);
+    CHECK(it->source == "late");
+    auto seventh =
+        std::find_if(b.begin(), b.end(), [](const Entry& e) { return e.domain == "n14.com"; });
+    REQUIRE(seventh != b.end());
+    CHECK(seventh->day == 2);
+}
+
+TEST_CASE("cli: DROPCAT_SORT_MEMORY") {
+    auto with = [](const char* value) {
+        setenv("DROPCAT_SORT_MEMORY", value, 1);
+        auto r = sort_memory_from_environment();
+        unsetenv("DROPCAT_SORT_MEMORY");
+        return r;
+    };
+    CHECK(with("96M") == std::size_t{96} << 20);
+    CHECK(with("1G") == std::size_t{1} << 30);
+    CHECK(with("2048K") == std::size_t{2} << 20);
+    for (const char* bad : {"12", "1T", "M", "-5M", "5 M", "512K"}) {
+        INFO(bad);
+        auto r = with(bad);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().kind == ErrorKind::config);
+    }
+    CHECK(sort_memory_from_environment() == ImportCollector::k_default_budget);
 }
 
 TEST_CASE("cli: generated man options replace only the marked part of a page") {

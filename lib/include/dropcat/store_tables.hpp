@@ -35,6 +35,8 @@ struct DropEntry {
     std::string_view tld() const { return domain.substr(tld_pos); }
 };
 
+using DropBatches = std::function<std::span<const DropEntry>()>;
+
 struct ImportCounts {
     std::size_t added = 0;
     std::size_t updated = 0;
@@ -70,6 +72,13 @@ class DropsTable {
     // (byte order, as std::string_view compares). `interrupted` is polled; when it answers
     // true the import stops with an `interrupted` error (and the transaction rolls back).
     Result<ImportCounts> import(std::span<const DropEntry> entries, Instant now,
+                                const std::function<bool()>& interrupted);
+    // The same, for a list too large to hold at once: `next` returns the entries batch by
+    // batch, each sorted and unique and after every name of the batches before it, then an
+    // empty span; a batch's views need live only until the next call. `total` (all batches'
+    // entries together, or an estimate) lets the backend choose how to compare with what it
+    // holds.
+    Result<ImportCounts> import(const DropBatches& next, std::size_t total, Instant now,
                                 const std::function<bool()>& interrupted);
 
     // Calls `each` for every drop the query selects, by drop date then domain (byte order),

@@ -125,7 +125,8 @@ class Connection {
     virtual int schema_version() = 0;
 
     // The bulk import path (inside a write transaction).
-    virtual Result<ImportCounts> import_drops(std::span<const DropEntry> entries, Instant now,
+    virtual Result<ImportCounts> import_drops(const DropBatches& next, std::size_t total,
+                                              Instant now,
                                               const std::function<bool()>& interrupted) = 0;
     // Called before personal data is overwritten in this transaction.
     virtual void before_erasure() {}

@@ -53,7 +53,7 @@ class PgConnection : public Connection {
     void commit() override;
     void rollback() noexcept override;
     int schema_version() override;
-    Result<ImportCounts> import_drops(std::span<const DropEntry> entries, Instant now,
+    Result<ImportCounts> import_drops(const DropBatches& next, std::size_t total, Instant now,
                                       const std::function<bool()>& interrupted) override;
     Result<void> purge_erased() override;
     bool usable() const override { return PQstatus(m_conn) == CONNECTION_OK; }

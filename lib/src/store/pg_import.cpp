@@ -80,16 +80,11 @@ bool PgConnection::copy_in(const std::string& sql, std::span<const DropEntry> en
     return true;
 }
 
-Result<ImportCounts> PgConnection::import_drops(std::span<const DropEntry> entries, Instant now,
+Result<ImportCounts> PgConnection::import_drops(const DropBatches& next, std::size_t total,
+                                                Instant now,
                                                 const std::function<bool()>& interrupted) {
+    (void)total; // the server plans the comparison itself
     ImportCounts counts;
-    if (entries.empty()) return counts;
-    auto ids = source_ids(*this, entries);
-    std::map<std::string_view, std::int64_t> sources(ids.begin(), ids.end());
-    std::vector<std::int64_t> source_of;
-    source_of.reserve(entries.size());
-    for (const DropEntry& e : entries)
-        source_of.push_back(sources[e.source]);
     const std::int64_t stamp = unix_ms(now);
     // Long statements below are cancelled when `interrupted` answers true while they run.
     struct Watch {
@@ -102,17 +97,31 @@ Result<ImportCounts> PgConnection::import_drops(std::span<const DropEntry> entri
     auto interrupted_error = [] {
         return fail(ErrorKind::interrupted, "interrupted; the store was left unchanged");
     };
+    // Each batch goes in by one COPY, with its sources' ids.
+    auto copy_batches = [&](const std::string& sql, std::optional<std::int64_t> row_stamp,
+                            std::size_t& rows) {
+        for (std::span<const DropEntry> entries = next(); !entries.empty(); entries = next()) {
+            auto ids = source_ids(*this, entries);
+            std::map<std::string_view, std::int64_t> sources(ids.begin(), ids.end());
+            std::vector<std::int64_t> source_of;
+            source_of.reserve(entries.size());
+            for (const DropEntry& e : entries)
+                source_of.push_back(sources[e.source]);
+            if (!copy_in(sql, entries, source_of, row_stamp, interrupted)) return false;
+            rows += entries.size();
+        }
+        return true;
+    };
 
     bool empty =
         query("SELECT count(*) FROM (SELECT 1 FROM drops LIMIT 1) AS any_row")->single_integer() ==
         0;
     if (empty) {
         // Every name is new: straight into the table.
-        if (!copy_in("COPY drops (domain, drop_date, drop_time, source_id, first_seen, last_seen) "
-                     "FROM STDIN",
-                     entries, source_of, stamp, interrupted))
+        if (!copy_batches("COPY drops (domain, drop_date, drop_time, source_id, first_seen, "
+                          "last_seen) FROM STDIN",
+                          stamp, counts.added))
             return interrupted_error();
-        counts.added = entries.size();
         if (interrupted && interrupted()) return interrupted_error();
         return counts;
     }
@@ -121,8 +130,10 @@ Result<ImportCounts> PgConnection::import_drops(std::span<const DropEntry> entri
     exec("SET LOCAL work_mem = '256MB'");
     exec("CREATE TEMP TABLE dropcat_import (domain TEXT COLLATE \"C\" NOT NULL, drop_date BIGINT "
          "NOT NULL, drop_time BIGINT, source_id BIGINT NOT NULL) ON COMMIT DROP");
-    if (!copy_in("COPY dropcat_import FROM STDIN", entries, source_of, std::nullopt, interrupted))
+    std::size_t staged = 0;
+    if (!copy_batches("COPY dropcat_import FROM STDIN", std::nullopt, staged))
         return interrupted_error();
+    if (staged == 0) return counts;
     exec("ANALYZE dropcat_import");
     if (interrupted && interrupted()) return interrupted_error();
     // The same rule as SQLite's path: a list without a time keeps the time the store has for
@@ -139,7 +150,7 @@ Result<ImportCounts> PgConnection::import_drops(std::span<const DropEntry> entri
     counts.added = static_cast<std::size_t>(changes->integer_or(0, 0));
     counts.updated = static_cast<std::size_t>(changes->integer_or(1, 0));
     changes->run();
-    counts.unchanged = entries.size() - counts.added - counts.updated;
+    counts.unchanged = staged - counts.added - counts.updated;
     if (interrupted && interrupted()) return interrupted_error();
     query("INSERT INTO drops AS d (domain, drop_date, drop_time, source_id, first_seen, "
           "last_seen) SELECT domain, drop_date, drop_time, source_id, $1, $1 FROM dropcat_import "

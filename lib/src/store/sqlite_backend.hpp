@@ -35,7 +35,7 @@ class SqliteConnection : public Connection {
     void commit() override { exec("COMMIT"); }
     void rollback() noexcept override;
     int schema_version() override;
-    Result<ImportCounts> import_drops(std::span<const DropEntry> entries, Instant now,
+    Result<ImportCounts> import_drops(const DropBatches& next, std::size_t total, Instant now,
                                       const std::function<bool()>& interrupted) override;
     void before_erasure() override { exec("PRAGMA secure_delete = ON"); }
     Result<void> purge_erased() override;

@@ -125,43 +125,49 @@ std::vector<std::optional<Stored>> read_in_order(sqlite3* db, std::span<const Dr
 
 } // namespace
 
-Result<ImportCounts> SqliteConnection::import_drops(std::span<const DropEntry> entries, Instant now,
+Result<ImportCounts> SqliteConnection::import_drops(const DropBatches& next, std::size_t total,
+                                                    Instant now,
                                                     const std::function<bool()>& interrupted) {
     ImportCounts counts;
     const std::int64_t stamp = unix_ms(now);
-    auto ids = source_ids(*this, entries);
-    std::map<std::string_view, std::int64_t> sources(ids.begin(), ids.end());
     try {
         exec("PRAGMA cache_size = -65536");
         exec("PRAGMA temp_store = MEMORY");
         sqlite3* db = m_db;
         auto rows = static_cast<std::size_t>(query("SELECT count(*) FROM drops")->single_integer());
         Writer writer(db, stamp);
-        // A list that covers a good part of the table is compared in one ordered read of it;
-        // a short list against a large table looks its names up one by one.
-        bool read_first = !entries.empty() && rows > 0 && entries.size() * 4 >= rows;
-        std::vector<std::optional<Stored>> stored;
-        if (read_first) stored = read_in_order(db, entries);
+        // A list that covers a good part of the table is compared in one ordered read of it
+        // (batch by batch, each batch's range of names); a short list against a large table
+        // looks its names up one by one.
+        bool read_first = total > 0 && rows > 0 && total * 4 >= rows;
         Stmt select(db, "SELECT drop_date, drop_time, source_id, first_seen FROM drops "
                         "WHERE domain = ?1");
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            if ((i + 1) % k_poll_every == 0 && interrupted && interrupted())
-                return fail(ErrorKind::interrupted, "interrupted; the store was left unchanged");
-            const DropEntry& e = entries[i];
-            Values given{unix_ms(start_of(e.day)),
-                         e.time ? std::optional(unix_ms(*e.time)) : std::nullopt,
-                         sources[e.source]};
-            std::optional<Stored> old;
-            if (read_first) {
-                old = stored[i];
-            } else if (rows > 0) {
-                select.text(1, e.domain);
-                if (select.step()) old = read_stored(select, 0);
-                select.reset();
+        std::size_t done = 0;
+        for (std::span<const DropEntry> entries = next(); !entries.empty(); entries = next()) {
+            auto ids = source_ids(*this, entries);
+            std::map<std::string_view, std::int64_t> sources(ids.begin(), ids.end());
+            std::vector<std::optional<Stored>> stored;
+            if (read_first) stored = read_in_order(db, entries);
+            for (std::size_t i = 0; i < entries.size(); ++i) {
+                if (++done % k_poll_every == 0 && interrupted && interrupted())
+                    return fail(ErrorKind::interrupted,
+                                "interrupted; the store was left unchanged");
+                const DropEntry& e = entries[i];
+                Values given{unix_ms(start_of(e.day)),
+                             e.time ? std::optional(unix_ms(*e.time)) : std::nullopt,
+                             sources[e.source]};
+                std::optional<Stored> old;
+                if (read_first) {
+                    old = stored[i];
+                } else if (rows > 0) {
+                    select.text(1, e.domain);
+                    if (select.step()) old = read_stored(select, 0);
+                    select.reset();
+                }
+                Merged m = merge(given, old, stamp);
+                count(counts, m);
+                writer.write(e.domain, m);
             }
-            Merged m = merge(given, old, stamp);
-            count(counts, m);
-            writer.write(e.domain, m);
         }
     } catch (const SqliteError& e) {
         throw Failure{sqlite_error(m_name, e.code(), e.what())};

@@ -32,7 +32,18 @@ source_ids(Connection& connection, std::span<const DropEntry> entries) {
 
 Result<ImportCounts> DropsTable::import(std::span<const DropEntry> entries, Instant now,
                                         const std::function<bool()>& interrupted) {
-    return m_connection.import_drops(entries, now, interrupted);
+    bool given = false;
+    auto once = [&]() -> std::span<const DropEntry> {
+        if (given) return {};
+        given = true;
+        return entries;
+    };
+    return m_connection.import_drops(once, entries.size(), now, interrupted);
+}
+
+Result<ImportCounts> DropsTable::import(const DropBatches& next, std::size_t total, Instant now,
+                                        const std::function<bool()>& interrupted) {
+    return m_connection.import_drops(next, total, now, interrupted);
 }
 
 void DropsTable::each(const DropQuery& query,
