@@ -7,7 +7,7 @@ _dropcat() {
         case ${COMP_WORDS[i]} in
             --db) db=${COMP_WORDS[i+1]}; ((i++)) ;;
             --db=*) db=${COMP_WORDS[i]#--db=} ;;
-            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--registrar|--max-price|--years) ((i++)) ;;
+            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--date-order|--timezone|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--registrar|--max-price|--years) ((i++)) ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;
         esac
@@ -25,12 +25,14 @@ _dropcat() {
                 --domain-column) COMPREPLY=(); return ;;
                 --date-column) COMPREPLY=(); return ;;
                 --drop-date) COMPREPLY=(); return ;;
+                --date-order) COMPREPLY=($(compgen -W "auto mdy dmy ymd" -- "$cur")); return ;;
+                --timezone) COMPREPLY=(); return ;;
                 --source) COMPREPLY=(); return ;;
                 --max-rejected) COMPREPLY=(); return ;;
                 --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
             esac
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "-h --help --input-format --domain-column --date-column --drop-date --source --strict --max-rejected -n --dry-run --format --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur"))
+                COMPREPLY=($(compgen -W "-h --help --input-format --domain-column --date-column --drop-date --date-order --timezone --source --strict --max-rejected -n --dry-run --format --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi

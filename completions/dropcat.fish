@@ -11,7 +11,7 @@ function __dropcat_words
             continue
         end
         switch $w
-            case --db --config --color --input-format --domain-column --date-column --drop-date --source --max-rejected --format --date --from --to --tld --min-length --max-length --match --limit --by --email --name --company --phone --priority --note --status --domain --due --due-within --grace --registrar --max-price --years
+            case --db --config --color --input-format --domain-column --date-column --drop-date --date-order --timezone --source --max-rejected --format --date --from --to --tld --min-length --max-length --match --limit --by --email --name --company --phone --priority --note --status --domain --due --due-within --grace --registrar --max-price --years
                 set skip 1
             case '-*'
             case '*'
@@ -65,6 +65,8 @@ complete -c dropcat -n '__dropcat_in import' -l input-format -x -a 'auto lines s
 complete -c dropcat -n '__dropcat_in import' -l domain-column -x -d 'CSV column of the domain: name or number'
 complete -c dropcat -n '__dropcat_in import' -l date-column -x -d 'CSV column of the drop date: name or number'
 complete -c dropcat -n '__dropcat_in import' -l drop-date -x -d 'drop date for rows that have none'
+complete -c dropcat -n '__dropcat_in import' -l date-order -x -a 'auto mdy dmy ymd' -d 'numeric dates such as 03/04/2026: month or day first (default: auto, from the file\'s rows, else mdy)'
+complete -c dropcat -n '__dropcat_in import' -l timezone -x -d 'IANA zone of times the list gives without one (default: UTC)'
 complete -c dropcat -n '__dropcat_in import' -l source -x -d 'label for the rows (default: the file name)'
 complete -c dropcat -n '__dropcat_in import' -l strict -d 'import nothing if any row is rejected'
 complete -c dropcat -n '__dropcat_in import' -l max-rejected -x -d 'exit 0 when at most N rows (or N% of them) are rejected; they are still reported'

@@ -57,31 +57,57 @@ struct Totals {
         Day from, to;
     };
     std::vector<Moved> moved; // backordered names whose drop date changed
+    struct Odd {
+        std::size_t count = 0;
+        std::vector<std::string> names; // the first few, for -v
+    };
+    Odd past;      // drop dates before today
+    Odd far_ahead; // more than k_far_ahead_days ahead
 };
+
+// A pending-delete list announces names some weeks ahead (a .com name is pending delete for
+// five days after a redemption period of 30); a drop date further ahead than this is suspect.
+constexpr Day k_far_ahead_days = 120;
 
 void print_summary(const Totals& t, const ImportOptions& options, const Context& ctx) {
     std::size_t imported = t.counts.added + t.counts.updated + t.counts.unchanged;
     if (options.format == "json") {
         Out::write(fmt::format("{{\"read\":{},\"imported\":{},\"new\":{},\"updated\":{},"
                                "\"unchanged\":{},\"rejected\":{},\"duplicates\":{},"
-                               "\"backordered_moved\":{},\"dry_run\":{}}}\n",
+                               "\"past\":{},\"far_ahead\":{},\"backordered_moved\":{},"
+                               "\"dry_run\":{}}}\n",
                                t.read, imported, t.counts.added, t.counts.updated,
-                               t.counts.unchanged, t.rejected, t.duplicates, t.moved.size(),
+                               t.counts.unchanged, t.rejected, t.duplicates, t.past.count,
+                               t.far_ahead.count, t.moved.size(),
                                options.dry_run ? "true" : "false"));
         return;
     }
     std::string line =
-        fmt::format("read {} rows: {} {} ({} new, {} updated, {} unchanged), {} "
-                    "rejected",
-                    t.read, options.dry_run ? "would import" : "imported", imported, t.counts.added,
-                    t.counts.updated, t.counts.unchanged, t.rejected);
-    if (t.duplicates > 0) line += fmt::format(", {} duplicate rows counted once", t.duplicates);
+        fmt::format("read {}: {} {} ({} new, {} updated, {} unchanged), {} rejected",
+                    counted(t.read, "row", "rows"), options.dry_run ? "would import" : "imported",
+                    imported, t.counts.added, t.counts.updated, t.counts.unchanged, t.rejected);
+    if (t.duplicates > 0)
+        line += fmt::format(", {} counted once",
+                            counted(t.duplicates, "duplicate row", "duplicate rows"));
+    if (t.past.count > 0)
+        line += fmt::format(", {} in the past", counted(t.past.count, "drop date", "drop dates"));
+    if (t.far_ahead.count > 0)
+        line +=
+            fmt::format(", {} over {} days ahead",
+                        counted(t.far_ahead.count, "drop date", "drop dates"), k_far_ahead_days);
     if (!t.moved.empty())
         line += fmt::format(", {} {} drop date",
                             counted(t.moved.size(), "backordered name", "backordered names"),
                             options.dry_run ? "would change" : "changed");
     if (options.dry_run) line += "; dry run, nothing written";
     ctx.report.note(line);
+    for (const auto* odd : {&t.past, &t.far_ahead}) {
+        for (const auto& name : odd->names)
+            ctx.report.verbose(fmt::format("drop date {}: {}",
+                                           odd == &t.past ? "in the past" : "far ahead", name));
+        if (odd->count > odd->names.size())
+            ctx.report.verbose(fmt::format("... and {} more", odd->count - odd->names.size()));
+    }
     for (const auto& m : t.moved)
         ctx.report.verbose(fmt::format("backordered {}: drop date {} -> {}", to_unicode(m.name),
                                        format_day(m.from), format_day(m.to)));
@@ -113,6 +139,14 @@ CLI::App* add_import_command(CLI::App& parent, Context& ctx) {
     cmd->add_option("--drop-date", opts->drop_date, "drop date for rows that have none")
         ->type_name("DATE")
         ->check(date_validator())
+        ->group("Input");
+    add_choice(*cmd, "--date-order", opts->date_order, {"auto", "mdy", "dmy", "ymd"},
+               "numeric dates such as 03/04/2026: month or day first (default: auto, from "
+               "the file's rows, else mdy)")
+        ->group("Input");
+    cmd->add_option("--timezone", opts->timezone,
+                    "IANA zone of times the list gives without one (default: UTC)")
+        ->type_name("ZONE")
         ->group("Input");
     cmd->add_option("--source", opts->source, "label for the rows (default: the file name)")
         ->type_name("NAME")
@@ -162,12 +196,49 @@ std::optional<std::size_t> allowed_rejections(std::string_view text, std::size_t
     return rows * n / 100;
 }
 
+namespace {
+
+// After a file read with --date-order auto: its month-first rows turn day first when a later
+// row showed that order; a file that never showed it keeps the default and says so once.
+int settle_date_order(const ReadSummary& summary, const std::string& file,
+                      ImportCollector& collector, const TimeZone* zone, Context& ctx) {
+    if (summary.date_order != DateOrder::automatic)
+        ctx.report.verbose(fmt::format("{}: dates read {} first, as line {} shows", file,
+                                       summary.date_order == DateOrder::dmy ? "day" : "month",
+                                       summary.date_order_line));
+    if (summary.ambiguous_dates == 0) return 0;
+    if (summary.date_order == DateOrder::dmy) {
+        if (auto resolved = collector.resolve_day_first(zone); !resolved) {
+            int failed = ctx.failed(Error{ErrorKind::data, file + ": " + resolved.error().message});
+            ctx.report.note("nothing was imported");
+            return failed;
+        }
+        return 0;
+    }
+    if (summary.date_order == DateOrder::automatic)
+        ctx.report.note(fmt::format("{}: {} such as 03/04/2026 could be read either way; read "
+                                    "month first (the default); give --date-order dmy if "
+                                    "they are day first",
+                                    file, counted(summary.ambiguous_dates, "date", "dates")));
+    return 0;
+}
+
+} // namespace
+
 int run_import(const ImportOptions& options, Context& ctx) {
     ReadOptions read;
     read.format = *find_input_format(options.input_format);
     read.domain_column = options.domain_column;
     read.date_column = options.date_column;
     if (!options.drop_date.empty()) read.default_day = parse_cli_date(options.drop_date);
+    read.dates.order = parse_date_order(options.date_order).value_or(DateOrder::automatic);
+    std::optional<TimeZone> zone;
+    if (!options.timezone.empty()) {
+        auto loaded = TimeZone::load(options.timezone);
+        if (!loaded) return ctx.failed(loaded.error());
+        zone = std::move(*loaded);
+        read.dates.zone = &*zone;
+    }
 
     // Every input is read and checked before the store is opened, so a refused file leaves no
     // trace, not even a new store.
@@ -194,6 +265,7 @@ int run_import(const ImportOptions& options, Context& ctx) {
         if (source.empty())
             source = file == "-" ? "stdin" : std::filesystem::path(file).filename().string();
         collector.set_source(source);
+        collector.start_file();
         sink.start(input->display_name());
         auto summary = read_drop_list(*input, read, sink);
         if (sink.error()) {
@@ -209,10 +281,14 @@ int run_import(const ImportOptions& options, Context& ctx) {
                 ctx.report.note("interrupted; nothing was imported");
             return exit_code(summary.error().kind);
         }
-        ctx.report.verbose(fmt::format("{}: read as '{}'{}, {} rows", input->display_name(),
-                                       format_name(summary->format),
-                                       input->compressed() ? " (gzip)" : "", summary->rows));
+        ctx.report.verbose(fmt::format(
+            "{}: read as '{}'{}, {}", input->display_name(), format_name(summary->format),
+            input->compressed() ? " (gzip)" : "", counted(summary->rows, "row", "rows")));
         totals.read += summary->rows;
+        if (auto dated =
+                settle_date_order(*summary, input->display_name(), collector, read.dates.zone, ctx);
+            dated != 0)
+            return dated;
     }
     if (totals.rejected > k_shown_rejections)
         ctx.report.plain(
@@ -238,9 +314,21 @@ int run_import(const ImportOptions& options, Context& ctx) {
                               : fmt::format(" ({} runs in temporary files)", collector.runs())));
     // The entries, batch by batch, counted as they go to the store.
     std::size_t entries = 0;
+    const Day today = day_of(wall_clock_now());
     auto next = [&]() -> std::span<const DropEntry> {
         auto batch = collector.next();
         entries += batch.size();
+        // Drop dates that have passed, or are further ahead than a pending-delete list can
+        // announce: counted, named with -v, imported all the same.
+        for (const auto& e : batch) {
+            auto odd = e.day < today                      ? &totals.past
+                       : e.day > today + k_far_ahead_days ? &totals.far_ahead
+                                                          : nullptr;
+            if (odd == nullptr) continue;
+            if (odd->count++ < k_shown_rejections)
+                odd->names.push_back(
+                    fmt::format("{} ({})", to_unicode(e.domain), format_day(e.day)));
+        }
         return batch;
     };
     auto writing = Clock::now();

@@ -17,6 +17,8 @@ struct ImportOptions {
     std::string date_column;
     std::string drop_date;
     std::string source;
+    std::string date_order = "auto"; // --date-order: auto, mdy, dmy, ymd
+    std::string timezone;            // --timezone: an IANA name; empty: UTC
     std::string format = "text";
     bool strict = false;
     bool dry_run = false;

@@ -120,12 +120,37 @@ std::size_t ImportCollector::held_bytes() const {
     return m_arena.size() + m_rows.size() * (sizeof(Packed) + 16);
 }
 
+void ImportCollector::start_file() {
+    m_file_start = m_rows.size();
+    m_spilled_ambiguous = false;
+}
+
+Result<void> ImportCollector::resolve_day_first(const TimeZone* zone) {
+    if (m_spilled_ambiguous)
+        return fail(ErrorKind::data,
+                    "its dates showed day first only after more rows than fit in the sort "
+                    "memory had been read month first; give --date-order dmy");
+    for (std::size_t i = m_file_start; i < m_rows.size(); ++i) {
+        Packed& p = m_rows[i];
+        if ((p.length & k_ambiguous) == 0) continue;
+        DropMoment m{p.day,
+                     p.time == k_no_time ? std::nullopt : std::optional(from_unix_ms(p.time))};
+        DropMoment swapped = day_first_reading(m, zone);
+        p.day = swapped.day;
+        p.time = swapped.time ? unix_ms(*swapped.time) : k_no_time;
+        p.length &= k_length;
+    }
+    return {};
+}
+
 Result<void> ImportCollector::add(const DropRow& row) {
     const std::string& name = row.name.ascii;
-    m_rows.push_back(Packed{m_arena.size(), static_cast<std::uint16_t>(name.size()),
-                            static_cast<std::uint16_t>(row.name.tld_pos),
-                            static_cast<std::uint32_t>(m_sources.size() - 1), row.when.day,
-                            row.when.time ? unix_ms(*row.when.time) : k_no_time});
+    m_rows.push_back(
+        Packed{m_arena.size(),
+               static_cast<std::uint16_t>(name.size() | (row.ambiguous_date ? k_ambiguous : 0)),
+               static_cast<std::uint16_t>(row.name.tld_pos),
+               static_cast<std::uint32_t>(m_sources.size() - 1), row.when.day,
+               row.when.time ? unix_ms(*row.when.time) : k_no_time});
     m_arena += name;
     ++m_added;
     if (held_bytes() >= m_budget) return spill();
@@ -134,7 +159,7 @@ Result<void> ImportCollector::add(const DropRow& row) {
 
 std::vector<std::uint32_t> ImportCollector::sorted_unique() const {
     auto name = [this](const Packed& p) {
-        return std::string_view(m_arena).substr(p.offset, p.length);
+        return std::string_view(m_arena).substr(p.offset, p.length & k_length);
     };
     struct Key {
         std::uint64_t prefix;
@@ -177,14 +202,17 @@ Result<void> ImportCollector::spill() {
     if (auto opened = run->open(); !opened) return opened;
     for (std::uint32_t i : sorted_unique()) {
         const Packed& p = m_rows[i];
-        run->write(RunRecord{p.length, p.tld_pos, p.source, p.day, p.time},
-                   std::string_view(m_arena).substr(p.offset, p.length));
+        if (i >= m_file_start && (p.length & k_ambiguous) != 0) m_spilled_ambiguous = true;
+        auto length = static_cast<std::uint16_t>(p.length & k_length);
+        run->write(RunRecord{length, p.tld_pos, p.source, p.day, p.time},
+                   std::string_view(m_arena).substr(p.offset, length));
     }
     if (auto written = run->end_writing(); !written) return written;
     m_runs.push_back(std::move(run));
     // The memory is kept for the next run.
     m_rows.clear();
     m_arena.clear();
+    m_file_start = 0;
     return {};
 }
 
@@ -212,8 +240,9 @@ std::span<const DropEntry> ImportCollector::next() {
         std::size_t end = std::min(m_order.size(), m_position + k_batch);
         for (; m_position < end; ++m_position) {
             const Packed& p = m_rows[m_order[m_position]];
-            m_batch.push_back(DropEntry{std::string_view(m_arena).substr(p.offset, p.length),
-                                        m_sources[p.source], time_of(p.time), p.day, p.tld_pos});
+            m_batch.push_back(
+                DropEntry{std::string_view(m_arena).substr(p.offset, p.length & k_length),
+                          m_sources[p.source], time_of(p.time), p.day, p.tld_pos});
         }
         return m_batch;
     }

@@ -28,6 +28,12 @@ class ImportCollector {
     ImportCollector& operator=(const ImportCollector&) = delete;
 
     void set_source(std::string source);
+    // A new input file starts: resolve_day_first() applies to its rows from here.
+    void start_file();
+    // The file showed its dates day first after some of its rows were read month first
+    // (DropRow::ambiguous_date): those rows take their day-first reading. Fails (kind `data`)
+    // when some of them were already written to a run.
+    Result<void> resolve_day_first(const TimeZone* zone);
     // Fails (kind `io`) when a run cannot be written to the temporary folder.
     Result<void> add(const DropRow& row);
     std::size_t rows() const { return m_added; }
@@ -45,13 +51,15 @@ class ImportCollector {
   private:
     struct Packed {
         std::uint64_t offset; // in the arena
-        std::uint16_t length;
+        std::uint16_t length; // k_ambiguous set: read month first, see DropRow::ambiguous_date
         std::uint16_t tld_pos;
         std::uint32_t source;
         Day day;
         std::int64_t time; // Unix ms; k_no_time when the list gave none
     };
     static constexpr std::int64_t k_no_time = INT64_MIN;
+    static constexpr std::uint16_t k_ambiguous = 0x8000;
+    static constexpr std::uint16_t k_length = 0x7FFF;
     struct Run;
 
     // The rows held, sorted, last of equal names kept, as indexes into m_rows.
@@ -65,6 +73,8 @@ class ImportCollector {
     std::vector<Packed> m_rows;
     std::vector<std::string> m_sources;
     std::vector<std::unique_ptr<Run>> m_runs;
+    std::size_t m_file_start = 0;     // in m_rows, where the current file's rows start
+    bool m_spilled_ambiguous = false; // a run holds rows of this file read month first
     std::optional<Error> m_error;
 
     // Output state.

@@ -1,10 +1,14 @@
 #pragma once
 
+#include "dropcat/error.hpp"
+
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dropcat {
 
@@ -43,6 +47,60 @@ struct DropMoment {
 
 Day days_from_civil(int year, unsigned month, unsigned day);
 bool valid_civil(int year, unsigned month, unsigned day);
+
+// An IANA time zone from the system's tz database (TZDIR, or /usr/share/zoneinfo).
+class TimeZone {
+  public:
+    // Refuses (kind `usage`) a name the database lacks and an abbreviation such as EST.
+    static Result<TimeZone> load(std::string_view name);
+    const std::string& name() const { return m_name; }
+    // Seconds east of UTC at a moment.
+    int offset_at(std::int64_t utc_seconds) const;
+    // A local wall-clock time (seconds since 1970-01-01 00:00 on the local calendar) in UTC: in
+    // a repeated hour the first, in a skipped one the time as if the clocks had not moved.
+    std::int64_t to_utc(std::int64_t local_seconds) const;
+
+  private:
+    std::string m_name;
+    std::vector<std::int64_t> m_transitions; // UTC seconds, ascending
+    std::vector<unsigned char> m_types;      // the offset each transition starts
+    std::vector<std::int32_t> m_offsets;
+};
+
+// Which field of a numeric date is the day: 03/04/2026 is 4 March month first (mdy), 3 April
+// day first (dmy); ymd reads only year-first dates.
+enum class DateOrder { automatic, mdy, dmy, ymd };
+std::optional<DateOrder> parse_date_order(std::string_view name); // "mdy", "dmy", "ymd"
+std::string_view date_order_name(DateOrder order);
+
+// How a list's dates are read.
+struct DateReading {
+    DateOrder order = DateOrder::automatic;
+    const TimeZone* zone = nullptr; // times without a zone are local to it; none: UTC
+};
+
+// A date as read from a list, with what its text says about the list's order.
+struct ListDate {
+    DropMoment moment;
+    // Read automatically, a numeric date either way round (03/04/2026): `moment` is the month
+    // first reading, day_first_shift() the other.
+    bool ambiguous = false;
+    // Read automatically, a numeric date that shows the order: 13/04/2026 (dmy) or 04/13/2026
+    // (mdy); `automatic` otherwise.
+    DateOrder shows = DateOrder::automatic;
+};
+
+// Reads a list's date: YYYY-MM-DD and YYYY/MM/DD; A/B/YYYY, A-B-YYYY and A.B.YYYY in the
+// given order (automatic: as ListDate says); month names ("Dec 3, 2026", "3 December 2026",
+// "03-Dec-2026", an optional weekday before); each with an optional time (HH:MM[:SS[.frac]],
+// 24-hour or with AM/PM) after 'T' or a space, and an optional zone (Z, +HH:MM, +HHMM, UTC,
+// GMT). A time without a zone is in `how.zone`, or UTC. A zone abbreviation (EST, CET) is
+// refused: it names no place. The error's message is the reason, for a rejection.
+Result<ListDate> read_list_date(std::string_view text, const DateReading& how);
+
+// The day-first reading of an ambiguous date read month first (its day and month swapped, the
+// same local time of day in the same zone).
+DropMoment day_first_reading(const DropMoment& month_first, const TimeZone* zone);
 
 // Parses the date forms drop lists use: YYYY-MM-DD, YYYY/MM/DD, MM/DD/YYYY, M-DD-YYYY (and
 // M-D-YYYY), and ISO 8601 date-times with Z, an offset, or no zone (read as UTC), with 'T' or

@@ -97,12 +97,16 @@ struct ReadOptions {
     std::string domain_column; // a header name or 1-based number; empty: found by name
     std::string date_column;
     std::optional<Day> default_day; // for rows without a date (--drop-date)
+    DateReading dates;              // --date-order, --timezone
 };
 
 struct DropRow {
     DomainName name;
     DropMoment when;
     std::size_t line = 0;
+    // Read month first while the file has not shown its order (ReadSummary::date_order): if
+    // it shows day first later, day_first_reading(when) is the row's date.
+    bool ambiguous_date = false;
 };
 
 struct Rejection {
@@ -126,6 +130,12 @@ struct ReadSummary {
     std::size_t rows = 0;          // data rows read (not headers, comments or blank lines)
     std::size_t good = 0;          // rows handed to RowSink::row
     std::size_t valid_domains = 0; // rows whose domain was valid, whatever their date
+    // Read with DateOrder::automatic: the order the file's dates showed (mdy or dmy, from the
+    // first date that could be read only one way, on date_order_line), or automatic when none
+    // did; and how many rows were handed over as DropRow::ambiguous_date.
+    DateOrder date_order = DateOrder::automatic;
+    std::size_t date_order_line = 0;
+    std::size_t ambiguous_dates = 0;
 };
 
 // Reads a whole drop list. A row that is bad goes to RowSink::reject with its line and reason;

@@ -16,6 +16,9 @@ std::string shorten(std::string_view raw) {
 namespace {
 
 constexpr std::size_t k_batch_rows = 8192;
+// Lines may be up to Input::k_max_line long: a batch is also checked once its text is this big,
+// so that its offsets (32-bit) never wrap and its memory stays small.
+constexpr std::size_t k_batch_bytes = 16 << 20;
 
 std::string_view view_or_empty(const RowBatch& b, std::uint32_t off, std::uint32_t len) {
     return len == 0 ? std::string_view{} : b.view(off, len);
@@ -31,7 +34,7 @@ void enqueue(RowContext& ctx, RowBatch::Pending row, std::string_view domain, st
     row.raw_off = b.put(raw);
     row.raw_len = static_cast<std::uint32_t>(raw.size());
     b.rows.push_back(row);
-    if (b.rows.size() >= k_batch_rows) flush(ctx);
+    if (b.rows.size() >= k_batch_rows || b.arena.size() >= k_batch_bytes) flush(ctx);
 }
 
 } // namespace
@@ -41,6 +44,7 @@ void flush(RowContext& ctx) {
     const std::size_t n = b.rows.size();
     if (n == 0) return;
     std::vector<std::optional<Result<DomainName>>> names(n);
+    std::vector<std::optional<Result<ListDate>>> dates(n);
     auto check = [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
             RowBatch::Pending& r = b.rows[i];
@@ -48,7 +52,7 @@ void flush(RowContext& ctx) {
             names[i] = parse_domain(b.view(r.domain_off, r.domain_len));
             if (r.parse_date) {
                 std::string_view date = trim(view_or_empty(b, r.date_off, r.date_len));
-                if (!date.empty()) r.when = parse_drop_date(date);
+                if (!date.empty()) dates[i] = read_list_date(date, ctx.options.dates);
             }
         }
     };
@@ -74,14 +78,42 @@ void flush(RowContext& ctx) {
         }
         ++ctx.summary.valid_domains;
         std::optional<DropMoment> when = r.when;
-        if (!when) {
-            std::string_view date_text = trim(view_or_empty(b, r.date_off, r.date_len));
-            if (!date_text.empty()) {
-                ctx.sink.reject({r.line,
-                                 fmt::format("cannot read the date '{}'", shorten(date_text)),
-                                 shorten(raw)});
+        bool ambiguous = false;
+        if (dates[i]) {
+            const auto& date = *dates[i];
+            if (!date) {
+                ctx.sink.reject({r.line, date.error().message, shorten(raw)});
                 continue;
             }
+            // Read automatically, the first row that shows the order sets it for the file.
+            ReadSummary& sum = ctx.summary;
+            if (date->shows != DateOrder::automatic) {
+                if (sum.date_order == DateOrder::automatic) {
+                    sum.date_order = date->shows;
+                    sum.date_order_line = r.line;
+                } else if (date->shows != sum.date_order) {
+                    ctx.sink.reject(
+                        {r.line,
+                         fmt::format("the date is {} first, but line {} showed this file's "
+                                     "dates {} first (--date-order chooses)",
+                                     date->shows == DateOrder::dmy ? "day" : "month",
+                                     sum.date_order_line,
+                                     sum.date_order == DateOrder::dmy ? "day" : "month"),
+                         shorten(raw)});
+                    continue;
+                }
+            }
+            when = date->moment;
+            if (date->ambiguous) {
+                if (sum.date_order == DateOrder::dmy)
+                    when = day_first_reading(date->moment, ctx.options.dates.zone);
+                else if (sum.date_order == DateOrder::automatic) {
+                    ambiguous = true;
+                    ++sum.ambiguous_dates;
+                }
+            }
+        }
+        if (!when) {
             if (!ctx.options.default_day) {
                 ctx.sink.reject({r.line, "no drop date (give one with --drop-date)", shorten(raw)});
                 continue;
@@ -89,7 +121,7 @@ void flush(RowContext& ctx) {
             when = DropMoment{*ctx.options.default_day, std::nullopt};
         }
         ++ctx.summary.good;
-        ctx.sink.row(DropRow{std::move(*name), *when, r.line});
+        ctx.sink.row(DropRow{std::move(*name), *when, r.line, ambiguous});
     }
     b.clear();
 }
