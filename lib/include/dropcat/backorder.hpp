@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include "dropcat/date.hpp"
 #include "dropcat/error.hpp"
 #include "dropcat/store.hpp"
@@ -13,6 +14,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -147,3 +150,5 @@ class Backorders {
 };
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

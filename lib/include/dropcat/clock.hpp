@@ -1,8 +1,11 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include <chrono>
 #include <mutex>
 #include <stop_token>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -47,3 +50,5 @@ class VirtualClock final : public Clock {
 };
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

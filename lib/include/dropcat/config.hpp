@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include "dropcat/error.hpp"
 #include "dropcat/money.hpp"
 
@@ -9,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -81,3 +84,5 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist);
 Result<std::string> resolve_secret(const Config& config, const std::string& name);
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include "dropcat/registrar.hpp"
 #include "dropcat/store.hpp"
 
@@ -7,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -56,3 +59,5 @@ Result<Settlement> settle_creates(Store& store, Registrar& registrar, const std:
                                   const Call& call);
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

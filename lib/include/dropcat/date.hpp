@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include "dropcat/error.hpp"
 
 #include <array>
@@ -9,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -117,3 +120,5 @@ std::string format_day(Day day);   // YYYY-MM-DD
 std::string format_utc(Instant t); // YYYY-MM-DDTHH:MM:SSZ (milliseconds dropped)
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

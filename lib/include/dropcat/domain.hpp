@@ -1,9 +1,12 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include "dropcat/error.hpp"
 
 #include <string>
 #include <string_view>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -29,3 +32,5 @@ Result<DomainName> parse_domain(std::string_view text);
 std::string to_unicode(std::string_view ascii);
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

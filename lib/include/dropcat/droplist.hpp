@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include "dropcat/date.hpp"
 #include "dropcat/domain.hpp"
 #include "dropcat/error.hpp"
@@ -10,6 +11,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -145,3 +148,5 @@ struct ReadSummary {
 Result<ReadSummary> read_drop_list(Input& input, const ReadOptions& options, RowSink& sink);
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include <expected>
 #include <string>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -38,3 +41,5 @@ inline std::unexpected<Error> fail(ErrorKind kind, std::string message) {
 }
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include "dropcat/clock.hpp"
 
 #include <chrono>
@@ -12,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -141,3 +144,5 @@ class HttpClient {
 std::string url_encode(std::string_view text);
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

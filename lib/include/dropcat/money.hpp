@@ -1,10 +1,13 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include "dropcat/error.hpp"
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -23,3 +26,5 @@ Result<Money> parse_money(std::string_view text);
 std::string format_money(const Money& money);
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

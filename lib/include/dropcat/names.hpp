@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include "dropcat/error.hpp"
 
 #include <functional>
@@ -7,6 +8,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -22,3 +25,5 @@ Result<std::vector<std::string>> read_names(std::span<const std::string> args, s
                                             const std::function<bool()>& stop = {});
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include "dropcat/clock.hpp"
 
 #include <chrono>
@@ -11,6 +12,8 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -120,3 +123,5 @@ class RateLimiter {
 };
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include "dropcat/clock.hpp"
 #include "dropcat/config.hpp"
 #include "dropcat/error.hpp"
@@ -17,6 +18,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -268,3 +271,5 @@ const RegistrarAccount* account_for(const Config& config, std::string_view domai
 std::optional<ErrorKind> outcome_error(Outcome o);
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

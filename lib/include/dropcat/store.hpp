@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dropcat/export.hpp"
 #include "dropcat/date.hpp"
 #include "dropcat/error.hpp"
 #include "dropcat/store_tables.hpp"
@@ -12,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -143,3 +146,5 @@ class Store {
 Result<std::filesystem::path> default_store_path();
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END

@@ -4,6 +4,7 @@
 // typed: days, instants, enums; no call takes or returns SQL. A table call that fails ends its
 // transaction: the store's read or write returns the failure as its error.
 
+#include "dropcat/export.hpp"
 #include "dropcat/date.hpp"
 #include "dropcat/error.hpp"
 
@@ -15,6 +16,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
 
@@ -306,3 +309,5 @@ class CreatesTable {
 };
 
 } // namespace dropcat
+
+DROPCAT_PUBLIC_END
