@@ -52,7 +52,8 @@ card_forms=(
   '4111.1111.1111.1111' '4111/1111/1111/1111' '4111_1111_1111_1111' '4111--1111--1111--1111'
   "4111$(printf '\t')1111 1111 1111" '4111​1111​1111​1111' '4111x1111x1111x1111'
   '5555 5555 5555 4444' '3782 822463 10005' '6011-1111-1111-1117')
-for form in "${card_forms[@]}"; do
+# (The check is the library's, the same on both backends: the forms run on SQLite only.)
+on_sqlite && for form in "${card_forms[@]}"; do
   for field in --name --company --note; do
     run backorder add charlie-7.org --email card@example.com "$field" "$form"
     expect_rc 65 "card '$form' in $field"
@@ -79,7 +80,7 @@ expect_no_err "4111111111111111"
 expect_equal "$("$DROPCAT" backorder list --format tsv | wc -l)" "$before" "nothing stored after a card refusal"
 run backorder add charlie-7.org --email card@example.com --note 'order 4111 1111 1111 1112 window 2026-12-01 2026-12-03 ref 7000000000000005' --phone '+86 139 1234 5677'
 expect_rc 0 "numbers that fail Luhn or have no issuer, dates and a phone pass"
-for phone in '+46 70 111 22 33' '+44 20 7946 0958' '+1 (415) 555-2671' '+81 3-1234-5678' '+91 98765 43210' '020 7946 0958'; do
+on_sqlite && for phone in '+46 70 111 22 33' '+44 20 7946 0958' '+1 (415) 555-2671' '+81 3-1234-5678' '+91 98765 43210' '020 7946 0958'; do
   # The address's digits next to a phone's are not a card either.
   run backorder add charlie-7.org --email "phone$RANDOM$RANDOM@example.com" --phone "$phone"
   expect_rc 0 "phone $phone is valid"
