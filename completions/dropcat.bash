@@ -7,7 +7,7 @@ _dropcat() {
         case ${COMP_WORDS[i]} in
             --db) db=${COMP_WORDS[i+1]}; ((i++)) ;;
             --db=*) db=${COMP_WORDS[i]#--db=} ;;
-            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--date-order|--timezone|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--registrar|--max-price|--years) ((i++)) ;;
+            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--date-order|--timezone|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--new-since|--sort|--columns|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--registrar|--max-price|--years) ((i++)) ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;
         esac
@@ -48,10 +48,13 @@ _dropcat() {
                 --max-length) COMPREPLY=(); return ;;
                 --match) COMPREPLY=(); return ;;
                 --limit) COMPREPLY=(); return ;;
+                --new-since) COMPREPLY=(); return ;;
+                --sort) COMPREPLY=($(compgen -W "drop_date domain drop_time first_seen last_seen backorders" -- "$cur")); return ;;
                 --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                --columns) COMPREPLY=(); return ;;
             esac
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "-h --help --date --from --to --tld --source --min-length --max-length --no-hyphens --no-digits --backordered --not-backordered --match --limit --format --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur"))
+                COMPREPLY=($(compgen -W "-h --help --date --from --to --tld --source --min-length --max-length --no-hyphens --no-digits --backordered --not-backordered --match --limit --new-since --sort --reverse --count --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur"))
             else
                 COMPREPLY=()
             fi
@@ -94,9 +97,10 @@ _dropcat() {
                         --due) COMPREPLY=(); return ;;
                         --due-within) COMPREPLY=(); return ;;
                         --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
                     esac
                     if [[ $cur == -* ]]; then
-                        COMPREPLY=($(compgen -W "-h --help --status --email --domain --due --due-within --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                        COMPREPLY=($(compgen -W "-h --help --status --email --domain --due --due-within --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
                     else
                         COMPREPLY=()
                     fi
@@ -170,9 +174,10 @@ _dropcat() {
                 list)
                     case $prev in
                         --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
                     esac
                     if [[ $cur == -* ]]; then
-                        COMPREPLY=($(compgen -W "-h --help --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                        COMPREPLY=($(compgen -W "-h --help --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
                     else
                         COMPREPLY=()
                     fi

@@ -11,7 +11,7 @@ function __dropcat_words
             continue
         end
         switch $w
-            case --db --config --color --input-format --domain-column --date-column --drop-date --date-order --timezone --source --max-rejected --format --date --from --to --tld --min-length --max-length --match --limit --by --email --name --company --phone --priority --note --status --domain --due --due-within --grace --registrar --max-price --years
+            case --db --config --color --input-format --domain-column --date-column --drop-date --date-order --timezone --source --max-rejected --format --date --from --to --tld --min-length --max-length --match --limit --new-since --sort --columns --by --email --name --company --phone --priority --note --status --domain --due --due-within --grace --registrar --max-price --years
                 set skip 1
             case '-*'
             case '*'
@@ -86,7 +86,14 @@ complete -c dropcat -n '__dropcat_in drops' -l backordered -d 'only names with a
 complete -c dropcat -n '__dropcat_in drops' -l not-backordered -d 'only names without them'
 complete -c dropcat -n '__dropcat_in drops' -l match -x -d 'domain matches this ECMAScript regex'
 complete -c dropcat -n '__dropcat_in drops' -l limit -x -d 'print at most N rows'
-complete -c dropcat -n '__dropcat_in drops' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal)'
+complete -c dropcat -n '__dropcat_in drops' -l new-since -x -d 'only names first seen on or after this day (what is new)'
+complete -c dropcat -n '__dropcat_in drops' -l sort -x -a 'drop_date domain drop_time first_seen last_seen backorders' -d 'order of the rows (default: drop_date; ties by domain)'
+complete -c dropcat -n '__dropcat_in drops' -l reverse -d 'the order reversed'
+complete -c dropcat -n '__dropcat_in drops' -l count -d 'print only how many names match'
+complete -c dropcat -n '__dropcat_in drops' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal, else tsv)'
+complete -c dropcat -n '__dropcat_in drops' -l columns -x -d 'only these columns, in this order (comma-separated): domain,unicode,tld,drop_date,drop_time,source,first_seen,last_seen,backorders'
+complete -c dropcat -n '__dropcat_in drops' -l no-header -d 'no header line (table, tsv, csv)'
+complete -c dropcat -n '__dropcat_in drops' -l no-pager -d 'do not page a long table on a terminal through $PAGER'
 complete -c dropcat -n '__dropcat_in -x backorder' -a add -d 'record that a customer wants names'
 complete -c dropcat -n '__dropcat_in -x backorder' -a import -d 'add backorders from a CSV file, all or nothing'
 complete -c dropcat -n '__dropcat_in -x backorder' -a list -d 'list backorders'
@@ -113,7 +120,10 @@ complete -c dropcat -n '__dropcat_in backorder list' -l email -x -d 'only this c
 complete -c dropcat -n '__dropcat_in backorder list' -l domain -x -d 'only backorders on this name'
 complete -c dropcat -n '__dropcat_in backorder list' -l due -x -d 'only names that drop on this day'
 complete -c dropcat -n '__dropcat_in backorder list' -l due-within -x -d 'only names that drop within DAYS from today'
-complete -c dropcat -n '__dropcat_in backorder list' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal)'
+complete -c dropcat -n '__dropcat_in backorder list' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal, else tsv)'
+complete -c dropcat -n '__dropcat_in backorder list' -l columns -x -d 'only these columns, in this order (comma-separated): id,domain,unicode,email,name,priority,status,created_at,drop_date'
+complete -c dropcat -n '__dropcat_in backorder list' -l no-header -d 'no header line (table, tsv, csv)'
+complete -c dropcat -n '__dropcat_in backorder list' -l no-pager -d 'do not page a long table on a terminal through $PAGER'
 complete -c dropcat -n '__dropcat_in backorder show' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in backorder show' -l format -x -a 'text json' -d 'text, or one JSON object with every backorder and its events'
 complete -c dropcat -n '__dropcat_in backorder cancel' -s h -l help -d 'print this help and exit'
@@ -137,7 +147,10 @@ complete -c dropcat -n '__dropcat_in -x registrar' -a register -d 'register name
 complete -c dropcat -n '__dropcat_in -x registrar' -a owns -d 'whether names are in an account now'
 complete -c dropcat -n '__dropcat_in registrar' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in registrar list' -s h -l help -d 'print this help and exit'
-complete -c dropcat -n '__dropcat_in registrar list' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal)'
+complete -c dropcat -n '__dropcat_in registrar list' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal, else tsv)'
+complete -c dropcat -n '__dropcat_in registrar list' -l columns -x -d 'only these columns, in this order (comma-separated): name,kind,endpoint,checks_per_minute,creates_per_minute,max_in_flight,tlds,max_price,catch_policy,check_batch'
+complete -c dropcat -n '__dropcat_in registrar list' -l no-header -d 'no header line (table, tsv, csv)'
+complete -c dropcat -n '__dropcat_in registrar list' -l no-pager -d 'do not page a long table on a terminal through $PAGER'
 complete -c dropcat -n '__dropcat_in registrar ping' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in registrar ping' -x -a '(__dropcat_live registrars)'
 complete -c dropcat -n '__dropcat_in registrar ping' -l sandbox -d 'use each kind\'s sandbox endpoint where the account names none'

@@ -18,7 +18,7 @@ struct ListOptions {
     std::string domain;
     std::string due;
     std::optional<int> due_within;
-    std::string format;
+    ListingOptions listing;
 };
 
 const std::vector<std::string> k_columns{"id",       "domain", "unicode",    "email",    "name",
@@ -43,10 +43,15 @@ int run_list(const ListOptions& options, Context& ctx) {
         query.due_from = today;
         query.due_to = today + *options.due_within;
     }
+    RowView view;
+    if (auto bad = make_view(options.listing, k_columns, view))
+        return ctx.failed(Error{ErrorKind::usage, bad->message});
     int code = 0;
     auto store = ctx.open_store(code, true);
     if (!store) return code;
-    RowWriter writer(listing_format(options.format), k_columns, use_color(ctx.color, 1));
+    start_pager(options.listing);
+    RowWriter writer(listing_format(options.listing.format), k_columns, use_color(ctx.color, 1),
+                     view);
     Backorders book(*store);
     auto done = book.each(query, [&](const BackorderRow& r) {
         std::string id = std::to_string(r.id);
@@ -180,10 +185,9 @@ void add_backorder_list(CLI::App& group, Context& ctx) {
         ->check(range_validator(0, 3660))
         ->excludes(due)
         ->group("Filters");
-    add_choice(*cmd, "--format", opts->format, listing_format_names(),
-               "output format (default: table on a terminal)")
-        ->group("Output");
-    cmd->footer("Example:\n  dropcat backorder list --due-within 7 --status active");
+    add_listing_options(*cmd, opts->listing, k_columns);
+    cmd->footer("Examples:\n  dropcat backorder list --due-within 7 --status active\n"
+                "  dropcat backorder list --columns id,domain,email --no-header --format tsv");
     cmd->callback([opts, &ctx] { ctx.action = [opts, &ctx] { return run_list(*opts, ctx); }; });
 }
 

@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include <regex>
+
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -169,6 +171,8 @@ Result<Config> Context::load_configuration() const {
 
 int Context::failed(const Error& error) {
     report.error(error.message);
+    // Every usage error ends with where to read more.
+    if (error.kind == ErrorKind::usage) report.plain(fmt::format("try 'dropcat {}'", help_hint));
     return exit_code(error.kind);
 }
 
@@ -234,11 +238,40 @@ static void hold_closed_standard_streams() {
     }
 }
 
+// CLI11's own messages, said as dropcat says things: the option or argument first, then what
+// is wrong with the value, quoted.
+std::string in_dropcat_voice(const std::string& message) {
+    static const std::pair<std::regex, std::string> k_rewrites[] = {
+        {std::regex(R"(^Could not convert: (-\S+) = (.*)$)"), "$1: '$2' is not a valid value"},
+        {std::regex(R"(^Could not convert: (\S+) = (.*)$)"), "$1: '$2' is not a valid value"},
+        {std::regex(R"(^(\S+): (\d+) required (\S+) missing$)"), "$1 needs a value ($3)"},
+        {std::regex(R"(^(\S+) excludes (\S+)$)"), "$1 and $2 cannot be used together"},
+        {std::regex(R"(^The following arguments? (?:was|were) not expected: (.*)$)"),
+         "unexpected argument: '$1'"},
+        {std::regex(R"(^(\S+) requires (\S+)$)"), "$1 needs $2 too"},
+        {std::regex(R"(^(\S+): Too many positional arguments with (.*)$)"), "too many arguments"},
+        {std::regex(R"(^A subcommand is required$)"), "a command is needed"},
+    };
+    for (const auto& [pattern, replacement] : k_rewrites)
+        if (std::regex_match(message, pattern))
+            return std::regex_replace(message, pattern, replacement);
+    return message;
+}
+
 int run(int argc, char** argv) {
     hold_closed_standard_streams();
     install_signal_handlers();
     Context ctx;
-    ctx.report.configure("auto", false, 0);
+    // --color as given, for the errors that come before the options are parsed.
+    std::string early_color = "auto";
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "--color" && i + 1 < argc) early_color = argv[i + 1];
+        if (a.starts_with("--color=")) early_color = a.substr(8);
+        if (a == "--") break;
+    }
+    if (early_color != "always" && early_color != "never") early_color = "auto";
+    ctx.report.configure(early_color, false, 0);
 
     // `dropcat help [COMMAND [SUBCOMMAND]]` is `dropcat [COMMAND [SUBCOMMAND]] --help`.
     std::vector<char*> rewritten;
@@ -274,7 +307,7 @@ int run(int argc, char** argv) {
     } catch (const CLI::Success& e) {
         return app->exit(e);
     } catch (const CLI::ParseError& e) {
-        std::string message = e.what();
+        std::string message = in_dropcat_voice(e.what());
         auto path = command_path(*app, argc, argv);
         if (auto unknown = unknown_option(path, argc, argv)) message = *unknown;
         ctx.report.error(message);
@@ -282,6 +315,7 @@ int run(int argc, char** argv) {
         return exit_code(ErrorKind::usage);
     }
     ctx.report.configure(ctx.color, ctx.quiet, ctx.verbosity);
+    ctx.help_hint = help_path(command_path(*app, argc, argv)) + "--help";
     if (!ctx.action) {
         std::fputs(app->help().c_str(), stderr);
         return exit_code(ErrorKind::usage);
@@ -289,6 +323,10 @@ int run(int argc, char** argv) {
     auto lock_wait = lock_wait_from_environment();
     if (!lock_wait) return ctx.failed(lock_wait.error());
     ctx.lock_wait = *lock_wait;
+    // A pager a listing started is waited for however the command ends.
+    struct PagerWait {
+        ~PagerWait() { finish_pager(); }
+    } pager_wait;
     try {
         int code = ctx.action();
         Out::flush();

@@ -25,7 +25,8 @@ struct Context {
     // DROPCAT_LOCK_WAIT: how long to wait for another run holding the store or an account.
     std::chrono::milliseconds lock_wait{5000};
     Reporter report;
-    std::function<int()> action; // set by the subcommand that was parsed
+    std::function<int()> action;      // set by the subcommand that was parsed
+    std::string help_hint = "--help"; // "drops --help": what a usage error tells to try
 
     // --db as given (a path or a postgresql:// URI), else the default path (an error of kind
     // config when there is none: no HOME and no absolute XDG_DATA_HOME).

@@ -110,15 +110,25 @@ CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
         ->type_name("N")
         ->check(count_validator())
         ->group("Output");
-    add_choice(*cmd, "--format", opts->format, listing_format_names(),
-               "output format (default: table on a terminal)")
+    cmd->add_option("--new-since", opts->new_since,
+                    "only names first seen on or after this day (what is new)")
+        ->type_name("DATE")
+        ->check(date_validator())
+        ->group("Dates");
+    add_choice(*cmd, "--sort", opts->sort,
+               {"drop_date", "domain", "drop_time", "first_seen", "last_seen", "backorders"},
+               "order of the rows (default: drop_date; ties by domain)")
         ->group("Output");
+    cmd->add_flag("--reverse", opts->reverse, "the order reversed")->group("Output");
+    cmd->add_flag("--count", opts->count, "print only how many names match")->group("Output");
+    add_listing_options(*cmd, opts->listing, k_columns);
     cmd->footer("Lists drops by drop date, then domain; length and character filters apply\n"
                 "to the label left of the public suffix.\n\n"
                 "Examples:\n"
                 "  dropcat drops --date tomorrow --tld com --max-length 6 --no-digits\n"
                 "  dropcat drops --from 2026-12-01 --to 2026-12-07 --format csv > week.csv\n"
                 "  dropcat drops --match '^[a-z]{4}\\.(com|net)$' --format json | jq .domain\n"
+                "  dropcat drops --new-since today --sort first_seen --columns domain,drop_date\n"
                 "See dropcat-drops(1).");
     cmd->callback([opts, &ctx] { ctx.action = [opts, &ctx] { return run_drops(*opts, ctx); }; });
     return cmd;
@@ -136,6 +146,19 @@ int run_drops(const DropsOptions& options, Context& ctx) {
         return exit_code(ErrorKind::usage);
     }
     if (!options.source.empty()) query.source = options.source;
+    if (!options.new_since.empty())
+        query.first_seen_from = start_of(*parse_cli_date(options.new_since));
+    static constexpr std::string_view k_sorts[] = {"drop_date",  "domain",    "drop_time",
+                                                   "first_seen", "last_seen", "backorders"};
+    for (std::size_t i = 0; i < std::size(k_sorts); ++i)
+        if (options.sort == k_sorts[i]) query.order = static_cast<DropOrder>(i);
+    query.descending = options.reverse;
+    RowView view;
+    if (auto bad = make_view(options.listing, k_columns, view)) {
+        ctx.report.error(bad->message);
+        ctx.report.plain("try 'dropcat drops --help'");
+        return exit_code(ErrorKind::usage);
+    }
     if (options.backordered) query.backordered = true;
     if (options.not_backordered) query.backordered = false;
 
@@ -168,7 +191,12 @@ int run_drops(const DropsOptions& options, Context& ctx) {
     auto store = ctx.open_store(code, true);
     if (!store) return code;
 
-    RowWriter writer(listing_format(options.format), k_columns, use_color(ctx.color, 1));
+    std::optional<RowWriter> writer;
+    if (!options.count) {
+        start_pager(options.listing);
+        writer.emplace(listing_format(options.listing.format), k_columns, use_color(ctx.color, 1),
+                       view);
+    }
     std::size_t printed = 0;
     std::string unicode, drop_date, drop_time, first_seen, last_seen, backorders;
     bool stopped = false;
@@ -180,6 +208,10 @@ int run_drops(const DropsOptions& options, Context& ctx) {
             }
             unicode = to_unicode(r.domain);
             if (!filter.accepts(r.domain, unicode)) return true;
+            if (!writer) {
+                ++printed;
+                return !(options.limit && printed >= *options.limit);
+            }
             drop_date = format_day(r.drop_date);
             drop_time = r.drop_time ? format_utc(*r.drop_time) : std::string();
             first_seen = format_utc(r.first_seen);
@@ -188,13 +220,16 @@ int run_drops(const DropsOptions& options, Context& ctx) {
             std::array<Cell, 9> cells{Cell{r.domain},   Cell{unicode},   Cell{r.tld},
                                       Cell{drop_date},  Cell{drop_time}, Cell{r.source},
                                       Cell{first_seen}, Cell{last_seen}, Cell{backorders, true}};
-            writer.row(cells);
+            writer->row(cells);
             return !(options.limit && ++printed >= *options.limit);
         });
         return {};
     });
     if (!done) return ctx.failed(done.error());
-    writer.finish();
+    if (writer)
+        writer->finish();
+    else
+        Out::write(fmt::format("{}\n", printed));
     if (stopped) {
         ctx.report.error("interrupted");
         return exit_code(ErrorKind::interrupted);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "context.hpp"
+#include "output.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -24,7 +25,11 @@ struct DropsOptions {
     bool not_backordered = false;
     std::string match;
     std::optional<std::size_t> limit;
-    std::string format;
+    std::string new_since; // --new-since DATE: first seen on or after that day
+    std::string sort = "drop_date";
+    bool reverse = false;
+    bool count = false; // --count: the number of names, nothing else
+    ListingOptions listing;
 };
 
 CLI::App* add_drops_command(CLI::App& parent, Context& ctx);

@@ -1,4 +1,5 @@
 #include "options.hpp"
+#include "output.hpp"
 
 #include "suggest.hpp"
 
@@ -125,6 +126,25 @@ CLI::Validator date_validator() {
             return "'" + given + "' is not a date (YYYY-MM-DD, today, tomorrow or yesterday)";
         },
         "", "date");
+}
+
+void add_listing_options(CLI::App& app, ListingOptions& options,
+                         const std::vector<std::string>& columns) {
+    add_choice(app, "--format", options.format, listing_format_names(),
+               "output format (default: table on a terminal, else tsv)")
+        ->group("Output");
+    std::string names;
+    for (const auto& c : columns)
+        names += (names.empty() ? "" : ",") + c;
+    app.add_option("--columns", options.columns,
+                   "only these columns, in this order (comma-separated): " + names)
+        ->type_name("LIST")
+        ->group("Output");
+    app.add_flag("--no-header", options.no_header, "no header line (table, tsv, csv)")
+        ->group("Output");
+    app.add_flag("--no-pager", options.no_pager,
+                 "do not page a long table on a terminal through $PAGER")
+        ->group("Output");
 }
 
 } // namespace dropcat::cli

@@ -32,6 +32,12 @@ const std::string* live_values_of(const CLI::Option* option);
 void set_repeatable(CLI::Option* option);
 bool is_repeatable(const CLI::Option* option);
 
+// --format FORMAT, --columns LIST, --no-header and --no-pager for a listing whose columns are
+// `columns` (group "Output").
+struct ListingOptions;
+void add_listing_options(CLI::App& app, ListingOptions& options,
+                         const std::vector<std::string>& columns);
+
 // A date on the command line: YYYY-MM-DD (and the other forms drop lists use), or today,
 // tomorrow, yesterday (UTC).
 std::optional<Day> parse_cli_date(std::string_view text);

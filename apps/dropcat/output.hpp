@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -52,11 +53,44 @@ struct Cell {
     bool number = false; // JSON: written bare
 };
 
+// What a listing command's user chose about its output: --format, --columns, --no-header,
+// --no-pager (add_listing_options adds them).
+struct ListingOptions {
+    std::string format;
+    std::string columns; // comma-separated names; empty: all
+    bool no_header = false;
+    bool no_pager = false;
+};
+
+// How a RowWriter shows its rows: which of the columns, in which order (indexes into the
+// writer's columns; empty: all), with or without a header, and within how many terminal
+// columns a table must fit (0: no limit).
+struct RowView {
+    std::vector<std::size_t> picked;
+    bool header = true;
+    std::size_t width = 0;
+};
+
+// The view a listing's options ask for: --columns checked against `columns` (a usage Error
+// naming the unknown one, with a suggestion), the header, and for a table on a terminal the
+// terminal's width ($COLUMNS, else the terminal's own).
+struct ViewError {
+    std::string message;
+};
+std::optional<ViewError> make_view(const ListingOptions& options,
+                                   const std::vector<std::string>& columns, RowView& view);
+
+// Long table output on a terminal goes through $PAGER (default "less -FRX", as git does) unless
+// --no-pager, PAGER is empty or "cat", or the output is not a table on a terminal. Call before
+// writing; the pager is waited for when the program ends (finish_pager).
+void start_pager(const ListingOptions& options);
+void finish_pager();
+
 // Streams rows in one of the listing formats. JSON is JSON Lines with the column names as keys;
 // a table sizes its columns from the first rows and streams the rest.
 class RowWriter {
   public:
-    RowWriter(OutputFormat format, std::vector<std::string> columns, bool color);
+    RowWriter(OutputFormat format, std::vector<std::string> columns, bool color, RowView view = {});
     ~RowWriter();
     void row(std::span<const Cell> cells);
     void finish();
@@ -65,8 +99,13 @@ class RowWriter {
     void flush_table();
     void write_table_row(const std::vector<std::string>& cells, bool header);
 
+    // The cells of the picked columns, in their order.
+    std::vector<std::string_view> picked(std::span<const Cell> cells) const;
+    void fit_widths();
+
     OutputFormat m_format;
     std::vector<std::string> m_columns;
+    RowView m_view;
     bool m_color;
     std::vector<std::vector<std::string>> m_pending; // table rows held to size the columns
     std::vector<std::size_t> m_widths;
@@ -81,7 +120,10 @@ void append_json_string(std::string& out, std::string_view text);
 inline std::string counted(std::size_t n, std::string_view one, std::string_view many) {
     return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
-// Display width of UTF-8 text in columns (one per code point; good enough for names).
+// Display width of UTF-8 text in terminal columns: wide (CJK, full-width) characters take two,
+// combining marks and zero-width characters none, others one.
 std::size_t display_width(std::string_view text);
+// `text` cut to at most `width` columns, ending in "…" when cut.
+std::string cut_to_width(std::string_view text, std::size_t width);
 
 } // namespace dropcat::cli

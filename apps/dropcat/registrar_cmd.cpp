@@ -35,7 +35,14 @@ void warn_above_documented(const RegistrarAccount& a, const RegistrarKind& kind,
     above("check_batch", a.check_batch, kind.batch);
 }
 
-int run_list(const std::string& format, Context& ctx) {
+int run_list(const ListingOptions& options, Context& ctx) {
+    RowView view;
+    if (auto bad = make_view(options, k_columns, view))
+        return ctx.failed(Error{ErrorKind::usage, bad->message});
+    // The table fits 100 columns even off a terminal: the catch policy is cut there (whole in
+    // the other formats).
+    constexpr std::size_t k_table_width = 100;
+    if (view.width == 0 || view.width > k_table_width) view.width = k_table_width;
     auto config = ctx.load_configuration();
     if (!config) return ctx.failed(config.error());
     if (config->registrars.empty())
@@ -43,7 +50,8 @@ int run_list(const std::string& format, Context& ctx) {
                                     ctx.config_path.empty()
                                         ? default_config_path().value_or("").string()
                                         : ctx.config_path));
-    RowWriter writer(listing_format(format), k_columns, use_color(ctx.color, 1));
+    start_pager(options);
+    RowWriter writer(listing_format(options.format), k_columns, use_color(ctx.color, 1), view);
     for (const auto& a : config->registrars) {
         const RegistrarKind* kind = find_registrar_kind(a.kind);
         std::string endpoint = a.endpoint.empty() ? std::string(kind->production) : a.endpoint;
@@ -77,14 +85,14 @@ CLI::App* add_registrar_command(CLI::App& parent, Context& ctx) {
     group->fallthrough();
     group->footer("Accounts come from the configuration file (--config); secrets never do.\n"
                   "See dropcat-registrar(1).");
-    auto format = std::make_shared<std::string>();
+    auto listing = std::make_shared<ListingOptions>();
     auto* list = group->add_subcommand("list", "the configured accounts, limits and catch policy");
     list->fallthrough();
-    add_choice(*list, "--format", *format, listing_format_names(),
-               "output format (default: table on a terminal)");
-    list->footer("Example:\n  dropcat registrar list --format json");
+    add_listing_options(*list, *listing, k_columns);
+    list->footer("Examples:\n  dropcat registrar list --format json\n"
+                 "  dropcat registrar list --columns name,kind,max_price");
     list->callback(
-        [format, &ctx] { ctx.action = [format, &ctx] { return run_list(*format, ctx); }; });
+        [listing, &ctx] { ctx.action = [listing, &ctx] { return run_list(*listing, ctx); }; });
     add_registrar_net_commands(*group, ctx);
     return group;
 }

@@ -98,7 +98,7 @@ assert len(rows) == 2, rows
 keys = ["id", "domain", "unicode", "email", "name", "priority", "status", "created_at", "drop_date"]
 assert all(list(r) == keys for r in rows), rows[0]
 assert rows[0]["domain"] == "bravo.net" and rows[0]["priority"] == 5 and rows[0]["status"] == "active"
-assert rows[1]["drop_date"] == ""
+assert rows[1]["drop_date"] is None and rows[0]["name"] is None, rows  # absent: null
 PY
 run backorder list --due 2026-12-03 --format tsv
 expect_out_lines 2 "--due"

@@ -59,7 +59,7 @@ keys = ["domain", "unicode", "tld", "drop_date", "drop_time", "source", "first_s
 assert all(list(r.keys()) == keys for r in rows), rows[0].keys()
 de = [r for r in rows if r["tld"] == "de"][0]
 assert de["unicode"] == "münchen-bäcker.de", de
-assert de["drop_date"] == "2026-12-03" and de["drop_time"] == ""
+assert de["drop_date"] == "2026-12-03" and de["drop_time"] is None, de
 assert de["first_seen"].endswith("Z") and "T" in de["first_seen"]
 assert de["backorders"] == 0
 PY
@@ -80,6 +80,67 @@ run --db "$db" drops --format table --limit 2
 expect_out "DOMAIN"
 expect_out "DROP DATE"
 expect_out "alpha.com  "
+
+# --columns picks and orders; --no-header drops the header; an unknown column is a usage error
+# with a suggestion.
+run --db "$db" drops --columns drop_date,domain --no-header --format tsv --date 2026-12-01
+expect_equal "$(cat "$OUT" | tr '\t\n' ', ')" "2026-12-01,alpha.com 2026-12-01,bravo.net " "--columns and --no-header"
+run --db "$db" drops --columns domain --format csv --date 2026-12-01
+expect_equal "$(head -n 1 "$OUT" | tr -d '\r')" "domain" "CSV header of the picked column"
+run --db "$db" drops --columns domain,drop_date --format json --date 2026-12-01
+expect_equal "$(head -n 1 "$OUT")" '{"domain":"alpha.com","drop_date":"2026-12-01"}' "JSON keys of the picked columns"
+run --db "$db" drops --columns domian
+expect_rc 2 "an unknown column"
+expect_err "--columns: column 'domian' is not one of domain, unicode"
+expect_err "did you mean 'domain'?"
+expect_err "try 'dropcat drops --help'"
+
+# --sort, --reverse, --count, --new-since.
+run --db "$db" drops --sort domain --reverse --columns domain --no-header --format tsv --tld com
+expect_equal "$(cat "$OUT" | tr '\n' ' ')" "quoted.com alpha.com ab3.com " "--sort domain --reverse"
+run --db "$db" drops --count
+expect_equal "$(cat "$OUT")" 9 "--count"
+run --db "$db" drops --count --tld com
+expect_equal "$(cat "$OUT")" 3 "--count with a filter"
+run --db "$db" drops --sort size
+expect_rc 2 "an unknown sort key"
+run --db "$db" drops --new-since tomorrow --count
+expect_equal "$(cat "$OUT")" 0 "nothing first seen tomorrow"
+run --db "$db" drops --new-since today --count
+expect_equal "$(cat "$OUT")" 9 "everything is new today"
+printf 'later.com\n' | "$DROPCAT" --db "$db" import -q --drop-date 2026-12-09 -
+run --db "$db" drops --sort first_seen --reverse --columns domain --no-header --format tsv --limit 1
+expect_equal "$(cat "$OUT")" "later.com" "--sort first_seen --reverse: the newest first"
+
+# On a terminal a table fits its width (long values cut with …, wide characters counted as
+# two columns) and a long listing goes through $PAGER; --no-pager, or a pipe, does not.
+printf 'domain,drop_date\n例え.jp,2026-12-09\nthis-is-a-rather-long-name-for-a-drop.com,2026-12-09\n' >"$WORK/wide.csv"
+"$DROPCAT" --db "$db" import -q "$WORK/wide.csv"
+COLUMNS=60 script -qec "'$DROPCAT' --db '$db' --color never drops --date 2026-12-09 --no-pager --columns domain,unicode,drop_date,source" /dev/null >"$OUT" 2>&1
+RC=$?
+expect_rc 0 "a table on a terminal"
+expect_out "this-is-a-rat"
+expect_out "…  "
+expect_equal "$(grep -c '2026-12-09' "$OUT")" 4 "every row shown"
+# No line is wider than the terminal, and the date column starts at the same place in the CJK
+# row as in the others.
+python3 - "$OUT" <<'PY' && ok || bad "the table does not fit, or wide characters misalign it: $(cat "$OUT")"
+import sys, unicodedata
+def width(s): return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+cols = set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.rstrip("\r\n")
+    assert width(line) <= 60, line
+    if "2026-12-09" in line:
+        cols.add(width(line[:line.index("2026-12-09")]))
+assert len(cols) == 1, cols
+PY
+PAGER='sed s/^/paged:/' script -qec "'$DROPCAT' --db '$db' drops --date 2026-12-09" /dev/null >"$OUT" 2>&1
+expect_out "paged:"
+PAGER='sed s/^/paged:/' script -qec "'$DROPCAT' --db '$db' drops --date 2026-12-09 --no-pager" /dev/null >"$OUT" 2>&1
+expect_no_out "paged:"
+PAGER='sed s/^/paged:/' run --db "$db" drops --date 2026-12-09 --format table
+expect_no_out "paged:" "never a pager in a pipe"
 
 # An empty store lists just the header (a write that changes nothing makes it).
 "$DROPCAT" --db "$WORK/empty.db" backorder expire -q

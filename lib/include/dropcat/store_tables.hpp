@@ -58,9 +58,15 @@ struct DropRecord {
     std::int64_t backorders = 0; // active backorders on the name
 };
 
+// The orders a drops listing can take; ties by domain.
+enum class DropOrder { drop_date, domain, drop_time, first_seen, last_seen, backorders };
+
 struct DropQuery {
-    std::optional<Day> from; // inclusive
-    std::optional<Day> to;   // inclusive
+    std::optional<Day> from;                // inclusive
+    std::optional<Day> to;                  // inclusive
+    std::optional<Instant> first_seen_from; // names first seen at or after this moment
+    DropOrder order = DropOrder::drop_date;
+    bool descending = false;
     std::optional<std::string> source;
     std::optional<bool> backordered; // only names with (true) or without (false) active ones
 };

@@ -2,6 +2,8 @@
 
 #include <dropcat/store_tables.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <climits>
 #include <map>
@@ -64,16 +66,29 @@ void DropsTable::each(const DropQuery& query,
                       "(SELECT count(*) FROM backorders b WHERE b.domain = drops.domain "
                       "AND b.status = 'active') AS backorders "
                       "FROM drops WHERE drop_date >= $1 AND drop_date <= $2";
-    if (source_id) sql += " AND source_id = $3";
+    int n = 2;
+    if (source_id) sql += fmt::format(" AND source_id = ${}", ++n);
+    if (query.first_seen_from) sql += fmt::format(" AND first_seen >= ${}", ++n);
     if (query.backordered)
         sql +=
             std::string(*query.backordered ? " AND EXISTS" : " AND NOT EXISTS") +
             " (SELECT 1 FROM backorders b WHERE b.domain = drops.domain AND b.status = 'active')";
-    sql += " ORDER BY drop_date, domain";
+    // NULL drop times sort last either way (NULLS LAST is SQLite 3.30+ and PostgreSQL).
+    static constexpr std::string_view k_orders[] = {"drop_date",  "domain",    "drop_time",
+                                                    "first_seen", "last_seen", "backorders"};
+    std::string_view key = k_orders[static_cast<std::size_t>(query.order)];
+    std::string_view dir = query.descending ? " DESC" : "";
+    if (query.order == DropOrder::domain)
+        sql += fmt::format(" ORDER BY domain{}", dir);
+    else
+        sql += fmt::format(" ORDER BY {}{}{}, domain{}", key, dir,
+                           query.order == DropOrder::drop_time ? " NULLS LAST" : "", dir);
     auto rows = m_connection.stream(sql);
     rows->bind(1, query.from ? unix_ms(start_of(*query.from)) : INT64_MIN);
     rows->bind(2, query.to ? unix_ms(start_of(*query.to)) : INT64_MAX);
-    if (source_id) rows->bind(3, *source_id);
+    n = 2;
+    if (source_id) rows->bind(++n, *source_id);
+    if (query.first_seen_from) rows->bind(++n, *query.first_seen_from);
     while (rows->next()) {
         std::string_view domain = rows->text(0);
         DropRecord r{domain,
