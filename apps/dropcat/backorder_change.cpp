@@ -31,16 +31,25 @@ int run_cancel(const CancelOptions& options, const BackorderGroup& group, Contex
         ctx.report.plain("try 'dropcat backorder cancel --help'");
         return exit_code(ErrorKind::usage);
     }
+    // A bad --domain or --email is bad data (65), as in every command that takes them.
+    std::optional<DomainName> name;
+    std::optional<std::string> email;
+    if (by_name) {
+        auto parsed = parse_domain(options.domain);
+        if (!parsed)
+            return ctx.failed(Error{ErrorKind::data, "--domain: " + parsed.error().message});
+        auto normal = normalise_email(options.email);
+        if (!normal)
+            return ctx.failed(Error{ErrorKind::data, "--email: " + normal.error().message});
+        name = *parsed;
+        email = *normal;
+    }
     int code = 0;
     auto store = ctx.open_store(code);
     if (!store) return code;
     Backorders book(*store);
     std::vector<std::int64_t> ids = options.ids;
     if (by_name) {
-        auto name = parse_domain(options.domain);
-        if (!name) return ctx.failed(Error{ErrorKind::data, "--domain: " + name.error().message});
-        auto email = normalise_email(options.email);
-        if (!email) return ctx.failed(Error{ErrorKind::data, "--email: " + email.error().message});
         auto found = book.find(name->ascii, *email);
         if (!found) return ctx.failed(found.error());
         if (found->empty())

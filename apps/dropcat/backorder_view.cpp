@@ -29,12 +29,12 @@ int run_list(const ListOptions& options, Context& ctx) {
     if (!options.status.empty()) query.status = parse_status(options.status);
     if (!options.email.empty()) {
         auto email = normalise_email(options.email);
-        if (!email) return ctx.failed(Error{ErrorKind::usage, "--email: " + email.error().message});
+        if (!email) return ctx.failed(Error{ErrorKind::data, "--email: " + email.error().message});
         query.email = *email;
     }
     if (!options.domain.empty()) {
         auto name = parse_domain(options.domain);
-        if (!name) return ctx.failed(Error{ErrorKind::usage, "--domain: " + name.error().message});
+        if (!name) return ctx.failed(Error{ErrorKind::data, "--domain: " + name.error().message});
         query.domain = name->ascii;
     }
     if (!options.due.empty()) query.due_from = query.due_to = parse_cli_date(options.due);

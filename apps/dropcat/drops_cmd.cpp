@@ -3,6 +3,7 @@
 #include "options.hpp"
 #include "output.hpp"
 #include "signals.hpp"
+#include "suggest.hpp"
 
 #include <dropcat/domain.hpp>
 
@@ -166,7 +167,20 @@ int run_drops(const DropsOptions& options, Context& ctx) {
     for (const auto& t : options.tlds) {
         auto suffix = tld_suffix(t);
         if (!suffix) {
-            ctx.report.error(fmt::format("--tld: '{}' is not a known TLD or public suffix", t));
+            // The suffixes drop lists are mostly about, for a likely typo.
+            static constexpr std::string_view k_common[] = {
+                "com", "net", "org", "info", "biz",   "io",     "co",     "me",    "uk",
+                "de",  "se",  "nu",  "nl",   "fr",    "it",     "es",     "eu",    "ch",
+                "at",  "dk",  "no",  "fi",   "pl",    "cz",     "be",     "au",    "ca",
+                "us",  "in",  "jp",  "cn",   "co.uk", "org.uk", "com.au", "xyz",   "online",
+                "app", "dev", "ai",  "tv",   "cc",    "club",   "shop",   "store", "site"};
+            std::string_view bare = t;
+            while (!bare.empty() && bare.front() == '.')
+                bare.remove_prefix(1);
+            auto guess = closest(bare, k_common);
+            ctx.report.error(
+                fmt::format("--tld: '{}' is not a known TLD or public suffix{}", t,
+                            guess ? fmt::format("; did you mean '{}'?", *guess) : std::string()));
             ctx.report.plain("try 'dropcat drops --help'");
             return exit_code(ErrorKind::usage);
         }
@@ -201,6 +215,17 @@ int run_drops(const DropsOptions& options, Context& ctx) {
     std::string unicode, drop_date, drop_time, first_seen, last_seen, backorders;
     bool stopped = false;
     auto done = store->read([&](const ReadTx& tx) -> Result<void> {
+        // A source no import has named: most likely a typo; the listing is empty.
+        if (query.source) {
+            auto names = tx.drops().sources();
+            if (std::find(names.begin(), names.end(), *query.source) == names.end()) {
+                std::vector<std::string_view> known(names.begin(), names.end());
+                auto guess = closest(*query.source, known);
+                ctx.report.warning(fmt::format(
+                    "no import has named the source '{}'{}", *query.source,
+                    guess ? fmt::format("; did you mean '{}'?", *guess) : std::string()));
+            }
+        }
         tx.drops().each(query, [&](const DropRecord& r) {
             if (interrupted()) {
                 stopped = true;

@@ -123,7 +123,12 @@ CLI::Validator date_validator() {
     return CLI::Validator(
         [](std::string& given) -> std::string {
             if (parse_cli_date(given)) return {};
-            return "'" + given + "' is not a date (YYYY-MM-DD, today, tomorrow or yesterday)";
+            std::string message =
+                "'" + given + "' is not a date (YYYY-MM-DD, today, tomorrow or yesterday)";
+            static constexpr std::string_view k_words[] = {"today", "tomorrow", "yesterday"};
+            if (auto guess = closest(given, k_words))
+                message += "; did you mean '" + *guess + "'?";
+            return message;
         },
         "", "date");
 }

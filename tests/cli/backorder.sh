@@ -86,6 +86,18 @@ on_sqlite && for phone in '+46 70 111 22 33' '+44 20 7946 0958' '+1 (415) 555-26
   expect_rc 0 "phone $phone is valid"
 done
 
+# The same bad value of an option is the same exit status in every command: 65.
+for cmd in "list --domain www.bad.com" "cancel --domain www.bad.com --email a@example.com" \
+           "list --email not-an-address" "cancel --domain alpha.com --email not-an-address" \
+           "forget not-an-address --yes" "add alpha.com --email not-an-address"; do
+  # shellcheck disable=SC2086
+  run backorder $cmd
+  expect_rc 65 "backorder $cmd"
+done
+run backorder list --due tomorow
+expect_rc 2 "a misspelt date word"
+expect_err "did you mean 'tomorrow'?"
+
 # list: allocation order within a name, filters, JSON keys.
 run backorder list --domain alpha.com --format tsv
 expect_equal "$(tail -n +2 "$OUT" | cut -f4 | tr '\n' ' ')" "high@example.org Anna@example.se early@example.org " "allocation order: priority, then oldest"

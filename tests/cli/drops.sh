@@ -95,6 +95,18 @@ expect_err "--columns: column 'domian' is not one of domain, unicode"
 expect_err "did you mean 'domain'?"
 expect_err "try 'dropcat drops --help'"
 
+# Did you mean, for values: a TLD, a source no import has named, a date word.
+run --db "$db" drops --tld cmo
+expect_rc 2
+expect_err "--tld: 'cmo' is not a known TLD or public suffix; did you mean 'com'?"
+run --db "$db" drops --source drop.csv --count
+expect_rc 0 "an unknown source is an empty listing"
+expect_err "warning: no import has named the source 'drop.csv'; did you mean 'drops.csv'?"
+expect_equal "$(cat "$OUT")" 0 "nothing from an unknown source"
+run --db "$db" drops --date tomorow
+expect_rc 2
+expect_err "did you mean 'tomorrow'?"
+
 # --sort, --reverse, --count, --new-since.
 run --db "$db" drops --sort domain --reverse --columns domain --no-header --format tsv --tld com
 expect_equal "$(cat "$OUT" | tr '\n' ' ')" "quoted.com alpha.com ab3.com " "--sort domain --reverse"

@@ -108,6 +108,21 @@ TEST_CASE("config: a missing file is an empty configuration unless required") {
     CHECK(must.error().kind == ErrorKind::config);
 }
 
+TEST_CASE("config: an unknown key or kind is an error at its line, with a suggestion") {
+    CHECK_THAT(config_error("secret_file = \"s.toml\"\n"),
+               Catch::Contains(":1: secret_file: unknown key; did you mean 'secrets_file'?"));
+    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadott\"\n"),
+               Catch::Contains(":3: kind: 'dynadott' is not one of dynadot, porkbun, namecheap; "
+                               "did you mean 'dynadot'?"));
+    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"K\"\n"
+                            "endpont = \"http://127.0.0.1:1\"\n"),
+               Catch::Contains(":5: endpont: unknown key") &&
+                   Catch::Contains("did you mean 'endpoint'?"));
+    CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"dynadot\"\nkey_env = \"K\"\n"
+                            "colour = \"red\"\n"),
+               !Catch::Contains("did you mean"));
+}
+
 TEST_CASE("config: errors name the file, the line and the key") {
     CHECK_THAT(config_error("[[registrar]]\nname = \"a\"\nkind = \"godaddy\"\nkey_env = \"K\"\n"),
                Catch::Contains(":3: kind: 'godaddy' is not one of dynadot, porkbun, namecheap"));

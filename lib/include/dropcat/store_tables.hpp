@@ -96,6 +96,8 @@ class DropsTable {
 
     // The drop day the store has for a name.
     std::optional<Day> drop_day(std::string_view domain) const;
+    // The sources imports have named, by name.
+    std::vector<std::string> sources() const;
 
   private:
     store::Connection& m_connection;

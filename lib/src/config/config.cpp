@@ -1,4 +1,5 @@
 #include "dropcat/config.hpp"
+#include "dropcat/suggest.hpp"
 #include "core/paths.hpp"
 #include "dropcat/registrar.hpp"
 
@@ -16,6 +17,16 @@
 #include <unistd.h>
 
 namespace dropcat {
+
+namespace {
+
+// "; did you mean 'x'?" when one of `names` is close to `given`, else nothing.
+std::string did_you_mean(std::string_view given, std::span<const std::string_view> names) {
+    auto guess = closest_match(given, names);
+    return guess ? fmt::format("; did you mean '{}'?", *guess) : std::string();
+}
+
+} // namespace
 
 namespace {
 
@@ -153,8 +164,13 @@ Result<RegistrarContact> contact_of(const toml::node& node, const Problems& p) {
         bool known = false;
         for (auto& [name, target] : fields)
             known = known || key.str() == name;
-        if (!known)
-            return p.at(value.source(), fmt::format("contact.{}", key.str()), "unknown key");
+        if (!known) {
+            std::vector<std::string_view> names;
+            for (auto& [name, target] : fields)
+                names.push_back(name);
+            return p.at(value.source(), fmt::format("contact.{}", key.str()),
+                        "unknown key" + did_you_mean(key.str(), names));
+        }
     }
     if (c.country.size() != 2) return p.at(node.source(), "contact.country", "must be two letters");
     bool phone_ok =
@@ -243,20 +259,28 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p,
     const RegistrarKind* kind = find_registrar_kind(a.kind);
     if (kind == nullptr) {
         std::string known;
-        for (const auto& k : registrar_kinds())
+        std::vector<std::string_view> kinds;
+        for (const auto& k : registrar_kinds()) {
             known += (known.empty() ? "" : ", ") + std::string(k.name);
-        return p.at(t->get("kind") ? t->get("kind")->source() : node.source(), "kind",
-                    fmt::format("'{}' is not one of {}", a.kind, known));
+            kinds.push_back(k.name);
+        }
+        return p.at(
+            t->get("kind") ? t->get("kind")->source() : node.source(), "kind",
+            fmt::format("'{}' is not one of {}{}", a.kind, known, did_you_mean(a.kind, kinds)));
     }
     for (auto&& [key, value] : *t) {
         if (k_common_keys.contains(key.str())) continue;
         const KindKey* own = find_kind_key(*kind, key.str());
         if (own == nullptr) {
             std::string keys;
-            for (const KindKey& k : kind->keys)
+            std::vector<std::string_view> names(k_common_keys.begin(), k_common_keys.end());
+            for (const KindKey& k : kind->keys) {
                 keys += fmt::format("{}{}", keys.empty() ? "" : ", ", k.name);
+                names.push_back(k.name);
+            }
             return p.at(value.source(), key.str(),
-                        fmt::format("unknown key (the {} kind's own keys are {})", a.kind, keys));
+                        fmt::format("unknown key (the {} kind's own keys are {}){}", a.kind, keys,
+                                    did_you_mean(key.str(), names)));
         }
         if (auto ok = kind_key_of(value, *own, p, a); !ok) return std::unexpected(ok.error());
     }
@@ -414,7 +438,8 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
             if (key.str() == secret)
                 return p.at(value.source(), key.str(),
                             "secrets do not go in the configuration file: use secrets_file");
-        return p.at(value.source(), key.str(), "unknown key");
+        static constexpr std::string_view k_top_keys[] = {"registrar", "secrets_file"};
+        return p.at(value.source(), key.str(), "unknown key" + did_you_mean(key.str(), k_top_keys));
     }
     if (const toml::node* s = root.get("secrets_file")) {
         auto text = s->value<std::string>();

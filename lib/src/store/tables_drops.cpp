@@ -103,6 +103,14 @@ void DropsTable::each(const DropQuery& query,
     }
 }
 
+std::vector<std::string> DropsTable::sources() const {
+    auto q = m_connection.query("SELECT name FROM sources ORDER BY name");
+    std::vector<std::string> names;
+    while (q->next())
+        names.emplace_back(q->text(0));
+    return names;
+}
+
 std::optional<Day> DropsTable::drop_day(std::string_view domain) const {
     auto q = m_connection.query("SELECT drop_date FROM drops WHERE domain = $1");
     q->bind(1, domain);
