@@ -27,7 +27,7 @@ _dropcat() {
                 --drop-date) COMPREPLY=(); return ;;
                 --date-order) COMPREPLY=($(compgen -W "auto mdy dmy ymd" -- "$cur")); return ;;
                 --timezone) COMPREPLY=(); return ;;
-                --source) COMPREPLY=(); return ;;
+                --source) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete sources 2>/dev/null)" -- "$cur")); return ;;
                 --max-rejected) COMPREPLY=(); return ;;
                 --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
             esac
@@ -43,7 +43,7 @@ _dropcat() {
                 --from) COMPREPLY=(); return ;;
                 --to) COMPREPLY=(); return ;;
                 --tld) COMPREPLY=(); return ;;
-                --source) COMPREPLY=(); return ;;
+                --source) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete sources 2>/dev/null)" -- "$cur")); return ;;
                 --min-length) COMPREPLY=(); return ;;
                 --max-length) COMPREPLY=(); return ;;
                 --match) COMPREPLY=(); return ;;
@@ -112,7 +112,7 @@ _dropcat() {
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
                     else
-                        COMPREPLY=()
+                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete backordered-domains 2>/dev/null)" -- "$cur"))
                     fi
                     ;;
                 cancel)
@@ -123,7 +123,7 @@ _dropcat() {
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --domain --email --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
                     else
-                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete backorder-ids 2>/dev/null)" -- "$cur"))
+                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete active-backorder-ids 2>/dev/null)" -- "$cur"))
                     fi
                     ;;
                 set)

@@ -170,8 +170,9 @@ void add_backorder_change(CLI::App& group, Context& ctx, std::shared_ptr<Backord
     auto cancel = std::make_shared<CancelOptions>();
     auto* c = group.add_subcommand("cancel", "cancel backorders (kept, with an event)");
     c->fallthrough();
+    // Only active backorders can be cancelled: completion offers those.
     set_live_values(c->add_option("ID", cancel->ids, "backorder ids")->type_name("ID"),
-                    "backorder-ids");
+                    "active-backorder-ids");
     c->add_option("--domain", cancel->domain, "the name (with --email)")->type_name("DOMAIN");
     c->add_option("--email", cancel->email, "the customer (with --domain)")->type_name("EMAIL");
     c->footer("Examples:\n  dropcat backorder cancel 12 14\n"

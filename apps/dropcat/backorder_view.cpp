@@ -200,7 +200,9 @@ void add_backorder_show(CLI::App& group, Context& ctx) {
     auto* cmd =
         group.add_subcommand("show", "a name's backorders in allocation order, with history");
     cmd->fallthrough();
-    cmd->add_option("DOMAIN", opts->domain, "the name")->required()->type_name("DOMAIN");
+    set_live_values(
+        cmd->add_option("DOMAIN", opts->domain, "the name")->required()->type_name("DOMAIN"),
+        "backordered-domains");
     add_choice(*cmd, "--format", opts->format, {"text", "json"},
                "text, or one JSON object with every backorder and its events")
         ->group("Output");

@@ -85,9 +85,10 @@ CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
         ->type_name("TLD")
         ->allow_extra_args(false)
         ->group("Names");
-    cmd->add_option("--source", opts->source, "only rows from this source")
-        ->type_name("NAME")
-        ->group("Names");
+    set_live_values(cmd->add_option("--source", opts->source, "only rows from this source")
+                        ->type_name("NAME")
+                        ->group("Names"),
+                    "sources");
     cmd->add_option("--min-length", opts->min_length, "label at least N characters long")
         ->type_name("N")
         ->check(count_validator())

@@ -148,9 +148,11 @@ CLI::App* add_import_command(CLI::App& parent, Context& ctx) {
                     "IANA zone of times the list gives without one (default: UTC)")
         ->type_name("ZONE")
         ->group("Input");
-    cmd->add_option("--source", opts->source, "label for the rows (default: the file name)")
-        ->type_name("NAME")
-        ->group("Input");
+    set_live_values(
+        cmd->add_option("--source", opts->source, "label for the rows (default: the file name)")
+            ->type_name("NAME")
+            ->group("Input"),
+        "sources");
     auto* strict = cmd->add_flag("--strict", opts->strict, "import nothing if any row is rejected")
                        ->group("Behaviour");
     cmd->add_option("--max-rejected", opts->max_rejected,

@@ -126,8 +126,7 @@ CLI::Validator date_validator() {
             std::string message =
                 "'" + given + "' is not a date (YYYY-MM-DD, today, tomorrow or yesterday)";
             static constexpr std::string_view k_words[] = {"today", "tomorrow", "yesterday"};
-            if (auto guess = closest(given, k_words))
-                message += "; did you mean '" + *guess + "'?";
+            if (auto guess = closest(given, k_words)) message += "; did you mean '" + *guess + "'?";
             return message;
         },
         "", "date");

@@ -54,10 +54,24 @@ expect_equal "$result" "json" "bash completes a choice"
 export PATH="$(dirname "$DROPCAT"):$PATH" DROPCAT_DB="$WORK/other.db"
 result=$(bash -c '. "$1"; COMP_WORDS=(dropcat --db "$2" backorder --by maria cancel ""); COMP_CWORD=7; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash" "$WORK/live.db")
 expect_equal "$result" "1 2" "bash completes backorder ids from the --db store"
+# cancel offers only active backorders; show offers the backordered names; --source the sources
+# imports named.
+"$DROPCAT" --db "$WORK/live.db" backorder cancel 2 -q
+"$DROPCAT" --db "$WORK/live.db" import -q --source nightly --drop-date 2026-12-09 <(printf 'n.com\n')
+result=$(bash -c '. "$1"; COMP_WORDS=(dropcat --db "$2" backorder cancel ""); COMP_CWORD=5; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash" "$WORK/live.db")
+expect_equal "$result" "1" "bash completes only active ids for cancel"
+result=$(bash -c '. "$1"; COMP_WORDS=(dropcat --db "$2" backorder set ""); COMP_CWORD=5; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash" "$WORK/live.db")
+expect_equal "$result" "1 2" "bash completes every id for set"
+result=$(bash -c '. "$1"; COMP_WORDS=(dropcat --db "$2" backorder show ""); COMP_CWORD=5; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash" "$WORK/live.db")
+expect_equal "$result" "a.com b.com" "bash completes backordered names for show"
+result=$(bash -c '. "$1"; COMP_WORDS=(dropcat --db "$2" drops --source n); COMP_CWORD=5; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash" "$WORK/live.db")
+expect_equal "$result" "nightly" "bash completes --source from the store"
+result=$(fish -c "source '$SOURCE_DIR/completions/dropcat.fish'; complete -C 'dropcat --db $WORK/live.db drops --source '" | cut -f1 | tr '\n' ' ')
+expect_equal "$result" "nightly " "fish completes --source from the store"
 result=$(bash -c '. "$1"; COMP_WORDS=(dropcat backorder list --status c); COMP_CWORD=4; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash")
 expect_equal "$result" "cancelled caught" "bash completes statuses through the helper"
 result=$(fish -c "source '$SOURCE_DIR/completions/dropcat.fish'; complete -C 'dropcat --db $WORK/live.db backorder cancel '" | cut -f1 | tr '\n' ' ')
-expect_equal "$result" "1 2 " "fish completes backorder ids from the --db store"
+expect_equal "$result" "1 " "fish completes active backorder ids from the --db store"
 result=$(fish -c "source '$SOURCE_DIR/completions/dropcat.fish'; complete -C 'dropcat backorder import --'" | cut -f1 | tr '\n' ' ')
 case "$result" in *--strict*|*--input-format*) bad "fish offers import's options for backorder import: $result" ;; *) ok ;; esac
 result=$(fish -c "source '$SOURCE_DIR/completions/dropcat.fish'; complete -C 'dropcat backorder '" | cut -f1 | tr '\n' ' ')
