@@ -15,7 +15,7 @@ Row check_row(const Quote& q, std::string_view account) {
     return {{q.domain, false},
             {std::string(account), false},
             {std::string(availability_name(q.availability)), false},
-            {price_text(q.price), true},
+            {price_text(q.price), false}, // JSON: a string, beside its currency
             {q.price ? q.price->currency : "", false},
             {q.definitive ? "true" : "false", true},
             {q.detail, false}};

@@ -43,7 +43,7 @@ int run_ping(const NetOptions& o, Context& ctx) {
             write_row(writer, {{a->name, false},
                                {a->kind, false},
                                {"true", true},
-                               {price_text(ping->balance), true},
+                               {price_text(ping->balance), false},
                                {ping->balance ? ping->balance->currency : "", false},
                                {fmt::format("{:.0f}", ping->round_trip_ms), true},
                                {ping->detail, false}});

@@ -174,7 +174,7 @@ int run_register(const NetOptions& o, Context& ctx) {
                            {account->name, false},
                            {std::string(outcome_name(r.outcome)), false},
                            {r.dry_run ? "true" : "false", true},
-                           {price_text(r.price), true},
+                           {price_text(r.price), false},
                            {r.price ? r.price->currency : "", false},
                            {r.order_id, false},
                            {r.detail, false}});

@@ -75,7 +75,7 @@ free, taken = rows
 assert free["domain"] == p + "-free.com" and free["availability"] == "available", free
 assert free["definitive"] is True and free["registrar"] == acct
 # Namecheap's check gives no price for ordinary names: dropcat adds the price list's.
-assert free["price"] == 10.99 and free["currency"] == "USD", free
+assert free["price"] == "10.99" and free["currency"] == "USD", free  # an amount is a string
 assert taken["availability"] == "taken" and taken["definitive"] is True, taken
 PY
 
@@ -151,6 +151,14 @@ assert [r['outcome'] for r in c] == ['registered'], c" && ok || bad "namecheap: 
   rv registrar ping "$acct" --format json
   expect_rc 0 "$acct ping"
   expect_equal "$(json_field ok)" "true"
+  # An amount is a string with its decimals, beside its currency; an account whose ping
+  # gives no balance (Porkbun) has null for both.
+  if [ "$acct" = pb-main ]; then
+    expect_equal "$(jq -c '[.balance, .currency]' "$OUT")" "[null,null]" "$acct has no balance"
+  else
+    expect_equal "$(jq -r '.balance | type' "$OUT")" "string" "$acct balance is a string"
+    expect_equal "$(jq -r '.currency' "$OUT")" "USD" "$acct balance currency"
+  fi
   case $acct in
   # 100.00 - 10.99 for the registered name, less the lost-answer one the simulator executed.
   dyn-main) expect_equal "$(json_field balance)" "78.02" "$acct balance" ;;
