@@ -249,6 +249,18 @@ expect_rc 65 "a CSV record over the cap"
 expect_err "record.csv:2: record too long (over 1048576 bytes)"
 on_sqlite && { [ ! -e "$WORK/long.db" ] && ok || bad "an over-long line created a store"; }
 
+# A JSON list is read as it streams, not line by line: a minified list of several megabytes on
+# one line is fine, one endless value is not (and memory stays small).
+python3 -c 'import json; print(json.dumps({"data": [{"name": "n%06d-x.se" % i, "release_at": "2026-12-09T04:00:00Z"} for i in range(60000)]}, separators=(",", ":")))' >"$WORK/minified.json"
+run --db "$WORK/json.db" import --dry-run --input-format se-json "$WORK/minified.json"
+expect_rc 0 "a minified JSON list of $(wc -c <"$WORK/minified.json") bytes on one line"
+expect_err "read 60000 rows: would import 60000"
+{ printf '{"data":[{"name":"a.se","release_at":"'; head -c 2000000 /dev/zero | tr '\0' 9; printf '"}]}'; } | gzip >"$WORK/endless.json.gz"
+"${limit[@]}" "$DROPCAT" --db "$WORK/json.db" import --input-format se-json "$WORK/endless.json.gz" >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 65 "an endless JSON value"
+expect_err "endless.json.gz:1: value too long (over 1048576 bytes)"
+
 # Concatenated gzip members are one input (gzip -c a b > ab.gz is valid gzip), read whole
 # whatever the raw reads' boundaries; anything else after the gzip data is an error.
 { head -n 70001 "$big" | gzip -c; tail -n +70002 "$big" | gzip -1 -c; } >"$WORK/members.gz"

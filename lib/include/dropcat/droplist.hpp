@@ -57,6 +57,10 @@ class Input {
     // the next call. A line over k_max_line bytes is an error (kind data): "NAME:LINE: line too
     // long (over N bytes)".
     Result<bool> next_line(std::string_view& line);
+    // The next bytes of the content as they come (a leading UTF-8 byte order mark skipped),
+    // for readers that are not line-based; false at the end. The view stays valid until the
+    // next call. Not to be mixed with next_line.
+    Result<bool> next_chunk(std::string_view& chunk);
     // The number of the line next_line returned last (1-based).
     std::size_t line_number() const { return m_line; }
 

@@ -202,6 +202,24 @@ Result<std::string_view> Input::head(std::size_t bytes) {
     return view;
 }
 
+Result<bool> Input::next_chunk(std::string_view& chunk) {
+    if (!m_started) {
+        m_started = true;
+        auto h = head(3);
+        if (!h) return std::unexpected(h.error());
+        if (std::string_view(m_buf.data() + m_pos, m_end - m_pos).starts_with("\xEF\xBB\xBF"))
+            m_pos += 3;
+    }
+    while (m_pos == m_end) {
+        auto more = fill();
+        if (!more) return std::unexpected(more.error());
+        if (!*more && m_pos == m_end) return false;
+    }
+    chunk = std::string_view(m_buf.data() + m_pos, m_end - m_pos);
+    m_pos = m_end;
+    return true;
+}
+
 Result<bool> Input::next_line(std::string_view& line) {
     if (!m_started) {
         m_started = true;

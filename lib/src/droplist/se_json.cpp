@@ -9,34 +9,86 @@ namespace dropcat::droplist {
 
 namespace {
 
-// A character iterator that counts the newlines it passes, so the SAX callbacks know the line
-// the parser is on.
-class LineCountingIterator {
+// The input as characters, pulled chunk by chunk as the parser asks (the whole text is never
+// held), counting lines for messages and bounding every stretch between JSON's structural
+// characters (a string, a number, a run of spaces) to Input::k_max_line bytes, so that one
+// endless value cannot fill the memory: past that the input ends early and `error` says why.
+class ChunkSource {
+  public:
+    explicit ChunkSource(Input& input) : m_input(input) {}
+
+    bool at_end() {
+        while (m_pos == m_chunk.size() && !m_end) {
+            auto more = m_input.next_chunk(m_chunk);
+            m_pos = 0;
+            if (!more) {
+                error = more.error();
+                m_end = true;
+            } else if (!*more) {
+                m_end = true;
+            }
+        }
+        return m_end;
+    }
+    char current() { return at_end() ? '\0' : m_chunk[m_pos]; }
+    void advance() {
+        if (at_end()) return;
+        char c = m_chunk[m_pos++];
+        m_last_newline = c == '\n';
+        if (c == '\n') ++line;
+        if (std::string_view("\"{}[],:").find(c) != std::string_view::npos) {
+            m_stretch = 0;
+        } else if (++m_stretch > Input::k_max_line) {
+            error = Error{ErrorKind::data,
+                          fmt::format("{}:{}: value too long (over {} bytes)",
+                                      m_input.display_name(), line, Input::k_max_line)};
+            m_end = true;
+            m_chunk = {};
+            m_pos = 0;
+        }
+    }
+
+    // Where an error is: past a final line end, the error is on the line it ends.
+    std::size_t error_line() { return at_end() && m_last_newline && line > 1 ? line - 1 : line; }
+
+    std::size_t line = 1;
+    std::optional<Error> error;
+
+  private:
+    Input& m_input;
+    std::string_view m_chunk;
+    std::size_t m_pos = 0;
+    std::size_t m_stretch = 0;
+    bool m_end = false;
+    bool m_last_newline = false;
+};
+
+class ChunkIterator {
   public:
     using iterator_category = std::input_iterator_tag;
     using value_type = char;
     using difference_type = std::ptrdiff_t;
     using pointer = const char*;
-    using reference = const char&;
+    using reference = char;
 
-    LineCountingIterator(const char* p, std::size_t* line) : m_p(p), m_line(line) {}
-    reference operator*() const { return *m_p; }
-    LineCountingIterator& operator++() {
-        if (*m_p == '\n') ++*m_line;
-        ++m_p;
+    explicit ChunkIterator(ChunkSource* source = nullptr) : m_source(source) {}
+    char operator*() const { return m_source->current(); }
+    ChunkIterator& operator++() {
+        m_source->advance();
         return *this;
     }
-    LineCountingIterator operator++(int) {
+    ChunkIterator operator++(int) {
         auto copy = *this;
         ++*this;
         return copy;
     }
-    bool operator==(const LineCountingIterator& other) const { return m_p == other.m_p; }
-    bool operator!=(const LineCountingIterator& other) const { return m_p != other.m_p; }
+    // Every iterator at the end of the input equals the end iterator (a null source).
+    bool operator==(const ChunkIterator& other) const { return ended() == other.ended(); }
+    bool operator!=(const ChunkIterator& other) const { return !(*this == other); }
 
   private:
-    const char* m_p;
-    std::size_t* m_line;
+    bool ended() const { return m_source == nullptr || m_source->at_end(); }
+    ChunkSource* m_source;
 };
 
 // Finds arrays of objects that carry a domain name and a date: {"data":[{"name":…,
@@ -129,28 +181,17 @@ class DropListSax : public nlohmann::json_sax<nlohmann::json> {
 } // namespace
 
 Result<void> read_se_json(RowContext& ctx) {
-    std::string text;
-    std::string_view line;
-    while (true) {
-        auto more = ctx.input.next_line(line);
-        if (!more) return std::unexpected(more.error());
-        if (!*more) break;
-        // Lines joined without a line end after the last: a list cut short on its only line
-        // is malformed at line 1, not at a line 2 the file does not have.
-        if (ctx.input.line_number() > 1) text += '\n';
-        text.append(line);
-    }
-    std::size_t line_no = 1;
-    DropListSax sax(ctx, line_no);
-    LineCountingIterator first(text.data(), &line_no);
-    LineCountingIterator last(text.data() + text.size(), &line_no);
-    bool ok = nlohmann::json::sax_parse(first, last, &sax);
+    ChunkSource source(ctx.input);
+    DropListSax sax(ctx, source.line);
+    bool ok = nlohmann::json::sax_parse(ChunkIterator(&source), ChunkIterator(), &sax);
+    if (source.error) return std::unexpected(*source.error);
     if (!ok) {
         std::string what = sax.error();
         // nlohmann's messages start with "[json.exception.parse_error.101] parse error at …"
         if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-        return fail(ErrorKind::data, fmt::format("{}:{}: malformed JSON: {}",
-                                                 ctx.input.display_name(), line_no, what));
+        return fail(ErrorKind::data,
+                    fmt::format("{}:{}: malformed JSON: {}", ctx.input.display_name(),
+                                source.error_line(), what));
     }
     return {};
 }
