@@ -59,8 +59,9 @@ int run_cancel(const CancelOptions& options, const BackorderGroup& group, Contex
     }
     auto changed = book.cancel(ids, group.actor(), wall_clock_now());
     if (!changed) return ctx.failed(changed.error());
-    ctx.report.note(fmt::format("cancelled {} of {} backorders (the others were not active)",
-                                *changed, ids.size()));
+    ctx.report.note(fmt::format("cancelled {} of {}{}", *changed,
+                                counted(ids.size(), "backorder", "backorders"),
+                                *changed < ids.size() ? " (the others were not active)" : ""));
     return 0;
 }
 
@@ -143,9 +144,8 @@ int run_forget(const ForgetOptions& options, const BackorderGroup& group, Contex
                   fmt::format("no customer with the address {}; nothing was erased", *email)});
     }
     if (out->found)
-        ctx.report.note(fmt::format("erased the personal data of {}; {} backorders kept without "
-                                    "it",
-                                    *email, out->backorders));
+        ctx.report.note(fmt::format("erased the personal data of {}; {} kept without it", *email,
+                                    counted(out->backorders, "backorder", "backorders")));
     if (out->leftover) return ctx.failed(*out->leftover);
     return 0;
 }

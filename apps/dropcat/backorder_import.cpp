@@ -109,11 +109,11 @@ int run_import(const ImportOptions& options, const BackorderGroup& group, Contex
         }
     }
     if (rejected > k_shown_rejections)
-        ctx.report.plain(
-            fmt::format("... and {} more rejected rows", rejected - k_shown_rejections));
+        ctx.report.plain(fmt::format("... and {} more rejected {}", rejected - k_shown_rejections,
+                                     (rejected - k_shown_rejections) == 1 ? "row" : "rows"));
     if (rejected > 0) {
-        ctx.report.error(fmt::format("{} of {} rows rejected; nothing was stored", rejected,
-                                     rejected + requests.size()));
+        ctx.report.error(fmt::format("{} of {} rejected; nothing was stored", rejected,
+                                     counted(rejected + requests.size(), "row", "rows")));
         return exit_code(ErrorKind::data);
     }
     if (requests.empty()) {
@@ -135,9 +135,9 @@ int run_import(const ImportOptions& options, const BackorderGroup& group, Contex
         else
             ++reactivated;
     }
-    ctx.report.note(fmt::format("read {} backorders: {} added, {} already there, {} made active "
-                                "again",
-                                added->size(), created, already, reactivated));
+    ctx.report.note(fmt::format("read {}: {} added, {} already there, {} made active again",
+                                counted(added->size(), "backorder", "backorders"), created, already,
+                                reactivated));
     return 0;
 }
 

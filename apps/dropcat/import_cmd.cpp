@@ -293,17 +293,18 @@ int run_import(const ImportOptions& options, Context& ctx) {
             return dated;
     }
     if (totals.rejected > k_shown_rejections)
-        ctx.report.plain(
-            fmt::format("... and {} more rejected rows", totals.rejected - k_shown_rejections));
+        ctx.report.plain(fmt::format("... and {} more rejected {}",
+                                     totals.rejected - k_shown_rejections,
+                                     (totals.rejected - k_shown_rejections) == 1 ? "row" : "rows"));
     if (options.strict && totals.rejected > 0) {
-        ctx.report.error(fmt::format("{} of {} rows rejected; nothing imported (--strict)",
-                                     totals.rejected, totals.read));
+        ctx.report.error(fmt::format("{} of {} rejected; nothing imported (--strict)",
+                                     totals.rejected, counted(totals.read, "row", "rows")));
         if (options.format == "json") print_summary(totals, options, ctx);
         return exit_code(ErrorKind::data);
     }
 
-    ctx.report.verbose(
-        fmt::format("read and checked {} rows in {:.2f} s", totals.read, seconds_since(started)));
+    ctx.report.verbose(fmt::format("read and checked {} in {:.2f} s",
+                                   counted(totals.read, "row", "rows"), seconds_since(started)));
     auto sorting = Clock::now();
     if (auto finished = collector.finish(); !finished) {
         int failed = ctx.failed(finished.error());
@@ -311,7 +312,7 @@ int run_import(const ImportOptions& options, Context& ctx) {
         return failed;
     }
     ctx.report.verbose(fmt::format(
-        "sorted {} rows in {:.2f} s{}", collector.rows(), seconds_since(sorting),
+        "sorted {} in {:.2f} s{}", counted(collector.rows(), "row", "rows"), seconds_since(sorting),
         collector.runs() == 0 ? std::string()
                               : fmt::format(" ({} runs in temporary files)", collector.runs())));
     // The entries, batch by batch, counted as they go to the store.

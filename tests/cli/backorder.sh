@@ -314,7 +314,7 @@ run backorder forget zelda.unique@example.org --yes
 # (On PostgreSQL another session's snapshot, autovacuum's say, can hold the old rows for a
 # moment: forget waits for it, up to 10 s, and then removes them.)
 expect_rc 0
-expect_err "erased the personal data of zelda.unique@example.org; 1 backorders kept without it"
+expect_err "erased the personal data of zelda.unique@example.org; 1 backorder kept without it"
 # shellcheck disable=SC2046 # one file name per line, no spaces
 left=$(grep -laF -e zelda.unique -e Uniquist -e '765 43 21' -e 'prefers Zelda' -- $(store_files "$DROPCAT_DB"))
 [ -z "$left" ] && ok || bad "the customer's data is still in $left after forget"

@@ -166,4 +166,23 @@ DROPCAT_LOCK_WAIT=5s run --db "$db" drops
 expect_rc 78 "a bad DROPCAT_LOCK_WAIT"
 expect_err "DROPCAT_LOCK_WAIT: '5s' is not a number of seconds from 0 to 3600"
 
+# --color always colours usage errors too, even one found while the options are parsed; every
+# usage error ends with its hint; CLI11's own messages are said in dropcat's words.
+run --color always drops --frm today
+expect_rc 2
+grep -q $'\033\\[1;31merror:' "$ERR" && ok || bad "--color always did not colour a usage error: $(cat -v "$ERR")"
+expect_err "did you mean --from?"
+run --color=never backorder cancel 2,abc
+expect_rc 2
+expect_err "error: ID: '2,abc' is not a valid value"
+expect_err "try 'dropcat backorder cancel --help'"
+expect_no_err "Could not convert"
+run drops --date today --from today
+expect_err "--date and --from cannot be used together"
+run drops extra
+expect_err "unexpected argument: 'extra'"
+run --db "$db" backorder list --columns idd
+expect_rc 2
+expect_err "try 'dropcat backorder list --help'"
+
 finish
