@@ -6,13 +6,7 @@
 # Needs: sqlite3, /usr/bin/time (Debian packages sqlite3 and time), python3; for the PostgreSQL
 # part postgresql-15 (the script runs itself inside pg_virtualenv, a throw-away cluster).
 set -euo pipefail
-if [ -z "${NO_PG:-}" ] && [ -z "${DROPCAT_BENCH_PG:-}" ]; then
-  command -v pg_virtualenv >/dev/null || { echo "bench: pg_virtualenv is missing (apt-get install postgresql-15), or set NO_PG=1" >&2; exit 2; }
-  export DROPCAT_BENCH_PG=1
-  pgv=(pg_virtualenv)
-  [ "$(id -u)" -eq 0 ] && pgv+=(-t)
-  exec "${pgv[@]}" "$0" "$@"
-fi
+. "$(dirname "$0")/pg_reexec.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
 rows=${2:-1000000}

@@ -4,13 +4,7 @@
 # (issue 10: under 300 MB whatever the input). Takes some minutes and about 300 MB of disk.
 #   bench/memory.sh [BUILD_DIR]        # NO_PG=1: the SQLite part only
 set -euo pipefail
-if [ -z "${NO_PG:-}" ] && [ -z "${DROPCAT_BENCH_PG:-}" ]; then
-  command -v pg_virtualenv >/dev/null || { echo "bench: pg_virtualenv is missing (apt-get install postgresql-15), or set NO_PG=1" >&2; exit 2; }
-  export DROPCAT_BENCH_PG=1
-  pgv=(pg_virtualenv)
-  [ "$(id -u)" -eq 0 ] && pgv+=(-t)
-  exec "${pgv[@]}" "$0" "$@"
-fi
+. "$(dirname "$0")/pg_reexec.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
 dropcat=$build/apps/dropcat/dropcat

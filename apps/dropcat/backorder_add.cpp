@@ -65,8 +65,7 @@ int run_add(const AddOptions& options, const BackorderGroup& group, Context& ctx
         requests.push_back(std::move(r));
     }
     if (requests.empty()) {
-        ctx.report.error("no domain given; nothing was stored");
-        return exit_code(ErrorKind::usage);
+        return ctx.failed(Error{ErrorKind::usage, "no domain given; nothing was stored"});
     }
     int code = 0;
     auto store = ctx.open_store(code);

@@ -100,9 +100,9 @@ int run_forget(const ForgetOptions& options, const BackorderGroup& group, Contex
     if (!email) return ctx.failed(email.error());
     if (!options.yes) {
         if (isatty(STDIN_FILENO) == 0) {
-            ctx.report.error("forget erases personal data for good: confirm with --yes when not on "
-                             "a terminal");
-            return exit_code(ErrorKind::usage);
+            return ctx.failed(Error{ErrorKind::usage,
+                                    "forget erases personal data for good: confirm with --yes "
+                                    "when not on a terminal"});
         }
         std::fprintf(stderr,
                      "Erase the name, email, company, phone and notes of %s for good? [y/N] ",

@@ -323,16 +323,23 @@ int run(int argc, char** argv) {
     auto lock_wait = lock_wait_from_environment();
     if (!lock_wait) return ctx.failed(lock_wait.error());
     ctx.lock_wait = *lock_wait;
-    // A pager a listing started is waited for however the command ends.
+    // A pager a listing started is waited for however the command ends; one that could not be
+    // run showed nothing, which is an error.
     struct PagerWait {
         ~PagerWait() { finish_pager(); }
     } pager_wait;
+    auto paged = [&ctx](int code) {
+        if (finish_pager()) return code;
+        ctx.report.error("the pager (PAGER, or less) could not be run, so nothing was shown; set "
+                         "PAGER to a pager, or give --no-pager");
+        return exit_code(ErrorKind::io);
+    };
     try {
         int code = ctx.action();
         Out::flush();
-        return code;
+        return paged(code);
     } catch (const BrokenPipe&) {
-        return 0;
+        return paged(0);
     } catch (const OutputInterrupted&) {
         ctx.report.error("interrupted");
         return exit_code(ErrorKind::interrupted);

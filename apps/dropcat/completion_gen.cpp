@@ -65,10 +65,10 @@ const OptionModel* positional_of(const CommandModel& c) {
 
 std::string bash_values(const OptionModel& o) {
     if (!o.live.empty())
-        return fmt::format(
-            "COMPREPLY=($(compgen -W \"$(dropcat ${{db:+--db \"$db\"}} __complete {} "
-            "2>/dev/null)\" -- \"$cur\"))",
-            o.live);
+        return fmt::format("COMPREPLY=($(compgen -W \"$(dropcat ${{db:+--db \"$db\"}} "
+                           "${{config:+--config \"$config\"}} __complete {} "
+                           "2>/dev/null)\" -- \"$cur\"))",
+                           o.live);
     if (!o.choices.empty())
         return fmt::format("COMPREPLY=($(compgen -W \"{}\" -- \"$cur\"))", join(o.choices, " "));
     if (o.files) return "COMPREPLY=($(compgen -f -- \"$cur\"))";
@@ -242,11 +242,13 @@ std::string bash_completion(const CLI::App& root) {
     std::string out = fmt::format("# bash completion for dropcat ({})\n\n", k_header);
     out += "_dropcat() {\n"
            "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
-           "    local cmd='' sub='' db='' i\n"
+           "    local cmd='' sub='' db='' config='' i\n"
            "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
            "        case ${COMP_WORDS[i]} in\n"
            "            --db) db=${COMP_WORDS[i+1]}; ((i++)) ;;\n"
-           "            --db=*) db=${COMP_WORDS[i]#--db=} ;;\n";
+           "            --db=*) db=${COMP_WORDS[i]#--db=} ;;\n"
+           "            --config) config=${COMP_WORDS[i+1]}; ((i++)) ;;\n"
+           "            --config=*) config=${COMP_WORDS[i]#--config=} ;;\n";
     out += fmt::format("            {}) ((i++)) ;;\n", join(value_options(root), "|"));
     out += "            -*) ;;\n"
            "            *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then "
@@ -293,18 +295,22 @@ std::string zsh_completion(const CLI::App& root) {
     auto cmds = describe_commands(root);
     std::string out =
         fmt::format("#compdef dropcat\n# zsh completion for dropcat ({})\n\n", k_header);
-    out += "# Live values from the store named on the line (--db), one per line.\n"
+    out += "# Live values from the store and configuration named on the line (--db, --config),\n"
+           "# one per line.\n"
            "_dropcat_live() {\n"
            "    local -a w vals\n"
-           "    local db i\n"
+           "    local db config i\n"
            "    w=(${(z)BUFFER})\n"
            "    for ((i = 1; i <= $#w; i++)); do\n"
            "        case $w[i] in\n"
            "            --db) db=${(Q)w[i+1]} ;;\n"
            "            --db=*) db=${(Q)${w[i]#--db=}} ;;\n"
+           "            --config) config=${(Q)w[i+1]} ;;\n"
+           "            --config=*) config=${(Q)${w[i]#--config=}} ;;\n"
            "        esac\n"
            "    done\n"
-           "    vals=(${(f)\"$(dropcat ${db:+--db \"$db\"} __complete $1 2>/dev/null)\"})\n"
+           "    vals=(${(f)\"$(dropcat ${db:+--db \"$db\"} ${config:+--config \"$config\"} "
+           "__complete $1 2>/dev/null)\"})\n"
            "    compadd -a vals\n"
            "}\n\n";
     out += zsh_function("_dropcat", globals, cmds);
@@ -351,16 +357,20 @@ std::string fish_completion(const CLI::App& root) {
         "        test \"$words[$i]\" = \"$argv[$i]\"; or return 1\n"
         "    end\n"
         "end\n\n"
-        "# Live values from the store named on the line (--db).\n"
+        "# Live values from the store and configuration named on the line (--db, --config).\n"
         "function __dropcat_live\n"
         "    set -l words (commandline -opc)\n"
         "    set -l db\n"
+        "    set -l config\n"
         "    for i in (seq (count $words))\n"
         "        if test \"$words[$i]\" = --db; and test $i -lt (count $words)\n"
         "            set db --db $words[(math $i + 1)]\n"
         "        end\n"
+        "        if test \"$words[$i]\" = --config; and test $i -lt (count $words)\n"
+        "            set config --config $words[(math $i + 1)]\n"
+        "        end\n"
         "    end\n"
-        "    dropcat $db __complete $argv 2>/dev/null\n"
+        "    dropcat $db $config __complete $argv 2>/dev/null\n"
         "end\n\n"
         "complete -c dropcat -f\n";
     for (const auto& c : cmds)

@@ -313,8 +313,9 @@ int run_import(const ImportOptions& options, Context& ctx) {
     }
     ctx.report.verbose(fmt::format(
         "sorted {} in {:.2f} s{}", counted(collector.rows(), "row", "rows"), seconds_since(sorting),
-        collector.runs() == 0 ? std::string()
-                              : fmt::format(" ({} runs in temporary files)", collector.runs())));
+        collector.runs() == 0
+            ? std::string()
+            : fmt::format(" ({} in temporary files)", counted(collector.runs(), "run", "runs"))));
     // The entries, batch by batch, counted as they go to the store.
     std::size_t entries = 0;
     const Day today = day_of(wall_clock_now());

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <queue>
@@ -17,6 +18,9 @@ namespace {
 
 constexpr std::size_t k_batch = 65536;
 constexpr std::size_t k_run_buffer = 256 << 10;
+// At most this many runs at once (files open, and their buffers: 16 MiB): past it they are
+// merged into one, as sort(1) merges in passes.
+constexpr std::size_t k_max_runs = 64;
 
 // The first eight bytes of a name as a big-endian number: comparing these orders names the way
 // comparing the strings does, without touching the arena for most pairs.
@@ -135,7 +139,9 @@ Result<void> ImportCollector::resolve_day_first(const TimeZone* zone) {
         if ((p.length & k_ambiguous) == 0) continue;
         DropMoment m{p.day,
                      p.time == k_no_time ? std::nullopt : std::optional(from_unix_ms(p.time))};
-        DropMoment swapped = day_first_reading(m, zone);
+        std::optional<int> offset;
+        if (p.tld_pos & k_has_offset) offset = (((p.tld_pos >> 8) & 0x7F) - 64) * 900;
+        DropMoment swapped = day_first_reading(m, zone, offset);
         p.day = swapped.day;
         p.time = swapped.time ? unix_ms(*swapped.time) : k_no_time;
         p.length &= k_length;
@@ -148,7 +154,9 @@ Result<void> ImportCollector::add(const DropRow& row) {
     m_rows.push_back(
         Packed{m_arena.size(),
                static_cast<std::uint16_t>(name.size() | (row.ambiguous_date ? k_ambiguous : 0)),
-               static_cast<std::uint16_t>(row.name.tld_pos),
+               static_cast<std::uint16_t>(
+                   row.name.tld_pos |
+                   (row.date_offset ? k_has_offset | ((*row.date_offset / 900 + 64) << 8) : 0)),
                static_cast<std::uint32_t>(m_sources.size() - 1), row.when.day,
                row.when.time ? unix_ms(*row.when.time) : k_no_time});
     m_arena += name;
@@ -204,11 +212,14 @@ Result<void> ImportCollector::spill() {
         const Packed& p = m_rows[i];
         if (i >= m_file_start && (p.length & k_ambiguous) != 0) m_spilled_ambiguous = true;
         auto length = static_cast<std::uint16_t>(p.length & k_length);
-        run->write(RunRecord{length, p.tld_pos, p.source, p.day, p.time},
+        run->write(RunRecord{length, static_cast<std::uint16_t>(p.tld_pos & 0xFF), p.source, p.day,
+                             p.time},
                    std::string_view(m_arena).substr(p.offset, length));
     }
     if (auto written = run->end_writing(); !written) return written;
     m_runs.push_back(std::move(run));
+    if (m_runs.size() >= k_max_runs)
+        if (auto compacted = compact(); !compacted) return compacted;
     // The memory is kept for the next run.
     m_rows.clear();
     m_arena.clear();
@@ -231,6 +242,52 @@ Result<void> ImportCollector::finish() {
     return {};
 }
 
+std::size_t ImportCollector::merge_some(std::size_t limit, const std::function<void(Run&)>& emit) {
+    auto later = [this](std::size_t a, std::size_t b) {
+        if (m_runs[a]->name != m_runs[b]->name) return m_runs[a]->name > m_runs[b]->name;
+        return a < b;
+    };
+    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heads(later);
+    for (std::size_t i = 0; i < m_runs.size(); ++i)
+        if (!m_runs[i]->at_end) heads.push(i);
+    std::size_t given = 0;
+    std::vector<std::size_t> same;
+    while (!heads.empty() && given < limit) {
+        std::size_t top = heads.top();
+        heads.pop();
+        // Every other run at the same name: the last of them wins.
+        std::size_t winner = top;
+        same.assign(1, top);
+        while (!heads.empty() && m_runs[heads.top()]->name == m_runs[top]->name) {
+            winner = std::max(winner, heads.top());
+            same.push_back(heads.top());
+            heads.pop();
+        }
+        emit(*m_runs[winner]);
+        ++given;
+        for (std::size_t i : same)
+            if (m_runs[i]->advance())
+                heads.push(i);
+            else if (std::ferror(m_runs[i]->file) && !m_error)
+                m_error = temp_error(m_runs[i]->folder, errno);
+    }
+    return given;
+}
+
+Result<void> ImportCollector::compact() {
+    auto merged = std::make_unique<Run>();
+    if (auto opened = merged->open(); !opened) return opened;
+    for (auto& run : m_runs)
+        run->advance();
+    merge_some(SIZE_MAX, [&](Run& r) { merged->write(r.record, r.name); });
+    if (m_error) return std::unexpected(*m_error);
+    if (auto written = merged->end_writing(); !written) return written;
+    m_runs.clear();
+    m_runs.push_back(std::move(merged));
+    ++m_merge_passes;
+    return {};
+}
+
 std::span<const DropEntry> ImportCollector::next() {
     m_batch.clear();
     auto time_of = [](std::int64_t t) {
@@ -242,44 +299,22 @@ std::span<const DropEntry> ImportCollector::next() {
             const Packed& p = m_rows[m_order[m_position]];
             m_batch.push_back(
                 DropEntry{std::string_view(m_arena).substr(p.offset, p.length & k_length),
-                          m_sources[p.source], time_of(p.time), p.day, p.tld_pos});
+                          m_sources[p.source], time_of(p.time), p.day,
+                          static_cast<std::uint16_t>(p.tld_pos & 0xFF)});
         }
         return m_batch;
     }
-    // A k-way merge: the smallest name among the runs' current records; where several runs
-    // hold it, the latest run (the rows read last) wins.
+    // The views go into m_batch_names once the batch is whole (it may grow while filling).
     struct Pending {
         std::size_t offset;
         RunRecord record;
     };
     std::vector<Pending> pending;
     m_batch_names.clear();
-    auto later = [this](std::size_t a, std::size_t b) {
-        if (m_runs[a]->name != m_runs[b]->name) return m_runs[a]->name > m_runs[b]->name;
-        return a < b;
-    };
-    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heads(later);
-    for (std::size_t i = 0; i < m_runs.size(); ++i)
-        if (!m_runs[i]->at_end) heads.push(i);
-    while (!heads.empty() && pending.size() < k_batch) {
-        std::size_t top = heads.top();
-        heads.pop();
-        // Every other run at the same name: the last of them wins.
-        std::size_t winner = top;
-        std::vector<std::size_t> same{top};
-        while (!heads.empty() && m_runs[heads.top()]->name == m_runs[top]->name) {
-            winner = std::max(winner, heads.top());
-            same.push_back(heads.top());
-            heads.pop();
-        }
-        pending.push_back({m_batch_names.size(), m_runs[winner]->record});
-        m_batch_names += m_runs[winner]->name;
-        for (std::size_t i : same)
-            if (m_runs[i]->advance())
-                heads.push(i);
-            else if (std::ferror(m_runs[i]->file) && !m_error)
-                m_error = temp_error(m_runs[i]->folder, errno);
-    }
+    merge_some(k_batch, [&](Run& r) {
+        pending.push_back({m_batch_names.size(), r.record});
+        m_batch_names += r.name;
+    });
     if (m_error) return {};
     for (const auto& p : pending)
         m_batch.push_back(DropEntry{

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,7 @@ class ImportCollector {
     Result<void> add(const DropRow& row);
     std::size_t rows() const { return m_added; }
     std::size_t runs() const { return m_runs.size(); }
+    std::size_t merge_passes() const { return m_merge_passes; } // runs merged into one, so far
 
     // Ends the collecting; then next() gives the entries, sorted and unique, batch by batch
     // (an empty span at the end). A batch's views live until the next call.
@@ -60,11 +62,20 @@ class ImportCollector {
     static constexpr std::int64_t k_no_time = INT64_MIN;
     static constexpr std::uint16_t k_ambiguous = 0x8000;
     static constexpr std::uint16_t k_length = 0x7FFF;
+    // tld_pos is under 256; an ambiguous date's own offset rides in its high byte: bit 15 set,
+    // bits 8-14 the offset in quarter hours plus 64.
+    static constexpr std::uint16_t k_has_offset = 0x8000;
     struct Run;
 
     // The rows held, sorted, last of equal names kept, as indexes into m_rows.
     std::vector<std::uint32_t> sorted_unique() const;
     Result<void> spill();
+    // Gives `emit` the run holding each next name (the latest run among those at the same name),
+    // in name order, until `limit` names or the runs end; then moves those runs on. Returns how
+    // many names it gave; sets m_error on a read error.
+    std::size_t merge_some(std::size_t limit, const std::function<void(Run&)>& emit);
+    // Merges every run into one, so that runs (each an open file and its buffer) stay few.
+    Result<void> compact();
     std::size_t held_bytes() const;
 
     std::size_t m_budget;
@@ -73,6 +84,7 @@ class ImportCollector {
     std::vector<Packed> m_rows;
     std::vector<std::string> m_sources;
     std::vector<std::unique_ptr<Run>> m_runs;
+    std::size_t m_merge_passes = 0;
     std::size_t m_file_start = 0;     // in m_rows, where the current file's rows start
     bool m_spilled_ambiguous = false; // a run holds rows of this file read month first
     std::optional<Error> m_error;

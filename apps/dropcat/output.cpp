@@ -192,6 +192,18 @@ void start_pager(const ListingOptions& options) {
     const char* env = std::getenv("PAGER");
     std::string pager = env != nullptr ? env : "less";
     if (pager.empty() || pager == "cat") return;
+    // No PAGER and no less (a minimal system): no pager.
+    if (env == nullptr) {
+        bool found = false;
+        std::string_view path = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "";
+        while (!found && !path.empty()) {
+            std::size_t colon = path.find(':');
+            std::string dir(path.substr(0, colon));
+            found = !dir.empty() && access((dir + "/less").c_str(), X_OK) == 0;
+            path = colon == std::string_view::npos ? std::string_view{} : path.substr(colon + 1);
+        }
+        if (!found) return;
+    }
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_t pid = fork();
@@ -216,8 +228,8 @@ void start_pager(const ListingOptions& options) {
     g_pager = pid;
 }
 
-void finish_pager() {
-    if (g_pager < 0) return;
+bool finish_pager() {
+    if (g_pager < 0) return true;
     std::fflush(stdout);
     // The pager reads to the end of its input, then waits for the user.
     int null = open("/dev/null", O_WRONLY);
@@ -229,6 +241,7 @@ void finish_pager() {
     while (waitpid(g_pager, &status, 0) < 0 && errno == EINTR) {
     }
     g_pager = -1;
+    return !(WIFEXITED(status) && (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127));
 }
 
 RowWriter::RowWriter(OutputFormat format, std::vector<std::string> columns, bool color,
@@ -316,7 +329,8 @@ void RowWriter::row(std::span<const Cell> cells) {
 }
 
 // Shrinks the widest columns, a column at a time, until the table fits the terminal; no
-// column goes below 6 (or its header) so that what is cut still says something.
+// column goes below 6 characters (headers are cut too) so that what is cut still says
+// something.
 void RowWriter::fit_widths() {
     if (m_view.width == 0 || m_widths.empty()) return;
     auto total = [&] {
@@ -327,8 +341,7 @@ void RowWriter::fit_widths() {
     };
     std::vector<std::size_t> floor(m_widths.size());
     for (std::size_t i = 0; i < m_widths.size(); ++i)
-        floor[i] = std::min(m_widths[i],
-                            std::max<std::size_t>(6, display_width(m_columns[m_view.picked[i]])));
+        floor[i] = std::min<std::size_t>(m_widths[i], 6);
     while (total() > m_view.width) {
         std::size_t widest = m_widths.size();
         for (std::size_t i = 0; i < m_widths.size(); ++i)

@@ -84,7 +84,9 @@ std::optional<ViewError> make_view(const ListingOptions& options,
 // --no-pager, PAGER is empty or "cat", or the output is not a table on a terminal. Call before
 // writing; the pager is waited for when the program ends (finish_pager).
 void start_pager(const ListingOptions& options);
-void finish_pager();
+// Waits for the pager, if one was started; false when it could not be run (the shell's 126 or
+// 127: a PAGER that names no program), so that the output that went to it was not shown.
+bool finish_pager();
 
 // Streams rows in one of the listing formats. JSON is JSON Lines with the column names as keys;
 // a table sizes its columns from the first rows and streams the rest.

@@ -2,6 +2,7 @@
 
 #include "options.hpp"
 #include "output.hpp"
+#include "registrar_common.hpp"
 #include "registrar_net.hpp"
 
 #include <dropcat/config.hpp>
@@ -18,7 +19,8 @@ namespace {
 // The columns are an interface (TSV by position, JSON by key): new ones go at the end.
 const std::vector<std::string> k_columns{
     "name",          "kind", "endpoint",  "checks_per_minute", "creates_per_minute",
-    "max_in_flight", "tlds", "max_price", "catch_policy",      "check_batch"};
+    "max_in_flight", "tlds", "max_price", "catch_policy",      "check_batch",
+    "currency"}; // max_price's: an amount is a string beside its currency
 
 // A configured figure replaces the documented one (an account may have a higher tier); say
 // so where it is higher, so that a typo does not pass for a tier.
@@ -65,12 +67,13 @@ int run_list(const ListingOptions& options, Context& ctx) {
         std::string tlds;
         for (const auto& t : a.tlds)
             tlds += (tlds.empty() ? "" : " ") + t;
-        std::string price = a.max_price ? format_money(*a.max_price) : std::string();
-        std::array<Cell, 10> cells{
+        std::string price = price_text(a.max_price);
+        std::string currency = a.max_price ? a.max_price->currency : std::string();
+        std::array<Cell, 11> cells{
             Cell{a.name},       Cell{a.kind},        Cell{endpoint},
             Cell{checks, true}, Cell{creates, true}, Cell{in_flight, true},
             Cell{tlds},         Cell{price},         Cell{kind->catch_policy},
-            Cell{batch, true}};
+            Cell{batch, true},  Cell{currency}};
         writer.row(cells);
     }
     writer.finish();

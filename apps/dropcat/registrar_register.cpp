@@ -58,10 +58,9 @@ int run_register(const NetOptions& o, Context& ctx) {
     if (!config) return ctx.failed(config.error());
     const RegistrarAccount* account = find_account(*config, o.registrar);
     if (account == nullptr) return ctx.failed(no_such_account(*config, o.registrar));
+    // Context::failed ends a usage error with its 'try' line.
     auto usage = [&ctx](std::string message) {
-        int code = ctx.failed(Error{ErrorKind::usage, std::move(message)});
-        ctx.report.plain("try 'dropcat registrar register --help'");
-        return code;
+        return ctx.failed(Error{ErrorKind::usage, std::move(message)});
     };
     auto ceiling = parse_money(o.max_price);
     if (!ceiling) return usage(fmt::format("--max-price: {}", ceiling.error().message));

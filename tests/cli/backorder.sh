@@ -68,6 +68,13 @@ run backorder add charlie-7.org --email card@example.com --phone '4111 1111 1111
 expect_rc 65 "a card as the phone"
 expect_err "the phone looks like a payment card number"
 expect_no_err "4111"
+run backorder add charlie-7.org --email card@example.com --phone '+30569309025904'
+expect_rc 65 "a 14-digit card written as an international phone number"
+expect_err "the phone looks like a payment card number"
+expect_no_err "30569309025904"
+run backorder add charlie-7.org --email 'anna+378282246310005@example.com'
+expect_rc 65 "a 15-digit card after + in the email"
+expect_no_err "378282246310005"
 run backorder add charlie-7.org --email card@example.com --name 'Anna 4111 1111' --note '1111 1111'
 expect_rc 65 "a card split between the name and the note"
 expect_err "the name and note together of the backorder for charlie-7.org looks like a payment card number"
@@ -310,6 +317,7 @@ grep -qaF Uniquist $(store_files "$DROPCAT_DB") && ok || bad "the customer's dat
 run backorder forget zelda.unique@example.org
 expect_rc 2 "forget without --yes off a terminal"
 expect_err "confirm with --yes"
+expect_err "try 'dropcat backorder forget --help'"
 run backorder forget zelda.unique@example.org --yes
 # (On PostgreSQL another session's snapshot, autovacuum's say, can hold the old rows for a
 # moment: forget waits for it, up to 10 s, and then removes them.)
@@ -333,20 +341,28 @@ expect_rc 0
 run --db "$db" backorder list --email CASE.PERSON@example.com --format tsv
 expect_equal "$(tail -n +2 "$OUT" | cut -f4 | sort -u)" "Case.Person@example.com" "one customer, first spelling kept"
 expect_out_lines 3 "both backorders found by another case"
-# A store from before holds the same person twice: merge-customers joins them.
+# A store from before holds the same person three times: merge-customers joins them. The kept
+# customer's bravo.net is cancelled while another's is active: the kept one takes its place.
+bravo_id=$("$DROPCAT" --db "$db" backorder list --domain bravo.net --format tsv | awk -F'\t' 'NR == 2 { print $1 }')
+"$DROPCAT" --db "$db" backorder cancel -q "$bravo_id"
 store_sql "$db" "INSERT INTO customers (email, name, created_at) VALUES ('CASE.PERSON@example.com', 'Old', 0);
+INSERT INTO customers (email, created_at) VALUES ('CASE.person@example.com', 0);
 INSERT INTO backorders (domain, customer_id, priority, created_at, updated_at) SELECT 'alpha.com', id, 5, 0, 0 FROM customers WHERE email = 'CASE.PERSON@example.com';
-INSERT INTO backorders (domain, customer_id, priority, created_at, updated_at) SELECT 'charlie-7.org', id, 1, 0, 0 FROM customers WHERE email = 'CASE.PERSON@example.com';" >/dev/null
+INSERT INTO backorders (domain, customer_id, priority, created_at, updated_at) SELECT 'charlie-7.org', id, 1, 0, 0 FROM customers WHERE email = 'CASE.PERSON@example.com';
+INSERT INTO backorders (domain, customer_id, priority, created_at, updated_at) SELECT 'bravo.net', id, 7, 0, 0 FROM customers WHERE email = 'CASE.PERSON@example.com';
+INSERT INTO backorders (domain, customer_id, priority, created_at, updated_at) SELECT 'charlie-7.org', id, 2, 0, 0 FROM customers WHERE email = 'CASE.person@example.com';" >/dev/null
 run --db "$db" backorder merge-customers --dry-run
 expect_rc 0 "merge dry run"
-expect_out "Case.Person@example.com: would take CASE.PERSON@example.com; 1 backorder moved, 1 duplicate cancelled"
-expect_err "would merge 1 customer into 1; nothing was changed"
+expect_out "Case.Person@example.com: would take CASE.PERSON@example.com, CASE.person@example.com; 1 backorder moved, 3 duplicates cancelled"
+expect_err "would merge 2 customers into 1; nothing was changed"
 run --db "$db" backorder list --format tsv
-expect_equal "$(tail -n +2 "$OUT" | cut -f4 | sort -u | tr '\n' ' ')" "CASE.PERSON@example.com Case.Person@example.com " "a dry run changes nothing"
+expect_equal "$(tail -n +2 "$OUT" | cut -f4 | sort -u | tr '\n' ' ')" "CASE.PERSON@example.com CASE.person@example.com Case.Person@example.com " "a dry run changes nothing"
 run --db "$db" backorder merge-customers
 expect_rc 0 "merge"
-expect_out "Case.Person@example.com: took CASE.PERSON@example.com; 1 backorder moved, 1 duplicate cancelled"
-expect_err "merged 1 customer into 1"
+expect_out "Case.Person@example.com: took CASE.PERSON@example.com, CASE.person@example.com; 1 backorder moved, 3 duplicates cancelled"
+expect_err "merged 2 customers into 1"
+run --db "$db" backorder list --domain bravo.net --status active --format tsv
+expect_equal "$(tail -n +2 "$OUT" | cut -f1,4,6 | tr '\t' ' ')" "$bravo_id Case.Person@example.com 7" "the kept customer's cancelled backorder took the active one's place"
 run --db "$db" backorder list --status active --format tsv
 expect_equal "$(tail -n +2 "$OUT" | cut -f2,4 | sort | tr '\t\n' ': ')" "alpha.com:Case.Person@example.com bravo.net:Case.Person@example.com charlie-7.org:Case.Person@example.com " "the other's backorders moved to the kept customer"
 expect_equal "$(store_sql "$db" "SELECT count(*) FROM customers WHERE email = 'CASE.PERSON@example.com'")" 0 "the merged address is erased"

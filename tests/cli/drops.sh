@@ -151,6 +151,11 @@ PAGER='sed s/^/paged:/' script -qec "'$DROPCAT' --db '$db' drops --date 2026-12-
 expect_out "paged:"
 PAGER='sed s/^/paged:/' script -qec "'$DROPCAT' --db '$db' drops --date 2026-12-09 --no-pager" /dev/null >"$OUT" 2>&1
 expect_no_out "paged:"
+# A PAGER that cannot be run showed nothing: an error, not a quiet success.
+PAGER=/nonexistent/pager script -qec "'$DROPCAT' --db '$db' drops --date 2026-12-09" /dev/null >"$OUT" 2>&1
+RC=$?
+expect_rc 74 "a PAGER that cannot be run"
+expect_out "the pager (PAGER, or less) could not be run, so nothing was shown"
 PAGER='sed s/^/paged:/' run --db "$db" drops --date 2026-12-09 --format table
 expect_no_out "paged:" "never a pager in a pipe"
 

@@ -68,6 +68,12 @@ result=$(bash -c '. "$1"; COMP_WORDS=(dropcat --db "$2" drops --source n); COMP_
 expect_equal "$result" "nightly" "bash completes --source from the store"
 result=$(fish -c "source '$SOURCE_DIR/completions/dropcat.fish'; complete -C 'dropcat --db $WORK/live.db drops --source '" | cut -f1 | tr '\n' ' ')
 expect_equal "$result" "nightly " "fish completes --source from the store"
+# --registrar completes from the configuration named on the line.
+printf '[[registrar]]\nname = "from-line"\nkind = "dynadot"\nkey_env = "K"\n' >"$WORK/line.toml"
+result=$(bash -c '. "$1"; COMP_WORDS=(dropcat --config "$2" registrar owns --registrar ""); COMP_CWORD=6; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash" "$WORK/line.toml")
+expect_equal "$result" "from-line" "bash completes --registrar from --config"
+result=$(fish -c "source '$SOURCE_DIR/completions/dropcat.fish'; complete -C 'dropcat --config $WORK/line.toml registrar owns --registrar '" | cut -f1 | tr '\n' ' ')
+expect_equal "$result" "from-line " "fish completes --registrar from --config"
 result=$(bash -c '. "$1"; COMP_WORDS=(dropcat backorder list --status c); COMP_CWORD=4; _dropcat; echo "${COMPREPLY[*]}"' _ "$SOURCE_DIR/completions/dropcat.bash")
 expect_equal "$result" "cancelled caught" "bash completes statuses through the helper"
 result=$(fish -c "source '$SOURCE_DIR/completions/dropcat.fish'; complete -C 'dropcat --db $WORK/live.db backorder cancel '" | cut -f1 | tr '\n' ' ')

@@ -260,6 +260,17 @@ expect_err "read 60000 rows: would import 60000"
 RC=$?
 expect_rc 65 "an endless JSON value"
 expect_err "endless.json.gz:1: value too long (over 1048576 bytes)"
+# Commas and brackets inside a string do not end it; nesting is bounded too.
+{ printf '{"data":[{"name":"'; head -c 2000000 /dev/zero | tr '\0' ,; printf '"}]}'; } | gzip >"$WORK/commas.json.gz"
+"${limit[@]}" "$DROPCAT" --db "$WORK/json.db" import --input-format se-json "$WORK/commas.json.gz" >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 65 "an endless string of commas"
+expect_err "commas.json.gz:1: value too long (over 1048576 bytes)"
+head -c 3000000 /dev/zero | tr '\0' '[' | gzip >"$WORK/deep.json.gz"
+"${limit[@]}" "$DROPCAT" --db "$WORK/json.db" import --input-format se-json "$WORK/deep.json.gz" >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 65 "endless nesting"
+expect_err "deep.json.gz:1: malformed JSON: nested too deep (over 512 levels)"
 
 # Concatenated gzip members are one input (gzip -c a b > ab.gz is valid gzip), read whole
 # whatever the raw reads' boundaries; anything else after the gzip data is an error.

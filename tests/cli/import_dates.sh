@@ -14,6 +14,12 @@ expect_err "dmy.csv:5: the date is month first, but line 3 showed this file's da
 run --db "$WORK/dates.db" drops --format tsv
 expect_out "early.com	early.com	com	2026-04-03"
 expect_out "late.com	late.com	com	2026-04-05"
+# A date that gives its own offset keeps it when the file turns out day first.
+printf 'domain,drop_date\nown.com,03/04/2026 23:00 -05:00\nshows.com,13/04/2026\n' >"$WORK/own.csv"
+run --db "$WORK/own.db" import --timezone Europe/Stockholm "$WORK/own.csv"
+expect_rc 0
+run --db "$WORK/own.db" drops --format tsv
+expect_out "own.com	own.com	com	2026-04-04	2026-04-04T04:00:00Z"
 printf 'domain,drop_date\na.com,03/04/2026\nb.com,05/06/2026\n' >"$WORK/either.csv"
 run --db "$WORK/either.db" import "$WORK/either.csv"
 expect_rc 0

@@ -25,7 +25,8 @@ checks_per_minute = 3
 TOML
 run registrar list --format tsv
 expect_rc 0
-expect_out "dyn-main	dynadot	https://api.dynadot.com	60	60	1	com net	25.00 USD	advertises drop-catching"
+expect_out "dyn-main	dynadot	https://api.dynadot.com	60	60	1	com net	25.00	advertises drop-catching"
+expect_equal "$(cut -f11 "$OUT" | tr '\n' ' ')" "currency USD  " "max_price's currency, last"
 expect_out "pork	porkbun	http://127.0.0.1:8080/api/json/v3	3	60	1		"
 expect_equal "$(cut -f10 "$OUT" | tr '\n' ' ')" "check_batch 1 1 " "the names per check, last"
 expect_no_err "warning" "limits within the documented ones"
@@ -34,10 +35,20 @@ python3 - "$OUT" <<'PY' && ok || bad "registrar list JSON"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 keys = ["name", "kind", "endpoint", "checks_per_minute", "creates_per_minute", "max_in_flight",
-        "tlds", "max_price", "catch_policy", "check_batch"]
+        "tlds", "max_price", "catch_policy", "check_batch", "currency"]
 assert [list(r) for r in rows] == [keys, keys], rows
 assert rows[0]["checks_per_minute"] == 60 and rows[1]["checks_per_minute"] == 3
+# An amount is a string beside its currency; none is null. The policy is whole in JSON.
+assert (rows[0]["max_price"], rows[0]["currency"]) == ("25.00", "USD"), rows[0]
+assert (rows[1]["max_price"], rows[1]["currency"]) == (None, None), rows[1]
+assert len(rows[0]["catch_policy"]) > 100, rows[0]["catch_policy"]
 PY
+
+# The table fits 100 columns, even off a terminal: the policy is cut there.
+run registrar list --format table
+expect_rc 0
+python3 -c 'import sys; w = [len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")]; sys.exit(max(w) > 100)' "$OUT" && ok || bad "registrar list is wider than 100 columns: $(cat "$OUT")"
+expect_out "…"
 
 # A bulk account raises the figures: listed, with a warning that they are above the documented.
 printf '[[registrar]]\nname = "bulk"\nkind = "dynadot"\nkey_env = "K"\ncheck_batch = 100\nchecks_per_minute = 600\n' >"$WORK/bulk.toml"
@@ -57,6 +68,7 @@ run registrar register --registrar dyn-main example.com --max-price "10.00 EUR"
 expect_rc 2 "a ceiling in another currency than the account's"
 expect_err "--max-price is in EUR and dyn-main's max_price (25.00 USD) in USD: give --max-price in USD"
 expect_err "try 'dropcat registrar register --help'"
+expect_equal "$(grep -c "^try " "$ERR")" 1 "the hint once"
 
 # A secret in the file, a bad kind: exit 78, FILE:LINE: KEY.
 printf '[[registrar]]\nname = "x"\nkind = "dynadot"\nkey = "s3cr3t-value"\nkey_env = "K"\n' >"$WORK/secret.toml"

@@ -60,6 +60,11 @@ TEST_CASE("card: digits around a card do not hide it") {
     CHECK(looks_like_card_number("ref 12 4111 1111 1111 1111"));
     CHECK(looks_like_card_number("amex 3782 822463 10005 exp 0129 cvv 1234"));
     CHECK(looks_like_card_number("anna+4111111111111111"));
+    // After a '+', a run is a phone number only when it is a valid one: a 13-15 digit card
+    // written +NNN is still a card.
+    CHECK(looks_like_card_number("anna+378282246310005"));
+    CHECK(looks_like_card_number("+30569309025904"));
+    CHECK(looks_like_card_number("+4222222222222"));
     CHECK(looks_like_card_number("x4111x1111x1111x1111x"));
 }
 

@@ -105,10 +105,22 @@ TEST_CASE("cli: a large import sorts on two threads, or in runs, and still lets 
     fill(memory);
     ImportCollector spilled(256 << 10);
     fill(spilled);
+    // A tiny budget makes hundreds of runs: they are merged in passes, never more than 64.
+    ImportCollector passes(16 << 10);
+    fill(passes);
     CHECK(memory.runs() == 0);
     CHECK(spilled.runs() > 5);
+    CHECK(passes.runs() < 64);
+    CHECK(passes.merge_passes() >= 3);
     auto a = drain(memory);
     auto b = drain(spilled);
+    auto c = drain(passes);
+    REQUIRE(c.size() == a.size());
+    bool same_in_passes = true;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i].domain != c[i].domain || a[i].day != c[i].day || a[i].source != c[i].source)
+            same_in_passes = false;
+    CHECK(same_in_passes);
     REQUIRE(a.size() == static_cast<std::size_t>(n));
     REQUIRE(b.size() == a.size());
     bool sorted = true, same = true;

@@ -154,6 +154,14 @@ TEST_CASE("date: IANA zones from the system's tz database") {
     REQUIRE(d.ambiguous);
     CHECK(format_utc(*d.moment.time) == "2026-03-12T23:00:00Z"); // 12 March: EDT
     CHECK(format_utc(*day_first_reading(d.moment, &*ny).time) == "2026-12-04T00:00:00Z"); // EST
+    // A date that gives its own offset keeps it in its other reading, whatever the zone.
+    auto own = read("03/04/2026 23:00 -05:00", in_ny);
+    REQUIRE(own.ambiguous);
+    CHECK(own.offset == -18000);
+    CHECK(format_utc(*own.moment.time) == "2026-03-05T04:00:00Z");
+    CHECK(format_utc(*day_first_reading(own.moment, &*ny, own.offset).time) ==
+          "2026-04-04T04:00:00Z");
+    CHECK_FALSE(read("2026-12-03 19:00", in_ny).offset.has_value());
     auto stockholm = TimeZone::load("Europe/Stockholm");
     REQUIRE(stockholm.has_value());
     CHECK(stockholm->offset_at(unix_ms(start_of(days_from_civil(2026, 7, 1))) / 1000) == 7200);

@@ -91,6 +91,8 @@ struct ListDate {
     // Read automatically, a numeric date that shows the order: 13/04/2026 (dmy) or 04/13/2026
     // (mdy); `automatic` otherwise.
     DateOrder shows = DateOrder::automatic;
+    // The offset the text gave with its time (Z, UTC and GMT: 0), in seconds east of UTC.
+    std::optional<int> offset;
 };
 
 // Reads a list's date: YYYY-MM-DD and YYYY/MM/DD; A/B/YYYY, A-B-YYYY and A.B.YYYY in the
@@ -102,8 +104,10 @@ struct ListDate {
 Result<ListDate> read_list_date(std::string_view text, const DateReading& how);
 
 // The day-first reading of an ambiguous date read month first (its day and month swapped, the
-// same local time of day in the same zone).
-DropMoment day_first_reading(const DropMoment& month_first, const TimeZone* zone);
+// same local time of day): in the offset the text gave (ListDate::offset), else in `zone`,
+// else UTC.
+DropMoment day_first_reading(const DropMoment& month_first, const TimeZone* zone,
+                             std::optional<int> offset = std::nullopt);
 
 // Parses the date forms drop lists use: YYYY-MM-DD, YYYY/MM/DD, MM/DD/YYYY, M-DD-YYYY (and
 // M-D-YYYY), and ISO 8601 date-times with Z, an offset, or no zone (read as UTC), with 'T' or

@@ -68,6 +68,7 @@ class Input {
     struct Source; // the descriptor and the gzip decoder (input.cpp)
     Input(std::unique_ptr<Source> source, std::string name);
     Result<bool> fill();
+    Result<void> start();
     Result<std::size_t> read_raw(unsigned char* into, std::size_t size);
     Result<std::size_t> inflate_into(char* into, std::size_t size);
 
@@ -114,6 +115,7 @@ struct DropRow {
     // Read month first while the file has not shown its order (ReadSummary::date_order): if
     // it shows day first later, day_first_reading(when) is the row's date.
     bool ambiguous_date = false;
+    std::optional<int> date_offset; // the offset an ambiguous date's text gave (ListDate)
 };
 
 struct Rejection {

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 namespace dropcat {
 
 namespace {
@@ -220,7 +222,8 @@ Result<ForgetOutcome> Backorders::forget(std::string_view email, std::string_vie
             tx.customers().erase(id, now);
             tx.backorders().clear_notes_of_customer(id);
             append_event(tx, now, actor, EventSubject::customer, id, "forgotten",
-                         fmt::format("personal data erased; {} backorders kept", kept));
+                         fmt::format("personal data erased; {} backorder{} kept", kept,
+                                     kept == 1 ? "" : "s"));
         }
         return o;
     });
@@ -243,6 +246,7 @@ Result<MergeOutcome> Backorders::merge_customers(bool dry_run, std::string_view 
                    text::ascii_lower(rows[end].email) == text::ascii_lower(rows[first].email))
                 ++end;
             MergedCustomer m;
+            std::set<std::string> moved_names;
             m.kept_id = rows[first].id;
             m.kept_email = rows[first].email;
             auto kept = tx.customers().by_id(m.kept_id).value_or(CustomerRecord{});
@@ -252,27 +256,42 @@ Result<MergeOutcome> Backorders::merge_customers(bool dry_run, std::string_view 
                 m.merged_emails.push_back(rows[i].email);
                 for (const auto& b : tx.backorders().of_customer(other)) {
                     auto twin = tx.backorders().find(b.domain, m.kept_id);
-                    if (!twin) {
+                    // A dry run moves nothing: the names it would have moved are remembered.
+                    bool moved_before = moved_names.contains(b.domain);
+                    if (!twin && !moved_before) {
                         if (!dry_run) {
                             tx.backorders().move_to_customer(b.id, m.kept_id, now);
                             append_event(tx, now, actor, EventSubject::backorder, b.id, "moved",
                                          fmt::format("customer {} -> {} (customers merged)", other,
                                                      m.kept_id));
                         }
+                        moved_names.insert(b.domain);
                         ++m.moved;
                         continue;
                     }
                     // Both had one on this name: the kept customer's stays, the other is
-                    // cancelled (if it was still open) and stays on the emptied record.
-                    if (b.status == BackorderStatus::active ||
-                        b.status == BackorderStatus::expired) {
-                        if (!dry_run)
-                            set_status(tx, b.id, BackorderStatus::cancelled, now, actor,
-                                       fmt::format("was {}; duplicate of backorder {} "
-                                                   "(customers merged)",
-                                                   status_name(b.status), twin->id));
-                        ++m.cancelled;
+                    // cancelled (if it was still open) and stays on the emptied record. If only
+                    // the other was active, the kept one takes its place in the queue first:
+                    // active, with its priority.
+                    bool open =
+                        b.status == BackorderStatus::active || b.status == BackorderStatus::expired;
+                    if (!open) continue;
+                    if (!dry_run && twin && b.status == BackorderStatus::active &&
+                        (twin->status == BackorderStatus::cancelled ||
+                         twin->status == BackorderStatus::expired)) {
+                        tx.backorders().set_details(twin->id, b.priority, twin->note, now);
+                        set_status(tx, twin->id, BackorderStatus::active, now, actor,
+                                   fmt::format("was {}; takes the place of backorder {} "
+                                               "(customers merged)",
+                                               status_name(twin->status), b.id));
                     }
+                    if (!dry_run)
+                        set_status(tx, b.id, BackorderStatus::cancelled, now, actor,
+                                   fmt::format("was {}; duplicate of backorder {} "
+                                               "(customers merged)",
+                                               status_name(b.status),
+                                               twin ? twin->id : std::int64_t{0}));
+                    ++m.cancelled;
                 }
                 if (auto o = tx.customers().by_id(other)) {
                     if (details.name.empty()) details.name = o->name;

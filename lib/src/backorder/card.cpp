@@ -167,8 +167,8 @@ constexpr std::size_t k_max_phone_digits = 15; // E.164
 
 // Every run of joined groups is tried from each group that starts it to each group that ends
 // it, as long as it holds 13 to 19 digits: so digits around a card (an expiry date, a CVV, a
-// reference) do not hide it. A run that starts right after a '+' and holds no more digits
-// than a phone number can is taken for a phone number.
+// reference) do not hide it. A run written after a '+' that libphonenumber takes for a valid
+// phone number is a phone number.
 std::optional<TextSpan> find_card_number(std::string_view text) {
     std::vector<Group> groups = digit_groups(text);
     for (std::size_t first = 0; first < groups.size(); ++first) {
@@ -178,7 +178,11 @@ std::optional<TextSpan> find_card_number(std::string_view text) {
             digits += groups[last].digits;
             if (digits.size() > k_max_digits) break;
             if (digits.size() < k_min_digits) continue;
-            if (groups[first].after_plus && digits.size() <= k_max_phone_digits) continue;
+            // Written +NNN: a valid phone number is a phone number, not a card.
+            if (groups[first].after_plus && digits.size() <= k_max_phone_digits &&
+                valid_phone_number(text.substr(groups[first].begin - 1,
+                                               groups[last].end - groups[first].begin + 1)))
+                continue;
             if (known_issuer(digits) && luhn_valid(digits))
                 return TextSpan{groups[first].begin, groups[last].end};
         }

@@ -39,6 +39,10 @@ bool valid_phone_number(std::string_view text) {
     std::string number(text);
     // International form (+46 ..., 0046 ... is read as national and tried below).
     if (valid_in(util, number, "ZZ")) return true;
+    std::size_t first = number.find_first_not_of(" \t");
+    if (first != std::string::npos && number[first] == '+')
+        return false; // its country code does not make it valid
+
     // National form: valid in some country's plan. The country is not known, so this is the
     // most that can be said; a short one (under 7 digits, valid somewhere as a local number)
     // must be written with its country code.

@@ -38,26 +38,6 @@ std::string_view trim(std::string_view s) {
     return text::trim(s, " \t\r\n\"");
 }
 
-// Parses HH:MM[:SS][.fraction] at pos; returns seconds since midnight.
-std::optional<int> read_clock(std::string_view text, std::size_t& pos) {
-    auto hour = read_digits(text, pos, 2, 2);
-    if (!hour || !expect(text, pos, ':')) return std::nullopt;
-    auto minute = read_digits(text, pos, 2, 2);
-    if (!minute) return std::nullopt;
-    int second = 0;
-    if (expect(text, pos, ':')) {
-        auto s = read_digits(text, pos, 2, 2);
-        if (!s) return std::nullopt;
-        second = *s;
-        if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
-            ++pos;
-            if (!read_digits(text, pos, 1, 9)) return std::nullopt;
-        }
-    }
-    if (*hour > 23 || *minute > 59 || second > 60) return std::nullopt;
-    return *hour * 3600 + *minute * 60 + (second == 60 ? 59 : second);
-}
-
 // Parses Z, +HH:MM, +HHMM, +HH (or '-') at pos into an offset in seconds east of UTC.
 std::optional<int> read_zone(std::string_view text, std::size_t& pos) {
     if (pos == text.size()) return 0; // no zone: read as UTC (documented)
@@ -340,6 +320,7 @@ Result<ListDate> read_list_date(std::string_view raw, const DateReading& how) {
                                     "zone with --timezone, such as America/New_York",
                                     text::for_message(text, 60), text::for_message(word, 10)));
         utc = local;
+        out.offset = 0;
     } else {
         if (pos == mark || pos == text.size()) pos = mark;
         if (pos == text.size()) {
@@ -348,6 +329,7 @@ Result<ListDate> read_list_date(std::string_view raw, const DateReading& how) {
             auto zone = read_zone(text, pos);
             if (!zone || pos != text.size()) return unreadable();
             utc = local - *zone;
+            out.offset = *zone;
         }
     }
     out.moment.time = Instant{std::chrono::seconds{utc}};
@@ -355,7 +337,8 @@ Result<ListDate> read_list_date(std::string_view raw, const DateReading& how) {
     return out;
 }
 
-DropMoment day_first_reading(const DropMoment& month_first, const TimeZone* zone) {
+DropMoment day_first_reading(const DropMoment& month_first, const TimeZone* zone,
+                             std::optional<int> offset) {
     using namespace std::chrono;
     auto swapped = [](Day d) {
         year_month_day ymd{sys_days{days{d}}};
@@ -366,11 +349,11 @@ DropMoment day_first_reading(const DropMoment& month_first, const TimeZone* zone
     };
     if (!month_first.time) return DropMoment{swapped(month_first.day), std::nullopt};
     std::int64_t utc = unix_ms(*month_first.time) / 1000;
-    std::int64_t local = utc + (zone != nullptr ? zone->offset_at(utc) : 0);
+    std::int64_t local = utc + (offset ? *offset : zone != nullptr ? zone->offset_at(utc) : 0);
     Day local_day = static_cast<Day>(local >= 0 ? local / 86400 : (local - 86399) / 86400);
     std::int64_t clock = local - std::int64_t{local_day} * 86400;
     std::int64_t moved = std::int64_t{swapped(local_day)} * 86400 + clock;
-    std::int64_t back = zone != nullptr ? zone->to_utc(moved) : moved;
+    std::int64_t back = offset ? moved - *offset : zone != nullptr ? zone->to_utc(moved) : moved;
     Instant t{std::chrono::seconds{back}};
     return DropMoment{day_of(t), t};
 }
@@ -397,7 +380,7 @@ std::optional<Day> parse_day_first_date(std::string_view text) {
 std::optional<int> parse_time_of_day(std::string_view text) {
     text = trim(text);
     std::size_t pos = 0;
-    auto clock = read_clock(text, pos);
+    auto clock = read_any_clock(text, pos);
     if (!clock || pos != text.size()) return std::nullopt;
     return clock;
 }

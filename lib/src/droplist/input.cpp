@@ -202,14 +202,19 @@ Result<std::string_view> Input::head(std::size_t bytes) {
     return view;
 }
 
+// Before the first line or chunk: a UTF-8 byte order mark is skipped.
+Result<void> Input::start() {
+    if (m_started) return {};
+    m_started = true;
+    auto h = head(3);
+    if (!h) return std::unexpected(h.error());
+    if (std::string_view(m_buf.data() + m_pos, m_end - m_pos).starts_with("\xEF\xBB\xBF"))
+        m_pos += 3;
+    return {};
+}
+
 Result<bool> Input::next_chunk(std::string_view& chunk) {
-    if (!m_started) {
-        m_started = true;
-        auto h = head(3);
-        if (!h) return std::unexpected(h.error());
-        if (std::string_view(m_buf.data() + m_pos, m_end - m_pos).starts_with("\xEF\xBB\xBF"))
-            m_pos += 3;
-    }
+    if (auto started = start(); !started) return std::unexpected(started.error());
     while (m_pos == m_end) {
         auto more = fill();
         if (!more) return std::unexpected(more.error());
@@ -221,13 +226,7 @@ Result<bool> Input::next_chunk(std::string_view& chunk) {
 }
 
 Result<bool> Input::next_line(std::string_view& line) {
-    if (!m_started) {
-        m_started = true;
-        auto h = head(3);
-        if (!h) return std::unexpected(h.error());
-        if (std::string_view(m_buf.data() + m_pos, m_end - m_pos).starts_with("\xEF\xBB\xBF"))
-            m_pos += 3;
-    }
+    if (auto started = start(); !started) return std::unexpected(started.error());
     auto too_long = [&] {
         return fail(ErrorKind::data, fmt::format("{}:{}: line too long (over {} bytes)", m_name,
                                                  m_line + 1, k_max_line));

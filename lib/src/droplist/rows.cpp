@@ -106,7 +106,7 @@ void flush(RowContext& ctx) {
             when = date->moment;
             if (date->ambiguous) {
                 if (sum.date_order == DateOrder::dmy)
-                    when = day_first_reading(date->moment, ctx.options.dates.zone);
+                    when = day_first_reading(date->moment, ctx.options.dates.zone, date->offset);
                 else if (sum.date_order == DateOrder::automatic) {
                     ambiguous = true;
                     ++sum.ambiguous_dates;
@@ -121,7 +121,8 @@ void flush(RowContext& ctx) {
             when = DropMoment{*ctx.options.default_day, std::nullopt};
         }
         ++ctx.summary.good;
-        ctx.sink.row(DropRow{std::move(*name), *when, r.line, ambiguous});
+        ctx.sink.row(DropRow{std::move(*name), *when, r.line, ambiguous,
+                             ambiguous ? (*dates[i])->offset : std::nullopt});
     }
     b.clear();
 }

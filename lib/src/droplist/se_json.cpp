@@ -36,7 +36,24 @@ class ChunkSource {
         char c = m_chunk[m_pos++];
         m_last_newline = c == '\n';
         if (c == '\n') ++line;
-        if (std::string_view("\"{}[],:").find(c) != std::string_view::npos) {
+        // Inside a string only its closing quote ends the stretch (",,," is one long value).
+        bool ends = false;
+        if (m_in_string) {
+            if (m_escaped) {
+                m_escaped = false;
+            } else if (c == '\\') {
+                m_escaped = true;
+            } else if (c == '"') {
+                m_in_string = false;
+                ends = true;
+            }
+        } else if (c == '"') {
+            m_in_string = true;
+            ends = true;
+        } else {
+            ends = std::string_view("{}[],:").find(c) != std::string_view::npos;
+        }
+        if (ends) {
             m_stretch = 0;
         } else if (++m_stretch > Input::k_max_line) {
             error = Error{ErrorKind::data,
@@ -61,6 +78,8 @@ class ChunkSource {
     std::size_t m_stretch = 0;
     bool m_end = false;
     bool m_last_newline = false;
+    bool m_in_string = false;
+    bool m_escaped = false;
 };
 
 class ChunkIterator {
@@ -105,6 +124,7 @@ class DropListSax : public nlohmann::json_sax<nlohmann::json> {
     bool string(string_t& s) override { return value(s); }
     bool binary(binary_t&) override { return value(""); }
     bool start_object(std::size_t) override {
+        if (too_deep()) return false;
         bool item = !m_stack.empty() && m_stack.back() == '[';
         m_stack.push_back('{');
         if (item && m_item_depth == 0) {
@@ -135,6 +155,7 @@ class DropListSax : public nlohmann::json_sax<nlohmann::json> {
         return true;
     }
     bool start_array(std::size_t) override {
+        if (too_deep()) return false;
         m_stack.push_back('[');
         return true;
     }
@@ -150,6 +171,15 @@ class DropListSax : public nlohmann::json_sax<nlohmann::json> {
     const std::string& error() const { return m_error; }
 
   private:
+    // A drop list is a few levels deep; a file of endless '[' is not one, and must not grow
+    // the stack without bound.
+    static constexpr std::size_t k_max_depth = 512;
+    bool too_deep() {
+        if (m_stack.size() < k_max_depth) return false;
+        m_error = "nested too deep (over 512 levels)";
+        return true;
+    }
+
     bool value(const std::string& v) {
         if (m_item_depth != 0 && m_item_depth == m_stack.size()) {
             if (int rank = domain_header_rank(m_key);
