@@ -2,11 +2,13 @@
 
 _dropcat() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local cmd='' sub='' db='' i
+    local cmd='' sub='' db='' config='' i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
             --db) db=${COMP_WORDS[i+1]}; ((i++)) ;;
             --db=*) db=${COMP_WORDS[i]#--db=} ;;
+            --config) config=${COMP_WORDS[i+1]}; ((i++)) ;;
+            --config=*) config=${COMP_WORDS[i]#--config=} ;;
             --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--date-order|--timezone|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--new-since|--sort|--columns|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--registrar|--max-price|--years) ((i++)) ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;
@@ -27,7 +29,7 @@ _dropcat() {
                 --drop-date) COMPREPLY=(); return ;;
                 --date-order) COMPREPLY=($(compgen -W "auto mdy dmy ymd" -- "$cur")); return ;;
                 --timezone) COMPREPLY=(); return ;;
-                --source) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete sources 2>/dev/null)" -- "$cur")); return ;;
+                --source) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete sources 2>/dev/null)" -- "$cur")); return ;;
                 --max-rejected) COMPREPLY=(); return ;;
                 --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
             esac
@@ -43,7 +45,7 @@ _dropcat() {
                 --from) COMPREPLY=(); return ;;
                 --to) COMPREPLY=(); return ;;
                 --tld) COMPREPLY=(); return ;;
-                --source) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete sources 2>/dev/null)" -- "$cur")); return ;;
+                --source) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete sources 2>/dev/null)" -- "$cur")); return ;;
                 --min-length) COMPREPLY=(); return ;;
                 --max-length) COMPREPLY=(); return ;;
                 --match) COMPREPLY=(); return ;;
@@ -91,7 +93,7 @@ _dropcat() {
                     ;;
                 list)
                     case $prev in
-                        --status) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete statuses 2>/dev/null)" -- "$cur")); return ;;
+                        --status) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete statuses 2>/dev/null)" -- "$cur")); return ;;
                         --email) COMPREPLY=(); return ;;
                         --domain) COMPREPLY=(); return ;;
                         --due) COMPREPLY=(); return ;;
@@ -112,7 +114,7 @@ _dropcat() {
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
                     else
-                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete backordered-domains 2>/dev/null)" -- "$cur"))
+                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete backordered-domains 2>/dev/null)" -- "$cur"))
                     fi
                     ;;
                 cancel)
@@ -123,7 +125,7 @@ _dropcat() {
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --domain --email --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
                     else
-                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete active-backorder-ids 2>/dev/null)" -- "$cur"))
+                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete active-backorder-ids 2>/dev/null)" -- "$cur"))
                     fi
                     ;;
                 set)
@@ -134,7 +136,7 @@ _dropcat() {
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --priority --note --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
                     else
-                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete backorder-ids 2>/dev/null)" -- "$cur"))
+                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete backorder-ids 2>/dev/null)" -- "$cur"))
                     fi
                     ;;
                 forget)
@@ -189,12 +191,12 @@ _dropcat() {
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --sandbox --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
                     else
-                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete registrars 2>/dev/null)" -- "$cur"))
+                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete registrars 2>/dev/null)" -- "$cur"))
                     fi
                     ;;
                 check)
                     case $prev in
-                        --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
+                        --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
                         --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
                     esac
                     if [[ $cur == -* ]]; then
@@ -205,7 +207,7 @@ _dropcat() {
                     ;;
                 register)
                     case $prev in
-                        --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
+                        --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
                         --max-price) COMPREPLY=(); return ;;
                         --years) COMPREPLY=(); return ;;
                         --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
@@ -218,7 +220,7 @@ _dropcat() {
                     ;;
                 owns)
                     case $prev in
-                        --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
+                        --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
                         --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
                     esac
                     if [[ $cur == -* ]]; then

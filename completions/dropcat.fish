@@ -35,16 +35,20 @@ function __dropcat_in
     end
 end
 
-# Live values from the store named on the line (--db).
+# Live values from the store and configuration named on the line (--db, --config).
 function __dropcat_live
     set -l words (commandline -opc)
     set -l db
+    set -l config
     for i in (seq (count $words))
         if test "$words[$i]" = --db; and test $i -lt (count $words)
             set db --db $words[(math $i + 1)]
         end
+        if test "$words[$i]" = --config; and test $i -lt (count $words)
+            set config --config $words[(math $i + 1)]
+        end
     end
-    dropcat $db __complete $argv 2>/dev/null
+    dropcat $db $config __complete $argv 2>/dev/null
 end
 
 complete -c dropcat -f
@@ -149,7 +153,7 @@ complete -c dropcat -n '__dropcat_in -x registrar' -a owns -d 'whether names are
 complete -c dropcat -n '__dropcat_in registrar' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in registrar list' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in registrar list' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal, else tsv)'
-complete -c dropcat -n '__dropcat_in registrar list' -l columns -x -d 'only these columns, in this order (comma-separated): name,kind,endpoint,checks_per_minute,creates_per_minute,max_in_flight,tlds,max_price,catch_policy,check_batch'
+complete -c dropcat -n '__dropcat_in registrar list' -l columns -x -d 'only these columns, in this order (comma-separated): name,kind,endpoint,checks_per_minute,creates_per_minute,max_in_flight,tlds,max_price,catch_policy,check_batch,currency'
 complete -c dropcat -n '__dropcat_in registrar list' -l no-header -d 'no header line (table, tsv, csv)'
 complete -c dropcat -n '__dropcat_in registrar list' -l no-pager -d 'do not page a long table on a terminal through $PAGER'
 complete -c dropcat -n '__dropcat_in registrar ping' -s h -l help -d 'print this help and exit'

@@ -52,8 +52,11 @@ find_package(dropcat 0.1 REQUIRED)
 add_executable(consumer main.cpp)
 target_link_libraries(consumer PRIVATE dropcat::dropcat)
 CMAKE
+# A library built with AddressSanitizer (tools/dev sanitize) needs its runtime in the program.
+sanitize=()
+ldd "$lib" 2>/dev/null | grep -q libasan && sanitize=(-fsanitize=address,undefined)
 if cmake -S "$WORK/consumer" -B "$WORK/consumer/build" -DCMAKE_PREFIX_PATH="$prefix" \
-     -DCMAKE_BUILD_RPATH="$(dirname "$lib")" >"$WORK/consumer.log" 2>&1 &&
+     -DCMAKE_BUILD_RPATH="$(dirname "$lib")" -DCMAKE_CXX_FLAGS="${sanitize[*]}" >"$WORK/consumer.log" 2>&1 &&
    cmake --build "$WORK/consumer/build" >>"$WORK/consumer.log" 2>&1; then ok; else bad "find_package(dropcat): $(tail -5 "$WORK/consumer.log")"; fi
 env -u LD_LIBRARY_PATH "$WORK/consumer/build/consumer" Bücher.DE 4111111111111111.com >"$OUT" 2>"$ERR"
 RC=$?
@@ -61,7 +64,7 @@ expect_rc 0 "a program built with find_package(dropcat) runs"
 expect_out "xn--bcher-kva.de 0"
 expect_out "4111111111111111.com 1"
 # shellcheck disable=SC2046
-if c++ -std=c++23 -o "$WORK/consumer/pc" "$WORK/consumer/main.cpp" \
+if c++ -std=c++23 "${sanitize[@]}" -o "$WORK/consumer/pc" "$WORK/consumer/main.cpp" \
      $(PKG_CONFIG_PATH=$pc_dir pkg-config --cflags --libs dropcat) -Wl,-rpath,"$(dirname "$lib")" \
      >"$WORK/pc.log" 2>&1; then ok; else bad "pkg-config dropcat: $(tail -5 "$WORK/pc.log")"; fi
 env -u LD_LIBRARY_PATH "$WORK/consumer/pc" example.com >"$OUT" 2>"$ERR"

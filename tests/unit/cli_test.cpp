@@ -63,7 +63,7 @@ std::vector<Entry> drain(ImportCollector& c) {
 DropRow drop_row(const std::string& name, Day day) {
     auto n = parse_domain(name);
     REQUIRE(n.has_value());
-    return DropRow{*n, DropMoment{day, std::nullopt}, 1};
+    return DropRow{*n, DropMoment{day, std::nullopt}, 1, false, std::nullopt};
 }
 } // namespace
 
