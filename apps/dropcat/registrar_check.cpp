@@ -54,10 +54,10 @@ int run_check(const NetOptions& o, Context& ctx) {
 
     // Rows go out in the order the names were given, each as soon as it and every row before
     // it is known.
-    RowWriter writer(
-        listing_format(o.format),
-        {"domain", "registrar", "availability", "price", "currency", "definitive", "detail"},
-        use_color(ctx.color, 1));
+    RowView view;
+    if (int bad = open_view(o, k_check_columns, ctx, view)) return bad;
+    RowWriter writer(listing_format(o.listing.format), k_check_columns, use_color(ctx.color, 1),
+                     view);
     std::vector<std::optional<Row>> rows(names.size());
     std::size_t printed = 0;
     bool unanswered = false;

@@ -113,11 +113,18 @@ std::expected<NamesJob, int> names_job(const NetOptions& o, Context& ctx) {
     return NamesJob{std::move(*config), std::move(*domains)};
 }
 
-void add_common(CLI::App& cmd, NetOptions& o) {
+void add_common(CLI::App& cmd, NetOptions& o, const std::vector<std::string>& columns) {
     cmd.add_flag("--sandbox", o.sandbox,
                  "use each kind's sandbox endpoint where the account names none");
-    add_choice(cmd, "--format", o.format, listing_format_names(),
-               "output format (default: table on a terminal)");
+    add_listing_options(cmd, o.listing, columns);
+}
+
+int open_view(const NetOptions& o, const std::vector<std::string>& columns, Context& ctx,
+              RowView& view) {
+    if (auto bad = make_view(o.listing, columns, view))
+        return ctx.failed(Error{ErrorKind::usage, bad->message});
+    start_pager(o.listing);
+    return 0;
 }
 
 } // namespace dropcat::cli

@@ -20,7 +20,7 @@ namespace dropcat::cli {
 
 struct NetOptions {
     bool sandbox = false;
-    std::string format;
+    ListingOptions listing;         // --format, --columns, --no-header, --no-pager
     std::vector<std::string> names; // accounts (ping) or domains (check)
     std::string registrar;
     std::string max_price;
@@ -77,7 +77,22 @@ struct NamesJob {
 std::expected<NamesJob, int> names_job(const NetOptions& o, Context& ctx);
 
 // --sandbox and --format.
-void add_common(CLI::App& cmd, NetOptions& o);
+// The columns of each command's rows (an interface: new ones go at the end).
+inline const std::vector<std::string> k_ping_columns{"name",     "kind", "ok",    "balance",
+                                                     "currency", "ms",   "detail"};
+inline const std::vector<std::string> k_check_columns{
+    "domain", "registrar", "availability", "price", "currency", "definitive", "detail"};
+inline const std::vector<std::string> k_register_columns{
+    "domain", "registrar", "outcome", "dry_run", "price", "currency", "order_id", "detail"};
+inline const std::vector<std::string> k_owns_columns{"domain",  "registrar",  "owned",
+                                                     "settled", "unresolved", "detail"};
+
+// --sandbox and the listing options, for a command whose rows have these columns.
+void add_common(CLI::App& cmd, NetOptions& o, const std::vector<std::string>& columns);
+// The view of a command's rows its listing options ask for, the pager started; a usage error
+// (reported, with its exit status) when --columns names an unknown column.
+int open_view(const NetOptions& o, const std::vector<std::string>& columns, Context& ctx,
+              RowView& view);
 
 int run_ping(const NetOptions& o, Context& ctx);
 int run_check(const NetOptions& o, Context& ctx);

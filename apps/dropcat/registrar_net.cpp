@@ -24,9 +24,10 @@ int run_ping(const NetOptions& o, Context& ctx) {
             accounts.push_back(&a);
     if (accounts.empty())
         return ctx.failed(Error{ErrorKind::config, "no registrar accounts are configured"});
-    RowWriter writer(listing_format(o.format),
-                     {"name", "kind", "ok", "balance", "currency", "ms", "detail"},
-                     use_color(ctx.color, 1));
+    RowView view;
+    if (int bad = open_view(o, k_ping_columns, ctx, view)) return bad;
+    RowWriter writer(listing_format(o.listing.format), k_ping_columns, use_color(ctx.color, 1),
+                     view);
     int code = 0;
     for (const RegistrarAccount* a : accounts) {
         auto registrar = open_account(*config, *a, o, ctx);
@@ -69,7 +70,7 @@ void add_registrar_net_commands(CLI::App& group, Context& ctx) {
     ping->fallthrough();
     set_live_values(ping->add_option("NAME", ping_o->names, "accounts to ping (default: all)"),
                     "registrars");
-    add_common(*ping, *ping_o);
+    add_common(*ping, *ping_o, k_ping_columns);
     ping->footer(
         "The preflight to run the day before a drop.\nExample:\n  dropcat registrar ping dyn-main");
     ping->callback(
@@ -85,7 +86,7 @@ void add_registrar_net_commands(CLI::App& group, Context& ctx) {
                                      "the account to ask (default: the first serving the TLD)")
                         ->type_name("NAME"),
                     "registrars");
-    add_common(*check, *check_o);
+    add_common(*check, *check_o, k_check_columns);
     check->footer("Exit status 69 when any name's availability is unknown.\nExample:\n"
                   "  dropcat registrar check --registrar dyn-main example.com example.net");
     check->callback(
@@ -107,7 +108,7 @@ void add_registrar_net_commands(CLI::App& group, Context& ctx) {
         ->type_name("N")
         ->check(range_validator(1, 10));
     reg->add_flag("--live", reg_o->live, "really register (without it: a dry run)");
-    add_common(*reg, *reg_o);
+    add_common(*reg, *reg_o, k_register_columns);
     reg->footer(
         "Without --live nothing is bought: the registrar's own dry run where it has one,\n"
         "otherwise only the availability and price check.\nExample:\n"
@@ -124,7 +125,7 @@ void add_registrar_net_commands(CLI::App& group, Context& ctx) {
                                      "the account to ask (default: every one serving the TLD)")
                         ->type_name("NAME"),
                     "registrars");
-    add_common(*owns, *owns_o);
+    add_common(*owns, *owns_o, k_owns_columns);
     owns->footer("Settles creates whose outcome was not known (exit 3 from register).\n"
                  "Exit status 69 when an account could not say.\nExample:\n"
                  "  dropcat registrar owns --registrar dyn-main example.com");

@@ -23,9 +23,10 @@ int run_owns(const NetOptions& o, Context& ctx) {
 
     // Each name, in the order given, is asked of the named account, else of every account that
     // serves its TLD. Each account is opened once, when first needed.
-    RowWriter writer(listing_format(o.format),
-                     {"domain", "registrar", "owned", "settled", "unresolved", "detail"},
-                     use_color(ctx.color, 1));
+    RowView view;
+    if (int bad = open_view(o, k_owns_columns, ctx, view)) return bad;
+    RowWriter writer(listing_format(o.listing.format), k_owns_columns, use_color(ctx.color, 1),
+                     view);
     int code = 0;
     bool unknown = false;
     auto unanswered = [&](const std::string& domain, std::string_view account, std::string why) {

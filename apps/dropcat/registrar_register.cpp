@@ -84,10 +84,10 @@ int run_register(const NetOptions& o, Context& ctx) {
     if (!store) return store_code;
     auto registrar = open_account(*config, *account, o, ctx);
     if (!registrar) return ctx.failed(registrar.error());
-    RowWriter writer(
-        listing_format(o.format),
-        {"domain", "registrar", "outcome", "dry_run", "price", "currency", "order_id", "detail"},
-        use_color(ctx.color, 1));
+    RowView view;
+    if (int bad = open_view(o, k_register_columns, ctx, view)) return bad;
+    RowWriter writer(listing_format(o.listing.format), k_register_columns, use_color(ctx.color, 1),
+                     view);
     int code = 0;
     bool hint_live = false;
     // A dry run reports what a live run would meet. Where the registrar has no dry run of its

@@ -44,6 +44,14 @@ assert (rows[1]["max_price"], rows[1]["currency"]) == (None, None), rows[1]
 assert rows[0]["catch_policy"] == "advertises drop-catching through its API; confirm the current terms", rows[0]
 PY
 
+# The registrar commands take --columns like every listing: an unknown one is refused before
+# any request is sent.
+for cmd in "check example.com" "owns example.com" "ping" "register --registrar dyn-main example.com --max-price '1.00 USD'"; do
+  eval "run registrar $cmd --columns domian"
+  expect_rc 2 "registrar $cmd --columns domian"
+  expect_err "--columns: column 'domian' is not one of"
+done
+
 # The table fits 100 columns, even off a terminal: the policy is cut there.
 run registrar list --format table
 expect_rc 0

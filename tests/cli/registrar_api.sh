@@ -79,10 +79,13 @@ assert free["price"] == "10.99" and free["currency"] == "USD", free  # an amount
 assert taken["availability"] == "taken" and taken["definitive"] is True, taken
 PY
 
-  rv registrar check --registrar "$acct" "$p-premium.com" --format tsv
+  # (--columns and --no-header as every listing takes them.)
+  rv registrar check --registrar "$acct" "$p-premium.com" --format tsv --no-header \
+    --columns domain,registrar,availability,price,currency,definitive
   expect_rc 0
+  expect_out_lines 1 "$acct check without a header"
   # Every adapter says premium (Dynadot in its price sentence, apps/dropcat-sim/WIRE.md).
-  expect_out "$p-premium.com	$acct	premium	2500.00	USD	true" "$acct premium check"
+  expect_equal "$(cat "$OUT")" "$(printf '%s\t%s\tpremium\t2500.00\tUSD\ttrue' "$p-premium.com" "$acct")" "$acct premium check"
 
   rv registrar register --registrar "$acct" "$p-premium.com" --max-price "100.00 USD" --live --format json
   expect_rc 1 "$acct premium over the ceiling"
