@@ -187,9 +187,10 @@ _dropcat() {
                 ping)
                     case $prev in
                         --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
                     esac
                     if [[ $cur == -* ]]; then
-                        COMPREPLY=($(compgen -W "-h --help --sandbox --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                        COMPREPLY=($(compgen -W "-h --help --sandbox --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
                     else
                         COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete registrars 2>/dev/null)" -- "$cur"))
                     fi
@@ -198,9 +199,10 @@ _dropcat() {
                     case $prev in
                         --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
                         --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
                     esac
                     if [[ $cur == -* ]]; then
-                        COMPREPLY=($(compgen -W "-h --help --registrar --sandbox --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                        COMPREPLY=($(compgen -W "-h --help --registrar --sandbox --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
                     else
                         COMPREPLY=()
                     fi
@@ -211,9 +213,10 @@ _dropcat() {
                         --max-price) COMPREPLY=(); return ;;
                         --years) COMPREPLY=(); return ;;
                         --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
                     esac
                     if [[ $cur == -* ]]; then
-                        COMPREPLY=($(compgen -W "-h --help --registrar --max-price --years --live --sandbox --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                        COMPREPLY=($(compgen -W "-h --help --registrar --max-price --years --live --sandbox --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
                     else
                         COMPREPLY=()
                     fi
@@ -222,9 +225,10 @@ _dropcat() {
                     case $prev in
                         --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
                         --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
                     esac
                     if [[ $cur == -* ]]; then
-                        COMPREPLY=($(compgen -W "-h --help --registrar --sandbox --format --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                        COMPREPLY=($(compgen -W "-h --help --registrar --sandbox --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
                     else
                         COMPREPLY=()
                     fi

@@ -78,14 +78,14 @@ int run_register(const NetOptions& o, Context& ctx) {
                         format_money(*account->max_price)));
         ceiling = *account->max_price;
     }
+    RowView view;
+    if (int bad = open_view(o, k_register_columns, ctx, view)) return bad;
     // Every create is written to the store before it is sent (dropcat/create_journal.hpp).
     int store_code = 0;
     auto store = ctx.open_store(store_code);
     if (!store) return store_code;
     auto registrar = open_account(*config, *account, o, ctx);
     if (!registrar) return ctx.failed(registrar.error());
-    RowView view;
-    if (int bad = open_view(o, k_register_columns, ctx, view)) return bad;
     RowWriter writer(listing_format(o.listing.format), k_register_columns, use_color(ctx.color, 1),
                      view);
     int code = 0;
