@@ -40,9 +40,12 @@ Result<BackorderRequest> parse_row(const std::vector<std::string>& cells,
     // Every cell, whatever its column, and any two cells together (a number split between
     // two fields); the phone cell is judged as a phone number first.
     std::vector<std::string_view> written;
+    bool phone_valid = false;
     for (std::size_t i = 0; i < cells.size(); ++i) {
-        bool phone = static_cast<int>(i) == column[4];
-        if (phone && valid_phone_number(cells[i])) continue; // as in Backorders::add
+        if (static_cast<int>(i) == column[4] && valid_phone_number(cells[i])) {
+            phone_valid = true;
+            continue; // as in Backorders::add
+        }
         if (looks_like_card_number(cells[i])) return fail(ErrorKind::data, std::string(k_card));
         written.push_back(cells[i]);
     }
@@ -57,7 +60,7 @@ Result<BackorderRequest> parse_row(const std::vector<std::string>& cells,
     BackorderRequest r;
     r.domain = name->ascii;
     r.contact = Contact{*email, cell(2), cell(3), cell(4)};
-    if (!r.contact.phone.empty() && !valid_phone_number(r.contact.phone))
+    if (!r.contact.phone.empty() && !phone_valid)
         return fail(ErrorKind::data, "the phone is not a valid phone number (write it with its "
                                      "country code, such as +46 8 123 456 78)");
     std::string priority = cell(5);

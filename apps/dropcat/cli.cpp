@@ -242,7 +242,6 @@ static void hold_closed_standard_streams() {
 // is wrong with the value, quoted.
 std::string in_dropcat_voice(const std::string& message) {
     static const std::pair<std::regex, std::string> k_rewrites[] = {
-        {std::regex(R"(^Could not convert: (-\S+) = (.*)$)"), "$1: '$2' is not a valid value"},
         {std::regex(R"(^Could not convert: (\S+) = (.*)$)"), "$1: '$2' is not a valid value"},
         {std::regex(R"(^(\S+): (\d+) required (\S+) missing$)"), "$1 needs a value ($3)"},
         {std::regex(R"(^(\S+) excludes (\S+)$)"), "$1 and $2 cannot be used together"},

@@ -9,12 +9,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <regex>
 
 namespace dropcat::cli {
 
 namespace {
+
+// --sort's keys, in the order of DropOrder's values.
+const std::vector<std::string> k_sort_keys{"drop_date",  "domain",    "drop_time",
+                                           "first_seen", "last_seen", "backorders"};
 
 const std::vector<std::string> k_columns{"domain",     "unicode",   "tld",
                                          "drop_date",  "drop_time", "source",
@@ -117,8 +122,7 @@ CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
         ->type_name("DATE")
         ->check(date_validator())
         ->group("Dates");
-    add_choice(*cmd, "--sort", opts->sort,
-               {"drop_date", "domain", "drop_time", "first_seen", "last_seen", "backorders"},
+    add_choice(*cmd, "--sort", opts->sort, k_sort_keys,
                "order of the rows (default: drop_date; ties by domain)")
         ->group("Output");
     cmd->add_flag("--reverse", opts->reverse, "the order reversed")->group("Output");
@@ -150,10 +154,8 @@ int run_drops(const DropsOptions& options, Context& ctx) {
     if (!options.source.empty()) query.source = options.source;
     if (!options.new_since.empty())
         query.first_seen_from = start_of(*parse_cli_date(options.new_since));
-    static constexpr std::string_view k_sorts[] = {"drop_date",  "domain",    "drop_time",
-                                                   "first_seen", "last_seen", "backorders"};
-    for (std::size_t i = 0; i < std::size(k_sorts); ++i)
-        if (options.sort == k_sorts[i]) query.order = static_cast<DropOrder>(i);
+    auto key = std::find(k_sort_keys.begin(), k_sort_keys.end(), options.sort);
+    query.order = static_cast<DropOrder>(key - k_sort_keys.begin()); // add_choice checked it
     query.descending = options.reverse;
     RowView view;
     if (auto bad = make_view(options.listing, k_columns, view)) {

@@ -365,7 +365,7 @@ int run_import(const ImportOptions& options, Context& ctx) {
         auto counts = store->write([&](Tx& tx) {
             if (options.dry_run) tx.rollback_at_end();
             before = tx.backorders().active_drop_days();
-            auto imported = tx.drops().import(next, collector.estimate(), wall_clock_now(),
+            auto imported = tx.drops().import(next, collector.rows(), wall_clock_now(),
                                               [] { return interrupted(); });
             // A run that could not be read back ends the batches early: nothing is kept.
             if (imported && collector.error())

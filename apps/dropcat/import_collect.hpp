@@ -37,6 +37,7 @@ class ImportCollector {
     Result<void> resolve_day_first(const TimeZone* zone);
     // Fails (kind `io`) when a run cannot be written to the temporary folder.
     Result<void> add(const DropRow& row);
+    // Rows added: an upper bound of the entries next() will give (the store's plan uses it).
     std::size_t rows() const { return m_added; }
     std::size_t runs() const { return m_runs.size(); }
     std::size_t merge_passes() const { return m_merge_passes; } // runs merged into one, so far
@@ -47,8 +48,6 @@ class ImportCollector {
     std::span<const DropEntry> next();
     // Set when next() met a read error in a run (the batches then end early).
     const std::optional<Error>& error() const { return m_error; }
-    // Rows held or written, an upper bound of the entries next() will give.
-    std::size_t estimate() const { return m_added; }
 
   private:
     struct Packed {
