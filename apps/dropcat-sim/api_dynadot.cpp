@@ -128,7 +128,7 @@ class Dynadot {
                     result["Price"] = fmt::format(
                         "Registration Price: {0} in {1} and Renewal price: {0} in {1} and Domain "
                         "is {2}a Premium Domain",
-                        plain_amount(q.price.minor), q.price.currency, q.premium ? "" : "not ");
+                        plain_amount(q.price), q.price.currency, q.premium ? "" : "not ");
                 m_ex.outcome = "available";
             } else {
                 result["Available"] = "no";
@@ -211,10 +211,9 @@ class Dynadot {
         auto guard = m_ctx.world.lock();
         Money balance = m_ctx.world.balance(*m_account);
         Json body;
-        body["AccountInfoResponse"] =
-            Json{{"ResponseCode", "0"},
-                 {"AccountInfo",
-                  Json{{"Balance", plain_amount(balance.minor)}, {"Currency", balance.currency}}}};
+        body["AccountInfoResponse"] = Json{{"ResponseCode", "0"},
+                                           {"AccountInfo", Json{{"Balance", plain_amount(balance)},
+                                                                {"Currency", balance.currency}}}};
         reply_json(m_res, 200, body);
     }
 

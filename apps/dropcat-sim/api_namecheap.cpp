@@ -197,7 +197,7 @@ class Namecheap {
         for (std::size_t i = 0; i < names.size(); ++i) {
             const Quote& q = quotes[i];
             bool available = q.availability == Availability::available;
-            std::string premium_price = q.premium ? plain_amount(q.price.minor, 4) : "0";
+            std::string premium_price = q.premium ? plain_amount(q.price, 4) : "0";
             auto r = out.append_child("DomainCheckResult");
             set(r, "Domain", names[i]);
             set(r, "Available", available ? "true" : "false");
@@ -248,12 +248,12 @@ class Namecheap {
         order.years = years;
         Quote q = m_ctx.world.quote(order.name, t);
         if (q.availability == Availability::available && q.premium) {
-            auto stated = parse_plain_amount(param(m_req, "PremiumPrice"));
+            auto stated = parse_plain_amount(param(m_req, "PremiumPrice"), q.price.currency);
             if (ascii_lower(param(m_req, "IsPremiumDomain")) != "true" || stated != q.price.minor)
                 return fail("premium-refused", 2030280,
                             fmt::format("{} is a premium domain: IsPremiumDomain=True and "
                                         "PremiumPrice={} are required",
-                                        order.name, plain_amount(q.price.minor)));
+                                        order.name, plain_amount(q.price)));
         }
         order.premium_acknowledged = true; // checked just above, with the price
         order.list_priced = true;
@@ -264,7 +264,7 @@ class Namecheap {
             auto r = m_envelope.command_response().append_child("DomainCreateResult");
             set(r, "Domain", order.name);
             set(r, "Registered", "true");
-            set(r, "ChargedAmount", plain_amount(result.total.minor, 4));
+            set(r, "ChargedAmount", plain_amount(result.total, 4));
             set(r, "DomainID", std::to_string(m_ctx.world.next_id()));
             set(r, "OrderID", std::to_string(result.order_id));
             set(r, "TransactionID", std::to_string(m_ctx.world.next_id()));
@@ -299,7 +299,7 @@ class Namecheap {
         category.append_attribute("Name") = "domains";
         category = category.append_child("ProductCategory");
         category.append_attribute("Name") = "register";
-        std::string price = plain_amount(m_ctx.world.default_price().minor);
+        std::string price = plain_amount(m_ctx.world.default_price());
         for (const auto& tld : m_ctx.world.tlds()) {
             if (!only.empty() && only != tld) continue;
             auto product = category.append_child("Product");
@@ -339,7 +339,7 @@ class Namecheap {
     void balances() {
         m_ex.outcome = "ok";
         auto guard = m_ctx.world.lock();
-        std::string balance = plain_amount(m_ctx.world.balance(*m_account).minor);
+        std::string balance = plain_amount(m_ctx.world.balance(*m_account));
         auto r = m_envelope.command_response().append_child("UserGetBalancesResult");
         set(r, "Currency", m_ctx.world.currency());
         set(r, "AvailableBalance", balance);

@@ -153,7 +153,7 @@ class Porkbun {
         m_ex.outcome = available                                  ? "available"
                        : q.availability == Availability::reserved ? "reserved"
                                                                   : "taken";
-        std::string price = plain_amount(q.price.minor);
+        std::string price = plain_amount(q.price);
         Json body{{"status", "SUCCESS"},
                   {"response", Json{{"avail", available ? "yes" : "no"},
                                     {"type", "registration"},
@@ -231,7 +231,7 @@ class Porkbun {
                         {"domain", m_ex.domains.front()},
                         {"cost", result.total.minor},
                         {"orderId", result.order_id},
-                        {"balance", plain_amount(result.balance.minor)}});
+                        {"balance", plain_amount(result.balance)}});
     }
 
     void dry_run_answer(const CreateResult& result) {
@@ -242,7 +242,7 @@ class Porkbun {
         Json body{{"status", "SUCCESS"},
                   {"dryRun", true},
                   {"wouldSucceed", ok},
-                  {"balance", plain_amount(result.balance.minor)},
+                  {"balance", plain_amount(result.balance)},
                   {"sufficientFunds", shortfall == 0},
                   {"shortfall", shortfall}};
         if (!ok) body["message"] = refusal(result, m_ex.domains.front()).message;

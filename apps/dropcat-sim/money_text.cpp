@@ -4,14 +4,17 @@
 
 namespace dropcat::sim {
 
-std::string plain_amount(std::int64_t minor, int decimals) {
-    std::string text = fmt::format("{}.{:02}", minor / 100, minor % 100);
-    for (int i = 2; i < decimals; ++i)
+std::string plain_amount(const Money& money, int decimals) {
+    std::string text = amount_text(money);
+    int places = currency_decimals(money.currency);
+    if (places < decimals && places == 0) text += '.';
+    for (int i = places; i < decimals; ++i)
         text += '0';
     return text;
 }
 
-std::optional<std::int64_t> parse_plain_amount(std::string_view text) {
+std::optional<std::int64_t> parse_plain_amount(std::string_view text, std::string_view currency) {
+    const int places = currency_decimals(currency);
     std::int64_t whole = 0;
     std::size_t i = 0;
     for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
@@ -19,22 +22,25 @@ std::optional<std::int64_t> parse_plain_amount(std::string_view text) {
         if (whole > 1'000'000'000) return std::nullopt;
     }
     if (i == 0) return std::nullopt;
-    std::int64_t cents = 0;
+    std::int64_t fraction = 0;
+    int place = 0;
     if (i < text.size()) {
         if (text[i] != '.' || i + 1 == text.size()) return std::nullopt;
-        std::size_t place = 0;
         for (++i; i < text.size(); ++i, ++place) {
             char c = text[i];
             if (c < '0' || c > '9') return std::nullopt;
-            if (place == 0)
-                cents += (c - '0') * 10;
-            else if (place == 1)
-                cents += c - '0';
+            if (place < places)
+                fraction = fraction * 10 + (c - '0');
             else if (c != '0')
                 return std::nullopt;
         }
     }
-    return whole * 100 + cents;
+    for (int k = std::min(place, places); k < places; ++k)
+        fraction *= 10;
+    std::int64_t unit = 1;
+    for (int k = 0; k < places; ++k)
+        unit *= 10;
+    return whole * unit + fraction;
 }
 
 } // namespace dropcat::sim

@@ -15,7 +15,7 @@ namespace dropcat::cli {
 
 std::string price_text(const std::optional<Money>& price) {
     if (!price) return {};
-    return fmt::format("{}.{:02}", price->minor / 100, price->minor % 100);
+    return amount_text(*price);
 }
 
 void write_row(RowWriter& writer, Row values) {

@@ -44,6 +44,21 @@ assert (rows[1]["max_price"], rows[1]["currency"]) == (None, None), rows[1]
 assert rows[0]["catch_policy"] == "advertises drop-catching through its API; confirm the current terms", rows[0]
 PY
 
+# A ceiling is written with its currency's decimals: none for yen, three for dinars.
+cfg=$XDG_CONFIG_HOME/dropcat/config.toml
+cp "$cfg" "$WORK/config.saved"
+sed -i 's/^max_price = .*/max_price = "3000 JPY"/' "$cfg"
+run registrar list --format json
+expect_equal "$(head -n 1 "$OUT" | jq -c '[.max_price, .currency]')" '["3000","JPY"]' "a ceiling in yen"
+sed -i 's/^max_price = .*/max_price = "1.25 BHD"/' "$cfg"
+run registrar list --format tsv --no-header --columns name,max_price,currency
+expect_equal "$(head -n 1 "$OUT")" "$(printf 'dyn-main\t1.250\tBHD')" "a ceiling in dinars"
+sed -i 's/^max_price = .*/max_price = "1500.5 JPY"/' "$cfg"
+run registrar list
+expect_rc 78 "half a yen"
+expect_err "JPY has no decimals"
+cp "$WORK/config.saved" "$cfg"
+
 # The registrar commands take --columns like every listing: an unknown one is refused before
 # any request is sent.
 for cmd in "check example.com" "owns example.com" "ping" "register --registrar dyn-main example.com --max-price '1.00 USD'"; do

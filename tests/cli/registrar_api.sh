@@ -187,10 +187,32 @@ assert [r['outcome'] for r in c] == ['registered'], c" && ok || bad "namecheap: 
   cp "$SIM_LOG" "$WORK/sim-$acct.log"
 }
 
+# A registrar that keeps its accounts in yen: amounts carry the currency's own decimals (none),
+# read from the API and written in JSON.
+yen() {
+  cat >"$SIM_DIR/scenario.toml" <<TOML
+[sim]
+default_price = "1500 JPY"
+tlds = ["com"]
+
+$(DYN_BALANCE="20000 JPY" PB_BALANCE="20000 JPY" NC_BALANCE="20000 JPY" sim_accounts)
+TOML
+  start_sim "$SIM_DIR/scenario.toml"
+  write_config
+  local acct
+  for acct in dyn-main nc-main; do
+    rv registrar ping "$acct" --format json
+    expect_rc 0 "$acct ping in yen"
+    expect_equal "$(jq -c '[.balance, .currency]' "$OUT")" '["20000","JPY"]' "$acct balance in yen"
+  done
+  stop_sim
+}
+
 # The three APIs at the same time, each with a simulator of its own (lib.sh's parts).
 part dyn suite dyn-main dyn
 part pb suite pb-main pb
 part nc suite nc-main nc
+part yen yen
 join_parts
 
 # No secret anywhere: not in -vv output, not in the simulator's logs. The request log is there.

@@ -77,6 +77,53 @@ TEST_CASE("money: amounts as integer minor units") {
     CHECK(format_money(Money{5, "EUR"}) == "0.05 EUR");
 }
 
+TEST_CASE("money: each currency has its own decimals (ISO 4217)") {
+    CHECK(currency_decimals("USD") == 2);
+    CHECK(currency_decimals("JPY") == 0);
+    CHECK(currency_decimals("KRW") == 0);
+    CHECK(currency_decimals("BHD") == 3);
+    CHECK(currency_decimals("KWD") == 3);
+    CHECK(currency_decimals("CLF") == 4);
+    // Yen have no fraction: 1500 JPY is 1500 minor units, and "1500.5 JPY" is no amount.
+    CHECK(parse_money("1500 JPY") == Money{1500, "JPY"});
+    auto half_yen = parse_money("1500.5 JPY");
+    REQUIRE_FALSE(half_yen.has_value());
+    CHECK_THAT(half_yen.error().message, Catch::Contains("JPY has no decimals"));
+    // Dinars have three: 1.25 BHD is 1250 fils.
+    CHECK(parse_money("1.25 BHD") == Money{1250, "BHD"});
+    CHECK(parse_money("1.250 BHD") == Money{1250, "BHD"});
+    CHECK(parse_money("0.005 KWD") == Money{5, "KWD"});
+    CHECK_FALSE(parse_money("1.2501 BHD").has_value());
+    CHECK(format_money(Money{1500, "JPY"}) == "1500 JPY");
+    CHECK(format_money(Money{1250, "BHD"}) == "1.250 BHD");
+    CHECK(format_money(Money{5, "KWD"}) == "0.005 KWD");
+    CHECK(amount_text(Money{1099, "USD"}) == "10.99");
+    CHECK(amount_text(Money{5, "EUR"}) == "0.05");
+    CHECK(amount_text(Money{1500, "JPY"}) == "1500");
+    CHECK(amount_text(Money{10, "CLF"}) == "0.0010");
+    // Every amount written reads back as itself.
+    for (const Money& m : {Money{123456, "USD"}, Money{7, "JPY"}, Money{1001, "OMR"}})
+        CHECK(parse_money(format_money(m)) == m);
+}
+
+TEST_CASE("money: API decimals become minor units, rounded up, never on the cheap side") {
+    CHECK(decimal_money("10.99", "USD") == Money{1099, "USD"});
+    CHECK(decimal_money("13000.0000", "USD") == Money{1300000, "USD"});
+    CHECK(decimal_money("9.5", "USD") == Money{950, "USD"});
+    CHECK(decimal_money("12", "USD") == Money{1200, "USD"});
+    CHECK(decimal_money("1,499.00", "USD") == Money{149900, "USD"});
+    CHECK(decimal_money("10.871", "USD") == Money{1088, "USD"});
+    CHECK(decimal_money("1500", "JPY") == Money{1500, "JPY"});
+    CHECK(decimal_money("1500.00", "JPY") == Money{1500, "JPY"});
+    CHECK(decimal_money("1500.4", "JPY") == Money{1501, "JPY"});
+    CHECK(decimal_money("2.5", "BHD") == Money{2500, "BHD"});
+    CHECK(decimal_money("2.5001", "BHD") == Money{2501, "BHD"});
+    CHECK_FALSE(decimal_money("", "USD"));
+    CHECK_FALSE(decimal_money("1.2.3", "USD"));
+    CHECK_FALSE(decimal_money("-5", "USD"));
+    CHECK_FALSE(decimal_money("12.", "USD"));
+}
+
 TEST_CASE("config: the documented example loads") {
     test::TempDir dir;
     auto c = load_config(dir.write("config.toml", k_example), true);

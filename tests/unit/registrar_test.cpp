@@ -8,21 +8,6 @@
 using namespace dropcat;
 using namespace dropcat::registrar;
 
-TEST_CASE("registrar: API decimals become minor units, rounded up to the cent") {
-    CHECK(decimal_money("10.99", "USD") == Money{1099, "USD"});
-    CHECK(decimal_money("13000.0000", "USD") == Money{1300000, "USD"});
-    CHECK(decimal_money("9.5", "USD") == Money{950, "USD"});
-    CHECK(decimal_money("12", "USD") == Money{1200, "USD"});
-    CHECK(decimal_money("1,499.00", "USD") == Money{149900, "USD"});
-    CHECK(decimal_money("10.871", "USD") == Money{1088, "USD"}); // never on the cheap side
-    CHECK_FALSE(decimal_money("", "USD"));
-    CHECK_FALSE(decimal_money("1.2.3", "USD"));
-    CHECK_FALSE(decimal_money("-5", "USD"));
-    CHECK_FALSE(decimal_money("12.", "USD"));
-    CHECK(decimal_text(1099) == "10.99");
-    CHECK(decimal_text(5) == "0.05");
-}
-
 namespace {
 
 Quote quote_of(Availability a, std::optional<Money> price, Clock::time_point at) {

@@ -342,8 +342,9 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p,
     if (const toml::node* price = t->get("max_price")) {
         auto text = price->value<std::string>();
         auto money = parse_money(text.value_or(""));
-        if (!price->is_string() || !money)
+        if (!price->is_string())
             return p.at(price->source(), "max_price", "must be an amount such as \"25.00 USD\"");
+        if (!money) return p.at(price->source(), "max_price", money.error().message);
         a.max_price = *money;
     }
     return a;

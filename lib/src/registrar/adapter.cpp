@@ -218,45 +218,6 @@ std::optional<std::chrono::milliseconds> Adapter::retry_hint(const HttpResponse&
     return std::nullopt;
 }
 
-std::optional<Money> decimal_money(std::string_view text, const std::string& currency) {
-    std::string plain; // thousands separators out: "1,499.00"
-    for (char c : text)
-        if (c != ',') plain += c;
-    text = plain;
-    while (!text.empty() && text.front() == ' ')
-        text.remove_prefix(1);
-    while (!text.empty() && text.back() == ' ')
-        text.remove_suffix(1);
-    if (text.empty()) return std::nullopt;
-    std::int64_t whole = 0;
-    std::size_t i = 0;
-    for (; i < text.size() && text[i] != '.'; ++i) {
-        if (text[i] < '0' || text[i] > '9' || whole > 100000000000LL) return std::nullopt;
-        whole = whole * 10 + (text[i] - '0');
-    }
-    if (i == 0) return std::nullopt;
-    std::int64_t cents = 0;
-    bool round_up = false;
-    if (i < text.size()) {
-        std::string_view frac = text.substr(i + 1);
-        if (frac.empty()) return std::nullopt;
-        for (std::size_t k = 0; k < frac.size(); ++k) {
-            char c = frac[k];
-            if (c < '0' || c > '9') return std::nullopt;
-            if (k < 2)
-                cents = cents * 10 + (c - '0');
-            else if (c != '0')
-                round_up = true;
-        }
-        if (frac.size() == 1) cents *= 10;
-    }
-    return Money{whole * 100 + cents + (round_up ? 1 : 0), currency};
-}
-
-std::string decimal_text(std::int64_t minor) {
-    return fmt::format("{}.{:02}", minor / 100, minor % 100);
-}
-
 std::string body_excerpt(std::string_view body) {
     std::string out;
     for (char c : body.substr(0, 160))

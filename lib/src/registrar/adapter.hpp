@@ -110,13 +110,6 @@ class Adapter : public Registrar {
     std::array<int, 3> m_strikes{}; // over-limit signals in a row, per RequestClass
 };
 
-// A decimal price as the APIs write it ("10.99", "13000.0000", "9.5", "1,499.00") in minor
-// units, rounded up to the cent so that a ceiling comparison never errs on the cheap side.
-std::optional<Money> decimal_money(std::string_view text, const std::string& currency);
-
-// "10.99" for 1099 minor units.
-std::string decimal_text(std::int64_t minor);
-
 // Create outcomes every adapter builds the same way.
 CreateResult with(CreateResult result, Outcome outcome, std::string detail);
 CreateResult limited(CreateResult result, Clock::time_point retry_at, std::string reason);

@@ -92,8 +92,8 @@ class Namecheap final : public Adapter {
 
     std::string m_key;
     std::map<std::string, std::map<int, Money>> m_prices; // per TLD, per period in years
-    // Per name, from its last check, in cents: the early-access fee and the premium price
-    // without fees (what PremiumPrice must say).
+    // Per name, from its last check, in cents (Namecheap bills in USD): the early-access fee and
+    // the premium price without fees (what PremiumPrice must say).
     struct Listed {
         std::int64_t eap_fee = 0;
         std::int64_t premium = 0;
@@ -425,9 +425,9 @@ CreateResult Namecheap::create(const CreateRequest& request, const Call& bounds)
     }
     if (premium) {
         params.push_back({"IsPremiumDomain", "True"});
-        params.push_back({"PremiumPrice", decimal_text(listed->second.premium)});
+        params.push_back({"PremiumPrice", amount_text(Money{listed->second.premium, "USD"})});
         if (listed->second.eap_fee > 0)
-            params.push_back({"EapFee", decimal_text(listed->second.eap_fee)});
+            params.push_back({"EapFee", amount_text(Money{listed->second.eap_fee, "USD"})});
     }
     HttpRequest create = post("namecheap.domains.create", params);
     auto sent = send(RequestClass::create, create, bounds);
