@@ -140,6 +140,11 @@ class HttpClient {
     std::unique_ptr<Impl> m;
 };
 
+// A Retry-After header's wait (delay-seconds, or an HTTP date measured from `wall`), if the
+// response has one that reads.
+std::optional<std::chrono::milliseconds> retry_after(const HttpResponse& response,
+                                                     Clock::Wall::time_point wall);
+
 // Percent-encoding for query strings and form bodies (RFC 3986 unreserved kept).
 std::string url_encode(std::string_view text);
 

@@ -52,6 +52,7 @@ class ReadTx {
     const BackordersTable backorders() const { return BackordersTable(m_connection); }
     const EventsTable events() const { return EventsTable(m_connection); }
     const CreatesTable creates() const { return CreatesTable(m_connection); }
+    const ObservationsTable observations() const { return ObservationsTable(m_connection); }
 
   protected:
     store::Connection& m_connection;
@@ -67,6 +68,7 @@ class Tx : public ReadTx {
     BackordersTable backorders() { return BackordersTable(m_connection); }
     EventsTable events() { return EventsTable(m_connection); }
     CreatesTable creates() { return CreatesTable(m_connection); }
+    ObservationsTable observations() { return ObservationsTable(m_connection); }
     // Roll back at the end even when the body succeeds (a dry run).
     void rollback_at_end() { m_rollback = true; }
     bool rolls_back() const { return m_rollback; }

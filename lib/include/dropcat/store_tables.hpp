@@ -316,6 +316,55 @@ class CreatesTable {
     store::Connection& m_connection;
 };
 
+// ---- observations: what the registry said of a name over RDAP (dropcat status)
+
+struct ObservedEvent {
+    std::string action; // "expiration", "deletion", ...
+    Instant at{};
+};
+
+struct ObservationRow {
+    std::string domain; // A-label
+    Instant at{};
+    std::string phase;          // rdap's phase_name
+    std::string previous_phase; // the last known phase before this one; empty: none
+    std::vector<std::string> statuses;
+    std::vector<ObservedEvent> events;
+    std::string server;  // the URL that answered
+    std::string problem; // why the phase is unknown
+};
+
+// A name's latest known state.
+struct NameState {
+    std::string domain;
+    std::string phase;
+    Instant observed_at{};
+    std::optional<Instant> drop_earliest;
+    std::optional<Instant> drop_latest;
+    std::string basis;
+    std::optional<Instant> restored_at;
+};
+
+class ObservationsTable {
+  public:
+    explicit ObservationsTable(store::Connection& connection) : m_connection(connection) {}
+
+    // Appends an observation. Its previous_phase is the name's last known phase (unknown
+    // answers aside), which the returned copy carries.
+    ObservationRow add(ObservationRow row);
+    // A name's observations, oldest first.
+    std::vector<ObservationRow> of(std::string_view domain) const;
+    // Observations at or after `since` whose known phase differs from the one known before,
+    // by time; `each` returns false to stop and must not use the store.
+    void changes(Instant since, const std::function<bool(const ObservationRow&)>& each) const;
+
+    std::optional<NameState> state(std::string_view domain) const;
+    void set_state(const NameState& state);
+
+  private:
+    store::Connection& m_connection;
+};
+
 } // namespace dropcat
 
 DROPCAT_PUBLIC_END

@@ -197,16 +197,7 @@ Clock::time_point Adapter::over_limit(RequestClass kind, const LimitSignal& sign
 std::optional<std::chrono::milliseconds> Adapter::retry_hint(const HttpResponse& response) const {
     using namespace std::chrono;
     auto wall = m_clock.wall_now();
-    if (auto after = response.header("retry-after")) {
-        long seconds = 0;
-        auto [end, ec] = std::from_chars(after->data(), after->data() + after->size(), seconds);
-        if (ec == std::errc() && seconds >= 0) return milliseconds(seconds * 1000);
-        std::tm tm{};
-        if (strptime(after->c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) != nullptr) {
-            auto at = system_clock::from_time_t(timegm(&tm));
-            return std::max(milliseconds(0), duration_cast<milliseconds>(at - wall));
-        }
-    }
+    if (auto after = retry_after(response, wall)) return after;
     if (auto reset = response.header("x-ratelimit-reset")) {
         long long unix_s = 0;
         auto [end, ec] = std::from_chars(reset->data(), reset->data() + reset->size(), unix_s);
