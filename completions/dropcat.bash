@@ -9,7 +9,7 @@ _dropcat() {
             --db=*) db=${COMP_WORDS[i]#--db=} ;;
             --config) config=${COMP_WORDS[i+1]}; ((i++)) ;;
             --config=*) config=${COMP_WORDS[i]#--config=} ;;
-            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--date-order|--timezone|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--new-since|--sort|--columns|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--registrar|--max-price|--years) ((i++)) ;;
+            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--date-order|--timezone|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--new-since|--sort|--columns|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--since|--registrar|--max-price|--years) ((i++)) ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;
         esac
@@ -20,7 +20,7 @@ _dropcat() {
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     esac
     case $cmd in
-        '') COMPREPLY=($(compgen -W "import drops backorder registrar --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur")) ;;
+        '') COMPREPLY=($(compgen -W "import drops backorder status registrar --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur")) ;;
         import)
             case $prev in
                 --input-format) COMPREPLY=($(compgen -W "auto lines se-txt csv nominet hexonet se-json auda" -- "$cur")); return ;;
@@ -163,6 +163,38 @@ _dropcat() {
                     esac
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help -n --dry-run --version -h --help --db --config -q --quiet -v --verbose --color -h --help --by" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+            esac ;;
+        status)
+            case $sub in
+                '') case $prev in
+                        --due) COMPREPLY=(); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
+                    esac
+                    COMPREPLY=($(compgen -W "history changes --version -h --help --db --config -q --quiet -v --verbose --color -h --help --due --backordered --refresh-bootstrap --format --columns --no-header --no-pager" -- "$cur")) ;;
+                history)
+                    case $prev in
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help --due --backordered --refresh-bootstrap --format --columns --no-header --no-pager" -- "$cur"))
+                    else
+                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete backordered-domains 2>/dev/null)" -- "$cur"))
+                    fi
+                    ;;
+                changes)
+                    case $prev in
+                        --since) COMPREPLY=(); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --since --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help --due --backordered --refresh-bootstrap --format --columns --no-header --no-pager" -- "$cur"))
                     else
                         COMPREPLY=()
                     fi

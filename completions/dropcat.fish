@@ -11,7 +11,7 @@ function __dropcat_words
             continue
         end
         switch $w
-            case --db --config --color --input-format --domain-column --date-column --drop-date --date-order --timezone --source --max-rejected --format --date --from --to --tld --min-length --max-length --match --limit --new-since --sort --columns --by --email --name --company --phone --priority --note --status --domain --due --due-within --grace --registrar --max-price --years
+            case --db --config --color --input-format --domain-column --date-column --drop-date --date-order --timezone --source --max-rejected --format --date --from --to --tld --min-length --max-length --match --limit --new-since --sort --columns --by --email --name --company --phone --priority --note --status --domain --due --due-within --grace --since --registrar --max-price --years
                 set skip 1
             case '-*'
             case '*'
@@ -55,6 +55,7 @@ complete -c dropcat -f
 complete -c dropcat -n '__dropcat_in -x' -a import -d 'read drop lists into the store'
 complete -c dropcat -n '__dropcat_in -x' -a drops -d 'list drops by date, TLD, length, pattern'
 complete -c dropcat -n '__dropcat_in -x' -a backorder -d 'customers\' backorders: add, list, show, cancel, forget'
+complete -c dropcat -n '__dropcat_in -x' -a status -d 'registry state over RDAP and the predicted drop'
 complete -c dropcat -n '__dropcat_in -x' -a registrar -d 'registrar accounts from the configuration'
 complete -c dropcat -l version -d 'print the version and exit'
 complete -c dropcat -s h -l help -d 'print this help and exit'
@@ -145,6 +146,29 @@ complete -c dropcat -n '__dropcat_in backorder expire' -s h -l help -d 'print th
 complete -c dropcat -n '__dropcat_in backorder expire' -l grace -x -d 'days after the drop date (default: 3)'
 complete -c dropcat -n '__dropcat_in backorder merge-customers' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in backorder merge-customers' -s n -l dry-run -d 'say what would be merged, change nothing'
+complete -c dropcat -n '__dropcat_in -x status' -a history -d 'every stored look-up of one name'
+complete -c dropcat -n '__dropcat_in -x status' -a changes -d 'names whose phase changed, for a cron job to mail'
+complete -c dropcat -n '__dropcat_in status' -s h -l help -d 'print this help and exit'
+complete -c dropcat -n '__dropcat_in status' -x -a '(__dropcat_live backordered-domains)'
+complete -c dropcat -n '__dropcat_in status' -l due -x -d 'also look up every drop listed for this day'
+complete -c dropcat -n '__dropcat_in status' -l backordered -d 'also look up every name with an active backorder'
+complete -c dropcat -n '__dropcat_in status' -l refresh-bootstrap -d 'fetch IANA\'s RDAP bootstrap file (rdap.bootstrap_url) and keep it'
+complete -c dropcat -n '__dropcat_in status' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal, else tsv)'
+complete -c dropcat -n '__dropcat_in status' -l columns -x -d 'only these columns, in this order (comma-separated): domain,phase,statuses,expiration,drop_earliest,drop_latest,basis,observed_at,listed_date,problem'
+complete -c dropcat -n '__dropcat_in status' -l no-header -d 'no header line (table, tsv, csv)'
+complete -c dropcat -n '__dropcat_in status' -l no-pager -d 'do not page a long table on a terminal through $PAGER'
+complete -c dropcat -n '__dropcat_in status history' -s h -l help -d 'print this help and exit'
+complete -c dropcat -n '__dropcat_in status history' -x -a '(__dropcat_live backordered-domains)'
+complete -c dropcat -n '__dropcat_in status history' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal, else tsv)'
+complete -c dropcat -n '__dropcat_in status history' -l columns -x -d 'only these columns, in this order (comma-separated): domain,observed_at,phase,statuses,expiration,deletion,server,problem'
+complete -c dropcat -n '__dropcat_in status history' -l no-header -d 'no header line (table, tsv, csv)'
+complete -c dropcat -n '__dropcat_in status history' -l no-pager -d 'do not page a long table on a terminal through $PAGER'
+complete -c dropcat -n '__dropcat_in status changes' -s h -l help -d 'print this help and exit'
+complete -c dropcat -n '__dropcat_in status changes' -l since -x -d 'changes seen on or after this day'
+complete -c dropcat -n '__dropcat_in status changes' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal, else tsv)'
+complete -c dropcat -n '__dropcat_in status changes' -l columns -x -d 'only these columns, in this order (comma-separated): domain,observed_at,previous_phase,phase'
+complete -c dropcat -n '__dropcat_in status changes' -l no-header -d 'no header line (table, tsv, csv)'
+complete -c dropcat -n '__dropcat_in status changes' -l no-pager -d 'do not page a long table on a terminal through $PAGER'
 complete -c dropcat -n '__dropcat_in -x registrar' -a list -d 'the configured accounts, limits and catch policy'
 complete -c dropcat -n '__dropcat_in -x registrar' -a ping -d 'check credentials, IP whitelist and balance'
 complete -c dropcat -n '__dropcat_in -x registrar' -a check -d 'availability and price of names, within limits'

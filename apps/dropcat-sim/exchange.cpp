@@ -39,6 +39,11 @@ void serve(Context& ctx, Exchange& exchange, httplib::Response& res,
         break;
     case FaultKind::status:
         res.status = fault->status;
+        if (fault->retry_after)
+            res.set_header(
+                "Retry-After",
+                std::to_string(
+                    std::chrono::duration_cast<std::chrono::seconds>(*fault->retry_after).count()));
         res.set_content(fmt::format("dropcat-sim: simulated fault: HTTP {}\n", fault->status),
                         "text/plain");
         exchange.status = res.status;

@@ -25,6 +25,8 @@ struct Context {
     RequestLog& log;
     StopFlag& stopping;
     std::string base_url; // "http://127.0.0.1:PORT", known once the socket is bound
+    // RDAP: the base URLs of the extra registry hosts ([rdap] hosts), known before any request.
+    std::vector<std::string> rdap_hosts;
 };
 
 // Serves one request whose api, command and names `exchange` already holds: applies the fault

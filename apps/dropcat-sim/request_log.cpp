@@ -49,6 +49,7 @@ void RequestLog::write(const Exchange& exchange) {
     line["port"] = exchange.peer_port;
     line["outcome"] = exchange.outcome;
     if (!exchange.fault.empty()) line["fault"] = exchange.fault;
+    if (!exchange.host.empty()) line["host"] = exchange.host;
     // Names come off the wire and may hold any byte; the log stays valid UTF-8 JSON.
     std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     text += '\n';

@@ -21,6 +21,7 @@ struct Exchange {
     std::string outcome;
     std::string fault; // the [[fault]] kind that hit the request, if one did
     int peer_port = 0; // the client's TCP port: requests on one connection share it
+    std::string host;  // RDAP: the registry host that answered ("main", "1", "2", ...)
 };
 
 // The --log file: JSON Lines, one line per request, each flushed as written so a test can read

@@ -226,8 +226,9 @@ AccountSpec read_account(const Reader& r, const toml::table& t, const Scenario& 
 
 DomainSpec read_domain(const Reader& r, const toml::table& t, const Scenario& s,
                        std::mt19937_64& random) {
-    r.known_keys(t, {"name", "delete_at", "jitter", "statuses", "price", "premium", "reserved",
-                     "non_real_time", "competitor_after"});
+    r.known_keys(t,
+                 {"name", "delete_at", "jitter", "statuses", "price", "premium", "reserved",
+                  "non_real_time", "competitor_after", "phase", "expires_at", "deletion_event_at"});
     DomainSpec d;
     d.name = r.required_string(t, "name");
     if (!valid_name(d.name))
@@ -252,6 +253,19 @@ DomainSpec read_domain(const Reader& r, const toml::table& t, const Scenario& s,
     d.reserved = r.boolean(t, "reserved");
     d.non_real_time = r.boolean(t, "non_real_time");
     d.competitor_after = r.duration(t, "competitor_after");
+    d.expires_at = r.instant(t, "expires_at", s.start);
+    d.deletion_event_at = r.instant(t, "deletion_event_at", s.start);
+    for (const toml::table* p : r.tables(t, "phase")) {
+        r.known_keys(*p, {"at", "statuses"});
+        auto when = r.instant(*p, "at", s.start);
+        if (!when) r.fail_at(*p, "phase.at", "is required");
+        auto statuses = r.strings(*p, "statuses");
+        if (!statuses || statuses->empty())
+            r.fail_at(*p, "phase.statuses", "must be a list of at least one status");
+        if (!d.phases.empty() && *when < d.phases.back().at)
+            r.fail_at(*p, "phase.at", "must not be before the phase above it");
+        d.phases.push_back({*when, *statuses});
+    }
     if (d.competitor_after && !d.deleted_at)
         r.fail_at(*t.get("competitor_after"), "competitor_after", "needs delete_at");
     return d;
@@ -268,7 +282,8 @@ void check_served(const Reader& r, const toml::table& t, const FaultSpec& f) {
 }
 
 FaultSpec read_fault(const Reader& r, const toml::table& t, const Scenario& s) {
-    r.known_keys(t, {"api", "command", "domain", "kind", "delay", "status", "price", "times"});
+    r.known_keys(t, {"api", "command", "domain", "kind", "delay", "status", "price", "times",
+                     "retry_after"});
     FaultSpec f;
     f.api = r.string(t, "api").value_or("");
     if (!f.api.empty() && !one_of(f.api, k_fault_apis))
@@ -306,6 +321,9 @@ FaultSpec read_fault(const Reader& r, const toml::table& t, const Scenario& s) {
     f.delay = delay.value_or(Duration{});
     f.status = static_cast<int>(status.value_or(0));
     f.times = static_cast<int>(r.integer(t, "times", 0, 1'000'000).value_or(1));
+    f.retry_after = r.duration(t, "retry_after");
+    if (f.retry_after && f.kind != FaultKind::status)
+        r.fail_at(*t.get("retry_after"), "retry_after", "is only for kind = \"status\"");
     return f;
 }
 
@@ -327,8 +345,16 @@ Result<Scenario> load_scenario(const std::filesystem::path& path, Instant start)
     Scenario s;
     s.start = start;
     try {
-        r.known_keys(root, {"sim", "account", "domain", "fault"});
+        r.known_keys(root, {"sim", "account", "domain", "fault", "rdap"});
         read_sim(r, root, s);
+        if (const toml::node* node = root.get("rdap")) {
+            const toml::table& t = r.table(*node, "rdap");
+            r.known_keys(t, {"hosts", "per_second", "redirect"});
+            s.rdap.hosts = static_cast<int>(r.integer(t, "hosts", 0, 64).value_or(0));
+            if (auto n = r.integer(t, "per_second", 1, 100000))
+                s.rdap.per_second = static_cast<int>(*n);
+            s.rdap.redirect = r.boolean(t, "redirect");
+        }
         std::mt19937_64 random(s.seed);
         for (const toml::table* t : r.tables(root, "account"))
             s.accounts.push_back(read_account(r, *t, s));

@@ -37,6 +37,26 @@ struct DomainSpec {
     bool reserved = false;
     bool non_real_time = false; // Namecheap's create says NonRealTimeDomain="true"
     std::optional<Duration> competitor_after;
+    // RDAP: the statuses from a time on ([[domain.phase]]), replacing `statuses` then; the
+    // expiration and deletion events the registry shows.
+    struct StatusChange {
+        Instant at{};
+        std::vector<std::string> statuses;
+    };
+    std::vector<StatusChange> phases; // by time
+    std::optional<Instant> expires_at;
+    std::optional<Instant> deletion_event_at;
+};
+
+// [rdap]: how the registry side is served. Each of `hosts` extra listeners (on the same
+// address, ports of their own) answers RDAP for a share of the TLDs, round robin; with
+// `per_second`, each host answers at most that many look-ups in any second and then 429 with
+// Retry-After; with `redirect`, the bootstrap file points at the main address, which answers
+// each look-up with a 302 to the host that holds the name's TLD.
+struct RdapSpec {
+    int hosts = 0;
+    std::optional<int> per_second;
+    bool redirect = false;
 };
 
 enum class FaultKind { delay, status, reset, malformed, lost_response, reprice, competitor };
@@ -53,8 +73,9 @@ struct FaultSpec {
     FaultKind kind = FaultKind::status;
     Duration delay{};
     int status = 0;
-    std::optional<Money> price; // reprice: the name's price from this request on
-    int times = 1;              // 0: every matching request
+    std::optional<Money> price;          // reprice: the name's price from this request on
+    int times = 1;                       // 0: every matching request
+    std::optional<Duration> retry_after; // status: a Retry-After header with the answer
 };
 
 struct Scenario {
@@ -65,6 +86,7 @@ struct Scenario {
     std::vector<AccountSpec> accounts;
     std::vector<DomainSpec> domains;
     std::vector<FaultSpec> faults;
+    RdapSpec rdap;
 };
 
 // Reads and checks a scenario file; relative times count from `start`. Problems come back as

@@ -10,6 +10,8 @@
 #include <csignal>
 #include <exception>
 #include <memory>
+#include <thread>
+#include <vector>
 
 namespace dropcat::sim {
 
@@ -32,7 +34,7 @@ Exchange unrouted(const httplib::Request& req, int status, const char* outcome) 
     return ex;
 }
 
-void configure(httplib::Server& server, Context& ctx) {
+void configure_common(httplib::Server& server, Context& ctx) {
     server.new_task_queue = [] { return new httplib::ThreadPool(k_workers); };
     // An idle connection keeps its worker until the timeout, and a stop waits for it.
     server.set_keep_alive_timeout(1);
@@ -73,12 +75,27 @@ void configure(httplib::Server& server, Context& ctx) {
     // Called once the answer is written, whatever it was.
     server.set_logger(
         [](const httplib::Request&, const httplib::Response&) { RequestLog::end_request(); });
+}
 
+void configure(httplib::Server& server, Context& ctx) {
+    configure_common(server, ctx);
     add_dynadot(server, ctx);
     add_porkbun(server, ctx);
     add_namecheap(server, ctx);
     add_rdap(server, ctx);
     add_about(server, ctx);
+}
+
+std::unique_ptr<httplib::Server> make_server(const TlsFiles& tls) {
+    if (tls.enabled())
+        return std::make_unique<httplib::SSLServer>(tls.cert.c_str(), tls.key.c_str());
+    return std::make_unique<httplib::Server>();
+}
+
+// Binds `server` on `address` (port 0: any free one); the port, or -1.
+int bind(httplib::Server& server, const ListenAddress& address) {
+    if (address.port == 0) return server.bind_to_any_port(address.host);
+    return server.bind_to_port(address.host, address.port) ? address.port : -1;
 }
 
 } // namespace
@@ -93,38 +110,51 @@ Result<void> serve_scenario(Scenario scenario, const ListenAddress& address,
     Faults faults(scenario.faults);
     World world(std::move(scenario));
     StopFlag stopping;
-    Context ctx{world, faults, log, stopping, ""};
+    Context ctx{world, faults, log, stopping, "", {}};
 
-    std::unique_ptr<httplib::Server> serving;
-    if (tls.enabled()) {
-        auto secure = std::make_unique<httplib::SSLServer>(tls.cert.c_str(), tls.key.c_str());
-        if (!secure->is_valid())
-            return fail(ErrorKind::usage, fmt::format("cannot serve TLS with {} and {}: not a "
-                                                      "certificate and its key",
-                                                      tls.cert, tls.key));
-        serving = std::move(secure);
-    } else {
-        serving = std::make_unique<httplib::Server>();
-    }
+    std::unique_ptr<httplib::Server> serving = make_server(tls);
+    if (!serving->is_valid())
+        return fail(ErrorKind::usage, fmt::format("cannot serve TLS with {} and {}: not a "
+                                                  "certificate and its key",
+                                                  tls.cert, tls.key));
     httplib::Server& server = *serving;
     configure(server, ctx);
+    const char* scheme = tls.enabled() ? "https" : "http";
 
-    int port = address.port;
-    if (port == 0)
-        port = server.bind_to_any_port(address.host);
-    else if (!server.bind_to_port(address.host, port))
-        port = -1;
+    int port = bind(server, address);
     if (port < 0)
         return fail(ErrorKind::unavailable,
                     fmt::format("cannot listen on {}:{} (is the port in use?)", url_host(address),
                                 address.port));
-    ctx.base_url =
-        fmt::format("{}://{}:{}", tls.enabled() ? "https" : "http", url_host(address), port);
+    ctx.base_url = fmt::format("{}://{}:{}", scheme, url_host(address), port);
+
+    // [rdap] hosts: registry hosts of their own, on free ports of the same address.
+    std::vector<std::unique_ptr<httplib::Server>> hosts;
+    for (int i = 1; i <= world.rdap().hosts; ++i) {
+        auto host = make_server(tls);
+        configure_common(*host, ctx);
+        add_rdap_host(*host, ctx, i);
+        add_about(*host, ctx);
+        int host_port = bind(*host, ListenAddress{address.host, 0});
+        if (host_port < 0)
+            return fail(ErrorKind::unavailable,
+                        fmt::format("cannot listen on {} for RDAP host {}", url_host(address), i));
+        ctx.rdap_hosts.push_back(fmt::format("{}://{}:{}", scheme, url_host(address), host_port));
+        hosts.push_back(std::move(host));
+    }
 
     SignalStopper stopper(server, stopping);
+    // Started after the stopper blocked the signals, so that these threads leave them to it.
+    std::vector<std::thread> host_threads;
+    for (auto& host : hosts)
+        host_threads.emplace_back([&h = *host] { h.listen_after_bind(); });
     fmt::print("{}\n", ctx.base_url);
     std::fflush(stdout);
     bool served = server.listen_after_bind();
+    for (auto& host : hosts)
+        host->stop();
+    for (auto& t : host_threads)
+        t.join();
     auto closed = log.close();
     if (!served) return fail(ErrorKind::unavailable, "the server stopped with an error");
     return closed;

@@ -52,6 +52,7 @@ Result<Duration> parse_duration(std::string_view text) {
     if (unit == "s") return duration_cast<Duration>(seconds(*number));
     if (unit == "m") return duration_cast<Duration>(minutes(*number));
     if (unit == "h") return duration_cast<Duration>(hours(*number));
+    if (unit == "d") return duration_cast<Duration>(days(*number));
     return bad();
 }
 
@@ -65,14 +66,15 @@ Instant from_civil(int year, unsigned month, unsigned day, int hour, int minute,
 
 Result<Instant> parse_instant(std::string_view text, Instant start) {
     auto bad = [&] {
-        return fail(ErrorKind::data, fmt::format("'{}' is neither \"+5s\" nor a UTC time such as "
-                                                 "\"2026-11-28T19:00:00Z\"",
-                                                 text));
+        return fail(ErrorKind::data,
+                    fmt::format("'{}' is neither \"+5s\" (or \"-40d\") nor a UTC time such as "
+                                "\"2026-11-28T19:00:00Z\"",
+                                text));
     };
-    if (text.starts_with('+')) {
+    if (text.starts_with('+') || text.starts_with('-')) {
         auto offset = parse_duration(text.substr(1));
         if (!offset) return bad();
-        return start + *offset;
+        return text.starts_with('+') ? start + *offset : start - *offset;
     }
     // YYYY-MM-DDTHH:MM:SS[.ffffff]Z
     auto year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);

@@ -83,10 +83,15 @@ std::optional<Holding> World::holding(const std::string& name, Instant now) cons
     switch (owner.holder) {
     case Holder::nobody:
         return std::nullopt;
-    case Holder::original:
-        return Holding{listed(name)->statuses, owner.since};
+    case Holder::original: {
+        const DomainSpec* spec = listed(name);
+        Holding h{spec->statuses, owner.since, spec->expires_at, spec->deletion_event_at};
+        for (const auto& change : spec->phases)
+            if (change.at <= now) h.statuses = change.statuses;
+        return h;
+    }
     default:
-        return Holding{{"active"}, owner.since};
+        return Holding{{"active"}, owner.since, {}, {}};
     }
 }
 

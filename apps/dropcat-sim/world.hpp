@@ -64,6 +64,8 @@ struct CreateResult {
 struct Holding {
     std::vector<std::string> statuses;
     Instant since;
+    std::optional<Instant> expires_at;
+    std::optional<Instant> deletion_event_at;
 };
 
 // An answer kept for a Porkbun Idempotency-Key.
@@ -87,6 +89,7 @@ class World {
     const std::string& currency() const { return m_scenario.default_price.currency; }
     const Money& default_price() const { return m_scenario.default_price; }
     Instant start() const { return m_scenario.start; }
+    const RdapSpec& rdap() const { return m_scenario.rdap; }
 
     Quote quote(const std::string& name, Instant now) const;
     std::optional<Holding> holding(const std::string& name, Instant now) const;

@@ -9,6 +9,7 @@
 #include "options.hpp"
 #include "output.hpp"
 #include "signals.hpp"
+#include "status_cmd.hpp"
 #include "suggest.hpp"
 
 #include <fmt/format.h>
@@ -31,6 +32,7 @@ constexpr std::array k_commands{
     CommandInfo{"drops", "list drops by date, TLD, length, pattern", add_drops_command},
     CommandInfo{"backorder", "customers' backorders: add, list, show, cancel, forget",
                 add_backorder_command},
+    CommandInfo{"status", "registry state over RDAP and the predicted drop", add_status_command},
     CommandInfo{"registrar", "registrar accounts from the configuration", add_registrar_command},
     CommandInfo{"generate", "write man page option lists and completions", add_generate_command,
                 true},

@@ -304,7 +304,9 @@ void RowWriter::row(std::span<const Cell> cells) {
             append_json_string(m_line, m_columns[i]);
             m_line += ':';
             std::string_view text = i < cells.size() ? cells[i].text : std::string_view{};
-            if (text.empty())
+            if (i < cells.size() && !cells[i].json.empty())
+                m_line += cells[i].json;
+            else if (text.empty())
                 m_line += "null";
             else if (cells[i].number)
                 m_line += text;

@@ -50,7 +50,8 @@ class Out {
 
 struct Cell {
     std::string_view text;
-    bool number = false; // JSON: written bare
+    bool number = false;        // JSON: written bare
+    std::string_view json = {}; // JSON: written bare instead of text when set (a list)
 };
 
 // What a listing command's user chose about its output: --format, --columns, --no-header,

@@ -64,14 +64,9 @@ Result<std::unique_ptr<Registrar>> open_account(const Config& config,
     return open_registrar(config, account, setup);
 }
 
-RegistrarSetup setup_for(const NetOptions& o, Context& ctx) {
-    RegistrarSetup setup;
-    setup.sandbox = o.sandbox;
-    setup.stop = interrupt_token();
-    setup.account_wait = ctx.lock_wait;
-    setup.http.user_agent = "dropcat/" DROPCAT_VERSION;
+HttpLog http_debug_log(Context& ctx) {
     // The request log, already redacted by the library, at -vv.
-    setup.log = [&ctx](const HttpLogEntry& e) {
+    return [&ctx](const HttpLogEntry& e) {
         if (e.status == 0 && e.total_ms == 0 && !e.error.empty()) {
             ctx.report.debug(fmt::format("{} {} -> not sent: {}", e.method, e.url, e.error));
             return;
@@ -84,6 +79,15 @@ RegistrarSetup setup_for(const NetOptions& o, Context& ctx) {
         if (!e.error.empty()) line += ": " + e.error;
         ctx.report.debug(line);
     };
+}
+
+RegistrarSetup setup_for(const NetOptions& o, Context& ctx) {
+    RegistrarSetup setup;
+    setup.sandbox = o.sandbox;
+    setup.stop = interrupt_token();
+    setup.account_wait = ctx.lock_wait;
+    setup.http.user_agent = "dropcat/" DROPCAT_VERSION;
+    setup.log = http_debug_log(ctx);
     return setup;
 }
 

@@ -55,6 +55,9 @@ bool wait_until(const Registrar& r, Clock::time_point until, std::string_view re
 // request that follows is then refused by the limits, unsent.
 bool wait_for_room(Registrar& r, RequestClass kind, Context& ctx);
 
+// The request log at -vv: "GET URL -> 200 in 1.2 ms (connect ..., first byte ...)".
+HttpLog http_debug_log(Context& ctx);
+
 // What opening an account takes from the command line (no state folder: see open_account).
 RegistrarSetup setup_for(const NetOptions& o, Context& ctx);
 // Opens an account with the command line's setup and the state folder of what earlier runs

@@ -3,6 +3,7 @@
 #include "dropcat/export.hpp"
 #include "dropcat/error.hpp"
 #include "dropcat/money.hpp"
+#include "dropcat/rdap.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -54,10 +55,22 @@ struct RegistrarAccount {
     std::size_t line = 0; // where the account starts in the file
 };
 
+// [rdap]: registry look-ups (dropcat status).
+struct RdapSettings {
+    std::string bootstrap_url = "https://data.iana.org/rdap/dns.json";
+    double requests_per_second = 1.0; // per RDAP host
+    int timeout_ms = 15000;
+    int backoff_ms = 5000; // the first wait after a 429 without Retry-After, a 403 or a 422
+    std::string ca_file;   // PEM CAs to trust instead of the system's (a test registry)
+    // The shipped profiles with [rdap.profile.TLD] (and [rdap.profile.default]) over them.
+    LifecycleProfiles profiles = LifecycleProfiles::shipped();
+};
+
 struct Config {
     std::filesystem::path path; // empty when there was no file
     std::optional<std::filesystem::path> secrets_file;
     std::vector<RegistrarAccount> registrars;
+    RdapSettings rdap;
 };
 
 // ${XDG_CONFIG_HOME:-~/.config}/dropcat/config.toml. Kind `config` when neither

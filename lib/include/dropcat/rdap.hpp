@@ -95,6 +95,19 @@ class RdapBootstrap {
 // The copy of IANA's dns.json that ships with dropcat.
 std::string_view shipped_bootstrap();
 
+// The bootstrap file in use: the copy `dropcat status --refresh-bootstrap` saved under
+// ${XDG_CACHE_HOME:-~/.cache}/dropcat/rdap-dns.json when there is one that reads, else the
+// shipped copy.
+struct BootstrapInUse {
+    RdapBootstrap bootstrap;
+    std::string source;              // the cached file's path, or "shipped"
+    std::optional<Instant> saved_at; // when the cached copy was saved
+};
+BootstrapInUse bootstrap_in_use();
+// Saves a fetched bootstrap file as the cached copy (written whole, then renamed into place);
+// its path.
+Result<std::string> save_bootstrap(std::string_view text);
+
 // ---- registry lifecycle profiles
 
 // What a registry does with an expired name and when it releases it. Shipped as data

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "config/rdap_config.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -434,12 +436,13 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
                                                    e.source().begin.line, e.description()));
     }
     for (auto&& [key, value] : root) {
-        if (key.str() == "registrar" || key.str() == "secrets_file") continue;
+        if (key.str() == "registrar" || key.str() == "secrets_file" || key.str() == "rdap")
+            continue;
         for (std::string_view secret : k_secret_keys)
             if (key.str() == secret)
                 return p.at(value.source(), key.str(),
                             "secrets do not go in the configuration file: use secrets_file");
-        static constexpr std::string_view k_top_keys[] = {"registrar", "secrets_file"};
+        static constexpr std::string_view k_top_keys[] = {"registrar", "secrets_file", "rdap"};
         return p.at(value.source(), key.str(), "unknown key" + did_you_mean(key.str(), k_top_keys));
     }
     if (const toml::node* s = root.get("secrets_file")) {
@@ -464,6 +467,11 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
                 return p.at(node.source(), "name", fmt::format("'{}' is used twice", a->name));
             config.registrars.push_back(std::move(*a));
         }
+    }
+    if (const toml::node* r = root.get("rdap")) {
+        auto rdap = config::read_rdap(*r, path);
+        if (!rdap) return std::unexpected(rdap.error());
+        config.rdap = std::move(*rdap);
     }
     return config;
 }
