@@ -56,7 +56,7 @@ _dropcat() {
                 --columns) COMPREPLY=(); return ;;
             esac
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "-h --help --date --from --to --tld --source --min-length --max-length --no-hyphens --no-digits --backordered --not-backordered --match --limit --new-since --sort --reverse --count --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur"))
+                COMPREPLY=($(compgen -W "-h --help --date --from --to --tld --source --min-length --max-length --no-hyphens --no-digits --backordered --restored --not-backordered --match --limit --new-since --sort --reverse --count --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur"))
             else
                 COMPREPLY=()
             fi

@@ -21,9 +21,9 @@ namespace {
 const std::vector<std::string> k_sort_keys{"drop_date",  "domain",    "drop_time",
                                            "first_seen", "last_seen", "backorders"};
 
-const std::vector<std::string> k_columns{"domain",     "unicode",   "tld",
-                                         "drop_date",  "drop_time", "source",
-                                         "first_seen", "last_seen", "backorders"};
+const std::vector<std::string> k_columns{"domain",     "unicode",        "tld",        "drop_date",
+                                         "drop_time",  "source",         "first_seen", "last_seen",
+                                         "backorders", "predicted_date", "restored"};
 
 // The filters that look at the name itself, applied to the label left of the public suffix in
 // its display (Unicode) form.
@@ -107,6 +107,9 @@ CLI::App* add_drops_command(CLI::App& parent, Context& ctx) {
     auto* backordered =
         cmd->add_flag("--backordered", opts->backordered, "only names with active backorders")
             ->group("Names");
+    cmd->add_flag("--restored", opts->restored,
+                  "only names dropcat status saw registered again after deletion began")
+        ->group("Names");
     cmd->add_flag("--not-backordered", opts->not_backordered, "only names without them")
         ->excludes(backordered)
         ->group("Names");
@@ -165,6 +168,7 @@ int run_drops(const DropsOptions& options, Context& ctx) {
     }
     if (options.backordered) query.backordered = true;
     if (options.not_backordered) query.backordered = false;
+    query.restored = options.restored;
 
     NameFilter filter;
     for (const auto& t : options.tlds) {
@@ -215,7 +219,8 @@ int run_drops(const DropsOptions& options, Context& ctx) {
                        view);
     }
     std::size_t printed = 0;
-    std::string unicode, drop_date, drop_time, first_seen, last_seen, backorders;
+    std::string unicode, drop_date, drop_time, first_seen, last_seen, backorders, predicted,
+        restored;
     bool stopped = false;
     auto done = store->read([&](const ReadTx& tx) -> Result<void> {
         // A source no import has named: most likely a typo; the listing is empty.
@@ -245,9 +250,13 @@ int run_drops(const DropsOptions& options, Context& ctx) {
             first_seen = format_utc(r.first_seen);
             last_seen = format_utc(r.last_seen);
             backorders = std::to_string(r.backorders);
-            std::array<Cell, 9> cells{Cell{r.domain},   Cell{unicode},   Cell{r.tld},
-                                      Cell{drop_date},  Cell{drop_time}, Cell{r.source},
-                                      Cell{first_seen}, Cell{last_seen}, Cell{backorders, true}};
+            predicted =
+                r.predicted_earliest ? format_day(day_of(*r.predicted_earliest)) : std::string();
+            restored = r.restored_at ? format_utc(*r.restored_at) : std::string();
+            std::array<Cell, 11> cells{Cell{r.domain},   Cell{unicode},   Cell{r.tld},
+                                       Cell{drop_date},  Cell{drop_time}, Cell{r.source},
+                                       Cell{first_seen}, Cell{last_seen}, Cell{backorders, true},
+                                       Cell{predicted},  Cell{restored}};
             writer->row(cells);
             return !(options.limit && ++printed >= *options.limit);
         });

@@ -23,6 +23,7 @@ struct DropsOptions {
     bool no_digits = false;
     bool backordered = false;
     bool not_backordered = false;
+    bool restored = false; // --restored: only names dropcat status saw restored
     std::string match;
     std::optional<std::size_t> limit;
     std::string new_since; // --new-since DATE: first seen on or after that day

@@ -8,7 +8,7 @@ printf 'domain,drop_date\nпример.рф,2026-12-02\nab3.com,2026-12-03\n' >"
 # Default in a pipe: TSV with a header, sorted by date then domain.
 run --db "$db" drops
 expect_rc 0
-expect_equal "$(head -n 1 "$OUT")" "$(printf 'domain\tunicode\ttld\tdrop_date\tdrop_time\tsource\tfirst_seen\tlast_seen\tbackorders')" "TSV header"
+expect_equal "$(head -n 1 "$OUT")" "$(printf 'domain\tunicode\ttld\tdrop_date\tdrop_time\tsource\tfirst_seen\tlast_seen\tbackorders\tpredicted_date\trestored')" "TSV header"
 expect_equal "$(tail -n +2 "$OUT" | cut -f1 | tr '\n' ' ')" "alpha.com bravo.net charlie-7.org delta.info xn--e1afmkfd.xn--p1ai ab3.com echo.co.uk xn--mnchen-bcker-ncb24a.de " "order"
 
 run --db "$db" drops --date 2026-12-02 --format tsv
@@ -55,18 +55,20 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 assert len(rows) == 3, rows
 keys = ["domain", "unicode", "tld", "drop_date", "drop_time", "source", "first_seen", "last_seen",
-        "backorders"]
+        "backorders", "predicted_date", "restored"]
 assert all(list(r.keys()) == keys for r in rows), rows[0].keys()
 de = [r for r in rows if r["tld"] == "de"][0]
 assert de["unicode"] == "münchen-bäcker.de", de
 assert de["drop_date"] == "2026-12-03" and de["drop_time"] is None, de
 assert de["first_seen"].endswith("Z") and "T" in de["first_seen"]
 assert de["backorders"] == 0
+# Never looked up with dropcat status: no prediction, not restored.
+assert de["predicted_date"] is None and de["restored"] is None, de
 PY
 
 # CSV quotes what needs quoting (RFC 4180, CRLF); table aligns columns.
 run --db "$db" drops --format csv --limit 1
-expect_equal "$(head -n 1 "$OUT" | tr -d '\r')" "domain,unicode,tld,drop_date,drop_time,source,first_seen,last_seen,backorders" "CSV header"
+expect_equal "$(head -n 1 "$OUT" | tr -d '\r')" "domain,unicode,tld,drop_date,drop_time,source,first_seen,last_seen,backorders,predicted_date,restored" "CSV header"
 printf 'quoted.com 2026-12-09\n' >"$WORK/q.txt"
 "$DROPCAT" --db "$db" import -q --source 'list "A", part 2' "$WORK/q.txt"
 run --db "$db" drops --format csv --date 2026-12-09

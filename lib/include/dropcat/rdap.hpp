@@ -19,6 +19,12 @@
 #include <string_view>
 #include <vector>
 
+// Internal (lib/src/rdap/profile_table.hpp), declared before the public part so that it keeps
+// the library's hidden visibility.
+namespace dropcat::rdap {
+struct ProfileAccess;
+}
+
 DROPCAT_PUBLIC_BEGIN
 
 namespace dropcat {
@@ -125,10 +131,6 @@ struct LifecycleProfile {
     bool list_time = false;                    // the drop list's own time is the release (Nominet)
     std::string note;
 };
-
-namespace rdap {
-struct ProfileAccess;
-}
 
 class LifecycleProfiles {
   public:

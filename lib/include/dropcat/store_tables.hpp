@@ -56,6 +56,10 @@ struct DropRecord {
     Instant first_seen{};
     Instant last_seen{};
     std::int64_t backorders = 0; // active backorders on the name
+    // From dropcat status: the predicted drop window's first day, and when the name was seen
+    // registered again after deletion had begun.
+    std::optional<Instant> predicted_earliest;
+    std::optional<Instant> restored_at;
 };
 
 // The orders a drops listing can take; ties by domain.
@@ -69,6 +73,7 @@ struct DropQuery {
     bool descending = false;
     std::optional<std::string> source;
     std::optional<bool> backordered; // only names with (true) or without (false) active ones
+    bool restored = false;           // only names dropcat status saw restored
 };
 
 class DropsTable {

@@ -115,9 +115,18 @@ std::optional<ProfileProblem> check_profile_table(const toml::table& table) {
 
 } // namespace rdap
 
+namespace rdap {
+// A comparator of the library's own, hidden: the map's code is instantiated here with it, and so
+// stays out of the library's exported symbols (toml::table is a type toml++ exports).
+struct __attribute__((visibility("hidden"))) TldOrder {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return a < b; }
+};
+} // namespace rdap
+
 struct LifecycleProfiles::Tables {
     toml::table defaults;
-    std::map<std::string, toml::table, std::less<>> tlds;
+    std::map<std::string, toml::table, rdap::TldOrder> tlds;
 };
 
 namespace {

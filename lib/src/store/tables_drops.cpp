@@ -62,26 +62,28 @@ void DropsTable::each(const DropQuery& query,
         }
     }
     if (query.source && !source_id) return; // no rows from a source never imported
-    std::string sql = "SELECT domain, drop_date, drop_time, source_id, first_seen, last_seen, "
-                      "(SELECT count(*) FROM backorders b WHERE b.domain = drops.domain "
-                      "AND b.status = 'active') AS backorders "
-                      "FROM drops WHERE drop_date >= $1 AND drop_date <= $2";
+    std::string sql = "SELECT drops.domain, drop_date, drop_time, source_id, first_seen, "
+                      "last_seen, (SELECT count(*) FROM backorders b WHERE b.domain = "
+                      "drops.domain AND b.status = 'active') AS backorders, "
+                      "s.drop_earliest, s.restored_at FROM drops LEFT JOIN name_states s ON "
+                      "s.domain = drops.domain WHERE drop_date >= $1 AND drop_date <= $2";
     int n = 2;
     if (source_id) sql += fmt::format(" AND source_id = ${}", ++n);
     if (query.first_seen_from) sql += fmt::format(" AND first_seen >= ${}", ++n);
+    if (query.restored) sql += " AND s.restored_at IS NOT NULL";
     if (query.backordered)
         sql +=
             std::string(*query.backordered ? " AND EXISTS" : " AND NOT EXISTS") +
             " (SELECT 1 FROM backorders b WHERE b.domain = drops.domain AND b.status = 'active')";
     // NULL drop times sort last either way (NULLS LAST is SQLite 3.30+ and PostgreSQL).
-    static constexpr std::string_view k_orders[] = {"drop_date",  "domain",    "drop_time",
-                                                    "first_seen", "last_seen", "backorders"};
+    static constexpr std::string_view k_orders[] = {"drop_date",  "drops.domain", "drop_time",
+                                                    "first_seen", "last_seen",    "backorders"};
     std::string_view key = k_orders[static_cast<std::size_t>(query.order)];
     std::string_view dir = query.descending ? " DESC" : "";
     if (query.order == DropOrder::domain)
-        sql += fmt::format(" ORDER BY domain{}", dir);
+        sql += fmt::format(" ORDER BY drops.domain{}", dir);
     else
-        sql += fmt::format(" ORDER BY {}{}{}, domain{}", key, dir,
+        sql += fmt::format(" ORDER BY {}{}{}, drops.domain{}", key, dir,
                            query.order == DropOrder::drop_time ? " NULLS LAST" : "", dir);
     auto rows = m_connection.stream(sql);
     rows->bind(1, query.from ? unix_ms(start_of(*query.from)) : INT64_MIN);
@@ -98,7 +100,9 @@ void DropsTable::each(const DropQuery& query,
                      sources[rows->integer_or(3, 0)],
                      rows->instant(4),
                      rows->instant(5),
-                     rows->integer_or(6, 0)};
+                     rows->integer_or(6, 0),
+                     rows->optional_instant(7),
+                     rows->optional_instant(8)};
         if (!each(r)) break;
     }
 }
