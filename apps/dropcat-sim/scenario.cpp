@@ -263,7 +263,7 @@ DomainSpec read_domain(const Reader& r, const toml::table& t, const Scenario& s,
         if (!statuses || statuses->empty())
             r.fail_at(*p, "phase.statuses", "must be a list of at least one status");
         if (!d.phases.empty() && *when < d.phases.back().at)
-            r.fail_at(*p, "phase.at", "must not be before the phase above it");
+            r.fail_at(*p->get("at"), "phase.at", "must not be before the phase above it");
         d.phases.push_back({*when, *statuses});
     }
     if (d.competitor_after && !d.deleted_at)

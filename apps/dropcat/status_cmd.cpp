@@ -190,7 +190,7 @@ int run_status(const StatusOptions& o, Context& ctx) {
     std::size_t kept = 0;
     std::optional<Error> store_error;
     auto done = [&](const RdapRecord& record) {
-        if (store_error) return;
+        if (store_error || !record.asked) return; // a stopped run keeps only what it asked
         auto report = store->write([&](Tx& tx) -> Result<StatusReport> {
             return record_status(tx, record, profiles.for_domain(record.domain), wall_clock_now(),
                                  "dropcat status");

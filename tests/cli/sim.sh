@@ -59,6 +59,33 @@ simrun "$WORK/bad4.toml"
 expect_rc 65 "a competitor fault without its domain"
 expect_err "bad4.toml:4: domain: is required for kind = \"competitor\""
 
+# The registry's side: phases in time order, Retry-After only on a status fault, [rdap] keys.
+cat >"$WORK/bad5.toml" <<'TOML'
+[sim]
+default_price = "10.99 USD"
+
+[[domain]]
+name = "a.com"
+expires_at = "-40d"
+[[domain.phase]]
+at = "+5s"
+statuses = ["pending delete"]
+[[domain.phase]]
+at = "+2s"
+statuses = ["active"]
+TOML
+simrun "$WORK/bad5.toml"
+expect_rc 65 "phases out of order"
+expect_err "bad5.toml:11: phase.at: must not be before the phase above it"
+printf '[sim]\ndefault_price = "10.99 USD"\n\n[[fault]]\nkind = "reset"\nretry_after = "1s"\n' >"$WORK/bad6.toml"
+simrun "$WORK/bad6.toml"
+expect_rc 65 "Retry-After on a fault that sends no status"
+expect_err "bad6.toml:6: retry_after: is only for kind = \"status\""
+printf '[sim]\ndefault_price = "10.99 USD"\n\n[rdap]\nhost = 2\n' >"$WORK/bad7.toml"
+simrun "$WORK/bad7.toml"
+expect_rc 65 "an unknown [rdap] key"
+expect_err "bad7.toml:5: host: unknown key"
+
 # --check tells when each name is deleted, from the simulator's start: an absolute UTC time,
 # and a relative one with jitter, drawn from the seed: within its bounds, and the same again for
 # the same seed.

@@ -171,8 +171,8 @@ TOML
   run status --refresh-bootstrap
   expect_rc 0
   # The drops table lists moving.com far from what the registry will say.
-  printf 'moving.com,2030-01-01\n' >list.csv
-  run import --source test list.csv
+  printf 'moving.com,2030-01-01\n' >"$SIM_DIR/list.csv"
+  run import --source test "$SIM_DIR/list.csv"
   expect_rc 0
   run backorder add comeback.com --email a@example.org --name A
   expect_rc 0 "a backorder on comeback.com"
@@ -239,8 +239,8 @@ rate() {
   start_sim "$SIM_DIR/scenario.toml"
   RPS=20 rdap_config "$SIM_URL/rdap/bootstrap/dns.json"
   run status --refresh-bootstrap
-  for i in $(seq 1 50); do echo "name$i.com"; echo "name$i.net"; done >names.txt
-  run status - --format tsv --no-header --columns domain,phase <names.txt
+  for i in $(seq 1 50); do echo "name$i.com"; echo "name$i.net"; done >"$SIM_DIR/names.txt"
+  run status - --format tsv --no-header --columns domain,phase <"$SIM_DIR/names.txt"
   expect_rc 0 "100 look-ups"
   expect_out_lines 100
   log_check "
@@ -262,9 +262,36 @@ assert abs(min(times['1']) - min(times['2'])) < 0.5" \
   stop_sim
 }
 
+# ---- Ctrl-C keeps what was answered; the progress line only on a terminal
+interrupt() {
+  printf '[sim]\ndefault_price = "10.99 USD"\ntlds = ["com"]\n' >"$SIM_DIR/scenario.toml"
+  start_sim "$SIM_DIR/scenario.toml"
+  RPS=10 rdap_config "$SIM_URL/rdap/bootstrap/dns.json"
+  run status --refresh-bootstrap
+  seq 1 40 | sed 's/^/n/; s/$/.com/' >"$SIM_DIR/names.txt"
+  "$DROPCAT" status - --format tsv --no-header <"$SIM_DIR/names.txt" >"$OUT" 2>"$ERR" &
+  local pid=$! rc=0
+  sleep 1
+  kill -INT "$pid"
+  wait "$pid" || rc=$?
+  expect_equal "$rc" 130 "Ctrl-C exits 130"
+  local kept
+  kept=$(wc -l <"$OUT")
+  [ "$kept" -ge 3 ] && [ "$kept" -lt 40 ] && ok || bad "some names answered before Ctrl-C, not all: $kept"
+  expect_err "interrupted: $kept of 40 names looked up, and kept"
+  expect_no_err "/s, " "no progress line when stderr is not a terminal"
+  run status history n1.com --format tsv --no-header --columns domain,phase
+  expect_out "n1.com	available" "an answer before Ctrl-C is in the store"
+  # On a terminal, a progress line: done/total, rate, time left.
+  script -qec "\"$DROPCAT\" status n1.com n2.com n3.com" /dev/null >"$WORK/tty.out" 2>&1
+  grep -q "status: 3/3 looked up, .*/s, .* left" "$WORK/tty.out" && ok || bad "a progress line on a terminal: $(cat "$WORK/tty.out")"
+  stop_sim
+}
+
 part phases phases
 part history history
 part rate rate
+part interrupt interrupt
 join_parts
 
 # Usage and configuration errors.

@@ -71,6 +71,7 @@ struct RdapRecord {
     std::string server; // the URL that answered, after redirects
     long http_status = 0;
     std::string problem; // why the phase is unknown, when it is
+    bool asked = true;   // false: the run stopped (or ran out of time) before asking
 
     // The first event with this action.
     std::optional<Instant> event(std::string_view action) const;
@@ -220,7 +221,7 @@ class RdapClient {
     // is not RDAP comes back as phase unknown with a problem, never as available; only a 404
     // is available. A 429 waits for its Retry-After (or backs off from first_backoff, doubling
     // per host) and asks again, as a 403 or 422 does. A name the run stopped before asking
-    // comes back unknown with problem "not asked".
+    // comes back unknown with `asked` false.
     void lookup(const std::vector<std::string>& domains, const Done& done,
                 const HttpBounds& bounds = {});
 

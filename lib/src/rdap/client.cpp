@@ -119,15 +119,21 @@ RdapRecord RdapClient::Impl::look_up(HttpClient& http, const std::string& domain
     while (true) {
         std::string origin = origin_of(url);
         Clock::time_point at = reserve(origin);
-        if (at > bounds.deadline) return unknown("not asked: the run's time was up");
-        if (!options.clock->sleep_until(at, bounds.stop)) return unknown("not asked: stopped");
+        if (at > bounds.deadline || bounds.stop.stop_requested() ||
+            !options.clock->sleep_until(at, bounds.stop)) {
+            r.asked = false;
+            return unknown("not asked: the run was stopped or its time was up");
+        }
         HttpRequest request;
         request.url = url;
         request.headers.push_back({"Accept", "application/rdap+json"});
         HttpResult result = http.perform(request, bounds);
         r.server = url;
         if (!result) {
-            if (result.error().interrupted) return unknown("not asked: stopped");
+            if (result.error().interrupted) {
+                r.asked = hops > 0 || limited > 0;
+                return unknown("stopped before an answer");
+            }
             return unknown(result.error().message);
         }
         const HttpResponse& res = *result;
