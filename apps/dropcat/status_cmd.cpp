@@ -176,8 +176,16 @@ int run_status(const StatusOptions& o, Context& ctx) {
     }
 
     BootstrapInUse boot = bootstrap_in_use();
-    ctx.report.verbose(fmt::format("RDAP bootstrap: {} (published {})", boot.source,
-                                   boot.bootstrap.publication()));
+    std::string age;
+    if (boot.saved_at) {
+        auto days =
+            std::chrono::duration_cast<std::chrono::hours>(wall_clock_now() - *boot.saved_at)
+                .count() /
+            24;
+        age = fmt::format(", saved {} day{} ago", days, days == 1 ? "" : "s");
+    }
+    ctx.report.verbose(fmt::format("RDAP bootstrap: {} (published {}{})", boot.source,
+                                   boot.bootstrap.publication(), age));
     RdapOptions options = rdap_options(*config);
     const LifecycleProfiles profiles = options.profiles;
     RdapClient client(options, std::move(boot.bootstrap), http_debug_log(ctx));

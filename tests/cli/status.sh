@@ -60,6 +60,28 @@ name = "cut.com"
 [[domain]]
 name = "slow.net"
 
+[[domain]]
+name = "busy.org"
+
+[[domain]]
+name = "down.com"
+
+[[fault]]
+api = "rdap"
+command = "lookup"
+domain = "busy.org"
+kind = "status"
+status = 403
+times = 2
+
+[[fault]]
+api = "rdap"
+command = "lookup"
+domain = "down.com"
+kind = "status"
+status = 503
+times = 0
+
 [[fault]]
 api = "rdap"
 command = "lookup"
@@ -89,7 +111,8 @@ TOML
   expect_err "RDAP bootstrap saved to $XDG_CACHE_HOME/dropcat/rdap-dns.json: 3 TLDs"
   run -v status held.com okurl.org grace.com redeem.net restoring.com final.org free.com --format json
   expect_rc 0 "every name answered"
-  expect_err "RDAP bootstrap: $XDG_CACHE_HOME/dropcat/rdap-dns.json"
+  expect_err "RDAP bootstrap: $XDG_CACHE_HOME/dropcat/rdap-dns.json (published "
+  expect_err ", saved 0 days ago)"
   python3 - "$OUT" <<'PY' && ok || bad "the phase of each name"
 import json, sys
 rows = {r["domain"]: r for r in map(json.loads, open(sys.argv[1]))}
@@ -138,6 +161,17 @@ assert all(r['status'] == 302 for r in hops if r['host'] == 'redirect')" \
 asked = [r for r in rows if r['command'] == 'lookup' and r['domain'] == 'slow.net']
 assert [(r['host'], r['status']) for r in asked] == [('redirect', 429), ('redirect', 302), ('2', 200)], asked
 assert asked[1]['t'] - asked[0]['t'] >= 0.99, asked" && ok || bad "Retry-After obeyed"
+  # A 403 to a well-formed query is a limit: the host is left alone (backoff_seconds = 1,
+  # then doubling) and asked again. A 503 is no answer: unknown, never available.
+  run status busy.org down.com --format tsv --no-header --columns domain,phase
+  expect_rc 69 "a server error leaves a name unknown"
+  expect_out "busy.org	registered"
+  expect_out "down.com	unknown"
+  log_check "
+asked = [r for r in rows if r['command'] == 'lookup' and r['domain'] == 'busy.org' and r['host'] == 'redirect']
+assert [r['status'] for r in asked] == [403, 403, 302], asked
+assert asked[1]['t'] - asked[0]['t'] >= 0.99 and asked[2]['t'] - asked[1]['t'] >= 1.99, asked" \
+    && ok || bad "403 backs off 1 s, then 2 s"
   stop_sim
 }
 
@@ -224,6 +258,10 @@ PY
   expect_out "moving.com	"
   expect_out "	redemption	pending-delete"
   expect_out "	redemption	registered"
+  # --due and --backordered choose the names from the store.
+  run status --due 2030-01-01 --backordered --format tsv --no-header --columns domain
+  expect_rc 0
+  expect_equal "$(sort "$OUT" | tr '\n' ' ')" "comeback.com moving.com " "the drop due that day and the backordered name"
   # The drops listing shows the registry's date beside the list's claim.
   run drops --format json
   expect_equal "$(jq -r '[.drop_date, .predicted_date, .restored] | @tsv' "$OUT")" \
