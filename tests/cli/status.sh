@@ -72,7 +72,6 @@ command = "lookup"
 domain = "busy.org"
 kind = "status"
 status = 403
-times = 2
 
 [[fault]]
 api = "rdap"
@@ -154,24 +153,21 @@ assert all(r['status'] == 302 for r in hops if r['host'] == 'redirect')" \
   expect_equal "$(jq -r '.problem | length > 0' "$OUT")" "true" "with its problem"
 
   # 429 with Retry-After: 1 is obeyed: the next request goes a second later, and answers.
-  run status slow.net --format tsv --no-header --columns domain,phase
-  expect_rc 0 "answered after the 429"
+  # A 403 to a well-formed query is a limit too: the host is left alone (backoff_seconds = 1;
+  # the doubling after it is a unit test, on a virtual clock) and asked again. A 503 is no answer: unknown, never available.
+  run status slow.net busy.org down.com --format tsv --no-header --columns domain,phase
+  expect_rc 69 "a server error leaves a name unknown"
   expect_out "slow.net	registered"
+  expect_out "busy.org	registered"
+  expect_out "down.com	unknown"
   log_check "
 asked = [r for r in rows if r['command'] == 'lookup' and r['domain'] == 'slow.net']
 assert [(r['host'], r['status']) for r in asked] == [('redirect', 429), ('redirect', 302), ('2', 200)], asked
 assert asked[1]['t'] - asked[0]['t'] >= 0.99, asked" && ok || bad "Retry-After obeyed"
-  # A 403 to a well-formed query is a limit: the host is left alone (backoff_seconds = 1,
-  # then doubling) and asked again. A 503 is no answer: unknown, never available.
-  run status busy.org down.com --format tsv --no-header --columns domain,phase
-  expect_rc 69 "a server error leaves a name unknown"
-  expect_out "busy.org	registered"
-  expect_out "down.com	unknown"
   log_check "
 asked = [r for r in rows if r['command'] == 'lookup' and r['domain'] == 'busy.org' and r['host'] == 'redirect']
-assert [r['status'] for r in asked] == [403, 403, 302], asked
-assert asked[1]['t'] - asked[0]['t'] >= 0.99 and asked[2]['t'] - asked[1]['t'] >= 1.99, asked" \
-    && ok || bad "403 backs off 1 s, then 2 s"
+assert [r['status'] for r in asked] == [403, 302], asked
+assert asked[1]['t'] - asked[0]['t'] >= 0.99, asked" && ok || bad "403 backs off 1 s"
   stop_sim
 }
 
@@ -186,14 +182,14 @@ tlds = ["com", "net"]
 name = "moving.com"
 statuses = ["pending delete", "redemption period"]
 [[domain.phase]]
-at = "+3s"
+at = "+1500ms"
 statuses = ["pending delete"]
 
 [[domain]]
 name = "comeback.com"
 statuses = ["pending delete", "redemption period"]
 [[domain.phase]]
-at = "+3s"
+at = "+1500ms"
 statuses = ["client transfer prohibited"]
 
 [[domain]]
@@ -228,7 +224,7 @@ l = datetime.fromisoformat(r["drop_latest"].replace("Z", "+00:00"))
 assert (e.hour, e.minute) == (6, 30), r
 assert l - e == timedelta(days=2, minutes=15), r
 PY
-  sleep 3
+  sleep 1.6
   run status moving.com comeback.com --format json
   expect_rc 0
   predicted=$(jq -r 'select(.domain == "moving.com") | .drop_earliest[0:10]' "$OUT")
@@ -269,13 +265,14 @@ PY
   stop_sim
 }
 
-# ---- the per-host rate over 100 look-ups (two registry hosts, each limited)
+# ---- the per-host rate over 100 look-ups (two registry hosts, each limited to 50 a second;
+# bench/status.sh runs 2,000 over 20 hosts)
 rate() {
   {
-    printf '[sim]\ndefault_price = "10.99 USD"\ntlds = ["com", "net"]\n\n[rdap]\nhosts = 2\nper_second = 20\n'
+    printf '[sim]\ndefault_price = "10.99 USD"\ntlds = ["com", "net"]\n\n[rdap]\nhosts = 2\nper_second = 50\n'
   } >"$SIM_DIR/scenario.toml"
   start_sim "$SIM_DIR/scenario.toml"
-  RPS=20 rdap_config "$SIM_URL/rdap/bootstrap/dns.json"
+  RPS=50 rdap_config "$SIM_URL/rdap/bootstrap/dns.json"
   run status --refresh-bootstrap
   for i in $(seq 1 50); do echo "name$i.com"; echo "name$i.net"; done >"$SIM_DIR/names.txt"
   run status - --format tsv --no-header --columns domain,phase <"$SIM_DIR/names.txt"
@@ -293,10 +290,10 @@ for host, ts in times.items():
     ts.sort()
     for i in range(len(ts)):
         in_window = [t for t in ts[i:] if t - ts[i] < 1.0]
-        assert len(in_window) <= 20, (host, len(in_window))
+        assert len(in_window) <= 50, (host, len(in_window))
 # Hosts are asked at once: both were busy in the same second.
 assert abs(min(times['1']) - min(times['2'])) < 0.5" \
-    && ok || bad "at most 20 a second per host, no over-limit answer, hosts in parallel"
+    && ok || bad "at most 50 a second per host, no over-limit answer, hosts in parallel"
   stop_sim
 }
 
@@ -328,7 +325,8 @@ interrupt() {
 
 part phases phases
 part history history
-part rate rate
+# The pacing is the client's, the same whatever the store: run once.
+on_sqlite && part rate rate
 part interrupt interrupt
 join_parts
 

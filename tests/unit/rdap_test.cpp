@@ -1,3 +1,4 @@
+#include "loopback_server.hpp"
 #include "test_store.hpp"
 
 #include <dropcat/rdap.hpp>
@@ -5,6 +6,7 @@
 #include <dropcat/store_tables.hpp>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 using namespace dropcat;
 using namespace std::chrono_literals;
@@ -305,4 +307,33 @@ TEST_CASE("store: observations keep history, prediction and restored names", "[s
         return {};
     });
     CHECK(read.has_value());
+}
+
+TEST_CASE("rdap: a host that refuses is left alone for a doubling wait, then given up") {
+    // Every answer a 403, as some registries limit: waits of 1, 2, 4, 8 and 16 s on the
+    // virtual clock between the six tries, then the name is unknown, never available.
+    std::string refusal = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n";
+    test::LoopbackServer server(
+        {test::LoopbackServer::Connection(6, test::LoopbackServer::Reply::answer)}, refusal);
+    auto bootstrap = RdapBootstrap::parse(
+        fmt::format(R"({{"services":[[["com"],["{}"]]]}})", server.url("/rdap/")));
+    REQUIRE(bootstrap.has_value());
+    VirtualClock clock;
+    RdapOptions options;
+    options.clock = &clock;
+    options.first_backoff = std::chrono::seconds(1);
+    options.requests_per_second = 100;
+    RdapClient client(options, *bootstrap);
+    auto start = clock.now();
+    std::vector<RdapRecord> got;
+    client.lookup({"refused.com"}, [&](const RdapRecord& r) { got.push_back(r); });
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].phase == Phase::unknown);
+    CHECK(got[0].asked);
+    CHECK_THAT(got[0].problem, Catch::Contains("HTTP 403 6 times in a row"));
+    CHECK(server.requests() == 6);
+    CHECK(client.over_limit_answers() == 6);
+    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - start);
+    CHECK(waited >= std::chrono::seconds(31));
+    CHECK(waited < std::chrono::seconds(32));
 }
