@@ -23,8 +23,6 @@ const std::vector<std::string> k_status_columns = {
     "domain",      "phase", "statuses",    "expiration",  "drop_earliest",
     "drop_latest", "basis", "observed_at", "listed_date", "problem"};
 
-namespace {
-
 std::string statuses_text(const std::vector<std::string>& statuses) {
     std::string out;
     for (const auto& s : statuses)
@@ -35,6 +33,8 @@ std::string statuses_text(const std::vector<std::string>& statuses) {
 std::string statuses_json(const std::vector<std::string>& statuses) {
     return nlohmann::json(statuses).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
+
+namespace {
 
 std::string time_text(const std::optional<Instant>& t) {
     return t ? format_utc(*t) : "";

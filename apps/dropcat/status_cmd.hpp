@@ -25,6 +25,10 @@ extern const std::vector<std::string> k_status_columns;
 extern const std::vector<std::string> k_history_columns;
 extern const std::vector<std::string> k_changes_columns;
 
+// Statuses for tables and TSV ("pending delete, redemption period") and for JSON (a list).
+std::string statuses_text(const std::vector<std::string>& statuses);
+std::string statuses_json(const std::vector<std::string>& statuses);
+
 // `dropcat status`: registry state over RDAP, drop prediction, history, changes.
 CLI::App* add_status_command(CLI::App& parent, Context& ctx);
 

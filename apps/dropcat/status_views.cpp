@@ -8,7 +8,6 @@
 #include <dropcat/store_tables.hpp>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 namespace dropcat::cli {
 
@@ -23,13 +22,6 @@ std::string event_text(const ObservationRow& row, std::string_view action) {
     for (const auto& e : row.events)
         if (e.action == action) return format_utc(e.at);
     return "";
-}
-
-std::string joined(const std::vector<std::string>& statuses) {
-    std::string out;
-    for (const auto& s : statuses)
-        out += (out.empty() ? "" : ", ") + s;
-    return out;
 }
 
 } // namespace
@@ -54,12 +46,8 @@ int run_status_history(const StatusOptions& o, Context& ctx) {
                      view);
     for (const auto& r : rows) {
         std::string at = format_utc(r.at);
-        std::string statuses = joined(r.statuses);
-        std::string json =
-            r.phase == "unknown"
-                ? std::string()
-                : nlohmann::json(r.statuses)
-                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        std::string statuses = statuses_text(r.statuses);
+        std::string json = r.phase == "unknown" ? std::string() : statuses_json(r.statuses);
         std::string expiration = event_text(r, "expiration");
         std::string deletion = event_text(r, "deletion");
         std::array<Cell, 8> cells{

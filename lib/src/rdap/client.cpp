@@ -42,6 +42,16 @@ bool over_limit(long status) {
     return status == 429 || status == 403 || status == 422;
 }
 
+HttpOptions http_options_of(const RdapOptions& options) {
+    HttpOptions http;
+    http.connect_timeout = options.connect_timeout;
+    http.total_timeout = options.timeout;
+    http.user_agent = options.user_agent;
+    http.clock = options.clock;
+    http.ca_file = options.ca_file;
+    return http;
+}
+
 } // namespace
 
 struct RdapClient::Impl {
@@ -199,13 +209,7 @@ void RdapClient::lookup(const std::vector<std::string>& domains, const Done& don
     std::deque<std::string> queue(host_order.begin(), host_order.end());
     std::mutex done_mutex;
     auto worker = [&] {
-        HttpOptions http_options;
-        http_options.connect_timeout = m->options.connect_timeout;
-        http_options.total_timeout = m->options.timeout;
-        http_options.user_agent = m->options.user_agent;
-        http_options.clock = m->options.clock;
-        http_options.ca_file = m->options.ca_file;
-        HttpClient http(http_options, Redactor(), m->log);
+        HttpClient http(http_options_of(m->options), Redactor(), m->log);
         while (true) {
             std::string host;
             {
@@ -229,13 +233,7 @@ void RdapClient::lookup(const std::vector<std::string>& domains, const Done& don
 }
 
 Result<std::string> fetch_bootstrap(const RdapOptions& options, const HttpBounds& bounds) {
-    HttpOptions http_options;
-    http_options.connect_timeout = options.connect_timeout;
-    http_options.total_timeout = options.timeout;
-    http_options.user_agent = options.user_agent;
-    http_options.clock = options.clock;
-    http_options.ca_file = options.ca_file;
-    HttpClient http(http_options, Redactor(), {});
+    HttpClient http(http_options_of(options), Redactor(), {});
     std::string url = options.bootstrap_url;
     for (int hop = 0; hop <= options.max_redirects; ++hop) {
         HttpRequest request;
