@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <mutex>
 
 namespace dropcat::cli {
 
@@ -65,8 +66,11 @@ Result<std::unique_ptr<Registrar>> open_account(const Config& config,
 }
 
 HttpLog http_debug_log(Context& ctx) {
-    // The request log, already redacted by the library, at -vv.
+    // The request log, already redacted by the library, at -vv; whole lines, also when
+    // several threads make requests (dropcat status).
     return [&ctx](const HttpLogEntry& e) {
+        static std::mutex lines;
+        std::lock_guard lock(lines);
         if (e.status == 0 && e.total_ms == 0 && !e.error.empty()) {
             ctx.report.debug(fmt::format("{} {} -> not sent: {}", e.method, e.url, e.error));
             return;

@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <exception>
+#include <stop_token>
 #include <set>
 #include <thread>
 #include <unistd.h>
@@ -88,9 +90,7 @@ RdapOptions rdap_options(const Config& config) {
     options.bootstrap_url = config.rdap.bootstrap_url;
     options.requests_per_second = config.rdap.requests_per_second;
     options.timeout = std::chrono::milliseconds(config.rdap.timeout_ms);
-    options.first_backoff = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::milliseconds(config.rdap.backoff_ms));
-    if (options.first_backoff.count() == 0) options.first_backoff = std::chrono::seconds(1);
+    options.first_backoff = std::chrono::milliseconds(config.rdap.backoff_ms);
     options.ca_file = config.rdap.ca_file;
     options.user_agent = "dropcat/" DROPCAT_VERSION;
     options.profiles = config.rdap.profiles;
@@ -197,7 +197,12 @@ int run_status(const StatusOptions& o, Context& ctx) {
     std::size_t unknown = 0;
     std::size_t kept = 0;
     std::optional<Error> store_error;
-    auto done = [&](const RdapRecord& record) {
+    // `done` runs on the client's worker threads: what it cannot do (a closed stdout, a store
+    // error) stops the run, and is raised again here, on the command's own thread.
+    std::exception_ptr failure;
+    std::stop_source stop_all;
+    std::stop_callback on_interrupt(interrupt_token(), [&] { stop_all.request_stop(); });
+    auto record_one = [&](const RdapRecord& record) {
         if (store_error || !record.asked) return; // a stopped run keeps only what it asked
         auto report = store->write([&](Tx& tx) -> Result<StatusReport> {
             return record_status(tx, record, profiles.for_domain(record.domain), wall_clock_now(),
@@ -205,6 +210,7 @@ int run_status(const StatusOptions& o, Context& ctx) {
         });
         if (!report) {
             store_error = report.error();
+            stop_all.request_stop();
             return;
         }
         ++kept;
@@ -240,8 +246,18 @@ int run_status(const StatusOptions& o, Context& ctx) {
                                         record.domain, r.backorders_told,
                                         r.backorders_told == 1 ? "" : "s"));
     };
-    client.lookup(*names, done, HttpBounds{Clock::time_point::max(), interrupt_token()});
+    auto done = [&](const RdapRecord& record) {
+        if (failure) return;
+        try {
+            record_one(record);
+        } catch (...) {
+            failure = std::current_exception();
+            stop_all.request_stop();
+        }
+    };
+    client.lookup(*names, done, HttpBounds{Clock::time_point::max(), stop_all.get_token()});
     progress.clear();
+    if (failure) std::rethrow_exception(failure);
     writer.finish();
     if (store_error) return ctx.failed(*store_error);
     if (interrupted()) {

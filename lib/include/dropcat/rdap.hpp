@@ -195,7 +195,7 @@ struct RdapOptions {
     double requests_per_second = 1.0; // per RDAP host, shared by every look-up of a client
     std::chrono::milliseconds timeout{15000};
     std::chrono::milliseconds connect_timeout{5000};
-    std::chrono::seconds first_backoff{5}; // a 429 without Retry-After, a 403 or 422
+    std::chrono::milliseconds first_backoff{5000}; // a 429 without Retry-After, a 403 or 422
     int max_redirects = 5;
     std::string ca_file;
     std::string user_agent = "dropcat";
@@ -203,10 +203,13 @@ struct RdapOptions {
     LifecycleProfiles profiles = LifecycleProfiles::shipped(); // whether a TLD reports RGP
 };
 
-// Looks names up over RDAP within a per-host request rate: requests to one host go one at a
-// time, spaced by the rate and any back-off the host asked for; different hosts are asked at
-// once. Waits on the options' clock between requests to one host (the waiting is the
-// look-up's own pacing), never past the bounds' deadline, and ends at once on their stop.
+// Looks names up over RDAP within a per-host request rate: requests to one host are spaced
+// by the rate and held for any wait the host asked for (a hold that comes while a request
+// waits for its slot holds it too); the names of each bootstrap host are asked by a worker of
+// their own, so different hosts are asked at once. Waits on the options' clock (the waiting
+// is the look-up's own pacing), never past the bounds' deadline, and ends at once on their
+// stop. A wait is at most 10 minutes, whatever Retry-After says; a host that refused two
+// names in a row six times each is not asked again in the run.
 class RdapClient {
   public:
     RdapClient(RdapOptions options, RdapBootstrap bootstrap, HttpLog log = {});

@@ -101,6 +101,8 @@ class DropsTable {
 
     // The drop day the store has for a name.
     std::optional<Day> drop_day(std::string_view domain) const;
+    // The drop time the store has for a name, when its list gave one.
+    std::optional<Instant> drop_time(std::string_view domain) const;
     // The sources imports have named, by name.
     std::vector<std::string> sources() const;
 

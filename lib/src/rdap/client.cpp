@@ -20,6 +20,11 @@ using std::chrono::milliseconds;
 
 constexpr std::size_t k_max_workers = 32;
 constexpr int k_max_attempts = 6; // over-limit answers to one name before it is given up
+// A host that refused this many names in a row is not asked again in the run: its names are
+// unknown at once, rather than each waiting out the whole back-off again.
+constexpr int k_max_names_given_up = 2;
+// The longest wait dropcat takes for a host, whatever its Retry-After says.
+constexpr milliseconds k_longest_hold = std::chrono::minutes(10);
 
 // "https://rdap.example:8443" of "https://rdap.example:8443/rdap/domain/a.com".
 std::string origin_of(std::string_view url) {
@@ -32,6 +37,8 @@ std::string origin_of(std::string_view url) {
 // A Location header against the URL it answered.
 std::string resolve(std::string_view base, std::string_view location) {
     if (location.find("://") != std::string_view::npos) return std::string(location);
+    if (location.starts_with("//")) // scheme-relative
+        return std::string(base.substr(0, base.find(':') + 1)) + std::string(location);
     if (!location.empty() && location.front() == '/')
         return origin_of(base) + std::string(location);
     auto slash = base.rfind('/');
@@ -60,8 +67,10 @@ struct RdapClient::Impl {
     HttpLog log;
 
     struct Host {
-        Clock::time_point next_free{};
+        Clock::time_point next_free{};  // the next request's slot by the rate
+        Clock::time_point held_until{}; // what the host asked for (Retry-After, back-off)
         milliseconds backoff{0};
+        int names_given_up = 0; // names in a row it refused k_max_attempts times
     };
     std::mutex hosts_mutex;
     std::map<std::string, Host> hosts;
@@ -74,35 +83,49 @@ struct RdapClient::Impl {
         return milliseconds(static_cast<long>(1000.0 / rate * 1.02) + 1);
     }
 
-    // Books the next slot of `origin` and returns when it is.
-    Clock::time_point reserve(const std::string& origin) {
+    // Books the next slot of `origin`: when it is, or nothing when the host is given up.
+    std::optional<Clock::time_point> reserve(const std::string& origin) {
         std::lock_guard lock(hosts_mutex);
         Host& h = hosts[origin];
-        Clock::time_point at = std::max(options.clock->now(), h.next_free);
+        if (h.names_given_up >= k_max_names_given_up) return std::nullopt;
+        Clock::time_point at = std::max({options.clock->now(), h.next_free, h.held_until});
         h.next_free = at + interval();
         return at;
     }
 
-    // The host asked us to slow down: nothing goes to it before the wait is over.
-    milliseconds hold(const std::string& origin, std::optional<milliseconds> asked) {
+    // Whether a hold the host asked for since the slot was booked still runs: the request then
+    // waits for it (and books again) instead of going inside it.
+    bool held(const std::string& origin) {
+        std::lock_guard lock(hosts_mutex);
+        return hosts[origin].held_until > options.clock->now();
+    }
+
+    // The host asked us to slow down: nothing goes to it before the wait is over. The wait
+    // asked (Retry-After) or the back-off (doubling from first_backoff), at most k_longest_hold.
+    void hold(const std::string& origin, std::optional<milliseconds> asked) {
         std::lock_guard lock(hosts_mutex);
         Host& h = hosts[origin];
         milliseconds wait;
         if (asked) {
             wait = std::max(*asked, interval());
         } else {
-            h.backoff = h.backoff.count() == 0
-                            ? duration_cast<milliseconds>(options.first_backoff)
-                            : std::min(h.backoff * 2, milliseconds(std::chrono::minutes(10)));
+            h.backoff = h.backoff.count() == 0 ? options.first_backoff
+                                               : std::min(h.backoff * 2, k_longest_hold);
             wait = h.backoff;
         }
-        h.next_free = std::max(h.next_free, options.clock->now() + wait);
-        return wait;
+        h.held_until =
+            std::max(h.held_until, options.clock->now() + std::min(wait, k_longest_hold));
     }
 
     void answered(const std::string& origin) {
         std::lock_guard lock(hosts_mutex);
         hosts[origin].backoff = milliseconds(0);
+        hosts[origin].names_given_up = 0;
+    }
+
+    void gave_up(const std::string& origin) {
+        std::lock_guard lock(hosts_mutex);
+        ++hosts[origin].names_given_up;
     }
 
     RdapRecord look_up(HttpClient& http, const std::string& domain, const HttpBounds& bounds);
@@ -128,12 +151,20 @@ RdapRecord RdapClient::Impl::look_up(HttpClient& http, const std::string& domain
     int limited = 0;
     while (true) {
         std::string origin = origin_of(url);
-        Clock::time_point at = reserve(origin);
-        if (at > bounds.deadline || bounds.stop.stop_requested() ||
-            !options.clock->sleep_until(at, bounds.stop)) {
-            r.asked = false;
-            return unknown("not asked: the run was stopped or its time was up");
-        }
+        std::optional<Clock::time_point> at;
+        do {
+            at = reserve(origin);
+            if (!at) {
+                r.asked = hops > 0 || limited > 0;
+                return unknown(
+                    fmt::format("{} keeps refusing (HTTP 403, 422 or 429): not asked", origin));
+            }
+            if (*at > bounds.deadline || bounds.stop.stop_requested() ||
+                !options.clock->sleep_until(*at, bounds.stop)) {
+                r.asked = false;
+                return unknown("not asked: the run was stopped or its time was up");
+            }
+        } while (held(origin));
         HttpRequest request;
         request.url = url;
         request.headers.push_back({"Accept", "application/rdap+json"});
@@ -154,15 +185,20 @@ RdapRecord RdapClient::Impl::look_up(HttpClient& http, const std::string& domain
                 return unknown(fmt::format("HTTP {} without a Location", res.status));
             if (++hops > options.max_redirects)
                 return unknown(fmt::format("more than {} redirects", options.max_redirects));
-            url = resolve(url, *location);
+            std::string next = resolve(url, *location);
+            if (url.starts_with("https://") && !next.starts_with("https://"))
+                return unknown(fmt::format("a redirect from https to {} was refused", next));
+            url = std::move(next);
             continue;
         }
         if (over_limit(res.status)) {
             ++over_limit_answers;
             hold(origin, retry_after(res, options.clock->wall_now()));
-            if (++limited >= k_max_attempts)
+            if (++limited >= k_max_attempts) {
+                gave_up(origin);
                 return unknown(fmt::format("HTTP {} {} times in a row: the server's limit",
                                            res.status, limited));
+            }
             continue;
         }
         answered(origin);
@@ -245,7 +281,10 @@ Result<std::string> fetch_bootstrap(const RdapOptions& options, const HttpBounds
                         fmt::format("cannot fetch {}: {}", url, result.error().message));
         if (result->status >= 300 && result->status < 400) {
             auto location = result->header("location");
-            if (!location) break;
+            if (!location || location->empty())
+                return fail(ErrorKind::unavailable,
+                            fmt::format("cannot fetch {}: HTTP {} without a Location", url,
+                                        result->status));
             url = resolve(url, *location);
             continue;
         }

@@ -96,7 +96,10 @@ std::optional<DropWindow> predict_drop(const std::vector<Observation>& history,
                 candidates.push_back({std::max(seen->first, seen->second - pd), seen->second, pd,
                                       fmt::format("pending delete first seen {} + {} days",
                                                   format_utc(seen->second), pd.count())});
-        if (auto seen = first_seen([](Phase p) { return in_deletion(p); }))
+        // Redemption (or a restore asked for in it), not the final days: a name first seen in
+        // pending delete says nothing of when its redemption began.
+        if (auto seen = first_seen(
+                [](Phase p) { return p == Phase::redemption || p == Phase::pending_restore; }))
             candidates.push_back({std::max(seen->first, seen->second - rgp - pd), seen->second,
                                   rgp + pd,
                                   fmt::format("redemption first seen {} + {} days",
@@ -119,8 +122,9 @@ std::optional<DropWindow> predict_drop(const std::vector<Observation>& history,
     bool on_the_way_out = in_deletion(last.phase) || last.phase == Phase::auto_renew_grace ||
                           (last.phase == Phase::registered && held);
     for (const auto& e : last.events)
-        if (e.action == "expiration" && on_the_way_out &&
-            (e.at <= now || last.phase != Phase::registered)) {
+        // Only a date that has passed: a registry that renewed the name at expiry (Verisign
+        // does, in grace) shows the next year's date, which bounds nothing.
+        if (e.action == "expiration" && on_the_way_out && e.at <= now) {
             days grace{profile.grace_days_max};
             candidates.push_back({e.at, e.at + grace, rgp + pd,
                                   fmt::format("expiration {} + {} to {} days", format_utc(e.at),

@@ -61,6 +61,11 @@ StatusReport record_status(Tx& tx, const RdapRecord& record, const LifecycleProf
         report.phase = record.phase;
         report.known_at = now;
         report.window = predict_drop(history_of(tx, record.domain), profile, now);
+        // A registry that publishes each name's drop time (Nominet): the list's time is the
+        // drop, while the name is still on its way out.
+        if (profile.list_time && report.window)
+            if (auto listed = tx.drops().drop_time(record.domain); listed && *listed >= now)
+                report.window = DropWindow{*listed, *listed, "the drop list's time"};
         NameState next{record.domain, row.phase, now, {}, {}, {}, {}};
         if (state) next.restored_at = state->restored_at;
         if (report.window) {

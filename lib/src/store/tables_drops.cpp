@@ -124,4 +124,13 @@ std::optional<Day> DropsTable::drop_day(std::string_view domain) const {
     return day;
 }
 
+std::optional<Instant> DropsTable::drop_time(std::string_view domain) const {
+    auto q = m_connection.query("SELECT drop_time FROM drops WHERE domain = $1");
+    q->bind(1, domain);
+    if (!q->next()) return std::nullopt;
+    std::optional<Instant> time = q->optional_instant(0);
+    q->run();
+    return time;
+}
+
 } // namespace dropcat
