@@ -154,8 +154,7 @@ RdapRecord RdapClient::Impl::look_up(HttpClient& http, const std::string& domain
         std::optional<Clock::time_point> at;
         do {
             at = reserve(origin);
-            if (!at) {
-                r.asked = hops > 0 || limited > 0;
+            if (!at) { // reported as unknown, not dropped: the run decided, no stop did
                 return unknown(
                     fmt::format("{} keeps refusing (HTTP 403, 422 or 429): not asked", origin));
             }
