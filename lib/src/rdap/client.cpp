@@ -93,11 +93,17 @@ struct RdapClient::Impl {
         return at;
     }
 
-    // Whether a hold the host asked for since the slot was booked still runs: the request then
-    // waits for it (and books again) instead of going inside it.
+    // Called when a request's wait is over: whether a hold the host asked for since the slot
+    // was booked still runs (the request then waits for it and books again, instead of going
+    // inside it). Otherwise the request goes now, and the next slot is counted from now: a
+    // request that woke late must not leave the one after it closer than the rate allows.
     bool held(const std::string& origin) {
         std::lock_guard lock(hosts_mutex);
-        return hosts[origin].held_until > options.clock->now();
+        Host& h = hosts[origin];
+        auto now = options.clock->now();
+        if (h.held_until > now) return true;
+        h.next_free = std::max(h.next_free, now + interval());
+        return false;
     }
 
     // The host asked us to slow down: nothing goes to it before the wait is over. The wait
