@@ -347,3 +347,30 @@ TEST_CASE("rdap: a host that refuses is left alone for a doubling wait, then giv
     CHECK(*first_done >= std::chrono::seconds(31));
     CHECK(*first_done < std::chrono::seconds(32));
 }
+
+TEST_CASE("store: a registry that lists drop times gives the list's time as the drop", "[store]") {
+    NewStore s;
+    auto store = s.open();
+    Instant now = wall_clock_now();
+    Instant listed = now + std::chrono::hours(50);
+    DropEntry entry{"gone.co.uk", "nominet", listed, day_of(listed),
+                    static_cast<std::uint16_t>(std::string_view("gone.co.uk").rfind('.') + 1)};
+    REQUIRE(store.write([&](Tx& tx) -> Result<void> {
+        auto counts = tx.drops().import(std::span(&entry, 1), now, [] { return false; });
+        if (!counts) return std::unexpected(counts.error());
+        return {};
+    }));
+    RdapRecord r;
+    r.domain = "gone.co.uk";
+    r.phase = phase_of({"pending delete"}, false); // Nominet: RFC 5731's status only
+    r.statuses = {"pending delete"};
+    auto uk = LifecycleProfiles::shipped().for_domain("gone.co.uk");
+    auto report = store.write(
+        [&](Tx& tx) -> Result<StatusReport> { return record_status(tx, r, uk, now, "test"); });
+    REQUIRE(report.has_value());
+    CHECK(report->phase == Phase::redemption);
+    REQUIRE(report->window.has_value());
+    CHECK(report->window->earliest == listed);
+    CHECK(report->window->latest == listed);
+    CHECK(report->window->basis == "the drop list's time");
+}
