@@ -1,6 +1,5 @@
 #include "config/rdap_config.hpp"
 
-#include "dropcat/suggest.hpp"
 #include "rdap/profile_table.hpp"
 
 #include <fmt/format.h>
@@ -38,9 +37,7 @@ Result<RdapSettings> read_rdap(const toml::node& node, const std::filesystem::pa
     };
     for (auto&& [key, value] : *t) {
         if (std::find(k_keys.begin(), k_keys.end(), key.str()) != k_keys.end()) continue;
-        auto near = closest_match(key.str(), k_keys);
-        return at(value, key.str(),
-                  near ? fmt::format("unknown key (did you mean '{}'?)", *near) : "unknown key");
+        return at(value, key.str(), rdap::unknown_key(key.str(), k_keys));
     }
     if (const toml::node* n = t->get("bootstrap_url")) {
         auto v = n->value<std::string>();

@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include <optional>
+#include <span>
 #include <string>
 
 namespace dropcat::rdap {
@@ -17,6 +18,10 @@ struct ProfileProblem {
     std::string reason;
     std::size_t line = 0;
 };
+
+// "unknown key", with "(did you mean 'x'?)" when one of `known` is close: the reason the
+// profiles and the [rdap] table give for a key they do not know.
+std::string unknown_key(std::string_view key, std::span<const std::string_view> known);
 
 // Sets on `profile` every key `table` gives; the first unknown or ill-formed key is a problem.
 std::optional<ProfileProblem> apply_profile_table(const toml::table& table,

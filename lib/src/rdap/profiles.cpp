@@ -99,13 +99,16 @@ std::optional<ProfileProblem> apply_profile_table(const toml::table& table, Life
             if (!node.is_string() || !v) return problem("must be a string");
             p.note = *v;
         } else {
-            auto near = closest_match(k, k_keys);
-            return problem(near ? fmt::format("unknown key (did you mean '{}'?)", *near)
-                                : std::string("unknown key"));
+            return problem(unknown_key(k, k_keys));
         }
         if (bad) return bad;
     }
     return std::nullopt;
+}
+
+std::string unknown_key(std::string_view key, std::span<const std::string_view> known) {
+    auto near = closest_match(key, known);
+    return near ? fmt::format("unknown key (did you mean '{}'?)", *near) : "unknown key";
 }
 
 std::optional<ProfileProblem> check_profile_table(const toml::table& table) {
