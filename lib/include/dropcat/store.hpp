@@ -53,6 +53,7 @@ class ReadTx {
     const EventsTable events() const { return EventsTable(m_connection); }
     const CreatesTable creates() const { return CreatesTable(m_connection); }
     const ObservationsTable observations() const { return ObservationsTable(m_connection); }
+    const CatchTable catches() const { return CatchTable(m_connection); }
 
   protected:
     store::Connection& m_connection;
@@ -69,6 +70,7 @@ class Tx : public ReadTx {
     EventsTable events() { return EventsTable(m_connection); }
     CreatesTable creates() { return CreatesTable(m_connection); }
     ObservationsTable observations() { return ObservationsTable(m_connection); }
+    CatchTable catches() { return CatchTable(m_connection); }
     // Roll back at the end even when the body succeeds (a dry run).
     void rollback_at_end() { m_rollback = true; }
     bool rolls_back() const { return m_rollback; }
@@ -135,12 +137,31 @@ class Store {
     // `temporary` when another reader holds them and it should be run again later.
     Result<void> purge_erased();
 
+    // The store's one catch run: held until the RunLock is destroyed (or the process ends,
+    // however it ends). SQLite: a lock on the file STORE.catch.lock; PostgreSQL: a session
+    // advisory lock, so that runs on several machines exclude each other. `holder` (host and
+    // process) is recorded for the message another run gets: kind `temporary` naming it.
+    class RunLock;
+    Result<RunLock> lock_run(std::string_view holder);
+
     Result<void> write_void(const std::function<Result<void>(Tx&)>& body);
     Result<void> read_void(const std::function<Result<void>(const ReadTx&)>& body) const;
 
   private:
     explicit Store(std::unique_ptr<store::Pool> pool);
     std::unique_ptr<store::Pool> m_pool;
+};
+
+class Store::RunLock {
+  public:
+    struct Held;
+    explicit RunLock(std::unique_ptr<Held> held);
+    RunLock(RunLock&&) noexcept;
+    RunLock& operator=(RunLock&&) noexcept;
+    ~RunLock();
+
+  private:
+    std::unique_ptr<Held> m_held;
 };
 
 // The default store path: ${XDG_DATA_HOME:-~/.local/share}/dropcat/dropcat.db. Kind `config`

@@ -248,7 +248,7 @@ class BackordersTable {
 
 // ---- events: every state change appends one (who, when, what); never personal data
 
-enum class EventSubject { backorder, customer };
+enum class EventSubject { backorder, customer, catch_target };
 
 struct EventRecord {
     Instant at{};
@@ -367,6 +367,106 @@ class ObservationsTable {
 
     std::optional<NameState> state(std::string_view domain) const;
     void set_state(const NameState& state);
+
+  private:
+    store::Connection& m_connection;
+};
+
+// ---- catch: the names a catch run tries to register on a drop day, and its attempts
+
+// Where a catch target is. `armed`: planned, its window not begun; `checking`: its window has
+// begun and availability is being checked; `available`: a check found it free; `registering`:
+// a create may be in flight (written before it leaves); `caught`, `lost` and `failed` end
+// it; `ambiguous`: a create's outcome is unknown and the account could not tell, so a person
+// must (dropcat catch resolve).
+enum class TargetState { armed, checking, available, registering, caught, lost, ambiguous, failed };
+std::string_view target_state_name(TargetState state);
+std::optional<TargetState> parse_target_state(std::string_view name);
+// caught, lost and failed: nothing more is sent for the target.
+bool is_final(TargetState state);
+
+struct TargetRow {
+    std::int64_t id = 0;
+    std::string domain; // A-label
+    Day cycle = 0;      // the drop day
+    TargetState state = TargetState::armed;
+    Instant window_start{};
+    Instant window_end{};
+    std::optional<Instant> release_at; // a known release instant
+    std::string basis;
+    bool wished = false; // named by --target
+    std::string account; // the account that caught it
+    std::optional<Instant> released_at;
+    std::optional<Instant> caught_at;
+    std::int64_t checks = 0;
+    std::string detail;
+    Instant updated_at{};
+};
+
+// What a state change sets besides the state; absent fields are left as they are.
+struct TargetUpdate {
+    std::optional<std::string> account;
+    std::optional<Instant> released_at;
+    std::optional<Instant> caught_at;
+    std::optional<std::int64_t> checks;
+    std::optional<std::string> detail;
+};
+
+struct AttemptStart {
+    std::int64_t target_id = 0;
+    std::string_view account;
+    bool dry_run = false;
+    std::optional<std::int64_t> create_id;
+    std::int64_t sent_us = 0; // Unix microseconds
+};
+
+struct AttemptRow {
+    std::int64_t id = 0;
+    std::int64_t target_id = 0;
+    std::string domain;
+    std::string account;
+    bool dry_run = false;
+    std::optional<std::int64_t> create_id;
+    std::int64_t sent_us = 0;
+    std::optional<std::int64_t> answered_us;
+    std::optional<std::int64_t> latency_us;
+    std::string outcome; // empty while no answer was recorded
+    std::string detail;
+};
+
+class CatchTable {
+  public:
+    explicit CatchTable(store::Connection& connection) : m_connection(connection) {}
+
+    // Adds the target (domain, cycle) armed, or, when it is there and not final, sets its
+    // window, release instant, basis and wish; returns the row as stored.
+    TargetRow arm(const TargetRow& target, Instant now);
+    std::optional<TargetRow> target(std::string_view domain, Day cycle) const;
+    std::optional<TargetRow> target(std::int64_t id) const;
+    // A name's targets, newest cycle first.
+    std::vector<TargetRow> of(std::string_view domain) const;
+    // The targets of a cycle (none: every cycle), by domain.
+    std::vector<TargetRow> targets(std::optional<Day> cycle) const;
+    // Targets in a state, any cycle, by id.
+    std::vector<TargetRow> in_state(TargetState state) const;
+    // Moves the target to `to` when it is in one of `from` (a compare-and-set), setting what
+    // `update` gives; false, changing nothing, when it is not.
+    bool move(std::int64_t id, std::span<const TargetState> from, TargetState to,
+              const TargetUpdate& update, Instant now);
+    // Sets what `update` gives without moving the target.
+    void update(std::int64_t id, const TargetUpdate& update, Instant now);
+
+    std::int64_t begin_attempt(const AttemptStart& start);
+    void finish_attempt(std::int64_t id, std::string_view outcome, std::string_view detail,
+                        std::int64_t answered_us);
+    // A target's attempts, oldest first.
+    std::vector<AttemptRow> attempts(std::int64_t target_id) const;
+    // Attempts with no recorded answer, oldest first.
+    std::vector<AttemptRow> unanswered() const;
+
+    // Who holds the named run lock (for the message a second run gives), and recording it.
+    std::optional<std::pair<std::string, Instant>> lock_holder(std::string_view name) const;
+    void set_lock_holder(std::string_view name, std::string_view holder, Instant since);
 
   private:
     store::Connection& m_connection;

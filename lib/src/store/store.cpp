@@ -8,6 +8,13 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace dropcat {
 
 namespace {
@@ -149,6 +156,73 @@ Result<void> Store::purge_erased() {
     auto c = lease.get();
     if (!c) return std::unexpected(c.error());
     return (*c)->purge_erased();
+}
+
+// ---- the catch run lock
+
+struct Store::RunLock::Held {
+    int fd = -1;                                // SQLite: the locked file
+    std::unique_ptr<store::Connection> session; // PostgreSQL: the session holding the lock
+    ~Held() {
+        if (fd >= 0) ::close(fd); // closing releases the file lock
+    }
+};
+
+Store::RunLock::RunLock(std::unique_ptr<Held> held) : m_held(std::move(held)) {}
+Store::RunLock::RunLock(RunLock&&) noexcept = default;
+Store::RunLock& Store::RunLock::operator=(RunLock&&) noexcept = default;
+Store::RunLock::~RunLock() = default;
+
+namespace {
+
+constexpr std::string_view k_catch_lock = "catch";
+
+} // namespace
+
+Result<Store::RunLock> Store::lock_run(std::string_view holder) {
+    auto held = std::make_unique<RunLock::Held>();
+    bool got = false;
+    if (m_pool->backend == Backend::sqlite) {
+        std::string path = m_pool->name + ".catch.lock";
+        held->fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (held->fd < 0)
+            return fail(ErrorKind::failed, fmt::format("cannot open the lock file {}: {}", path,
+                                                       std::strerror(errno)));
+        if (::flock(held->fd, LOCK_EX | LOCK_NB) == 0)
+            got = true;
+        else if (errno != EWOULDBLOCK)
+            return fail(ErrorKind::failed,
+                        fmt::format("cannot lock {}: {}", path, std::strerror(errno)));
+    } else {
+        auto c = m_pool->connect();
+        if (!c) return std::unexpected(c.error());
+        try {
+            auto q = (*c)->query("SELECT pg_try_advisory_lock(1685221232, 3)");
+            if (q->next()) got = q->text(0) == "t" || q->text(0) == "true";
+            q->run();
+        } catch (const store::Failure& f) {
+            return std::unexpected(f.error);
+        }
+        held->session = std::move(*c);
+    }
+    if (!got) {
+        auto who =
+            read([](const ReadTx& tx) -> Result<std::optional<std::pair<std::string, Instant>>> {
+                return tx.catches().lock_holder(k_catch_lock);
+            });
+        std::string named =
+            who && *who ? fmt::format(" ({}, since {})", (*who)->first, format_utc((*who)->second))
+                        : "";
+        return fail(ErrorKind::temporary,
+                    fmt::format("another catch run holds the store {}{}; try again when it ends",
+                                m_pool->name, named));
+    }
+    auto noted = write([&](Tx& tx) -> Result<void> {
+        tx.catches().set_lock_holder(k_catch_lock, holder, wall_clock_now());
+        return {};
+    });
+    if (!noted) return std::unexpected(noted.error());
+    return RunLock(std::move(held));
 }
 
 Result<std::filesystem::path> default_store_path() {

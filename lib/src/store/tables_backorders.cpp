@@ -9,7 +9,15 @@ namespace dropcat {
 namespace {
 
 std::string_view subject_name(EventSubject subject) {
-    return subject == EventSubject::backorder ? "backorder" : "customer";
+    switch (subject) {
+    case EventSubject::backorder:
+        return "backorder";
+    case EventSubject::customer:
+        return "customer";
+    case EventSubject::catch_target:
+        return "catch-target";
+    }
+    return "backorder";
 }
 
 // The listing's columns; the rows of the queries that use it start with these.
