@@ -9,7 +9,7 @@ _dropcat() {
             --db=*) db=${COMP_WORDS[i]#--db=} ;;
             --config) config=${COMP_WORDS[i+1]}; ((i++)) ;;
             --config=*) config=${COMP_WORDS[i]#--config=} ;;
-            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--date-order|--timezone|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--new-since|--sort|--columns|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--since|--registrar|--max-price|--years) ((i++)) ;;
+            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--date-order|--timezone|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--new-since|--sort|--columns|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--since|--registrar|--target|--accounts-per-name|--until|--max-price|--years) ((i++)) ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;
         esac
@@ -20,7 +20,7 @@ _dropcat() {
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     esac
     case $cmd in
-        '') COMPREPLY=($(compgen -W "import drops backorder status registrar --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur")) ;;
+        '') COMPREPLY=($(compgen -W "import drops backorder status catch registrar --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur")) ;;
         import)
             case $prev in
                 --input-format) COMPREPLY=($(compgen -W "auto lines se-txt csv nominet hexonet se-json auda" -- "$cur")); return ;;
@@ -197,6 +197,64 @@ _dropcat() {
                         COMPREPLY=($(compgen -W "-h --help --since --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help --due --backordered --refresh-bootstrap --format --columns --no-header --no-pager" -- "$cur"))
                     else
                         COMPREPLY=()
+                    fi
+                    ;;
+            esac ;;
+        catch)
+            case $sub in
+                '') case $prev in
+                    esac
+                    COMPREPLY=($(compgen -W "plan run results resolve --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur")) ;;
+                plan)
+                    case $prev in
+                        --date) COMPREPLY=(); return ;;
+                        --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
+                        --target) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                        --accounts-per-name) COMPREPLY=(); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --date --registrar --target --accounts-per-name --sandbox --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                run)
+                    case $prev in
+                        --date) COMPREPLY=(); return ;;
+                        --registrar) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete registrars 2>/dev/null)" -- "$cur")); return ;;
+                        --target) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                        --accounts-per-name) COMPREPLY=(); return ;;
+                        --until) COMPREPLY=(); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --date --registrar --target --accounts-per-name --sandbox --until --live --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                results)
+                    case $prev in
+                        --date) COMPREPLY=(); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --date --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                resolve)
+                    case $prev in
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --caught --lost --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete backordered-domains 2>/dev/null)" -- "$cur"))
                     fi
                     ;;
             esac ;;

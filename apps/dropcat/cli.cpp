@@ -9,6 +9,7 @@
 #include "options.hpp"
 #include "output.hpp"
 #include "signals.hpp"
+#include "catch_cmd.hpp"
 #include "status_cmd.hpp"
 #include "suggest.hpp"
 
@@ -33,6 +34,8 @@ constexpr std::array k_commands{
     CommandInfo{"backorder", "customers' backorders: add, list, show, cancel, forget",
                 add_backorder_command},
     CommandInfo{"status", "registry state over RDAP and the predicted drop", add_status_command},
+    CommandInfo{"catch", "at drop time, register backordered names within each account's limits",
+                add_catch_command},
     CommandInfo{"registrar", "registrar accounts from the configuration", add_registrar_command},
     CommandInfo{"generate", "write man page option lists and completions", add_generate_command,
                 true},

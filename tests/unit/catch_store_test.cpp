@@ -67,7 +67,7 @@ TEST_CASE("catch store: targets are armed once per day and move only from the st
     CHECK(unanswered->front().create_id == 7);
 
     auto done = store.write([&](Tx& tx) -> Result<void> {
-        tx.catches().finish_attempt(*moved, "registered", "", 1'004'250);
+        tx.catches().finish_attempt(*moved, 1'000'000, "registered", "", 1'004'250);
         std::array from{TargetState::registering};
         TargetUpdate u;
         u.account = "dyn";

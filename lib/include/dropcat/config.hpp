@@ -52,6 +52,9 @@ struct RegistrarAccount {
     int connect_timeout_ms = 5000; // connecting (and the TLS handshake)
     std::vector<std::string> tlds;
     std::optional<Money> max_price;
+    // `catch = true|false`: whether dropcat catch fires from this account; none: the kind's
+    // stance (catch_allowed).
+    std::optional<bool> catching;
     std::size_t line = 0; // where the account starts in the file
 };
 
@@ -66,11 +69,31 @@ struct RdapSettings {
     LifecycleProfiles profiles = LifecycleProfiles::shipped();
 };
 
+// [catch]: how dropcat catch times its requests.
+struct CatchSettings {
+    // A registrar clock further from ours than this is a warning in the plan and the run.
+    std::chrono::milliseconds clock_offset_limit{500};
+    // Window only: checks start this long before the predicted instant (warm), are densest
+    // for hot_span from it (hot), then every post_interval until the window ends (post).
+    std::chrono::seconds warm_lead{10};
+    std::chrono::milliseconds warm_interval{1000};
+    std::chrono::seconds hot_span{300};
+    std::chrono::milliseconds post_interval{1000};
+    // A known instant: creates go on for this long after it (at the create cadence).
+    std::chrono::seconds known_window{60};
+    // A run wakes this long before the first window: quotes, pings, warm connections.
+    std::chrono::seconds lead{30};
+    // The ceiling for an account without max_price; none: such an account does not fire.
+    std::optional<Money> max_price;
+    int accounts_per_name = 0; // 0: every account that serves the TLD and may catch
+};
+
 struct Config {
     std::filesystem::path path; // empty when there was no file
     std::optional<std::filesystem::path> secrets_file;
     std::vector<RegistrarAccount> registrars;
     RdapSettings rdap;
+    CatchSettings catching;
 };
 
 // ${XDG_CONFIG_HOME:-~/.config}/dropcat/config.toml. Kind `config` when neither

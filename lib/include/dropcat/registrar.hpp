@@ -62,6 +62,9 @@ struct RegistrarKind {
     // How long after a create the registrar may take to list the name in the account: before
     // that, "not in the account" does not settle a create whose outcome was unclear.
     int listing_lag_minutes;
+    // Whether dropcat catch fires from an account of the kind that does not say (`catch`):
+    // false where the registrar's terms are reported to forbid drop-catching.
+    bool catching_default;
     // The account's own keys (KindKey): their secrets are resolved when an account is opened
     // and handed to the adapter, keyed by the key that names them (e.g. "key_env").
     std::span<const KindKey> keys;
@@ -260,6 +263,8 @@ RegistrarLimits account_limits(const RegistrarAccount& account);
 
 // The account named `name`, or nullptr.
 const RegistrarAccount* find_account(const Config& config, std::string_view name);
+// Whether dropcat catch may fire from an account: its `catch` key, else its kind's stance.
+bool catch_allowed(const RegistrarAccount& account);
 // Whether an account serves a domain's TLD (one with no `tlds` serves every TLD).
 bool account_serves(const RegistrarAccount& account, std::string_view domain);
 // The first configured account that serves the domain's TLD, or nullptr.

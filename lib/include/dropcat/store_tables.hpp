@@ -457,8 +457,9 @@ class CatchTable {
     void update(std::int64_t id, const TargetUpdate& update, Instant now);
 
     std::int64_t begin_attempt(const AttemptStart& start);
-    void finish_attempt(std::int64_t id, std::string_view outcome, std::string_view detail,
-                        std::int64_t answered_us);
+    // Records when the attempt actually left (`sent_us`) and its answer.
+    void finish_attempt(std::int64_t id, std::int64_t sent_us, std::string_view outcome,
+                        std::string_view detail, std::int64_t answered_us);
     // A target's attempts, oldest first.
     std::vector<AttemptRow> attempts(std::int64_t target_id) const;
     // Attempts with no recorded answer, oldest first.

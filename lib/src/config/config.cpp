@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "config/catch_config.hpp"
 #include "config/rdap_config.hpp"
 
 #include <cerrno>
@@ -197,7 +198,8 @@ const std::set<std::string_view> k_common_keys{"name",
                                                "connect_timeout_ms",
                                                "tlds",
                                                "max_price",
-                                               "check_batch"};
+                                               "check_batch",
+                                               "catch"};
 
 // Reads and checks one of the kind's own keys by its form.
 Result<void> kind_key_of(const toml::node& value, const KindKey& key, const Problems& p,
@@ -349,6 +351,10 @@ Result<RegistrarAccount> account_of(const toml::node& node, const Problems& p,
         if (!money) return p.at(price->source(), "max_price", money.error().message);
         a.max_price = *money;
     }
+    if (const toml::node* c = t->get("catch")) {
+        if (!c->is_boolean()) return p.at(c->source(), "catch", "must be true or false");
+        a.catching = c->value<bool>();
+    }
     return a;
 }
 
@@ -436,13 +442,15 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
                                                    e.source().begin.line, e.description()));
     }
     for (auto&& [key, value] : root) {
-        if (key.str() == "registrar" || key.str() == "secrets_file" || key.str() == "rdap")
+        if (key.str() == "registrar" || key.str() == "secrets_file" || key.str() == "rdap" ||
+            key.str() == "catch")
             continue;
         for (std::string_view secret : k_secret_keys)
             if (key.str() == secret)
                 return p.at(value.source(), key.str(),
                             "secrets do not go in the configuration file: use secrets_file");
-        static constexpr std::string_view k_top_keys[] = {"registrar", "secrets_file", "rdap"};
+        static constexpr std::string_view k_top_keys[] = {"registrar", "secrets_file", "rdap",
+                                                          "catch"};
         return p.at(value.source(), key.str(), "unknown key" + did_you_mean(key.str(), k_top_keys));
     }
     if (const toml::node* s = root.get("secrets_file")) {
@@ -472,6 +480,11 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
         auto rdap = config::read_rdap(*r, path);
         if (!rdap) return std::unexpected(rdap.error());
         config.rdap = std::move(*rdap);
+    }
+    if (const toml::node* c = root.get("catch")) {
+        auto catching = config::read_catch(*c, path);
+        if (!catching) return std::unexpected(catching.error());
+        config.catching = std::move(*catching);
     }
     return config;
 }

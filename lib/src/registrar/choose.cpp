@@ -9,6 +9,12 @@ const RegistrarAccount* find_account(const Config& config, std::string_view name
     return nullptr;
 }
 
+bool catch_allowed(const RegistrarAccount& account) {
+    if (account.catching) return *account.catching;
+    const RegistrarKind* kind = find_registrar_kind(account.kind);
+    return kind != nullptr && kind->catching_default;
+}
+
 bool account_serves(const RegistrarAccount& account, std::string_view domain) {
     if (account.tlds.empty()) return true;
     for (const auto& t : account.tlds)

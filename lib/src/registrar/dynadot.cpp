@@ -372,7 +372,7 @@ const KindEntry k_dynadot{
                   1, 1, 100, 60, 60, "system_busy status (no 429 documented)", "sandbox only",
                   "advertises drop-catching through its API; confirm the current terms",
                   30, // Dynadot's advice: a new name may take that long to be listed
-                  k_keys},
+                  true, k_keys},
     dynadot_limits, make_dynadot};
 
 } // namespace dropcat::registrar

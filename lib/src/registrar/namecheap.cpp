@@ -502,7 +502,8 @@ const KindEntry k_namecheap{
                   "https://api.sandbox.namecheap.com/xml.response", 20, 20, 1, 50, 50, 20, 60,
                   "HTTP 405", "sandbox only",
                   "API terms reported to prohibit drop-catching; confirm before using it",
-                  1440 /* non-real-time registries complete later */, k_keys},
+                  1440 /* non-real-time registries complete later */,
+                  false /* catch only with the account's catch = true */, k_keys},
     namecheap_limits, make_namecheap};
 
 } // namespace dropcat::registrar

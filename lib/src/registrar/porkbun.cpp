@@ -311,7 +311,7 @@ const KindEntry k_porkbun{
     RegistrarKind{"porkbun", "https://api.porkbun.com/api/json/v3",
                   "https://api.porkbun.com/api/json/v3 (sandbox keys pk1_sb_)", 6, 60, 1, 1, 1, 1,
                   10, "status ERROR with its limits (1 check per 10 s)", "dryRun: true",
-                  "not stated; creates have their own budget and a monthly spend limit", 30,
+                  "not stated; creates have their own budget and a monthly spend limit", 30, true,
                   k_keys},
     porkbun_limits, make_porkbun};
 

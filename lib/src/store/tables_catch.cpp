@@ -203,15 +203,16 @@ std::int64_t CatchTable::begin_attempt(const AttemptStart& start) {
     return q->single_integer();
 }
 
-void CatchTable::finish_attempt(std::int64_t id, std::string_view outcome, std::string_view detail,
-                                std::int64_t answered_us) {
+void CatchTable::finish_attempt(std::int64_t id, std::int64_t sent_us, std::string_view outcome,
+                                std::string_view detail, std::int64_t answered_us) {
     m_connection
-        .query("UPDATE catch_attempts SET answered_us = $2, latency_us = $2 - sent_us, "
-               "outcome = $3, detail = $4 WHERE id = $1")
+        .query("UPDATE catch_attempts SET sent_us = $2, answered_us = $3, latency_us = $3 - $2, "
+               "outcome = $4, detail = $5 WHERE id = $1")
         ->bind(1, id)
-        .bind(2, answered_us)
-        .bind(3, outcome)
-        .bind(4, detail)
+        .bind(2, sent_us)
+        .bind(3, answered_us)
+        .bind(4, outcome)
+        .bind(5, detail)
         .run();
 }
 

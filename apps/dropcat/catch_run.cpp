@@ -1,0 +1,189 @@
+// dropcat catch run: the drop itself.
+#include "catch_cmd.hpp"
+
+#include "registrar_common.hpp"
+#include "signals.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <mutex>
+
+namespace dropcat::cli {
+
+const std::vector<std::string> k_run_columns = {"domain", "state",   "account", "creates",
+                                                "checks", "dry_run", "detail"};
+
+namespace {
+
+// --until: HH:MM[:SS] today (UTC), or an ISO 8601 instant.
+std::optional<Instant> parse_until(std::string_view text) {
+    if (auto secs = parse_time_of_day(text))
+        return start_of(day_of(wall_clock_now())) + std::chrono::seconds(*secs);
+    auto m = parse_drop_date(text);
+    if (m && m->time) return *m->time;
+    return std::nullopt;
+}
+
+std::string holder_name() {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    return fmt::format("{} pid {}", host[0] ? host : "?", ::getpid());
+}
+
+struct Tally {
+    std::string state;
+    std::string account;
+    std::string detail;
+    int creates = 0;
+    int checks = 0;
+};
+
+} // namespace
+
+int run_catch_run(const CatchOptions& o, Context& ctx) {
+    RowView view;
+    if (auto bad = make_view(o.listing, k_run_columns, view))
+        return ctx.failed(Error{ErrorKind::usage, bad->message});
+    std::optional<Instant> until;
+    if (!o.until.empty()) {
+        until = parse_until(o.until);
+        if (!until)
+            return ctx.failed(
+                Error{ErrorKind::usage, fmt::format("--until {}: give HH:MM (UTC) or an ISO 8601 "
+                                                    "instant",
+                                                    o.until)});
+        if (*until <= wall_clock_now()) return 0; // cron: nothing left of this slot
+    }
+    int code = 0;
+    auto store = ctx.open_store(code);
+    if (!store) return code;
+    auto lock = store->lock_run(holder_name());
+    if (!lock) return ctx.failed(lock.error());
+    auto job = catch_job(o, *store, ctx);
+    if (!job) return job.error();
+    for (const auto& w : job->plan.warnings)
+        ctx.report.warning(w);
+    auto opened = open_plan_accounts(*job, o.sandbox, ctx);
+    std::map<std::string, Registrar*> accounts;
+    for (auto& [name, r] : opened)
+        accounts.emplace(name, r.get());
+    Call call;
+    call.stop = interrupt_token();
+    call.deadline = real_clock().now() + std::chrono::seconds(60);
+    // What a killed run left is settled first, by asking.
+    if (o.live) {
+        auto recovered = recover_targets(*store, accounts, call, "dropcat catch");
+        if (!recovered) return ctx.failed(recovered.error());
+        for (const auto& r : *recovered)
+            ctx.report.note(fmt::format("{}: {}", r.domain, r.detail));
+    }
+    if (job->plan.targets.empty()) {
+        ctx.report.verbose(fmt::format("nothing to catch on {}", format_day(job->date)));
+        return 0;
+    }
+    // Asleep until shortly before the first window.
+    Instant first = job->plan.targets.front().target.window.start;
+    for (const auto& p : job->plan.targets)
+        first = std::min(first, p.target.window.start - job->config.catching.warm_lead);
+    Instant wake = first - job->config.catching.lead;
+    if (until && *until <= wake) return 0; // nothing of the window falls before --until
+    if (wake > wall_clock_now()) {
+        ctx.report.verbose(fmt::format("asleep until {} ({} before the first window)",
+                                       format_utc(wake), job->config.catching.lead.count()));
+        auto steady = real_clock().now() + (wake - wall_clock_now());
+        if (!real_clock().sleep_until(steady, interrupt_token()))
+            return exit_code(ErrorKind::interrupted);
+    }
+    std::map<std::string, AccountFacts> facts;
+    call.deadline = real_clock().now() + std::chrono::seconds(60);
+    for (auto& [name, r] : accounts)
+        (void)wait_for_room(*r, RequestClass::other, ctx);
+    add_quotes(job->plan, accounts, facts, call);
+    for (const auto& p : job->plan.targets)
+        for (const auto& w : p.warnings)
+            ctx.report.warning(fmt::format("{}: {}", p.target.domain, w));
+
+    OutputFormat format = listing_format(o.listing.format);
+    bool json = format == OutputFormat::json;
+    bool terminal = isatty(STDERR_FILENO) == 1 && !ctx.report.quiet();
+    std::map<std::string, Tally> tally;
+    std::mutex out_mutex;
+    RunOptions ro;
+    ro.live = o.live;
+    ro.until = until;
+    ro.stop = interrupt_token();
+    ro.on_event = [&](const CatchEvent& e) {
+        std::lock_guard guard(out_mutex);
+        if (!e.domain.empty()) {
+            Tally& t = tally[e.domain];
+            if (e.kind == "create") ++t.creates;
+            if (e.kind == "check") ++t.checks;
+            if (!e.state.empty()) t.state = e.state;
+            if (!e.account.empty() && e.kind == "state") t.account = e.account;
+            if (e.kind == "state" || e.kind == "warning") t.detail = e.detail;
+        }
+        if (json) {
+            nlohmann::json j{{"time", format_utc(e.at)}, {"event", e.kind},
+                             {"domain", e.domain},       {"account", e.account},
+                             {"state", e.state},         {"outcome", e.outcome},
+                             {"detail", e.detail},       {"dry_run", e.dry_run}};
+            if (e.latency_us) j["latency_us"] = *e.latency_us;
+            std::string line =
+                j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+            std::fwrite(line.data(), 1, line.size(), stdout);
+            std::fflush(stdout);
+        } else if (terminal && e.kind != "check") {
+            ctx.report.note(fmt::format("{} {}{}{}{}{}", e.domain.empty() ? e.kind : e.domain,
+                                        e.kind == "create" ? "create " + e.outcome : e.state,
+                                        e.account.empty() ? "" : " (" + e.account + ")",
+                                        e.latency_us ? fmt::format(" {} us", *e.latency_us) : "",
+                                        e.dry_run && e.kind == "create" ? " [dry run]" : "",
+                                        e.detail.empty() ? "" : ": " + e.detail));
+        } else if (e.kind == "warning") {
+            ctx.report.warning(
+                fmt::format("{}{}", e.domain.empty() ? "" : e.domain + ": ", e.detail));
+        }
+    };
+    auto summary = run_catch(*store, job->config, job->plan, accounts, facts, ro);
+    if (!summary) return ctx.failed(summary.error());
+    if (!json) {
+        start_pager(o.listing);
+        RowWriter writer(format, k_run_columns, use_color(ctx.color, 1), view);
+        for (const auto& p : job->plan.targets) {
+            Tally& t = tally[p.target.domain];
+            std::string creates = std::to_string(t.creates);
+            std::string checks = std::to_string(t.checks);
+            std::string dry = o.live ? "false" : "true";
+            std::array<Cell, 7> cells{Cell{p.target.domain}, Cell{t.state},      Cell{t.account},
+                                      Cell{creates, true},   Cell{checks, true}, Cell{dry, true},
+                                      Cell{t.detail}};
+            writer.row(cells);
+        }
+        writer.finish();
+    }
+    std::string states;
+    for (const auto& [state, n] : summary->states)
+        states += fmt::format("{}{} {}", states.empty() ? "" : ", ", n, state);
+    std::string line = fmt::format(
+        "catch {}: {}; {} create{} sent{}", format_day(job->date), states, summary->creates_sent,
+        summary->creates_sent == 1 ? "" : "s", o.live ? "" : " (dry run: no create was live)");
+    if (json) {
+        nlohmann::json j{{"event", "summary"},
+                         {"states", summary->states},
+                         {"creates_sent", summary->creates_sent},
+                         {"dry_run", !o.live}};
+        std::string s = j.dump() + "\n";
+        std::fwrite(s.data(), 1, s.size(), stdout);
+    } else {
+        ctx.report.note(line);
+    }
+    if (interrupted()) return exit_code(ErrorKind::interrupted);
+    if (summary->failed > 0) return exit_code(ErrorKind::failed);
+    if (summary->ambiguous > 0) return exit_code(ErrorKind::unresolved);
+    return 0;
+}
+
+} // namespace dropcat::cli
