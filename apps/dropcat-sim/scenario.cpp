@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::string_view k_apis[] = {"dynadot", "porkbun", "namecheap"};
 constexpr std::string_view k_fault_apis[] = {"dynadot", "porkbun", "namecheap", "rdap"};
-constexpr std::string_view k_commands[] = {"check",   "create", "ping",
+constexpr std::string_view k_commands[] = {"check",   "create", "ping",     "owns",
                                            "pricing", "lookup", "bootstrap"};
 constexpr std::string_view k_kinds[] = {"delay",         "status",  "reset",     "malformed",
                                         "lost-response", "reprice", "competitor"};
@@ -23,8 +23,8 @@ constexpr std::string_view k_kinds[] = {"delay",         "status",  "reset",    
 // never hit, which is a mistake in the scenario rather than a quiet no-op.
 std::vector<std::string_view> served_commands(std::string_view api) {
     if (api == "rdap") return {"lookup", "bootstrap"};
-    if (api == "namecheap") return {"check", "create", "ping", "pricing"};
-    return {"check", "create", "ping"};
+    if (api == "namecheap") return {"check", "create", "ping", "owns", "pricing"};
+    return {"check", "create", "ping", "owns"};
 }
 
 template <std::size_t N> bool one_of(std::string_view value, const std::string_view (&set)[N]) {

@@ -62,8 +62,13 @@ int run_catch_run(const CatchOptions& o, Context& ctx) {
     if (!store) return code;
     auto lock = store->lock_run(holder_name());
     if (!lock) return ctx.failed(lock.error());
+    ctx.report.verbose("holding the store's catch lock");
     auto job = catch_job(o, *store, ctx);
     if (!job) return job.error();
+    if (job->plan.targets.empty()) {
+        ctx.report.verbose(fmt::format("nothing to catch on {}", format_day(job->date)));
+        return 0;
+    }
     for (const auto& w : job->plan.warnings)
         ctx.report.warning(w);
     auto opened = open_plan_accounts(*job, o.sandbox, ctx);
@@ -79,10 +84,6 @@ int run_catch_run(const CatchOptions& o, Context& ctx) {
         if (!recovered) return ctx.failed(recovered.error());
         for (const auto& r : *recovered)
             ctx.report.note(fmt::format("{}: {}", r.domain, r.detail));
-    }
-    if (job->plan.targets.empty()) {
-        ctx.report.verbose(fmt::format("nothing to catch on {}", format_day(job->date)));
-        return 0;
     }
     // Asleep until shortly before the first window.
     Instant first = job->plan.targets.front().target.window.start;

@@ -204,7 +204,9 @@ void add_quotes(CatchPlan& plan, std::map<std::string, Registrar*> accounts,
                 std::map<std::string, AccountFacts>& facts, const Call& call) {
     for (auto& [name, r] : accounts) {
         AccountFacts f;
-        if (r->next_free(RequestClass::other) <= r->clock().now()) {
+        // The limiter reads the clock itself: now is read after it.
+        auto free = r->next_free(RequestClass::other);
+        if (free <= r->clock().now()) {
             auto ping = r->ping(call);
             if (ping) {
                 f.balance = ping->balance;

@@ -245,6 +245,13 @@ class Engine {
             if (!m_clock.sleep_until(first - lead, m_o.stop)) return;
         std::mt19937_64 random(std::random_device{}());
         for (const auto& tld : tlds) {
+            // The probe waits for room in the check budget (the plan's quotes may have used
+            // it), unless that would be too late for the first slot.
+            Steady free = a.reg->next_free(RequestClass::check);
+            if (free != RateLimiter::k_when_one_completes && free > m_clock.now()) {
+                if (first == k_never || free > first - milliseconds(200)) continue;
+                if (!m_clock.sleep_until(free, m_o.stop)) return;
+            }
             std::string probe = fmt::format("dropcat-price-probe-{:08x}.{}",
                                             static_cast<std::uint32_t>(random()), tld);
             auto q = a.reg->quote(std::span(&probe, 1), 1, call());

@@ -1,0 +1,400 @@
+# dropcat catch against dropcat-sim: names caught at a known instant, over a window, a race
+# lost to the competitor, an over-limit signal obeyed, two accounts firing at one name, a lost
+# create answer settled by asking and by `catch resolve`, a SIGKILL resumed without a second
+# create, the run lock, a dry run sending no create, and the backorders' new states. Runs on
+# both store backends.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/cli/sim_lib.sh"
+
+# at SECONDS: the UTC instant SECONDS from now, whole seconds, as drop lists give it.
+at() { date -u -d "@$(($(date +%s) + $1))" +%Y-%m-%dT%H:%M:%SZ; }
+
+# Each account may check 10 times and create once a second, on both sides.
+export DYN_LIMITS=$'checks = 10\ncreates = 1\nper = "1s"'
+export PB_LIMITS=$'checks = 10\ncreates = 1\nper = "1s"'
+export DYN_CLIENT=$'checks_per_minute = 600\nchecks_per_second = 10\ncreates_per_second = 1\ncheck_batch = 1'
+export PB_CLIENT=$'checks_per_minute = 600\nchecks_per_second = 10\ncreates_per_second = 1'
+
+# catch_config [TOML]: the accounts at the simulator and a [catch] table (short lead and
+# windows, so that a run ends in seconds), with TOML after it.
+catch_config() {
+  write_config
+  cat >>"$XDG_CONFIG_HOME/dropcat/config.toml" <<TOML
+
+[catch]
+max_price = "20.00 USD"
+lead_seconds = 2
+warm_seconds = 2
+known_window_seconds = 8
+${1:-}
+TOML
+}
+
+# backorder DB NAME...: one backorder per name, each from its own customer.
+backorders() {
+  local db=$1 name
+  shift
+  for name in "$@"; do
+    "$DROPCAT" --db "$db" backorder add "$name" --email "buyer@${name}" >/dev/null 2>&1 ||
+      bad "backorder add $name"
+  done
+}
+
+# creates_by NAME: "ACCOUNT OUTCOME" per create of NAME in the simulator's log.
+creates_of() {
+  jq -r --arg d "$1" 'select(.command == "create" and .domain == $d) | "\(.key) \(.outcome)"' "$SIM_LOG"
+}
+
+# ---- a known instant: one caught at it, one lost to the competitor
+instant() {
+  local t1 t2 db=$SIM_DIR/s.db
+  t1=$(at 4)
+  t2=$(at 5)
+  { sim_head com net; cat <<TOML
+[[domain]]
+name = "alpha.com"
+delete_at = "$t1"
+statuses = ["pending delete"]
+
+[[domain]]
+name = "beta.com"
+delete_at = "$t2"
+statuses = ["pending delete"]
+competitor_after = "0ms"
+TOML
+  } >"$SIM_DIR/scenario.toml"
+  start_sim "$SIM_DIR/scenario.toml"
+  catch_config
+  printf 'domain,drop_date\nalpha.com,%s\nbeta.com,%s\n' "$t1" "$t2" >"$SIM_DIR/list.csv"
+  run --db "$db" import "$SIM_DIR/list.csv"
+  backorders "$db" alpha.com beta.com
+  run --db "$db" catch plan --format json
+  expect_rc 0 "catch plan"
+  expect_equal "$(json_field basis)" "drop list time" "plan basis"
+  expect_equal "$(json_field window_start)" "$t1" "plan window_start"
+  expect_equal "$(head -n 1 "$OUT" | jq -c .accounts)" '["dyn-main","pb-main"]' "plan accounts"
+  expect_equal "$(head -n 1 "$OUT" | jq -c '.cadence_ms | keys')" '["create"]' "plan cadence"
+  expect_equal "$(head -n 1 "$OUT" | jq -r '.planned_requests > 0')" true "planned requests"
+  expect_equal "$(head -n 1 "$OUT" | jq -r '.warnings | type')" array "warnings a list"
+  expect_err "nc-main does not catch"
+  run --db "$db" catch run --live
+  expect_rc 0 "a live run"
+  expect_out "alpha.com	caught"
+  expect_out "beta.com	lost"
+  expect_err "1 caught, 1 lost"
+  run --db "$db" catch results --format json
+  expect_equal "$(jq -r 'select(.domain == "alpha.com") | .outcome' "$OUT")" caught "results"
+  expect_equal "$(jq -r 'select(.domain == "alpha.com") | .release_to_create_ms < 50' "$OUT")" \
+    true "the create left within 50 ms of the release"
+  expect_equal "$(jq -r 'select(.domain == "beta.com") | .outcome' "$OUT")" lost "results lost"
+  run --db "$db" backorder list --format tsv
+  expect_out "alpha.com	alpha.com	buyer@alpha.com		0	caught"
+  expect_out "beta.com	beta.com	buyer@beta.com		0	lost"
+  # From the simulator's log: no create arrived more than 50 ms before its name's release,
+  # nothing was over a limit, and the catching account sent one create.
+  log_check "
+from datetime import datetime, timezone
+rel = {'alpha.com': datetime.strptime('$t1', '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc).timestamp(),
+       'beta.com': datetime.strptime('$t2', '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc).timestamp()}
+creates = [r for r in rows if r['command'] == 'create']
+assert creates, 'no create was sent'
+for r in creates:
+    t = datetime.strptime(r['time'], '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=timezone.utc).timestamp()
+    assert t >= rel[r['domain']] - 0.05, ('early create', r)
+assert not [r for r in rows if r['outcome'] == 'rate-limited'], 'over a limit'
+won = [r for r in creates if r['domain'] == 'alpha.com' and r['outcome'] == 'registered']
+assert len(won) == 1, won
+" && ok || bad "the log: creates at the instants, none over a limit"
+  expect_equal "$(creates_of beta.com | grep -c registered)" 0 "nobody of ours registered beta.com"
+  stop_sim
+}
+
+# ---- a window: checks until the name is free, then a create at once
+window() {
+  local db=$SIM_DIR/s.db minute
+  minute=$(date -u +%H:%M)
+  { sim_head com net; cat <<TOML
+[[domain]]
+name = "gamma.net"
+delete_at = "$(at 3)"
+statuses = ["pending delete"]
+TOML
+  } >"$SIM_DIR/scenario.toml"
+  start_sim "$SIM_DIR/scenario.toml"
+  # .net released over two minutes from this minute: a window, no instant.
+  catch_config "hot_seconds = 60
+
+[rdap.profile.net]
+zone = \"UTC\"
+release_times = [\"$minute\"]
+release_spread_minutes = 2"
+  printf 'domain,drop_date\ngamma.net,%s\n' "$(date -u +%Y-%m-%d)" >"$SIM_DIR/list.csv"
+  run --db "$db" import "$SIM_DIR/list.csv"
+  backorders "$db" gamma.net
+  run --db "$db" catch plan --registrar dyn-main --format json
+  expect_equal "$(json_field release_at)" null "a window has no instant"
+  expect_equal "$(head -n 1 "$OUT" | jq -c '.cadence_ms | keys')" '["hot","post","warm"]' \
+    "the window's phases"
+  run --db "$db" catch run --live --registrar dyn-main --format json
+  expect_rc 0 "a window run"
+  expect_equal "$(jq -r 'select(.event == "summary") | .states.caught' "$OUT")" 1 "caught"
+  expect_equal "$(jq -r 'select(.event == "check" and .outcome == "available") | .domain' "$OUT" | head -n 1)" \
+    gamma.net "a check found it free"
+  expect_equal "$(creates_of gamma.net)" "dyn-main registered" "one create, after the check"
+  run --db "$db" backorder list --format tsv
+  expect_out "gamma.net	gamma.net	buyer@gamma.net		0	caught"
+  stop_sim
+}
+
+# ---- two accounts fire at one name; one catches it
+fanout() {
+  local db=$SIM_DIR/s.db t1
+  t1=$(at 4)
+  { sim_head com net; cat <<TOML
+[[domain]]
+name = "delta.com"
+delete_at = "$t1"
+statuses = ["pending delete"]
+TOML
+  } >"$SIM_DIR/scenario.toml"
+  start_sim "$SIM_DIR/scenario.toml"
+  catch_config
+  printf 'domain,drop_date\ndelta.com,%s\n' "$t1" >"$SIM_DIR/list.csv"
+  run --db "$db" import "$SIM_DIR/list.csv"
+  backorders "$db" delta.com
+  # --accounts-per-name 1: the plan fires one account only.
+  run --db "$db" catch plan --accounts-per-name 1 --format json
+  expect_equal "$(head -n 1 "$OUT" | jq -c .accounts)" '["dyn-main"]' "one account per name"
+  run --db "$db" catch run --live
+  expect_rc 0 "two accounts"
+  expect_out "delta.com	caught"
+  expect_equal "$(creates_of delta.com | cut -d' ' -f1 | sort | tr '\n' ' ')" "dyn-main pb-main " \
+    "both accounts fired"
+  expect_equal "$(creates_of delta.com | grep -c registered)" 1 "one of them registered it"
+  run --db "$db" catch results --format tsv
+  expect_out "delta.com	caught	$(creates_of delta.com | awk '$2 == "registered" {print $1}')"
+  stop_sim
+}
+
+# ---- an over-limit answer is obeyed: the simulator allows fewer checks than dropcat thinks
+limits() {
+  local db=$SIM_DIR/s.db minute
+  minute=$(date -u +%H:%M)
+  DYN_LIMITS=$'checks = 1\ncreates = 1\nper = "2s"'
+  DYN_CLIENT=$'checks_per_minute = 600\nchecks_per_second = 10\ncreates_per_second = 1\ncheck_batch = 1'
+  { sim_head com net; cat <<TOML
+[[domain]]
+name = "epsilon.net"
+delete_at = "$(at 5)"
+statuses = ["pending delete"]
+TOML
+  } >"$SIM_DIR/scenario.toml"
+  start_sim "$SIM_DIR/scenario.toml"
+  catch_config "hot_seconds = 60
+
+[rdap.profile.net]
+zone = \"UTC\"
+release_times = [\"$minute\"]
+release_spread_minutes = 2"
+  printf 'domain,drop_date\nepsilon.net,%s\n' "$(date -u +%Y-%m-%d)" >"$SIM_DIR/list.csv"
+  run --db "$db" import "$SIM_DIR/list.csv"
+  backorders "$db" epsilon.net
+  run --db "$db" catch run --live --registrar dyn-main
+  expect_rc 0 "a run held by the server"
+  expect_out "epsilon.net	caught"
+  # Dynadot's busy answer names no wait: dropcat waits a second, doubling, before the next
+  # check, never hammering an account that said slow down.
+  log_check "
+checks = [r for r in rows if r['command'] == 'check' and not r['domain'].startswith('dropcat-price-probe')]
+limited = [i for i, r in enumerate(checks) if r['outcome'] == 'rate-limited']
+assert limited, 'the simulator never said slow down'
+for i in limited:
+    if i + 1 < len(checks):
+        assert checks[i + 1]['t'] - checks[i]['t'] >= 0.95, (checks[i], checks[i + 1])
+" && ok || bad "over-limit answers obeyed"
+  stop_sim
+}
+
+# ---- a create's answer lost: settled by asking the account, or by a person
+ambiguous() {
+  local db=$SIM_DIR/s.db t1
+  t1=$(at 4)
+  # Porkbun registers zeta.com but its answer is lost: the account, asked, says it has it.
+  { sim_head com net; cat <<TOML
+[[domain]]
+name = "zeta.com"
+delete_at = "$t1"
+statuses = ["pending delete"]
+
+[[fault]]
+api = "porkbun"
+command = "create"
+kind = "lost-response"
+TOML
+  } >"$SIM_DIR/scenario.toml"
+  start_sim "$SIM_DIR/scenario.toml"
+  catch_config
+  printf 'domain,drop_date\nzeta.com,%s\n' "$t1" >"$SIM_DIR/list.csv"
+  run --db "$db" import "$SIM_DIR/list.csv"
+  backorders "$db" zeta.com
+  run --db "$db" catch run --live --registrar pb-main
+  expect_rc 0 "a lost answer settled by asking"
+  expect_out "zeta.com	caught	pb-main"
+  expect_equal "$(creates_of zeta.com)" "pb-main fault-lost-response" "zeta.com: one create"
+  expect_equal "$(jq -r 'select(.command == "owns") | .key' "$SIM_LOG" | head -n 1)" pb-main \
+    "the account was asked"
+  stop_sim
+  # The same, and the account cannot say (its listing fails): ambiguous until a person says.
+  t1=$(at 4)
+  { sim_head com net; cat <<TOML
+[[domain]]
+name = "eta.com"
+delete_at = "$t1"
+statuses = ["pending delete"]
+
+[[fault]]
+api = "porkbun"
+command = "create"
+kind = "lost-response"
+
+[[fault]]
+api = "porkbun"
+command = "owns"
+kind = "status"
+status = 500
+times = 0
+TOML
+  } >"$SIM_DIR/scenario.toml"
+  start_sim "$SIM_DIR/scenario.toml"
+  catch_config
+  printf 'domain,drop_date\neta.com,%s\n' "$t1" >"$SIM_DIR/list.csv"
+  run --db "$db" import "$SIM_DIR/list.csv"
+  backorders "$db" eta.com
+  run --db "$db" catch run --live --registrar pb-main
+  expect_rc 3 "a name nobody can tell about"
+  expect_out "eta.com	ambiguous"
+  expect_equal "$(creates_of eta.com | wc -l)" 1 "eta.com: one create"
+  # The next run asks again and sends nothing; a person resolves it.
+  run --db "$db" catch run --live --registrar pb-main
+  expect_rc 3 "still ambiguous"
+  expect_equal "$(creates_of eta.com | wc -l)" 1 "eta.com: still one create"
+  run --db "$db" catch resolve eta.com --caught
+  expect_rc 0 "resolve"
+  run --db "$db" catch results --format tsv
+  expect_out "eta.com	caught	pb-main"
+  run --db "$db" backorder list --format tsv
+  expect_out "eta.com	eta.com	buyer@eta.com		0	caught"
+  run --db "$db" catch resolve eta.com --lost
+  expect_rc 1 "a target that ended"
+  expect_err "eta.com ended as caught already"
+  stop_sim
+}
+
+# ---- SIGKILL in the middle of a run: the next run resumes, no create sent twice
+killed() {
+  local db=$SIM_DIR/s.db t1 t2 t3 pid i
+  t1=$(at 4)
+  t2=$(at 7)
+  t3=$(at 8)
+  { sim_head com net; cat <<TOML
+[[domain]]
+name = "theta.com"
+delete_at = "$t1"
+statuses = ["pending delete"]
+
+[[domain]]
+name = "iota.com"
+delete_at = "$t2"
+statuses = ["pending delete"]
+
+[[domain]]
+name = "kappa.com"
+delete_at = "$t3"
+statuses = ["pending delete"]
+TOML
+  } >"$SIM_DIR/scenario.toml"
+  start_sim "$SIM_DIR/scenario.toml"
+  catch_config
+  printf 'domain,drop_date\ntheta.com,%s\niota.com,%s\nkappa.com,%s\n' "$t1" "$t2" "$t3" \
+    >"$SIM_DIR/list.csv"
+  run --db "$db" import "$SIM_DIR/list.csv"
+  backorders "$db" theta.com iota.com kappa.com
+  "$DROPCAT" --db "$db" catch run --live >"$SIM_DIR/first.out" 2>&1 &
+  pid=$!
+  for i in $(seq 1 100); do
+    grep -q '"command":"create","domain":"theta.com"' "$SIM_LOG" && break
+    sleep 0.1
+  done
+  sleep 0.2
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null
+  run --db "$db" catch run --live
+  expect_rc 0 "the next run"
+  run --db "$db" catch results --format tsv
+  expect_out "theta.com	caught"
+  expect_out "iota.com	caught"
+  expect_out "kappa.com	caught"
+  expect_equal "$(jq -r 'select(.command == "create") | "\(.key) \(.domain)"' "$SIM_LOG" | sort | uniq -d)" "" \
+    "no account sent a second create of a name"
+  stop_sim
+}
+
+# ---- one run at a time; a dry run sends no create and writes nothing; quiet cron exits
+lock_and_dry() {
+  local db=$SIM_DIR/s.db far pid i
+  far=$(at 3600)
+  { sim_head com net; cat <<TOML
+[[domain]]
+name = "lambda.com"
+delete_at = "$(at 4)"
+statuses = ["pending delete"]
+TOML
+  } >"$SIM_DIR/scenario.toml"
+  start_sim "$SIM_DIR/scenario.toml"
+  catch_config
+  printf 'domain,drop_date\nlambda.com,%s\nlater.com,%s\n' "$(at 4)" "$far" >"$SIM_DIR/list.csv"
+  run --db "$db" import "$SIM_DIR/list.csv"
+  backorders "$db" lambda.com
+  run --db "$db" catch run --registrar pb-main
+  expect_rc 0 "a dry run"
+  expect_out "lambda.com	dry-run	"
+  expect_out "	true	" "the result line says dry run"
+  expect_err "dry run: no create was live"
+  expect_equal "$(creates_of lambda.com)" "pb-main dry-run" "only Porkbun's own dry run"
+  run --db "$db" catch results --format tsv
+  expect_no_out "lambda.com" "a dry run writes no target"
+  run --db "$db" backorder list --format tsv
+  expect_out "lambda.com	lambda.com	buyer@lambda.com		0	active"
+  # A run waiting for a window an hour away holds the store.
+  backorders "$db" later.com
+  "$DROPCAT" --db "$db" -v catch run >"$SIM_DIR/holder.out" 2>&1 &
+  pid=$!
+  for i in $(seq 1 100); do
+    grep -q "holding the store's catch lock" "$SIM_DIR/holder.out" && break
+    sleep 0.1
+  done
+  run --db "$db" catch run --registrar dyn-main --until "$(date -u -d '+5 sec' +%H:%M:%S)"
+  expect_rc 75 "a second run"
+  expect_err "another catch run holds the store"
+  expect_err "pid $pid"
+  kill -TERM "$pid"
+  wait "$pid" 2>/dev/null
+  # Cron: --until already past, or nothing due, exits 0 and says nothing.
+  run --db "$db" catch run --live --until 00:00
+  expect_rc 0 "--until past"
+  expect_empty_err "--until past"
+  run --db "$db" catch run --live --date 2020-01-01
+  expect_rc 0 "an empty day"
+  expect_empty_err "an empty day"
+  stop_sim
+}
+
+part instant instant
+part window window
+part fanout fanout
+part limits limits
+part ambiguous ambiguous
+part killed killed
+part lock lock_and_dry
+join_parts
+finish
