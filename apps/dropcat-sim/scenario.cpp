@@ -168,7 +168,8 @@ void read_sim(const Reader& r, const toml::table& root, Scenario& s) {
     const toml::node* node = root.get("sim");
     if (node == nullptr) return;
     const toml::table& t = r.table(*node, "sim");
-    r.known_keys(t, {"default_price", "tlds", "seed"});
+    r.known_keys(t, {"default_price", "tlds", "seed", "clock_ahead"});
+    if (auto ahead = r.duration(t, "clock_ahead")) s.clock_ahead = *ahead;
     if (auto price = r.money(t, "default_price", "")) s.default_price = *price;
     if (auto tlds = r.strings(t, "tlds")) {
         if (tlds->empty()) r.fail_at(*t.get("tlds"), "tlds", "must name at least one TLD");

@@ -82,6 +82,7 @@ struct Scenario {
     Money default_price{1099, "USD"};
     std::vector<std::string> tlds{"com", "net", "org"};
     std::uint64_t seed = 1;
+    Duration clock_ahead{}; // the registrar's clock, as its Date headers show it, runs ahead
     Instant start{};
     std::vector<AccountSpec> accounts;
     std::vector<DomainSpec> domains;

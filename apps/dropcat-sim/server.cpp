@@ -72,6 +72,11 @@ void configure_common(httplib::Server& server, Context& ctx) {
                 ctx.log.write(unrouted(req, res.status, "bad-request"));
             return httplib::Server::HandlerResponse::Unhandled;
         }));
+    // Every answer says the simulator's time (its clock_ahead added), as a registrar's does:
+    // what dropcat catch measures a registrar's clock by.
+    server.set_post_routing_handler([&ctx](const httplib::Request&, httplib::Response& res) {
+        res.set_header("Date", format_http_date(now() + ctx.world.clock_ahead()));
+    });
     // Called once the answer is written, whatever it was.
     server.set_logger(
         [](const httplib::Request&, const httplib::Response&) { RequestLog::end_request(); });

@@ -1,5 +1,7 @@
 #include "timing.hpp"
 
+#include <ctime>
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -132,6 +134,16 @@ long wait_seconds(Duration d) {
     auto micros = d.count();
     long seconds = static_cast<long>((micros + 999'999) / 1'000'000);
     return seconds < 1 ? 1 : seconds;
+}
+
+std::string format_http_date(Instant t) {
+    std::time_t seconds =
+        std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(t));
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char text[64];
+    std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return text;
 }
 
 } // namespace dropcat::sim

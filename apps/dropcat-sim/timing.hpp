@@ -32,6 +32,9 @@ std::string format_utc_micros(Instant t);
 // "2026-11-28T19:00:00Z", RDAP's form.
 std::string format_utc_seconds(Instant t);
 
+// "Thu, 03 Dec 2026 19:00:00 GMT", an HTTP Date header's form (RFC 9110 IMF-fixdate).
+std::string format_http_date(Instant t);
+
 // Whole seconds, rounded up and at least 1: what a client is told to wait.
 long wait_seconds(Duration d);
 

@@ -90,6 +90,7 @@ class World {
     const Money& default_price() const { return m_scenario.default_price; }
     Instant start() const { return m_scenario.start; }
     const RdapSpec& rdap() const { return m_scenario.rdap; }
+    Duration clock_ahead() const { return m_scenario.clock_ahead; }
 
     Quote quote(const std::string& name, Instant now) const;
     std::optional<Holding> holding(const std::string& name, Instant now) const;

@@ -124,7 +124,7 @@ int run_catch_plan(const CatchOptions& o, Context& ctx) {
     call.stop = interrupt_token();
     for (auto& [name, r] : accounts)
         (void)wait_for_room(*r, RequestClass::other, ctx);
-    add_quotes(job->plan, accounts, facts, call);
+    add_quotes(job->plan, accounts, facts, call, job->config.catching.clock_offset_limit);
     for (const auto& w : job->plan.warnings)
         ctx.report.warning(w);
     for (const auto& [name, f] : facts)

@@ -102,7 +102,10 @@ int run_catch_run(const CatchOptions& o, Context& ctx) {
     call.deadline = real_clock().now() + std::chrono::seconds(60);
     for (auto& [name, r] : accounts)
         (void)wait_for_room(*r, RequestClass::other, ctx);
-    add_quotes(job->plan, accounts, facts, call);
+    std::size_t said = job->plan.warnings.size();
+    add_quotes(job->plan, accounts, facts, call, job->config.catching.clock_offset_limit);
+    for (std::size_t i = said; i < job->plan.warnings.size(); ++i)
+        ctx.report.warning(job->plan.warnings[i]);
     for (const auto& p : job->plan.targets)
         for (const auto& w : p.warnings)
             ctx.report.warning(fmt::format("{}: {}", p.target.domain, w));

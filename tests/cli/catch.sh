@@ -77,6 +77,7 @@ TOML
   expect_equal "$(head -n 1 "$OUT" | jq -r '.planned_requests > 0')" true "planned requests"
   expect_equal "$(head -n 1 "$OUT" | jq -r '.warnings | type')" array "warnings a list"
   expect_err "nc-main does not catch"
+  expect_no_err "clock is" "a simulator on time"
   run --db "$db" catch run --live
   expect_rc 0 "a live run"
   expect_out "alpha.com	caught"
@@ -389,6 +390,24 @@ TOML
   stop_sim
 }
 
+# ---- a registrar whose clock is off: its Date headers say so, the plan warns
+clock() {
+  local db=$SIM_DIR/s.db
+  { printf '[sim]\ndefault_price = "10.99 USD"\ntlds = ["com"]\nclock_ahead = "3s"\n\n'
+    sim_accounts; } >"$SIM_DIR/scenario.toml"
+  start_sim "$SIM_DIR/scenario.toml"
+  catch_config
+  printf 'domain,drop_date\nmu.com,%s\n' "$(at 600)" >"$SIM_DIR/list.csv"
+  run --db "$db" import "$SIM_DIR/list.csv"
+  backorders "$db" mu.com
+  run --db "$db" catch plan --registrar pb-main
+  expect_rc 0 "a plan"
+  expect_err "pb-main's clock is"
+  expect_err "ms ahead of ours (its Date header), more than the 500 ms limit"
+  stop_sim
+}
+
+part clock clock
 part instant instant
 part window window
 part fanout fanout

@@ -127,15 +127,18 @@ double requests_per_second(const std::vector<RateRule>& rules, const std::vector
 
 // Adds what the accounts say to the plan: each target's quote from its first account (a
 // premium over the ceiling is a warning), and each account's balance against the sum of the
-// ceilings of the targets it may buy (a warning when below). Asks within the accounts' limits
+// ceilings of the targets it may buy (a warning when below), and its clock against ours (a
+// warning when surely further off than clock_offset_limit). Asks within the accounts' limits
 // now, never waiting: what the limits hold back stays unasked.
 struct AccountFacts {
     std::optional<Money> balance;
     double round_trip_ms = 0;
-    std::string problem; // the ping's failure
+    std::optional<ClockOffset> clock_offset; // from the ping's Date header
+    std::string problem;                     // the ping's failure
 };
 void add_quotes(CatchPlan& plan, std::map<std::string, Registrar*> accounts,
-                std::map<std::string, AccountFacts>& facts, const Call& call);
+                std::map<std::string, AccountFacts>& facts, const Call& call,
+                std::chrono::milliseconds clock_offset_limit = std::chrono::milliseconds(500));
 
 // ---- the run
 

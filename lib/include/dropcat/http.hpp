@@ -145,6 +145,9 @@ class HttpClient {
 std::optional<std::chrono::milliseconds> retry_after(const HttpResponse& response,
                                                      Clock::Wall::time_point wall);
 
+// The Date header's instant (RFC 9110 IMF-fixdate), if the response has one that reads.
+std::optional<Clock::Wall::time_point> http_date(const HttpResponse& response);
+
 // Percent-encoding for query strings and form bodies (RFC 3986 unreserved kept).
 std::string url_encode(std::string_view text);
 

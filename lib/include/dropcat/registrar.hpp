@@ -192,6 +192,16 @@ struct OwnsResult {
     std::string wait_reason;
 };
 
+// How far a registrar's clock is from ours (its time minus ours), as bounds: its HTTP Date
+// header has whole seconds, so the offset is known only to within the second and the round
+// trip.
+struct ClockOffset {
+    std::chrono::milliseconds low{};
+    std::chrono::milliseconds high{};
+    // The offset is surely beyond `limit` either way.
+    bool beyond(std::chrono::milliseconds limit) const { return low > limit || high < -limit; }
+};
+
 // Told of each name's answer as soon as it comes, before the call returns.
 using QuoteSink = std::function<void(const Quote&)>;
 
@@ -231,6 +241,9 @@ class Registrar {
     // does not allow it (quote_blocks_create) or the account's limits leave no room now
     // (rate_limited with retry_at). Never sent twice: an unclear answer is `ambiguous`.
     virtual CreateResult create(const CreateRequest& request, const Call& call) = 0;
+    // The offset of the registrar's clock, from the Date headers of its answers so far (the
+    // narrowest bounds seen); none before an answer with one.
+    virtual std::optional<ClockOffset> clock_offset() const { return std::nullopt; }
 };
 
 struct RegistrarSetup {

@@ -201,7 +201,8 @@ Result<CatchPlan> plan_catch(const std::vector<CatchTarget>& targets, const Conf
 }
 
 void add_quotes(CatchPlan& plan, std::map<std::string, Registrar*> accounts,
-                std::map<std::string, AccountFacts>& facts, const Call& call) {
+                std::map<std::string, AccountFacts>& facts, const Call& call,
+                std::chrono::milliseconds clock_offset_limit) {
     for (auto& [name, r] : accounts) {
         AccountFacts f;
         // The limiter reads the clock itself: now is read after it.
@@ -216,6 +217,17 @@ void add_quotes(CatchPlan& plan, std::map<std::string, Registrar*> accounts,
             }
         } else {
             f.problem = "its limits left no room for a ping";
+        }
+        f.clock_offset = r->clock_offset();
+        if (f.clock_offset && f.clock_offset->beyond(clock_offset_limit)) {
+            const ClockOffset& o = *f.clock_offset;
+            bool ahead = o.low > clock_offset_limit;
+            plan.warnings.push_back(fmt::format(
+                "{}'s clock is {} to {} ms {} ours (its Date header), more than the {} ms limit: "
+                "check this machine's time (chrony, timedatectl)",
+                name, ahead ? o.low.count() : -o.high.count(),
+                ahead ? o.high.count() : -o.low.count(), ahead ? "ahead of" : "behind",
+                clock_offset_limit.count()));
         }
         facts[name] = f;
     }

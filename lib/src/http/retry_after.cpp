@@ -22,4 +22,13 @@ std::optional<std::chrono::milliseconds> retry_after(const HttpResponse& respons
     return std::nullopt;
 }
 
+std::optional<Clock::Wall::time_point> http_date(const HttpResponse& response) {
+    auto date = response.header("date");
+    if (!date) return std::nullopt;
+    std::tm tm{};
+    const char* end = strptime(date->c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    if (end == nullptr || *end != '\0') return std::nullopt;
+    return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
 } // namespace dropcat

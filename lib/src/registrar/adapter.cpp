@@ -96,11 +96,42 @@ HttpResult Adapter::send(RequestClass kind, const HttpRequest& request, const Ca
     }
     // The permit is held until the answer is in (the in-flight cap). Creates share one
     // connection, so they go one at a time on it, whatever max_in_flight allows.
-    if (kind == RequestClass::create) {
-        std::lock_guard lock(m_creates_mutex);
-        return m_creates.send_once(request, HttpBounds{call.deadline, call.stop});
+    auto sent = m_clock.wall_now();
+    HttpResult result = [&] {
+        if (kind == RequestClass::create) {
+            std::lock_guard lock(m_creates_mutex);
+            return m_creates.send_once(request, HttpBounds{call.deadline, call.stop});
+        }
+        return m_http.perform(request, HttpBounds{call.deadline, call.stop});
+    }();
+    note_date(result, sent, m_clock.wall_now());
+    return result;
+}
+
+void Adapter::note_date(const HttpResult& result, Clock::Wall::time_point sent,
+                        Clock::Wall::time_point answered) {
+    using std::chrono::duration_cast;
+    using std::chrono::milliseconds;
+    if (!result) return;
+    auto date = http_date(*result);
+    if (!date) return;
+    // The server read its clock between our send and its answer, and its Date drops the
+    // fraction of the second: its time was in [date, date + 1 s).
+    ClockOffset seen{duration_cast<milliseconds>(*date - answered),
+                     duration_cast<milliseconds>(*date + std::chrono::seconds(1) - sent)};
+    std::lock_guard lock(m_offset_mutex);
+    if (!m_offset) {
+        m_offset = seen;
+        return;
     }
-    return m_http.perform(request, HttpBounds{call.deadline, call.stop});
+    m_offset->low = std::max(m_offset->low, seen.low);
+    m_offset->high = std::min(m_offset->high, seen.high);
+    if (m_offset->low > m_offset->high) m_offset = seen; // the clock moved: start again
+}
+
+std::optional<ClockOffset> Adapter::clock_offset() const {
+    std::lock_guard lock(m_offset_mutex);
+    return m_offset;
 }
 
 std::vector<Adapter::Deferred> Adapter::send_each(

@@ -43,6 +43,7 @@ class Adapter : public Registrar {
     const Clock& clock() const override { return m_clock; }
     Clock::time_point next_free(RequestClass kind) override;
     std::expected<void, Error> warm(const Call& call) override;
+    std::optional<ClockOffset> clock_offset() const override;
 
   protected:
     explicit Adapter(AdapterParts parts);
@@ -108,6 +109,12 @@ class Adapter : public Registrar {
     std::shared_ptr<ratelimit::AccountLedger> m_ledger; // outlives the limiter that writes to it
     RateLimiter m_limiter;
     std::array<int, 3> m_strikes{}; // over-limit signals in a row, per RequestClass
+    mutable std::mutex m_offset_mutex;
+    std::optional<ClockOffset> m_offset; // the narrowest bounds the Date headers gave
+
+  private:
+    void note_date(const HttpResult& result, Clock::Wall::time_point sent,
+                   Clock::Wall::time_point answered);
 };
 
 // Create outcomes every adapter builds the same way.
