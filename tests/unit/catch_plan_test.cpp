@@ -3,6 +3,7 @@
 #include <dropcat/catcher.hpp>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 using namespace dropcat;
 using namespace std::chrono_literals;
@@ -177,4 +178,30 @@ TEST_CASE("catch: [catch] and an account's catch key are read and checked", "[ca
     auto not_bool = load_config(flag, true);
     REQUIRE_FALSE(not_bool);
     CHECK_THAT(not_bool.error().message, Catch::Contains("catch: must be true or false"));
+}
+
+TEST_CASE("catch: one account per name goes to the account free at the instant", "[catch]") {
+    Config config;
+    for (const char* name : {"a", "b", "c"}) {
+        config.registrars.push_back(account(name, "dynadot"));
+        config.registrars.back().creates_per_second = 1;
+    }
+    std::vector<CatchTarget> targets;
+    for (int i = 0; i < 4; ++i) {
+        Instant t = utc(13, 0) + std::chrono::milliseconds(300 * i);
+        targets.push_back({fmt::format("n{}.com", i), k_day, 1, 0, false, {t, t + 60s, t, "list"}});
+    }
+    PlanOptions one;
+    one.accounts_per_name = 1;
+    auto plan = plan_catch(targets, config, one);
+    REQUIRE(plan);
+    // Three names 300 ms apart take the three accounts; the fourth, 900 ms after the first,
+    // finds none free (a create a second, and the limiter's margin) and is said to be late.
+    CHECK(plan->targets[0].accounts == std::vector<std::string>{"a"});
+    CHECK(plan->targets[1].accounts == std::vector<std::string>{"b"});
+    CHECK(plan->targets[2].accounts == std::vector<std::string>{"c"});
+    CHECK(plan->targets[3].accounts == std::vector<std::string>{"a"});
+    CHECK(plan->targets[0].warnings.empty());
+    REQUIRE(plan->targets[3].warnings.size() == 1);
+    CHECK_THAT(plan->targets[3].warnings[0], Catch::Contains("goes 150 ms after the instant"));
 }

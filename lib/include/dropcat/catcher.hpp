@@ -122,6 +122,9 @@ struct CatchPlan {
 Result<CatchPlan> plan_catch(const std::vector<CatchTarget>& targets, const Config& config,
                              const PlanOptions& options);
 
+// Keeps at most `per_name` accounts per target (plan_catch does, for --accounts-per-name).
+void choose_accounts(CatchPlan& plan, const Config& config, int per_name);
+
 // The requests one account may make in a second, by its tightest rule (checks, or creates).
 double requests_per_second(const std::vector<RateRule>& rules, const std::vector<RateRule>& all);
 

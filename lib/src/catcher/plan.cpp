@@ -26,7 +26,61 @@ std::string tld_of(std::string_view domain) {
     return std::string(dot == std::string_view::npos ? domain : domain.substr(dot + 1));
 }
 
+// The create interval an account keeps: its rate, widened by the limiter's margin.
+milliseconds create_interval(const RegistrarAccount& a) {
+    RegistrarLimits limits = account_limits(a);
+    return ms_of(1.0 / requests_per_second(limits.creates, limits.all)) + milliseconds(50);
+}
+
 } // namespace
+
+// At most `per_name` accounts per target, chosen so that the budgets go furthest: a target
+// with a known instant gets the accounts whose next create is free earliest at its instant
+// (so that, instant after instant, each is fired at by an account that can be on time), a
+// window target the accounts with the fewest window targets so far.
+void choose_accounts(CatchPlan& plan, const Config& config, int per_name) {
+    std::vector<std::size_t> order(plan.targets.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        return plan.targets[x].target.window.start < plan.targets[y].target.window.start;
+    });
+    std::map<std::string, Instant> free;
+    std::map<std::string, int> windows;
+    for (std::size_t i : order) {
+        TargetPlan& p = plan.targets[i];
+        if (static_cast<int>(p.accounts.size()) <= per_name) {
+            for (const auto& name : p.accounts)
+                if (p.known_instant())
+                    free[name] = std::max(free[name], p.target.window.start) +
+                                 create_interval(*find_account(config, name));
+                else
+                    ++windows[name];
+            continue;
+        }
+        auto ranked = p.accounts;
+        Instant at = p.target.window.start;
+        std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& x, const auto& y) {
+            if (p.known_instant()) return std::max(free[x], at) < std::max(free[y], at);
+            return windows[x] < windows[y];
+        });
+        ranked.resize(static_cast<std::size_t>(per_name));
+        for (const auto& name : ranked)
+            if (p.known_instant())
+                free[name] = std::max(free[name], at) + create_interval(*find_account(config, name));
+            else
+                ++windows[name];
+        // Kept in the configuration's order.
+        std::vector<std::string> kept;
+        for (const auto& name : p.accounts)
+            if (std::find(ranked.begin(), ranked.end(), name) != ranked.end()) kept.push_back(name);
+        p.accounts = std::move(kept);
+        for (auto it = p.ceilings.begin(); it != p.ceilings.end();)
+            it = std::find(p.accounts.begin(), p.accounts.end(), it->first) == p.accounts.end()
+                     ? p.ceilings.erase(it)
+                     : std::next(it);
+    }
+}
 
 std::string_view catch_phase_name(CatchPhase phase) {
     switch (phase) {
@@ -117,7 +171,6 @@ Result<CatchPlan> plan_catch(const std::vector<CatchTarget>& targets, const Conf
             if (!chosen(a) || !catch_allowed(a) || !account_serves(a, t.domain)) continue;
             auto ceiling = a.max_price ? a.max_price : s.max_price;
             if (!ceiling) continue;
-            if (per_name > 0 && static_cast<int>(p.accounts.size()) >= per_name) break;
             p.accounts.push_back(a.name);
             p.ceilings.emplace(a.name, *ceiling);
         }
@@ -126,6 +179,7 @@ Result<CatchPlan> plan_catch(const std::vector<CatchTarget>& targets, const Conf
                 fmt::format("no account serves .{} and may catch", tld_of(t.domain)));
         plan.targets.push_back(std::move(p));
     }
+    if (per_name > 0) choose_accounts(plan, config, per_name);
     for (std::size_t i = 0; i < plan.targets.size(); ++i)
         for (const auto& a : plan.targets[i].accounts) {
             if (plan.targets[i].known_instant())
@@ -181,7 +235,7 @@ Result<CatchPlan> plan_catch(const std::vector<CatchTarget>& targets, const Conf
     for (auto& [name, l] : load) {
         const RegistrarAccount* a = find_account(config, name);
         RegistrarLimits limits = account_limits(*a);
-        auto every = ms_of(1.0 / requests_per_second(limits.creates, limits.all));
+        auto every = create_interval(*a);
         auto sorted = l.known;
         std::sort(sorted.begin(), sorted.end(), [&](std::size_t x, std::size_t y) {
             return plan.targets[x].target.window.start < plan.targets[y].target.window.start;
