@@ -83,25 +83,25 @@ std::expected<CatchJob, int> catch_job(const CatchOptions& o, const Store& store
     return job;
 }
 
-std::map<std::string, std::unique_ptr<Registrar>> open_plan_accounts(const CatchJob& job,
-                                                                     bool sandbox, Context& ctx) {
+std::map<std::string, std::unique_ptr<Registrar>>
+open_plan_accounts(const CatchJob& job, bool sandbox, Context& ctx,
+                   const std::set<std::string>& more) {
     std::map<std::string, std::unique_ptr<Registrar>> out;
     NetOptions net;
     net.sandbox = sandbox;
+    std::set<std::string> names = more;
     for (const auto& p : job.plan.targets)
-        for (const auto& name : p.accounts) {
-            if (out.count(name)) continue;
-            const RegistrarAccount* a = find_account(job.config, name);
-            auto r = open_account(job.config, *a, net, ctx);
-            if (!r) {
-                ctx.report.warning(fmt::format("{} left out: {}", name, r.error().message));
-                out.emplace(name, nullptr);
-                continue;
-            }
-            out.emplace(name, std::move(*r));
+        names.insert(p.accounts.begin(), p.accounts.end());
+    for (const auto& name : names) {
+        const RegistrarAccount* a = find_account(job.config, name);
+        if (a == nullptr) continue; // an account no longer configured: recovery says so
+        auto r = open_account(job.config, *a, net, ctx);
+        if (!r) {
+            ctx.report.warning(fmt::format("{} left out: {}", name, r.error().message));
+            continue;
         }
-    for (auto it = out.begin(); it != out.end();)
-        it = it->second ? std::next(it) : out.erase(it);
+        out.emplace(name, std::move(*r));
+    }
     return out;
 }
 
@@ -158,7 +158,15 @@ int run_catch_plan(const CatchOptions& o, Context& ctx) {
         std::string backorders = std::to_string(p.target.backorders);
         std::string warnings_text = joined(p.warnings, "; ");
         std::string warnings_json = json_list(p.warnings);
-        std::array<Cell, 14> cells{Cell{p.target.domain},
+        std::string per_text;
+        nlohmann::json per_json = nlohmann::json::object();
+        for (const auto& r : p.requests) {
+            per_text += fmt::format("{}{} {}", per_text.empty() ? "" : ", ", r.account,
+                                    r.checks + r.creates);
+            per_json[r.account] = r.checks + r.creates;
+        }
+        std::string per_j = per_json.dump();
+        std::array<Cell, 15> cells{Cell{p.target.domain},
                                    Cell{start},
                                    Cell{end},
                                    Cell{w.basis},
@@ -171,7 +179,8 @@ int run_catch_plan(const CatchOptions& o, Context& ctx) {
                                    Cell{price},
                                    Cell{ceiling},
                                    Cell{backorders, true},
-                                   Cell{warnings_text, false, warnings_json}};
+                                   Cell{warnings_text, false, warnings_json},
+                                   Cell{per_text, false, per_j}};
         writer.row(cells);
     }
     writer.finish();

@@ -9,7 +9,9 @@
 
 #include <unistd.h>
 
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 namespace dropcat::cli {
 
@@ -18,10 +20,15 @@ const std::vector<std::string> k_run_columns = {"domain", "state",   "account", 
 
 namespace {
 
-// --until: HH:MM[:SS] today (UTC), or an ISO 8601 instant.
+// --until: HH:MM[:SS] (UTC) today, or tomorrow when today's is more than an hour past (a
+// cron line at 23:59 says 00:00), or an ISO 8601 instant.
 std::optional<Instant> parse_until(std::string_view text) {
-    if (auto secs = parse_time_of_day(text))
-        return start_of(day_of(wall_clock_now())) + std::chrono::seconds(*secs);
+    if (auto secs = parse_time_of_day(text)) {
+        Instant now = wall_clock_now();
+        Instant at = start_of(day_of(now)) + std::chrono::seconds(*secs);
+        if (now - at > std::chrono::hours(1)) at += std::chrono::hours(24);
+        return at;
+    }
     auto m = parse_drop_date(text);
     if (m && m->time) return *m->time;
     return std::nullopt;
@@ -39,6 +46,62 @@ struct Tally {
     std::string detail;
     int creates = 0;
     int checks = 0;
+};
+
+// The progress line on a terminal, redrawn each second: targets per state, and the next
+// window's name and countdown. Event lines are printed above it.
+class Progress {
+  public:
+    Progress(bool on, const CatchJob& job, std::map<std::string, Tally>& tally, std::mutex& mutex)
+        : m_on(on) {
+        if (!on) return;
+        m_thread = std::jthread([&job, &tally, &mutex](std::stop_token stop) {
+            std::mutex idle;
+            std::condition_variable_any tick;
+            while (!stop.stop_requested()) {
+                {
+                    std::lock_guard lock(mutex);
+                    std::map<std::string, int> states;
+                    std::string next;
+                    Instant now = wall_clock_now();
+                    Instant soonest = Instant::max();
+                    for (const auto& p : job.plan.targets) {
+                        auto found = tally.find(p.target.domain);
+                        std::string state = found == tally.end() || found->second.state.empty()
+                                                ? "armed"
+                                                : found->second.state;
+                        ++states[state];
+                        if (state == "armed" && p.target.window.start > now &&
+                            p.target.window.start < soonest) {
+                            soonest = p.target.window.start;
+                            next = p.target.domain;
+                        }
+                    }
+                    std::string line;
+                    for (const auto& [state, n] : states)
+                        line += fmt::format("{}{} {}", line.empty() ? "" : ", ", n, state);
+                    if (!next.empty())
+                        line += fmt::format(
+                            "; next: {} in {} s", next,
+                            std::chrono::duration_cast<std::chrono::seconds>(soonest - now)
+                                .count());
+                    fmt::print(stderr, "\r\033[Kdropcat: catch: {}", line);
+                    std::fflush(stderr);
+                }
+                std::unique_lock lock(idle);
+                tick.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+            }
+            fmt::print(stderr, "\r\033[K");
+            std::fflush(stderr);
+        });
+    }
+    void stop() {
+        if (m_on) m_thread = {};
+    }
+
+  private:
+    bool m_on;
+    std::jthread m_thread;
 };
 
 } // namespace
@@ -60,31 +123,50 @@ int run_catch_run(const CatchOptions& o, Context& ctx) {
     int code = 0;
     auto store = ctx.open_store(code);
     if (!store) return code;
-    auto lock = store->lock_run(holder_name());
-    if (!lock) return ctx.failed(lock.error());
-    ctx.report.verbose("holding the store's catch lock");
+    // A live run holds the store's one catch lock; a dry run writes nothing and takes none,
+    // so that a rehearsal never keeps cron's live run out.
+    std::optional<Store::RunLock> lock;
+    if (o.live) {
+        auto held = store->lock_run(holder_name());
+        if (!held) return ctx.failed(held.error());
+        lock.emplace(std::move(*held));
+        ctx.report.verbose("holding the store's catch lock");
+    }
     auto job = catch_job(o, *store, ctx);
     if (!job) return job.error();
-    if (job->plan.targets.empty()) {
+    std::set<std::string> to_ask;
+    bool still_ambiguous = false;
+    if (o.live) {
+        auto names = accounts_to_ask(*store);
+        if (!names) return ctx.failed(names.error());
+        to_ask = std::move(*names);
+    }
+    if (job->plan.targets.empty() && to_ask.empty()) {
         ctx.report.verbose(fmt::format("nothing to catch on {}", format_day(job->date)));
         return 0;
     }
     for (const auto& w : job->plan.warnings)
         ctx.report.warning(w);
-    auto opened = open_plan_accounts(*job, o.sandbox, ctx);
+    auto opened = open_plan_accounts(*job, o.sandbox, ctx, to_ask);
     std::map<std::string, Registrar*> accounts;
     for (auto& [name, r] : opened)
         accounts.emplace(name, r.get());
     Call call;
     call.stop = interrupt_token();
     call.deadline = real_clock().now() + std::chrono::seconds(60);
-    // What a killed run left is settled first, by asking.
-    if (o.live) {
+    // What a killed run left is settled first, by asking, whatever the day.
+    if (!to_ask.empty()) {
         auto recovered = recover_targets(*store, accounts, call, "dropcat catch");
         if (!recovered) return ctx.failed(recovered.error());
-        for (const auto& r : *recovered)
+        for (const auto& r : *recovered) {
             ctx.report.note(fmt::format("{}: {}", r.domain, r.detail));
+            if (r.state == TargetState::ambiguous) still_ambiguous = true;
+        }
+        // Targets settled back to armed are this run's again.
+        job = catch_job(o, *store, ctx);
+        if (!job) return job.error();
     }
+    if (job->plan.targets.empty()) return still_ambiguous ? exit_code(ErrorKind::unresolved) : 0;
     // Asleep until shortly before the first window.
     Instant first = job->plan.targets.front().target.window.start;
     for (const auto& p : job->plan.targets)
@@ -113,6 +195,8 @@ int run_catch_run(const CatchOptions& o, Context& ctx) {
     OutputFormat format = listing_format(o.listing.format);
     bool json = format == OutputFormat::json;
     bool terminal = isatty(STDERR_FILENO) == 1 && !ctx.report.quiet();
+    // Under cron (stdout not a terminal, no --format): nothing but the summary line.
+    bool rows = !json && (isatty(STDOUT_FILENO) == 1 || !o.listing.format.empty());
     std::map<std::string, Tally> tally;
     std::mutex out_mutex;
     RunOptions ro;
@@ -140,6 +224,7 @@ int run_catch_run(const CatchOptions& o, Context& ctx) {
             std::fwrite(line.data(), 1, line.size(), stdout);
             std::fflush(stdout);
         } else if (terminal && e.kind != "check") {
+            fmt::print(stderr, "\r\033[K");
             ctx.report.note(fmt::format("{} {}{}{}{}{}", e.domain.empty() ? e.kind : e.domain,
                                         e.kind == "create" ? "create " + e.outcome : e.state,
                                         e.account.empty() ? "" : " (" + e.account + ")",
@@ -151,9 +236,12 @@ int run_catch_run(const CatchOptions& o, Context& ctx) {
                 fmt::format("{}{}", e.domain.empty() ? "" : e.domain + ": ", e.detail));
         }
     };
+    // On a terminal: a line with each state's count and the countdown to the next window.
+    Progress progress(terminal && !json, *job, tally, out_mutex);
     auto summary = run_catch(*store, job->config, job->plan, accounts, facts, ro);
     if (!summary) return ctx.failed(summary.error());
-    if (!json) {
+    progress.stop();
+    if (rows) {
         start_pager(o.listing);
         RowWriter writer(format, k_run_columns, use_color(ctx.color, 1), view);
         for (const auto& p : job->plan.targets) {
@@ -181,6 +269,9 @@ int run_catch_run(const CatchOptions& o, Context& ctx) {
                          {"dry_run", !o.live}};
         std::string s = j.dump() + "\n";
         std::fwrite(s.data(), 1, s.size(), stdout);
+    } else if (!rows) {
+        std::string text = line + "\n";
+        std::fwrite(text.data(), 1, text.size(), stdout);
     } else {
         ctx.report.note(line);
     }

@@ -78,11 +78,14 @@ TOML
   expect_equal "$(head -n 1 "$OUT" | jq -r '.warnings | type')" array "warnings a list"
   expect_err "nc-main does not catch"
   expect_no_err "clock is" "a simulator on time"
+  # Under cron (stdout a pipe, no --format): only the summary line.
   run --db "$db" catch run --live
   expect_rc 0 "a live run"
+  expect_out_lines 1 "cron output"
+  expect_out "1 caught, 1 lost; " "the summary"
+  run --db "$db" catch results --format tsv
   expect_out "alpha.com	caught"
   expect_out "beta.com	lost"
-  expect_err "1 caught, 1 lost"
   run --db "$db" catch results --format json
   expect_equal "$(jq -r 'select(.domain == "alpha.com") | .outcome' "$OUT")" caught "results"
   expect_equal "$(jq -r 'select(.domain == "alpha.com") | .release_to_create_ms < 50' "$OUT")" \
@@ -105,6 +108,8 @@ for r in creates:
 assert not [r for r in rows if r['outcome'] == 'rate-limited'], 'over a limit'
 won = [r for r in creates if r['domain'] == 'alpha.com' and r['outcome'] == 'registered']
 assert len(won) == 1, won
+arrived = datetime.strptime(won[0]['time'], '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=timezone.utc).timestamp()
+assert arrived - rel['alpha.com'] < 0.05, ('the create arrived late', arrived - rel['alpha.com'])
 " && ok || bad "the log: creates at the instants, none over a limit"
   expect_equal "$(creates_of beta.com | grep -c registered)" 0 "nobody of ours registered beta.com"
   stop_sim
@@ -166,7 +171,7 @@ TOML
   # --accounts-per-name 1: the plan fires one account only.
   run --db "$db" catch plan --accounts-per-name 1 --format json
   expect_equal "$(head -n 1 "$OUT" | jq -c .accounts)" '["dyn-main"]' "one account per name"
-  run --db "$db" catch run --live
+  run --db "$db" catch run --live --format tsv
   expect_rc 0 "two accounts"
   expect_out "delta.com	caught"
   expect_equal "$(creates_of delta.com | cut -d' ' -f1 | sort | tr '\n' ' ')" "dyn-main pb-main " \
@@ -200,7 +205,7 @@ release_spread_minutes = 2"
   printf 'domain,drop_date\nepsilon.net,%s\n' "$(date -u +%Y-%m-%d)" >"$SIM_DIR/list.csv"
   run --db "$db" import "$SIM_DIR/list.csv"
   backorders "$db" epsilon.net
-  run --db "$db" catch run --live --registrar dyn-main
+  run --db "$db" catch run --live --registrar dyn-main --format tsv
   expect_rc 0 "a run held by the server"
   expect_out "epsilon.net	caught"
   # Dynadot's busy answer names no wait: dropcat waits a second, doubling, before the next
@@ -218,13 +223,15 @@ for i in limited:
 
 # ---- a create's answer lost: settled by asking the account, or by a person
 ambiguous() {
-  local db=$SIM_DIR/s.db t1
-  t1=$(at 4)
+  local db=$SIM_DIR/s.db t1 base
+  base=$(date +%s)
+  t1=$(date -u -d "@$((base + 4))" +%Y-%m-%dT%H:%M:%SZ)
   # Porkbun registers zeta.com but its answer is lost: the account, asked, says it has it.
+  # (The registry releases it a moment before the list's time, so the create finds it free.)
   { sim_head com net; cat <<TOML
 [[domain]]
 name = "zeta.com"
-delete_at = "$t1"
+delete_at = "$(date -u -d "@$((base + 3))" +%Y-%m-%dT%H:%M:%S).800Z"
 statuses = ["pending delete"]
 
 [[fault]]
@@ -238,7 +245,7 @@ TOML
   printf 'domain,drop_date\nzeta.com,%s\n' "$t1" >"$SIM_DIR/list.csv"
   run --db "$db" import "$SIM_DIR/list.csv"
   backorders "$db" zeta.com
-  run --db "$db" catch run --live --registrar pb-main
+  run --db "$db" catch run --live --registrar pb-main --format tsv
   expect_rc 0 "a lost answer settled by asking"
   expect_out "zeta.com	caught	pb-main"
   expect_equal "$(creates_of zeta.com)" "pb-main fault-lost-response" "zeta.com: one create"
@@ -271,12 +278,12 @@ TOML
   printf 'domain,drop_date\neta.com,%s\n' "$t1" >"$SIM_DIR/list.csv"
   run --db "$db" import "$SIM_DIR/list.csv"
   backorders "$db" eta.com
-  run --db "$db" catch run --live --registrar pb-main
+  run --db "$db" catch run --live --registrar pb-main --format tsv
   expect_rc 3 "a name nobody can tell about"
   expect_out "eta.com	ambiguous"
   expect_equal "$(creates_of eta.com | wc -l)" 1 "eta.com: one create"
   # The next run asks again and sends nothing; a person resolves it.
-  run --db "$db" catch run --live --registrar pb-main
+  run --db "$db" catch run --live --registrar pb-main --format tsv
   expect_rc 3 "still ambiguous"
   expect_equal "$(creates_of eta.com | wc -l)" 1 "eta.com: still one create"
   run --db "$db" catch resolve eta.com --caught
@@ -312,6 +319,21 @@ statuses = ["pending delete"]
 name = "kappa.com"
 delete_at = "$t3"
 statuses = ["pending delete"]
+
+# theta.com's creates take 3 s: the run is killed while they are in flight.
+[[fault]]
+api = "dynadot"
+command = "create"
+domain = "theta.com"
+kind = "delay"
+delay = "3s"
+
+[[fault]]
+api = "porkbun"
+command = "create"
+domain = "theta.com"
+kind = "delay"
+delay = "3s"
 TOML
   } >"$SIM_DIR/scenario.toml"
   start_sim "$SIM_DIR/scenario.toml"
@@ -322,15 +344,17 @@ TOML
   backorders "$db" theta.com iota.com kappa.com
   "$DROPCAT" --db "$db" catch run --live >"$SIM_DIR/first.out" 2>&1 &
   pid=$!
-  for i in $(seq 1 100); do
-    grep -q '"command":"create","domain":"theta.com"' "$SIM_LOG" && break
-    sleep 0.1
-  done
+  # Killed once a create of theta.com is on its way (the account's ledger shows it granted).
+  wait_for_grant "$XDG_STATE_HOME" dyn-main r && ok || bad "a create never went"
   sleep 0.2
   kill -KILL "$pid"
   wait "$pid" 2>/dev/null
-  run --db "$db" catch run --live
+  expect_equal "$(store_sql "$db" "SELECT state FROM catch_targets WHERE domain = 'theta.com'")" \
+    registering "the killed run left it registering"
+  sleep 3.5 # the delayed creates execute: one account bought it
+  run --db "$db" catch run --live --format tsv
   expect_rc 0 "the next run"
+  expect_err "has it (asked after the run ended)" "what the next run found by asking"
   run --db "$db" catch results --format tsv
   expect_out "theta.com	caught"
   expect_out "iota.com	caught"
@@ -356,7 +380,7 @@ TOML
   printf 'domain,drop_date\nlambda.com,%s\nlater.com,%s\n' "$(at 4)" "$far" >"$SIM_DIR/list.csv"
   run --db "$db" import "$SIM_DIR/list.csv"
   backorders "$db" lambda.com
-  run --db "$db" catch run --registrar pb-main
+  run --db "$db" catch run --registrar pb-main --format tsv
   expect_rc 0 "a dry run"
   expect_out "lambda.com	dry-run	"
   expect_out "	true	" "the result line says dry run"
@@ -368,20 +392,23 @@ TOML
   expect_out "lambda.com	lambda.com	buyer@lambda.com		0	active"
   # A run waiting for a window an hour away holds the store.
   backorders "$db" later.com
-  "$DROPCAT" --db "$db" -v catch run >"$SIM_DIR/holder.out" 2>&1 &
+  "$DROPCAT" --db "$db" -v catch run --live >"$SIM_DIR/holder.out" 2>&1 &
   pid=$!
   for i in $(seq 1 100); do
     grep -q "holding the store's catch lock" "$SIM_DIR/holder.out" && break
     sleep 0.1
   done
-  run --db "$db" catch run --registrar dyn-main --until "$(date -u -d '+5 sec' +%H:%M:%S)"
+  run --db "$db" catch run --live --registrar dyn-main --until "$(date -u -d '+5 sec' +%H:%M:%S)"
   expect_rc 75 "a second run"
   expect_err "another catch run holds the store"
   expect_err "pid $pid"
+  # A dry run takes no lock: a rehearsal never keeps the live run out, nor is kept out.
+  run --db "$db" catch run --registrar dyn-main --until "$(date -u -d '+2 sec' +%H:%M:%S)"
+  expect_rc 0 "a dry run beside a live one"
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null
   # Cron: --until already past, or nothing due, exits 0 and says nothing.
-  run --db "$db" catch run --live --until 00:00
+  run --db "$db" catch run --live --until 2020-01-01T00:00:00Z
   expect_rc 0 "--until past"
   expect_empty_err "--until past"
   run --db "$db" catch run --live --date 2020-01-01

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <stop_token>
 #include <string>
@@ -186,6 +187,9 @@ struct Recovered {
     TargetState state = TargetState::ambiguous;
     std::string detail;
 };
+// The accounts recover_targets needs: those with an unclear create of a target left
+// registering or ambiguous.
+Result<std::set<std::string>> accounts_to_ask(const Store& store);
 Result<std::vector<Recovered>> recover_targets(Store& store,
                                                std::map<std::string, Registrar*> accounts,
                                                const Call& call, std::string_view actor);

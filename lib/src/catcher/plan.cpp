@@ -67,7 +67,8 @@ void choose_accounts(CatchPlan& plan, const Config& config, int per_name) {
         ranked.resize(static_cast<std::size_t>(per_name));
         for (const auto& name : ranked)
             if (p.known_instant())
-                free[name] = std::max(free[name], at) + create_interval(*find_account(config, name));
+                free[name] =
+                    std::max(free[name], at) + create_interval(*find_account(config, name));
             else
                 ++windows[name];
         // Kept in the configuration's order.

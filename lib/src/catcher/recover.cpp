@@ -41,6 +41,19 @@ Instant wall_now(const Clock& clock) {
 
 } // namespace
 
+Result<std::set<std::string>> accounts_to_ask(const Store& store) {
+    return store.read([](const ReadTx& tx) -> Result<std::set<std::string>> {
+        std::set<std::string> out;
+        for (auto state : {TargetState::registering, TargetState::ambiguous})
+            for (const auto& t : tx.catches().in_state(state))
+                for (const auto& c : tx.creates().of(t.domain))
+                    if (!c.dry_run && !c.resolved_at &&
+                        (c.outcome.empty() || c.outcome == "ambiguous"))
+                        out.insert(c.account);
+        return out;
+    });
+}
+
 Result<std::vector<Recovered>> recover_targets(Store& store,
                                                std::map<std::string, Registrar*> accounts,
                                                const Call& call, std::string_view actor) {

@@ -29,6 +29,8 @@ constexpr Steady k_never = Steady::max();
 constexpr milliseconds k_write_ahead{40};
 // Aim a create this long after the instant: one that arrives a moment early is refused.
 constexpr microseconds k_arrive_after{1000};
+// A known instant this far past is stale: a fresher one gets the slot first.
+constexpr milliseconds k_stale{100};
 
 std::string tld_of(std::string_view domain) {
     auto dot = domain.find('.');
@@ -45,6 +47,7 @@ struct Side {
     bool check_first = false; // no price known before the drop: check, then create
     Steady next_create = k_never;
     Steady next_check = k_never;
+    Steady settle_at = k_never; // blocked: when to ask the account (registrar owns)
     std::optional<Quote> quote; // the last check's answer with a price
     int creates = 0;
 };
@@ -59,6 +62,8 @@ struct Live {
     std::optional<Instant> released_at;
     std::int64_t checks = 0;
     int in_flight = 0;
+    // An end found while an account's create is unclear waits for it to be settled.
+    std::optional<std::pair<TargetState, std::string>> pending_end;
     Steady start{}, end{};
     std::vector<Side> sides;
     bool ended() const { return is_final(state) || !end_note.empty(); }
@@ -93,8 +98,11 @@ class Engine {
             a->create_every = nanoseconds(static_cast<std::int64_t>(
                 1e9 / requests_per_second(a->limits.creates, a->limits.all)));
             double rtt = facts.count(name) ? facts[name].round_trip_ms : 0;
+            // Half the ping's round trip is the one-way trip at most (that ping may have paid
+            // for its connection too); half of that is taken, so that an error in it makes a
+            // create a little late rather than early.
             a->one_way = microseconds(
-                std::clamp<std::int64_t>(static_cast<std::int64_t>(rtt * 500), 0, 20000));
+                std::clamp<std::int64_t>(static_cast<std::int64_t>(rtt * 250), 0, 20000));
             m_accounts.emplace(name, std::move(a));
         }
         for (const auto& p : plan.targets) {
@@ -203,7 +211,14 @@ class Engine {
                 }
             }
             if (t.sides.empty() && !t.ended()) {
-                end(t, TargetState::failed, "", "no account serves its TLD and may catch");
+                // Not written as failed: a configuration put right may catch it in a later
+                // run of the day.
+                t.end_note = "no-account";
+                bool planned = !t.plan->accounts.empty();
+                if (planned) ++m_failures;
+                emit_state(t, "",
+                           planned ? "none of its accounts could be opened"
+                                   : "no account serves its TLD and may catch");
                 continue;
             }
             if (t.ended() || t.state == TargetState::ambiguous) {
@@ -215,7 +230,9 @@ class Engine {
             }
             for (auto& s : t.sides) {
                 if (t.plan->known_instant())
-                    s.next_create = t.start + k_arrive_after;
+                    // Sent one one-way trip (half the ping's round trip) before it should
+                    // arrive: just after the instant.
+                    s.next_create = t.start + k_arrive_after - m_accounts.at(s.account)->one_way;
                 else
                     s.next_check =
                         std::max(t.start - duration_cast<nanoseconds>(m_config.catching.warm_lead),
@@ -241,8 +258,11 @@ class Engine {
         }
         if (tlds.empty()) return;
         auto lead = duration_cast<nanoseconds>(m_config.catching.lead);
-        if (first != k_never && first - lead > m_clock.now())
-            if (!m_clock.sleep_until(first - lead, m_o.stop)) return;
+        if (first != k_never && first - lead > m_clock.now()) {
+            Steady until = first - lead;
+            if (m_o.until) until = std::min(until, steady(*m_o.until));
+            if (!m_clock.sleep_until(until, m_o.stop) || stopping()) return;
+        }
         std::mt19937_64 random(std::random_device{}());
         for (const auto& tld : tlds) {
             // The probe waits for room in the check budget (the plan's quotes may have used
@@ -293,22 +313,33 @@ class Engine {
             bool left = false;
             std::vector<std::pair<Live*, Side*>> creates;
             std::vector<std::pair<Live*, Side*>> checks;
+            std::pair<Live*, Side*> settle{nullptr, nullptr};
+            // The source a wake_all() stops: set before looking, so that a wake between the
+            // look and the sleep is not lost.
+            std::stop_source source;
             {
                 std::lock_guard lock(m_mutex);
+                a.wake = source;
                 for (auto& t : m_live) {
-                    if (t.ended() || t.state == TargetState::ambiguous) continue;
-                    if (now >= t.end && t.in_flight == 0) {
-                        end(t, TargetState::failed, "",
-                            t.seen_available ? "the window ended; every create was refused"
-                                             : "the window ended; never seen free");
-                        continue;
+                    if (t.ended()) continue;
+                    for (auto& s : t.sides) {
+                        if (s.account != a.name || !s.blocked || s.settle_at == k_never) continue;
+                        left = true;
+                        if (s.settle_at <= now && !settle.first)
+                            settle = {&t, &s};
+                        else
+                            wake = std::min(wake, s.settle_at);
+                    }
+                    if (t.state == TargetState::ambiguous) continue;
+                    if (now >= t.end) {
+                        if (t.in_flight == 0) window_ended(t);
+                        continue; // an answer in flight wakes everyone when it comes
                     }
                     for (auto& s : t.sides) {
-                        if (s.account != a.name || s.done) continue;
+                        if (s.account != a.name || s.done || s.blocked) continue;
                         left = true;
-                        if (s.blocked) continue;
                         if (s.in_flight) continue;
-                        if (s.next_create <= now + k_write_ahead && now < t.end) {
+                        if (s.next_create <= now + k_write_ahead) {
                             creates.emplace_back(&t, &s);
                             continue;
                         }
@@ -318,20 +349,69 @@ class Engine {
                 }
             }
             if (!left) break;
-            for (auto [t, s] : creates)
-                fire(a, *t, *s);
-            if (!checks.empty()) check(a, checks);
-            if (!creates.empty() || !checks.empty()) continue;
-            std::stop_source source;
-            {
-                std::lock_guard lock(m_mutex);
-                a.wake = source;
+            if (settle.first) {
+                settle_now(a, *settle.first, *settle.second);
+                continue;
+            }
+            if (!creates.empty() && pick_create(a, creates, now, wake)) {
+                fire(a, *creates.front().first, *creates.front().second);
+                continue;
+            }
+            if (!checks.empty()) {
+                check(a, checks);
+                continue;
             }
             std::stop_callback relay(m_o.stop, [&source] { source.request_stop(); });
             Steady until = std::min(wake, m_clock.now() + std::chrono::seconds(1));
             if (m_o.until) until = std::min(until, steady(*m_o.until));
+            // Never a spin: a wake time already past (a slot held back for a fresher one)
+            // is looked at again a moment later.
+            until = std::max(until, m_clock.now() + milliseconds(2));
             m_clock.sleep_until(until, source.get_token());
         }
+    }
+
+    // With m_mutex held: the window of a target with nothing in flight has ended.
+    void window_ended(Live& t) {
+        end(t, TargetState::failed, "",
+            t.seen_available ? "the window ended; every create was refused"
+                             : "the window ended; never seen free");
+    }
+
+    // Which due create goes first (to the front of `due`): more backorders, then higher
+    // priority, then the freshest instant: a name released long ago has likely been taken, a
+    // name released now may still be had. A stale pick (its instant more than k_stale ago)
+    // waits when another target of the account is released within one create interval: the
+    // slot goes to that one, on time. False when nothing should be fired now (`wake` says
+    // when to look again).
+    bool pick_create(const Account& a, std::vector<std::pair<Live*, Side*>>& due, Steady now,
+                     Steady& wake) {
+        std::lock_guard lock(m_mutex);
+        auto fresh = [&](const Live& t) {
+            return t.state == TargetState::available || !t.plan->known_instant() ||
+                   now - t.start < k_stale;
+        };
+        std::stable_sort(due.begin(), due.end(), [&](const auto& x, const auto& y) {
+            bool fx = fresh(*x.first);
+            bool fy = fresh(*y.first);
+            if (fx != fy) return fx;
+            const CatchTarget& p = x.first->plan->target;
+            const CatchTarget& q = y.first->plan->target;
+            if (p.backorders != q.backorders) return p.backorders > q.backorders;
+            if (p.top_priority != q.top_priority) return p.top_priority > q.top_priority;
+            return x.first->start > y.first->start;
+        });
+        if (fresh(*due.front().first)) return true;
+        Steady upcoming = k_never;
+        for (auto& t : m_live) {
+            if (t.ended() || !t.plan->known_instant() || t.start <= now) continue;
+            for (auto& s : t.sides)
+                if (s.account == a.name && !s.done && !s.blocked && s.creates == 0)
+                    upcoming = std::min(upcoming, t.start);
+        }
+        if (upcoming == k_never || upcoming - now >= a.create_every) return true;
+        wake = std::min(wake, upcoming - k_write_ahead);
+        return false;
     }
 
     void wake_all() {
@@ -343,6 +423,18 @@ class Engine {
     void end(Live& t, TargetState to, std::string account, std::string detail,
              std::optional<Instant> caught_at = std::nullopt) {
         if (t.ended() && to != TargetState::caught) return;
+        if (to != TargetState::caught) {
+            // An account's create of it is unclear: it may have bought the name. Ambiguous
+            // until the account is asked; then this end, unless the account has it.
+            for (const auto& s : t.sides)
+                if (s.blocked) {
+                    t.pending_end = {to, detail};
+                    make_ambiguous(t, fmt::format("{}; but {}'s create is unclear: asking it",
+                                                  detail, s.account));
+                    return;
+                }
+        }
+        t.pending_end.reset();
         t.state = to;
         TargetUpdate u;
         if (!account.empty()) u.account = account;
@@ -467,6 +559,9 @@ class Engine {
     }
 
     nanoseconds every(const Account& a, const Live& t, Steady now) const {
+        // A known instant checked first (no price to send blind): as dense as the account's
+        // check budget allows, for the names it checks at once.
+        if (t.plan->known_instant()) return a.check_every;
         Instant wall = std::chrono::time_point_cast<milliseconds>(m_wall0) +
                        duration_cast<milliseconds>(now - m_steady0);
         for (const auto& c : t.plan->cadence)
@@ -481,6 +576,10 @@ class Engine {
         {
             std::lock_guard lock(m_mutex);
             if (t.ended() || s.in_flight || s.blocked || s.done) return;
+            // A name a check found free is created by one account at a time: the first with
+            // room in its create budget; the others stand by for its answer instead of
+            // spending theirs on the same name (at a known instant every account fires).
+            if (!t.plan->known_instant() && t.in_flight > 0) return;
             fire_at = s.next_create == k_never ? m_clock.now() : s.next_create;
             if (t.state == TargetState::available) fire_at = std::min(fire_at, m_clock.now());
             Steady free = a.reg->next_free(RequestClass::create);
@@ -510,11 +609,6 @@ class Engine {
                 req.quote.at = m_clock.now();
             }
         }
-        auto release = [&] {
-            std::lock_guard lock(m_mutex);
-            s.in_flight = false;
-            --t.in_flight;
-        };
         if (auto blocked = quote_blocks_create(req, m_clock.now(), a.limits.price_sent)) {
             std::lock_guard lock(m_mutex);
             s.in_flight = false;
@@ -537,48 +631,58 @@ class Engine {
         std::int64_t planned_us =
             wall_us() + duration_cast<microseconds>(fire_at - m_clock.now()).count();
         if (m_o.live) {
+            bool open = true;
+            // Written, and the target moved to registering, before the create leaves; a
+            // target that ended meanwhile in the store (catch resolve) gets no create.
             bool written = persist(
                 [&](Tx& tx) -> Result<void> {
+                    constexpr TargetState from[] = {TargetState::armed, TargetState::checking,
+                                                    TargetState::available,
+                                                    TargetState::registering};
+                    open = tx.catches().move(t.id, from, TargetState::registering, TargetUpdate{},
+                                             wall_ms());
+                    if (!open) return {};
                     create_id = tx.creates().begin(
                         CreateStart{a.name, domain, req.idempotency_key, false, wall_ms()});
-                    tx.catches().move(t.id, catcher::k_open_states, TargetState::registering,
-                                      TargetUpdate{}, wall_ms());
                     attempt_id = tx.catches().begin_attempt(
                         AttemptStart{t.id, a.name, false, create_id, planned_us});
+                    tx.events().append(EventRecord{wall_ms(), m_o.actor, EventSubject::catch_target,
+                                                   t.id, "registering",
+                                                   fmt::format("a create by {}", a.name)});
                     return {};
                 },
                 "a create before it was sent (so it was not sent)");
-            if (!written) {
-                release();
-                std::lock_guard lock(m_mutex);
-                s.next_create = m_clock.now() + a.create_every;
+            std::lock_guard lock(m_mutex);
+            if (!written || !open) {
+                s.in_flight = false;
+                --t.in_flight;
+                if (!open) {
+                    s.done = true;
+                    t.end_note = "ended-elsewhere";
+                    emit_state(t, "", "the store shows it ended (catch resolve, or another run)");
+                } else {
+                    s.next_create = m_clock.now() + a.create_every;
+                }
                 return;
             }
-            std::lock_guard lock(m_mutex);
-            if (t.state != TargetState::registering) {
-                t.state = TargetState::registering;
-            }
+            t.state = TargetState::registering;
         }
         if (fire_at > m_clock.now() && !m_clock.sleep_until(fire_at, m_o.stop)) {
             // Stopped before it left: written, never sent.
-            if (m_o.live)
-                persist(
-                    [&](Tx& tx) -> Result<void> {
-                        tx.creates().finish(create_id, "transient",
-                                            "the run stopped before it was sent", wall_ms());
-                        tx.creates().resolve(create_id, "not-registered", wall_ms());
-                        tx.catches().finish_attempt(attempt_id, planned_us, "not-sent",
-                                                    "the run stopped before it was sent",
-                                                    wall_us());
-                        constexpr TargetState from[] = {TargetState::registering};
-                        tx.catches().move(t.id, from,
-                                          t.seen_available ? TargetState::available
-                                                           : TargetState::armed,
-                                          TargetUpdate{}, wall_ms());
-                        return {};
-                    },
-                    "a create that was not sent");
-            release();
+            std::lock_guard lock(m_mutex);
+            s.in_flight = false;
+            --t.in_flight;
+            persist(
+                [&](Tx& tx) -> Result<void> {
+                    tx.creates().finish(create_id, "transient",
+                                        "the run stopped before it was sent", wall_ms());
+                    tx.creates().resolve(create_id, "not-registered", wall_ms());
+                    tx.catches().finish_attempt(attempt_id, planned_us, "not-sent",
+                                                "the run stopped before it was sent", wall_us());
+                    return {};
+                },
+                "a create that was not sent");
+            step_back(t);
             return;
         }
         std::int64_t sent_us = wall_us();
@@ -645,7 +749,7 @@ class Engine {
         case Outcome::ambiguous:
         case Outcome::unresolved:
             s.blocked = true;
-            settle_later(a, t, s);
+            s.settle_at = m_clock.now();
             break;
         case Outcome::price_mismatch:
         case Outcome::insufficient_funds:
@@ -654,55 +758,97 @@ class Engine {
             s.done = true;
             break;
         }
-        if (t.state == TargetState::registering && t.in_flight == 0) {
-            TargetState back = t.seen_available ? TargetState::available : TargetState::checking;
-            t.state = back;
-            persist(
-                [&](Tx& tx) -> Result<void> {
-                    constexpr TargetState from[] = {TargetState::registering};
-                    tx.catches().move(t.id, from, back, TargetUpdate{}, wall_ms());
-                    return {};
-                },
-                "a target's state");
-        }
+        step_back(t);
         finish_if_spent(t);
     }
 
-    // An unclear create: the account is asked (registrar owns) once its limits allow; the
-    // target stays blocked on it meanwhile (with m_mutex held; the asking runs unlocked on a
-    // thread of its own).
-    void settle_later(Account& a, Live& t, Side& s) {
-        m_settlers.emplace_back([this, &a, &t, &s] {
-            Steady free = a.reg->next_free(RequestClass::other);
-            if (free != RateLimiter::k_when_one_completes && free > m_clock.now())
-                if (!m_clock.sleep_until(free, m_o.stop)) return;
-            Result<Settlement> settled = std::unexpected(Error{ErrorKind::failed, "not asked"});
-            if (m_o.live) settled = settle_creates(m_store, *a.reg, t.plan->target.domain, call());
+    // With m_mutex held: a target left registering once nothing is in flight and no create
+    // of it is unclear (an unclear one keeps it registering in the store, which is what a
+    // killed run's successor must find).
+    void step_back(Live& t) {
+        if (t.state != TargetState::registering || t.in_flight > 0) return;
+        for (const auto& s : t.sides)
+            if (s.blocked) return;
+        TargetState back = t.seen_available ? TargetState::available : TargetState::checking;
+        t.state = back;
+        persist(
+            [&](Tx& tx) -> Result<void> {
+                constexpr TargetState from[] = {TargetState::registering};
+                if (tx.catches().move(t.id, from, back, TargetUpdate{}, wall_ms()))
+                    tx.events().append(EventRecord{wall_ms(), m_o.actor, EventSubject::catch_target,
+                                                   t.id, target_state_name(back),
+                                                   "no create in flight"});
+                return {};
+            },
+            "a target's state");
+    }
+
+    // An unclear create: the account is asked (registrar owns) on its own thread, once its
+    // limits allow; meanwhile the target is blocked on it.
+    void settle_now(Account& a, Live& t, Side& s) {
+        Steady free = a.reg->next_free(RequestClass::other);
+        if (free > m_clock.now()) {
             std::lock_guard lock(m_mutex);
-            if (settled && settled->owns.owned == Owned::yes) {
-                end(t, TargetState::caught, a.name,
-                    fmt::format("{}'s create answered nothing clear, and {} has the name", a.name,
-                                a.name));
-                return;
+            s.settle_at = free;
+            return;
+        }
+        Result<Settlement> settled = std::unexpected(Error{ErrorKind::failed, "a dry run"});
+        if (m_o.live) settled = settle_creates(m_store, *a.reg, t.plan->target.domain, call());
+        std::lock_guard lock(m_mutex);
+        s.settle_at = k_never;
+        if (settled && settled->owns.owned == Owned::yes) {
+            s.blocked = false;
+            end(t, TargetState::caught, a.name,
+                fmt::format("{}'s create answered nothing clear, and {} has the name", a.name,
+                            a.name));
+            return;
+        }
+        if (settled && settled->still_unresolved.empty() && !settled->settled.empty()) {
+            s.blocked = false;
+            s.next_create = m_clock.now();
+            // Settled: not bought. An end found meanwhile is the target's end now.
+            bool still = false;
+            for (const auto& other : t.sides)
+                still = still || other.blocked;
+            if (!still && t.pending_end) {
+                auto [to, detail] = *t.pending_end;
+                t.state = TargetState::checking;
+                end(t, to, "", detail);
+            } else if (!still && t.state == TargetState::ambiguous) {
+                t.state = t.seen_available ? TargetState::available : TargetState::checking;
             }
-            if (settled && settled->still_unresolved.empty() && !settled->settled.empty()) {
-                s.blocked = false;
-                s.next_create = m_clock.now();
-                return;
-            }
-            emit(CatchEvent{{},
-                            "warning",
-                            t.plan->target.domain,
-                            a.name,
-                            "",
-                            "ambiguous",
-                            settled ? fmt::format("{} says {}: too soon to be sure", a.name,
-                                                  owned_name(settled->owns.owned))
-                                    : settled.error().message,
-                            false,
-                            std::nullopt});
-            finish_if_spent(t);
-        });
+            wake_all();
+            return;
+        }
+        emit(CatchEvent{{},
+                        "warning",
+                        t.plan->target.domain,
+                        a.name,
+                        "",
+                        "ambiguous",
+                        settled ? fmt::format("{} says {}: too soon to be sure", a.name,
+                                              owned_name(settled->owns.owned))
+                                : settled.error().message,
+                        false,
+                        std::nullopt});
+        // Asked once in this run; the next run (recover_targets) or a person settles it.
+        finish_if_spent(t);
+    }
+
+    // With m_mutex held: the target waits for an unclear create to be settled.
+    void make_ambiguous(Live& t, const std::string& detail) {
+        if (t.state == TargetState::ambiguous) return;
+        t.state = TargetState::ambiguous;
+        persist(
+            [&](Tx& tx) -> Result<void> {
+                tx.catches().move(t.id, catcher::k_open_states, TargetState::ambiguous,
+                                  TargetUpdate{}, wall_ms());
+                tx.events().append(EventRecord{wall_ms(), m_o.actor, EventSubject::catch_target,
+                                               t.id, "ambiguous", detail});
+                return {};
+            },
+            "a target's state");
+        emit_state(t, "", detail);
     }
 
     // With m_mutex held: a target every account is done with (or blocked on) ends.
@@ -717,19 +863,7 @@ class Engine {
                 return;
         }
         if (any_blocked) {
-            if (t.state == TargetState::ambiguous) return;
-            t.state = TargetState::ambiguous;
-            persist(
-                [&](Tx& tx) -> Result<void> {
-                    tx.catches().move(t.id, catcher::k_open_states, TargetState::ambiguous,
-                                      TargetUpdate{}, wall_ms());
-                    tx.events().append(EventRecord{wall_ms(), m_o.actor, EventSubject::catch_target,
-                                                   t.id, "ambiguous",
-                                                   "a create's outcome is unknown"});
-                    return {};
-                },
-                "a target's state");
-            emit_state(t, "", "a create's outcome is unknown: dropcat catch resolve");
+            make_ambiguous(t, "a create's outcome is unknown: dropcat catch resolve");
             return;
         }
         if (!m_o.live) {
@@ -737,11 +871,11 @@ class Engine {
             emit_state(t, "", "dry run: every account that would fire was tried");
             return;
         }
+        ++m_failures;
         end(t, TargetState::failed, "", "every account that fired at it was refused for good");
     }
 
     Result<RunSummary> finish() {
-        m_settlers.clear();
         RunSummary out;
         std::lock_guard lock(m_mutex);
         for (auto& t : m_live) {
@@ -763,7 +897,7 @@ class Engine {
         }
         out.creates_sent = m_creates_sent;
         out.checks_sent = m_checks_sent;
-        out.failed = m_store_failures;
+        out.failed = m_store_failures + m_failures;
         return out;
     }
 
@@ -777,10 +911,10 @@ class Engine {
     std::vector<Live> m_live;
     std::mutex m_mutex;
     std::mutex m_emit;
-    std::vector<std::jthread> m_settlers;
     std::atomic<int> m_creates_sent{0};
     std::atomic<int> m_checks_sent{0};
     std::atomic<int> m_store_failures{0};
+    std::atomic<int> m_failures{0}; // targets no account could try, or all refused for good
 };
 
 } // namespace

@@ -13,6 +13,8 @@ namespace dropcat::store {
 // migration holds the second.
 inline constexpr const char* k_take_write_lock = "SELECT pg_advisory_xact_lock(1685221232, 1)";
 inline constexpr const char* k_take_migration_lock = "SELECT pg_advisory_xact_lock(1685221232, 2)";
+// The catch run's lock (Store::lock_run): held by its own session until the run ends.
+inline constexpr const char* k_try_catch_lock = "SELECT pg_try_advisory_lock(1685221232, 3)";
 
 // The first line of a libpq message, without its line end.
 inline std::string first_line(std::string_view text) {

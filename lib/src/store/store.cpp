@@ -183,7 +183,11 @@ Result<Store::RunLock> Store::lock_run(std::string_view holder) {
     auto held = std::make_unique<RunLock::Held>();
     bool got = false;
     if (m_pool->backend == Backend::sqlite) {
-        std::string path = m_pool->name + ".catch.lock";
+        // Beside the store's file as the file system names it, so that two paths to one
+        // store (a symlink, a relative path) share the lock.
+        std::error_code ec;
+        auto real = std::filesystem::weakly_canonical(m_pool->name, ec);
+        std::string path = (ec ? m_pool->name : real.string()) + ".catch.lock";
         held->fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (held->fd < 0)
             return fail(ErrorKind::failed, fmt::format("cannot open the lock file {}: {}", path,
@@ -197,7 +201,7 @@ Result<Store::RunLock> Store::lock_run(std::string_view holder) {
         auto c = m_pool->connect();
         if (!c) return std::unexpected(c.error());
         try {
-            auto q = (*c)->query("SELECT pg_try_advisory_lock(1685221232, 3)");
+            auto q = (*c)->query(store::k_try_catch_lock);
             if (q->next()) got = q->text(0) == "t" || q->text(0) == "true";
             q->run();
         } catch (const store::Failure& f) {
