@@ -157,7 +157,7 @@ release_spread_minutes = 2"
 # ---- two accounts fire at one name; one catches it
 fanout() {
   local db=$SIM_DIR/s.db t1
-  t1=$(at 4)
+  t1=$(at 8) # both accounts must be armed before the instant, even on a busy machine
   { sim_head com net; cat <<TOML
 [[domain]]
 name = "delta.com"

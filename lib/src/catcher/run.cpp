@@ -25,8 +25,9 @@ using std::chrono::nanoseconds;
 
 constexpr Steady k_never = Steady::max();
 // A live create's rows are written this long before it leaves, so that the write is done
-// when the instant comes.
-constexpr milliseconds k_write_ahead{40};
+// when the instant comes, even when several accounts' writes wait for one another on a
+// busy store (every write takes the store's write lock).
+constexpr milliseconds k_write_ahead{150};
 // Aim a create this long after the instant: one that arrives a moment early is refused.
 constexpr microseconds k_arrive_after{1000};
 // A known instant this far past is stale: a fresher one gets the slot first.
@@ -658,8 +659,11 @@ class Engine {
                 --t.in_flight;
                 if (!open) {
                     s.done = true;
-                    t.end_note = "ended-elsewhere";
-                    emit_state(t, "", "the store shows it ended (catch resolve, or another run)");
+                    if (!t.ended()) {
+                        t.end_note = "ended-elsewhere";
+                        emit_state(t, "",
+                                   "the store shows it ended (catch resolve, or another run)");
+                    }
                 } else {
                     s.next_create = m_clock.now() + a.create_every;
                 }
