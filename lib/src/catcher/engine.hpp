@@ -1,0 +1,225 @@
+#pragma once
+
+// Internal to catcher: the catch run's engine (run.cpp starts it): one thread per account,
+// each sleeping until its next slot, the targets' shared state under one mutex.
+
+#include "catcher/outcome_writes.hpp"
+#include "dropcat/catcher.hpp"
+#include "dropcat/create_journal.hpp"
+#include <fmt/format.h>
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+namespace dropcat::catcher {
+
+using Steady = Clock::time_point;
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+using std::chrono::nanoseconds;
+
+inline constexpr Steady k_never = Steady::max();
+// A live create's rows are written this long before it leaves, so that the write is done
+// when the instant comes, even when several accounts' writes wait for one another on a
+// busy store (every write takes the store's write lock).
+inline constexpr milliseconds k_write_ahead{150};
+// Aim a create this long after the instant: one that arrives a moment early is refused.
+inline constexpr microseconds k_arrive_after{1000};
+// A known instant this far past is stale: a fresher one gets the slot first.
+inline constexpr milliseconds k_stale{100};
+
+inline std::string tld_of(std::string_view domain) {
+    auto dot = domain.find('.');
+    return std::string(dot == std::string_view::npos ? domain : domain.substr(dot + 1));
+}
+
+// One account's part in one target.
+struct Side {
+    std::string account;
+    Money ceiling;
+    bool done = false;    // fires no more at this target
+    bool blocked = false; // an unclear create waits to be settled
+    bool in_flight = false;
+    bool check_first = false; // no price known before the drop: check, then create
+    Steady next_create = k_never;
+    Steady next_check = k_never;
+    Steady settle_at = k_never; // blocked: when to ask the account (registrar owns)
+    std::optional<Quote> quote; // the last check's answer with a price
+    int creates = 0;
+};
+
+struct Live {
+    const TargetPlan* plan = nullptr;
+    std::int64_t id = 0; // the store's (live runs)
+    TargetState state = TargetState::armed;
+    std::string end_note; // a dry run's end, kept in memory
+    bool seen_available = false;
+    bool refused_after_instant = false;
+    std::optional<Instant> released_at;
+    std::int64_t checks = 0;
+    int in_flight = 0;
+    // An end found while an account's create is unclear waits for it to be settled.
+    std::optional<std::pair<TargetState, std::string>> pending_end;
+    Steady start{}, end{};
+    std::vector<Side> sides;
+    bool ended() const { return is_final(state) || !end_note.empty(); }
+};
+
+struct Account {
+    std::string name;
+    Registrar* reg = nullptr;
+    RegistrarLimits limits;
+    nanoseconds check_every{};
+    nanoseconds create_every{};
+    microseconds one_way{};
+    std::map<std::string, Money> prices; // per TLD, from a probe before the first window
+    std::stop_source wake;               // replaced for each sleep
+};
+
+class Engine {
+  public:
+    Engine(Store& store, const Config& config, const CatchPlan& plan,
+           std::map<std::string, Registrar*> regs, std::map<std::string, AccountFacts> facts,
+           const RunOptions& o)
+        : m_store(store), m_config(config), m_o(o), m_clock(*o.clock) {
+        m_steady0 = m_clock.now();
+        m_wall0 = m_clock.wall_now();
+        for (auto& [name, r] : regs) {
+            auto a = std::make_unique<Account>();
+            a->name = name;
+            a->reg = r;
+            a->limits = r->limits();
+            a->check_every = nanoseconds(static_cast<std::int64_t>(
+                1e9 / requests_per_second(a->limits.checks, a->limits.all)));
+            a->create_every = nanoseconds(static_cast<std::int64_t>(
+                1e9 / requests_per_second(a->limits.creates, a->limits.all)));
+            double rtt = facts.count(name) ? facts[name].round_trip_ms : 0;
+            // A quarter of the ping's round trip, at most 2 ms, is taken as the one-way trip:
+            // that ping may have paid for its connection, or met a busy machine, and a create
+            // that arrives early is refused and costs a whole create interval, while one that
+            // arrives late by the rest of its trip still counts.
+            a->one_way = microseconds(
+                std::clamp<std::int64_t>(static_cast<std::int64_t>(rtt * 250), 0, 2000));
+            m_accounts.emplace(name, std::move(a));
+        }
+        for (const auto& p : plan.targets) {
+            Live t;
+            t.plan = &p;
+            t.start = steady(p.target.window.start);
+            t.end = steady(p.target.window.end);
+            for (const auto& name : p.accounts) {
+                if (!m_accounts.count(name)) continue;
+                Side s;
+                s.account = name;
+                s.ceiling = p.ceilings.at(name);
+                t.sides.push_back(std::move(s));
+            }
+            m_live.push_back(std::move(t));
+        }
+    }
+
+    Result<RunSummary> run();
+
+  private:
+    Steady steady(Instant t) const { return m_steady0 + duration_cast<nanoseconds>(t - m_wall0); }
+    Instant wall_ms() const {
+        return std::chrono::time_point_cast<milliseconds>(m_clock.wall_now());
+    }
+    std::int64_t wall_us() const {
+        return duration_cast<microseconds>(m_clock.wall_now().time_since_epoch()).count();
+    }
+    bool stopping() const {
+        if (m_o.stop.stop_requested()) return true;
+        return m_o.until && m_clock.now() >= steady(*m_o.until);
+    }
+
+    void emit(CatchEvent e);
+    void emit_state(const Live& t, std::string account, std::string detail);
+
+    // Writes (live runs only); a failure is said and counted, and the run goes on.
+    bool persist(const std::function<Result<void>(Tx&)>& body, std::string_view what);
+
+    // Writes each target armed (live) and sets its first slots.
+    Result<void> arm();
+
+    // Before the first slot of the account: its price per TLD (for creates sent before any
+    // answer says the name is free) and a warm connection.
+    void prepare(Account& a);
+
+    Call call() const {
+        Call c;
+        c.deadline = m_clock.now() + std::chrono::seconds(30);
+        c.stop = m_o.stop;
+        return c;
+    }
+
+    void work(Account& a);
+
+    // With m_mutex held: the window of a target with nothing in flight has ended.
+    void window_ended(Live& t);
+
+    // Which due create goes first (to the front of `due`): more backorders, then higher
+    // priority, then the freshest instant: a name released long ago has likely been taken, a
+    // name released now may still be had. A stale pick (its instant more than k_stale ago)
+    // waits when another target of the account is released within one create interval: the
+    // slot goes to that one, on time. False when nothing should be fired now (`wake` says
+    // when to look again).
+    bool pick_create(const Account& a, std::vector<std::pair<Live*, Side*>>& due, Steady now,
+                     Steady& wake);
+
+    void wake_all() {
+        for (auto& [name, a] : m_accounts)
+            a->wake.request_stop();
+    }
+
+    // Ends a target (with m_mutex held): caught, lost or failed, written on live runs.
+    void end(Live& t, TargetState to, std::string account, std::string detail,
+             std::optional<Instant> caught_at = std::nullopt);
+
+    // Moves a target to a state short of its end (with m_mutex held).
+    void move(Live& t, TargetState to, std::string detail);
+
+    void check(Account& a, std::vector<std::pair<Live*, Side*>>& due);
+
+    nanoseconds every(const Account& a, const Live& t, Steady now) const;
+
+    void fire(Account& a, Live& t, Side& s);
+
+    // With m_mutex held: a target left registering once nothing is in flight and no create
+    // of it is unclear (an unclear one keeps it registering in the store, which is what a
+    // killed run's successor must find).
+    void step_back(Live& t);
+
+    // An unclear create: the account is asked (registrar owns) on its own thread, once its
+    // limits allow; meanwhile the target is blocked on it.
+    void settle_now(Account& a, Live& t, Side& s);
+
+    // With m_mutex held: the target waits for an unclear create to be settled.
+    void make_ambiguous(Live& t, const std::string& detail);
+
+    // With m_mutex held: a target every account is done with (or blocked on) ends.
+    void finish_if_spent(Live& t);
+
+    Result<RunSummary> finish();
+
+    Store& m_store;
+    const Config& m_config;
+    const RunOptions& m_o;
+    const Clock& m_clock;
+    Steady m_steady0;
+    Clock::Wall::time_point m_wall0;
+    std::map<std::string, std::unique_ptr<Account>> m_accounts;
+    std::vector<Live> m_live;
+    std::mutex m_mutex;
+    std::mutex m_emit;
+    std::atomic<int> m_creates_sent{0};
+    std::atomic<int> m_checks_sent{0};
+    std::atomic<int> m_store_failures{0};
+    std::atomic<int> m_failures{0}; // targets no account could try, or all refused for good
+};
+
+} // namespace dropcat::catcher
