@@ -61,12 +61,16 @@ Result<std::vector<std::string>> wished_names(const std::string& target) {
 
 } // namespace
 
+std::optional<Day> catch_day(const CatchOptions& o) {
+    return o.date.empty() ? std::optional(day_of(wall_clock_now())) : parse_cli_date(o.date);
+}
+
 std::expected<CatchJob, int> catch_job(const CatchOptions& o, const Store& store, Context& ctx) {
     CatchJob job;
     auto config = ctx.load_configuration();
     if (!config) return std::unexpected(ctx.failed(config.error()));
     job.config = std::move(*config);
-    auto day = o.date.empty() ? std::optional(day_of(wall_clock_now())) : parse_cli_date(o.date);
+    auto day = catch_day(o);
     if (!day) return std::unexpected(ctx.failed(Error{ErrorKind::usage, "--date: not a date"}));
     job.date = *day;
     auto wished = wished_names(o.target);

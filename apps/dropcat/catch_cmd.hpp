@@ -35,6 +35,9 @@ extern const std::vector<std::string> k_results_columns;
 // `dropcat catch plan|run|results|resolve`.
 CLI::App* add_catch_command(CLI::App& parent, Context& ctx);
 
+// --date as a day (today, UTC, when not given); none when it is not a date.
+std::optional<Day> catch_day(const CatchOptions& o);
+
 // What plan and run start from: the day, the configuration, the targets and their plan.
 struct CatchJob {
     Day date = 0;

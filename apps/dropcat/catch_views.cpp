@@ -18,7 +18,7 @@ int run_catch_results(const CatchOptions& o, Context& ctx) {
     RowView view;
     if (auto bad = make_view(o.listing, k_results_columns, view))
         return ctx.failed(Error{ErrorKind::usage, bad->message});
-    auto day = o.date.empty() ? std::optional(day_of(wall_clock_now())) : parse_cli_date(o.date);
+    auto day = catch_day(o);
     if (!day) return ctx.failed(Error{ErrorKind::usage, "--date: not a date"});
     int code = 0;
     auto store = ctx.open_store(code, true);

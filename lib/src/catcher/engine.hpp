@@ -4,6 +4,7 @@
 // each sleeping until its next slot, the targets' shared state under one mutex.
 
 #include "catcher/outcome_writes.hpp"
+#include "catcher/tld.hpp"
 #include "dropcat/catcher.hpp"
 #include "dropcat/create_journal.hpp"
 #include <fmt/format.h>
@@ -31,11 +32,6 @@ inline constexpr milliseconds k_write_ahead{150};
 inline constexpr microseconds k_arrive_after{1000};
 // A known instant this far past is stale: a fresher one gets the slot first.
 inline constexpr milliseconds k_stale{100};
-
-inline std::string tld_of(std::string_view domain) {
-    auto dot = domain.find('.');
-    return std::string(dot == std::string_view::npos ? domain : domain.substr(dot + 1));
-}
 
 // One account's part in one target.
 struct Side {

@@ -1,4 +1,5 @@
 // The plan of a catch: accounts, cadences and budgets per target, before anything is sent.
+#include "catcher/tld.hpp"
 #include "dropcat/catcher.hpp"
 
 #include <fmt/format.h>
@@ -19,11 +20,6 @@ milliseconds ms_of(double seconds) {
 std::int64_t slots(Instant from, Instant to, milliseconds every) {
     if (to <= from || every.count() <= 0) return 0;
     return (to - from) / every + 1;
-}
-
-std::string tld_of(std::string_view domain) {
-    auto dot = domain.find('.');
-    return std::string(dot == std::string_view::npos ? domain : domain.substr(dot + 1));
 }
 
 // The create interval an account keeps: its rate, widened by the limiter's margin.
@@ -177,7 +173,7 @@ Result<CatchPlan> plan_catch(const std::vector<CatchTarget>& targets, const Conf
         }
         if (p.accounts.empty())
             p.warnings.push_back(
-                fmt::format("no account serves .{} and may catch", tld_of(t.domain)));
+                fmt::format("no account serves .{} and may catch", catcher::tld_of(t.domain)));
         plan.targets.push_back(std::move(p));
     }
     if (per_name > 0) choose_accounts(plan, config, per_name);
