@@ -5,8 +5,8 @@
 
 RELEASES: "name unix_seconds" per line. Prints one line: names caught (by the given accounts),
 the median and 99th percentile from release to the accepted create's arrival (ms), requests
-spent per name caught, creates that arrived more than 50 ms before their name's release, and
-over-limit answers.
+spent per name caught, creates that arrived more than 50 ms before their name's release,
+over-limit answers, and how many names were caught more than 20 ms after their release.
 """
 import json
 import statistics
@@ -46,5 +46,6 @@ if gaps:
 else:
     figures = "median        - ms  p99        - ms"
 per = f"{requests / caught:7.1f}" if caught else "      -"
+late = sum(1 for g in gaps if g > 20)
 print(f"{label:<34} caught {caught:3d}/{len(release)}  {figures}  requests/caught {per}  "
-      f"early creates {early}  over-limit {over}")
+      f"early creates {early}  over-limit {over}  caught after 20 ms {late}")

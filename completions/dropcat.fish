@@ -201,7 +201,7 @@ complete -c dropcat -n '__dropcat_in catch run' -l no-pager -d 'do not page a lo
 complete -c dropcat -n '__dropcat_in catch results' -s h -l help -d 'print this help and exit'
 complete -c dropcat -n '__dropcat_in catch results' -l date -x -d 'the drop day (default: today, UTC)'
 complete -c dropcat -n '__dropcat_in catch results' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal, else tsv)'
-complete -c dropcat -n '__dropcat_in catch results' -l columns -x -d 'only these columns, in this order (comma-separated): domain,outcome,account,attempts,checks,released_at,caught_at,release_to_create_ms,basis,detail'
+complete -c dropcat -n '__dropcat_in catch results' -l columns -x -d 'only these columns, in this order (comma-separated): domain,outcome,account,attempts,checks,released_at,caught_at,arrived_at,arrival,release_to_create_ms,basis,detail'
 complete -c dropcat -n '__dropcat_in catch results' -l no-header -d 'no header line (table, tsv, csv)'
 complete -c dropcat -n '__dropcat_in catch results' -l no-pager -d 'do not page a long table on a terminal through $PAGER'
 complete -c dropcat -n '__dropcat_in catch resolve' -s h -l help -d 'print this help and exit'

@@ -104,8 +104,10 @@ void lookup(Context& ctx, const std::string& name, int host, httplib::Response& 
     ex.outcome = "found";
     std::string self = fmt::format("{}/rdap/domain/{}", host_base(ctx, host), name);
     Json events = Json::array();
+    // To the microsecond: when the create that registered it arrived (RFC 3339 allows the
+    // fraction; most registries give whole seconds), so that catch results can measure it.
     events.push_back(
-        Json{{"eventAction", "registration"}, {"eventDate", format_utc_seconds(holding->since)}});
+        Json{{"eventAction", "registration"}, {"eventDate", format_utc_micros(holding->since)}});
     if (holding->expires_at)
         events.push_back(Json{{"eventAction", "expiration"},
                               {"eventDate", format_utc_seconds(*holding->expires_at)}});

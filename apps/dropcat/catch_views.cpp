@@ -10,9 +10,9 @@
 namespace dropcat::cli {
 
 const std::vector<std::string> k_results_columns = {
-    "domain", "outcome",     "account",   "attempts",
-    "checks", "released_at", "caught_at", "release_to_create_ms",
-    "basis",  "detail"};
+    "domain",      "outcome",   "account",    "attempts", "checks",
+    "released_at", "caught_at", "arrived_at", "arrival",  "release_to_create_ms",
+    "basis",       "detail"};
 
 int run_catch_results(const CatchOptions& o, Context& ctx) {
     RowView view;
@@ -26,12 +26,14 @@ int run_catch_results(const CatchOptions& o, Context& ctx) {
     struct Line {
         TargetRow target;
         std::vector<AttemptRow> attempts;
+        std::vector<ObservationRow> observations;
     };
     std::vector<Line> lines;
     auto read = store->read([&](const ReadTx& tx) -> Result<void> {
         for (auto& t : tx.catches().targets(*day)) {
             auto attempts = tx.catches().attempts(t.id);
-            lines.push_back(Line{std::move(t), std::move(attempts)});
+            auto observations = tx.observations().of(t.domain);
+            lines.push_back(Line{std::move(t), std::move(attempts), std::move(observations)});
         }
         return {};
     });
@@ -44,19 +46,24 @@ int run_catch_results(const CatchOptions& o, Context& ctx) {
         std::string outcome(target_state_name(t.state));
         std::string attempts = std::to_string(l.attempts.size());
         std::string checks = std::to_string(t.checks);
-        auto released = t.release_at ? t.release_at : t.released_at;
-        std::string released_text = released ? format_utc(*released) : "";
+        CatchTiming timing = catch_timing(t, l.attempts, l.observations);
+        std::string released = timing.released ? format_utc(*timing.released) : "";
         std::string caught = t.caught_at ? format_utc(*t.caught_at) : "";
-        std::string gap;
-        for (const auto& a : l.attempts)
-            if ((a.outcome == "registered" || a.outcome == "pending") && released) {
-                double ms = static_cast<double>(a.sent_us - unix_ms(*released) * 1000) / 1000.0;
-                gap = fmt::format("{:.3f}", ms);
-            }
-        std::array<Cell, 10> cells{
-            Cell{t.domain},     Cell{outcome},       Cell{t.account}, Cell{attempts, true},
-            Cell{checks, true}, Cell{released_text}, Cell{caught},    Cell{gap, !gap.empty()},
-            Cell{t.basis},      Cell{t.detail}};
+        std::string arrived = timing.arrived_us ? format_utc_ms(*timing.arrived_us) : "";
+        std::string gap =
+            timing.release_to_create_ms ? fmt::format("{:.3f}", *timing.release_to_create_ms) : "";
+        std::array<Cell, 12> cells{Cell{t.domain},
+                                   Cell{outcome},
+                                   Cell{t.account},
+                                   Cell{attempts, true},
+                                   Cell{checks, true},
+                                   Cell{released},
+                                   Cell{caught},
+                                   Cell{arrived},
+                                   Cell{timing.arrived_from},
+                                   Cell{gap, !gap.empty()},
+                                   Cell{t.basis},
+                                   Cell{t.detail}};
         writer.row(cells);
     }
     writer.finish();

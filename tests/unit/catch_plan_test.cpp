@@ -115,10 +115,10 @@ TEST_CASE("catch: the plan chooses accounts, cadences and says what will not fit
     REQUIRE(plan->targets.size() == 4);
     CHECK(plan->targets[0].accounts == std::vector<std::string>{"dyn"});
     CHECK(plan->targets[0].known_instant());
-    // b's instant is a's: one create a second leaves b's first create a second late.
+    // b's instant is a's: one create a second leaves dyn no budget to be on time for b.
     CHECK(plan->targets[0].warnings.empty());
     REQUIRE(plan->targets[1].warnings.size() == 1);
-    CHECK_THAT(plan->targets[1].warnings[0], Catch::Contains("after the instant"));
+    CHECK_THAT(plan->targets[1].warnings[0], Catch::Contains("dyn cannot be on time"));
     // A window: warm, hot and post cadences, and checks spent.
     const auto& cp = plan->targets[2];
     REQUIRE(cp.cadence.size() == 3);
@@ -180,14 +180,14 @@ TEST_CASE("catch: [catch] and an account's catch key are read and checked", "[ca
     CHECK_THAT(not_bool.error().message, Catch::Contains("catch: must be true or false"));
 }
 
-TEST_CASE("catch: one account per name goes to the account free at the instant", "[catch]") {
+TEST_CASE("catch: one account per name goes to an account that can be on time", "[catch]") {
     Config config;
     for (const char* name : {"a", "b", "c"}) {
         config.registrars.push_back(account(name, "dynadot"));
         config.registrars.back().creates_per_second = 1;
     }
     std::vector<CatchTarget> targets;
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < 6; ++i) {
         Instant t = utc(13, 0) + std::chrono::milliseconds(300 * i);
         targets.push_back({fmt::format("n{}.com", i), k_day, 1, 0, false, {t, t + 60s, t, "list"}});
     }
@@ -195,13 +195,63 @@ TEST_CASE("catch: one account per name goes to the account free at the instant",
     one.accounts_per_name = 1;
     auto plan = plan_catch(targets, config, one);
     REQUIRE(plan);
-    // Three names 300 ms apart take the three accounts; the fourth, 900 ms after the first,
-    // finds none free (a create a second, and the limiter's margin) and is said to be late.
-    CHECK(plan->targets[0].accounts == std::vector<std::string>{"a"});
-    CHECK(plan->targets[1].accounts == std::vector<std::string>{"b"});
-    CHECK(plan->targets[2].accounts == std::vector<std::string>{"c"});
-    CHECK(plan->targets[3].accounts == std::vector<std::string>{"a"});
-    CHECK(plan->targets[0].warnings.empty());
+    // Three names 300 ms apart take the three accounts. The fourth, 900 ms after the first,
+    // finds none free (a create a second, and the limiter's margin): it is late, said so, and
+    // takes no budget, so the fifth (at 1.2 s) and sixth (1.5 s) are on time for a and b.
+    std::vector<std::string> chosen;
+    for (const auto& p : plan->targets)
+        chosen.push_back(p.accounts.at(0));
+    CHECK(chosen == std::vector<std::string>{"a", "b", "c", "a", "a", "b"});
+    for (int i : {0, 1, 2, 4, 5})
+        CHECK(plan->targets[static_cast<std::size_t>(i)].warnings.empty());
     REQUIRE(plan->targets[3].warnings.size() == 1);
-    CHECK_THAT(plan->targets[3].warnings[0], Catch::Contains("goes 150 ms after the instant"));
+    CHECK_THAT(plan->targets[3].warnings[0], Catch::Contains("a cannot be on time"));
+}
+
+TEST_CASE("catch: results time a catch from the release to the registry's arrival", "[catch]") {
+    TargetRow t;
+    t.release_at = utc(13, 0);
+    AttemptRow refused;
+    refused.sent_us = unix_ms(utc(12, 59, 59)) * 1000;
+    refused.outcome = "lost-race";
+    AttemptRow accepted;
+    accepted.sent_us = unix_ms(utc(13, 0)) * 1000 + 900;
+    accepted.answered_us = accepted.sent_us + 3000;
+    accepted.outcome = "registered";
+    std::vector<AttemptRow> attempts{refused, accepted};
+
+    // No look-up since: the create's send plus half its round trip.
+    auto estimate = catch_timing(t, attempts, {});
+    CHECK(estimate.arrived_from == "estimate");
+    REQUIRE(estimate.arrived_us);
+    CHECK(*estimate.arrived_us == accepted.sent_us + 1500);
+    REQUIRE(estimate.release_to_create_ms);
+    CHECK(*estimate.release_to_create_ms == Approx(2.4));
+
+    // A later look-up whose registration event is to the millisecond: the registry's time.
+    ObservationRow later;
+    later.at = utc(13, 5);
+    later.events = {{"registration", utc(13, 0) + std::chrono::milliseconds(2)},
+                    {"expiration", utc(13, 0) + std::chrono::days(365)}};
+    auto measured = catch_timing(t, attempts, std::vector{later});
+    CHECK(measured.arrived_from == "rdap");
+    REQUIRE(measured.release_to_create_ms);
+    CHECK(*measured.release_to_create_ms == Approx(2.0));
+
+    // Whole seconds (most registries), a look-up before the create, or another registration
+    // (an hour off) leave the estimate.
+    ObservationRow seconds = later;
+    seconds.events = {{"registration", utc(13, 0, 1)}};
+    ObservationRow before = later;
+    before.at = utc(12, 0);
+    ObservationRow other = later;
+    other.events = {{"registration", utc(14, 0) + std::chrono::milliseconds(5)}};
+    for (const auto& o : {seconds, before, other})
+        CHECK(catch_timing(t, attempts, std::vector{o}).arrived_from == "estimate");
+
+    // Nothing accepted: no arrival, the release still said.
+    auto none = catch_timing(t, std::vector{refused}, {});
+    CHECK(none.arrived_from.empty());
+    CHECK_FALSE(none.release_to_create_ms);
+    CHECK(none.released == t.release_at);
 }

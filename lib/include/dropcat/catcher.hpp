@@ -210,6 +210,21 @@ Result<RunSummary> run_catch(Store& store, const Config& config, const CatchPlan
 Result<TargetRow> resolve_target(Store& store, std::string_view domain, bool caught,
                                  std::string_view actor, Instant now);
 
+// From a name's release to its accepted create (`dropcat catch results`).
+struct CatchTiming {
+    // The known instant (a list or registry profile), or else when a check first found the
+    // name free (the release was no later).
+    std::optional<Instant> released;
+    // When the accepted create reached the registry (Unix microseconds): its registration
+    // event in the name's latest RDAP look-up since (a later `dropcat status`), or else when
+    // it left plus half its round trip.
+    std::optional<std::int64_t> arrived_us;
+    std::string arrived_from; // "rdap" or "estimate"; empty: no accepted create
+    std::optional<double> release_to_create_ms;
+};
+CatchTiming catch_timing(const TargetRow& target, std::span<const AttemptRow> attempts,
+                         std::span<const ObservationRow> observations);
+
 } // namespace dropcat
 
 DROPCAT_PUBLIC_END

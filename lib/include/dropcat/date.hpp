@@ -122,6 +122,8 @@ std::optional<int> parse_time_of_day(std::string_view text);
 
 std::string format_day(Day day);   // YYYY-MM-DD
 std::string format_utc(Instant t); // YYYY-MM-DDTHH:MM:SSZ (milliseconds dropped)
+// YYYY-MM-DDTHH:MM:SS.mmmZ from Unix microseconds (the rest dropped).
+std::string format_utc_ms(std::int64_t unix_us);
 
 } // namespace dropcat
 

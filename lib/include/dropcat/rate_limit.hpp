@@ -35,6 +35,10 @@ struct LimiterEvent {
     Clock::time_point at;
 };
 
+// How much wider than its rule each window is kept by default: a request's trip may be slower
+// than the one before it, and the server counts arrivals.
+inline constexpr std::chrono::milliseconds k_limiter_margin{50};
+
 // One account's budget, shared by every caller in the process: per-class rules (checks,
 // creates), rules over all requests, a cap on requests in flight, and holds the server asked
 // for (429 Retry-After, Namecheap's 405, Porkbun's ttlRemaining). Windows are exact sliding
@@ -56,7 +60,7 @@ class RateLimiter {
         std::vector<RateRule> creates;
         std::vector<RateRule> all;
         int max_in_flight = 1;
-        std::chrono::milliseconds margin{50};
+        std::chrono::milliseconds margin = k_limiter_margin;
         // Told of every grant, completion and hold, under the limiter's lock.
         std::function<void(const LimiterEvent&)> journal;
     };

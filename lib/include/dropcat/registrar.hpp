@@ -244,6 +244,11 @@ class Registrar {
     // The offset of the registrar's clock, from the Date headers of its answers so far (the
     // narrowest bounds seen); none before an answer with one.
     virtual std::optional<ClockOffset> clock_offset() const { return std::nullopt; }
+    // One network round trip to the registrar: the TCP handshake of the connection creates
+    // ride on (warm opens it), with no server's work in it; none before it is opened.
+    virtual std::optional<std::chrono::microseconds> network_round_trip() const {
+        return std::nullopt;
+    }
 };
 
 struct RegistrarSetup {

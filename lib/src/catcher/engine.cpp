@@ -98,9 +98,7 @@ Result<void> Engine::arm() {
         }
         for (auto& s : t.sides) {
             if (t.plan->known_instant())
-                // Sent one one-way trip (half the ping's round trip) before it should
-                // arrive: just after the instant.
-                s.next_create = t.start + k_arrive_after - m_accounts.at(s.account)->one_way;
+                s.next_create = first_send(*m_accounts.at(s.account), t);
             else
                 s.next_check =
                     std::max(t.start - duration_cast<nanoseconds>(m_config.catching.warm_lead),
@@ -160,9 +158,24 @@ void Engine::prepare(Account& a) {
             }
 }
 
+void Engine::measure_trip(Account& a) {
+    auto rtt = a.reg->network_round_trip();
+    if (!rtt) return;
+    std::lock_guard lock(m_mutex);
+    a.one_way = *rtt / 2;
+    for (auto& t : m_live) {
+        if (t.ended() || !t.plan->known_instant()) continue;
+        for (auto& s : t.sides)
+            if (s.account == a.name && s.creates == 0 && !s.in_flight && !s.check_first &&
+                s.next_create != k_never)
+                s.next_create = first_send(a, t);
+    }
+}
+
 void Engine::work(Account& a) {
     prepare(a);
     (void)a.reg->warm(call());
+    measure_trip(a);
     Steady warmed = m_clock.now();
     while (!stopping()) {
         Steady now = m_clock.now();
@@ -232,40 +245,49 @@ void Engine::work(Account& a) {
     }
 }
 
-// Which due create goes first (to the front of `due`): more backorders, then higher
-// priority, then the freshest instant: a name released long ago has likely been taken, a
-// name released now may still be had. A stale pick (its instant more than k_stale ago)
-// waits when another target of the account is released within one create interval: the
-// slot goes to that one, on time. False when nothing should be fired now (`wake` says
-// when to look again).
+// Which due create goes first (to the front of `due`): one on time (a known instant's
+// first create within k_on_time of it, or a name found free), then more backorders, higher
+// priority, and the freshest instant. A late create goes only when it costs none of the
+// account's on-time creates still to come. False when nothing should be fired now (`wake`
+// says when to look again).
 bool Engine::pick_create(const Account& a, std::vector<std::pair<Live*, Side*>>& due, Steady now,
                          Steady& wake) {
     std::lock_guard lock(m_mutex);
-    auto fresh = [&](const Live& t) {
+    Steady free = a.reg->next_free(RequestClass::create);
+    if (free == RateLimiter::k_when_one_completes) free = now;
+    auto send_at = [&](const Side& s) { return std::max({s.next_create, free, now}); };
+    auto on_time = [&](const Live& t, const Side& s) {
         return t.state == TargetState::available || !t.plan->known_instant() ||
-               now - t.start < k_stale;
+               send_at(s) - t.start <= k_on_time;
     };
     std::stable_sort(due.begin(), due.end(), [&](const auto& x, const auto& y) {
-        bool fx = fresh(*x.first);
-        bool fy = fresh(*y.first);
-        if (fx != fy) return fx;
+        bool ox = on_time(*x.first, *x.second);
+        bool oy = on_time(*y.first, *y.second);
+        if (ox != oy) return ox;
         const CatchTarget& p = x.first->plan->target;
         const CatchTarget& q = y.first->plan->target;
         if (p.backorders != q.backorders) return p.backorders > q.backorders;
         if (p.top_priority != q.top_priority) return p.top_priority > q.top_priority;
         return x.first->start > y.first->start;
     });
-    if (fresh(*due.front().first)) return true;
-    Steady upcoming = k_never;
+    if (on_time(*due.front().first, *due.front().second)) return true;
+    // Late: would its create hold the budget past the instant of a first create that can
+    // still be on time?
+    Steady busy_until = send_at(*due.front().second) + a.create_every;
     for (auto& t : m_live) {
-        if (t.ended() || !t.plan->known_instant() || t.start <= now) continue;
-        for (auto& s : t.sides)
-            if (s.account == a.name && !s.done && !s.blocked && s.creates == 0)
-                upcoming = std::min(upcoming, t.start);
+        if (t.ended() || !t.plan->known_instant() || t.start + k_on_time <= now) continue;
+        for (auto& s : t.sides) {
+            if (s.account != a.name || s.done || s.blocked || s.in_flight || s.creates > 0 ||
+                s.next_create == k_never)
+                continue;
+            Steady deadline = t.start + k_on_time;
+            if (free <= deadline && busy_until > deadline) {
+                wake = std::min(wake, s.next_create - k_write_ahead);
+                return false;
+            }
+        }
     }
-    if (upcoming == k_never || upcoming - now >= a.create_every) return true;
-    wake = std::min(wake, upcoming - k_write_ahead);
-    return false;
+    return true;
 }
 
 Result<RunSummary> Engine::finish() {

@@ -4,6 +4,7 @@
 // each sleeping until its next slot, the targets' shared state under one mutex.
 
 #include "catcher/outcome_writes.hpp"
+#include "catcher/timing.hpp"
 #include "catcher/tld.hpp"
 #include "dropcat/catcher.hpp"
 #include "dropcat/create_journal.hpp"
@@ -28,10 +29,6 @@ inline constexpr Steady k_never = Steady::max();
 // when the instant comes, even when several accounts' writes wait for one another on a
 // busy store (every write takes the store's write lock).
 inline constexpr milliseconds k_write_ahead{150};
-// Aim a create this long after the instant: one that arrives a moment early is refused.
-inline constexpr microseconds k_arrive_after{1000};
-// A known instant this far past is stale: a fresher one gets the slot first.
-inline constexpr milliseconds k_stale{100};
 
 // One account's part in one target.
 struct Side {
@@ -91,13 +88,12 @@ class Engine {
             a->limits = r->limits();
             a->check_every = nanoseconds(static_cast<std::int64_t>(
                 1e9 / requests_per_second(a->limits.checks, a->limits.all)));
-            a->create_every = nanoseconds(static_cast<std::int64_t>(
-                1e9 / requests_per_second(a->limits.creates, a->limits.all)));
+            a->create_every = create_gap(requests_per_second(a->limits.creates, a->limits.all));
             double rtt = facts.count(name) ? facts[name].round_trip_ms : 0;
-            // A quarter of the ping's round trip, at most 2 ms, is taken as the one-way trip:
-            // that ping may have paid for its connection, or met a busy machine, and a create
-            // that arrives early is refused and costs a whole create interval, while one that
-            // arrives late by the rest of its trip still counts.
+            // Until the create connection's handshake measures it (work, after warm): a
+            // quarter of the ping's round trip, at most 2 ms. That ping may have paid for its
+            // connection and the registrar's work, and a create that arrives early is refused
+            // and costs a whole create interval, while one that arrives late still counts.
             a->one_way = microseconds(
                 std::clamp<std::int64_t>(static_cast<std::int64_t>(rtt * 250), 0, 2000));
             m_accounts.emplace(name, std::move(a));
@@ -155,15 +151,25 @@ class Engine {
 
     void work(Account& a);
 
+    // When a known instant's first create leaves: one one-way trip before it should arrive,
+    // just after the instant (k_arrive_after, and an eighth of the trip for its jitter).
+    Steady first_send(const Account& a, const Live& t) const {
+        return t.start + k_arrive_after + a.one_way / 8 - a.one_way;
+    }
+
+    // The one-way trip from the create connection's TCP handshake, once warm has opened it,
+    // and the account's first creates timed by it.
+    void measure_trip(Account& a);
+
     // With m_mutex held: the window of a target with nothing in flight has ended.
     void window_ended(Live& t);
 
-    // Which due create goes first (to the front of `due`): more backorders, then higher
-    // priority, then the freshest instant: a name released long ago has likely been taken, a
-    // name released now may still be had. A stale pick (its instant more than k_stale ago)
-    // waits when another target of the account is released within one create interval: the
-    // slot goes to that one, on time. False when nothing should be fired now (`wake` says
-    // when to look again).
+    // Which due create goes first (to the front of `due`): one on time (a known instant's
+    // first create within k_on_time of it, or a name found free), then more backorders,
+    // higher priority, and the freshest instant: a name released long ago has likely been
+    // taken, a name released now may still be had. A late create goes only when it costs
+    // none of the account's on-time creates still to come. False when nothing should be
+    // fired now (`wake` says when to look again).
     bool pick_create(const Account& a, std::vector<std::pair<Live*, Side*>>& due, Steady now,
                      Steady& wake);
 

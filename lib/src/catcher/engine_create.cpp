@@ -101,6 +101,10 @@ void Engine::fire(Account& a, Live& t, Side& s) {
         }
         t.state = TargetState::registering;
     }
+    // The create's connection, opened again now if the registrar closed it while idle (a
+    // server keeps an idle connection a few seconds): its handshake is paid here, not by
+    // the create. Sends nothing.
+    if (fire_at > m_clock.now()) (void)a.reg->warm(call());
     if (fire_at > m_clock.now() && !m_clock.sleep_until(fire_at, m_o.stop)) {
         // Stopped before it left: written, never sent.
         std::lock_guard lock(m_mutex);

@@ -1,4 +1,5 @@
 // The plan of a catch: accounts, cadences and budgets per target, before anything is sent.
+#include "catcher/timing.hpp"
 #include "catcher/tld.hpp"
 #include "dropcat/catcher.hpp"
 
@@ -11,6 +12,7 @@ namespace dropcat {
 
 namespace {
 
+using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
 milliseconds ms_of(double seconds) {
@@ -22,18 +24,26 @@ std::int64_t slots(Instant from, Instant to, milliseconds every) {
     return (to - from) / every + 1;
 }
 
-// The create interval an account keeps: its rate, widened by the limiter's margin.
+// How long one create holds the account's create budget.
 milliseconds create_interval(const RegistrarAccount& a) {
     RegistrarLimits limits = account_limits(a);
-    return ms_of(1.0 / requests_per_second(limits.creates, limits.all)) + milliseconds(50);
+    return duration_cast<milliseconds>(
+        catcher::create_gap(requests_per_second(limits.creates, limits.all)));
+}
+
+// Can an account whose next create is free at `free` be on time for an instant at `at`?
+bool on_time(Instant free, Instant at) {
+    return free <= at + catcher::k_on_time;
 }
 
 } // namespace
 
-// At most `per_name` accounts per target, chosen so that the budgets go furthest: a target
-// with a known instant gets the accounts whose next create is free earliest at its instant
-// (so that, instant after instant, each is fired at by an account that can be on time), a
-// window target the accounts with the fewest window targets so far.
+// At most `per_name` accounts per target, chosen so that the budgets go furthest. A target
+// with a known instant gets, first, accounts that can be on time for it (their create budget
+// not taken by an earlier instant), each then held for one create interval; when none can,
+// the accounts with the fewest such late targets, which they fire at only with budget no
+// on-time create needs (the engine's rule). A window target gets the accounts with the
+// fewest window targets so far.
 void choose_accounts(CatchPlan& plan, const Config& config, int per_name) {
     std::vector<std::size_t> order(plan.targets.size());
     for (std::size_t i = 0; i < order.size(); ++i)
@@ -42,31 +52,37 @@ void choose_accounts(CatchPlan& plan, const Config& config, int per_name) {
         return plan.targets[x].target.window.start < plan.targets[y].target.window.start;
     });
     std::map<std::string, Instant> free;
+    std::map<std::string, int> late;
     std::map<std::string, int> windows;
+    auto take = [&](const TargetPlan& p, const std::string& name) {
+        Instant at = p.target.window.start;
+        if (!p.known_instant())
+            ++windows[name];
+        else if (on_time(free[name], at))
+            free[name] = std::max(free[name], at) + create_interval(*find_account(config, name));
+        else
+            ++late[name];
+    };
     for (std::size_t i : order) {
         TargetPlan& p = plan.targets[i];
         if (static_cast<int>(p.accounts.size()) <= per_name) {
             for (const auto& name : p.accounts)
-                if (p.known_instant())
-                    free[name] = std::max(free[name], p.target.window.start) +
-                                 create_interval(*find_account(config, name));
-                else
-                    ++windows[name];
+                take(p, name);
             continue;
         }
         auto ranked = p.accounts;
         Instant at = p.target.window.start;
         std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& x, const auto& y) {
-            if (p.known_instant()) return std::max(free[x], at) < std::max(free[y], at);
-            return windows[x] < windows[y];
+            if (!p.known_instant()) return windows[x] < windows[y];
+            bool ox = on_time(free[x], at);
+            bool oy = on_time(free[y], at);
+            if (ox != oy) return ox;
+            if (!ox && late[x] != late[y]) return late[x] < late[y];
+            return free[x] < free[y];
         });
         ranked.resize(static_cast<std::size_t>(per_name));
         for (const auto& name : ranked)
-            if (p.known_instant())
-                free[name] =
-                    std::max(free[name], at) + create_interval(*find_account(config, name));
-            else
-                ++windows[name];
+            take(p, name);
         // Kept in the configuration's order.
         std::vector<std::string> kept;
         for (const auto& name : p.accounts)
@@ -228,10 +244,10 @@ Result<CatchPlan> plan_catch(const std::vector<CatchTarget>& targets, const Conf
             p.requests.push_back(share);
         }
     }
-    // Known instants of one account closer than its create cadence: the later goes late.
+    // Known instants of one account closer than its create budget allows: the later ones
+    // cannot be on time, and their creates wait for budget no on-time create needs.
     for (auto& [name, l] : load) {
         const RegistrarAccount* a = find_account(config, name);
-        RegistrarLimits limits = account_limits(*a);
         auto every = create_interval(*a);
         auto sorted = l.known;
         std::sort(sorted.begin(), sorted.end(), [&](std::size_t x, std::size_t y) {
@@ -240,11 +256,13 @@ Result<CatchPlan> plan_catch(const std::vector<CatchTarget>& targets, const Conf
         Instant free{};
         for (std::size_t i : sorted) {
             Instant at = plan.targets[i].target.window.start;
-            if (free > at)
+            if (!on_time(free, at)) {
                 plan.targets[i].warnings.push_back(fmt::format(
-                    "{}'s first create goes {} ms after the instant: its create budget (one per "
-                    "{} ms) is taken by an earlier target",
-                    name, (free - at).count(), every.count()));
+                    "{} cannot be on time: its create budget (one per {} ms) goes to earlier "
+                    "instants, and it fires at this one only when that costs none of them",
+                    name, every.count()));
+                continue;
+            }
             free = std::max(free, at) + every;
         }
     }

@@ -402,6 +402,13 @@ std::string format_utc(Instant t) {
     return format_day(day) + buf;
 }
 
+std::string format_utc_ms(std::int64_t unix_us) {
+    std::int64_t ms = unix_us >= 0 ? unix_us / 1000 : -((-unix_us + 999) / 1000);
+    std::string whole = format_utc(from_unix_ms(ms));
+    whole.pop_back(); // the Z
+    return fmt::format("{}.{:03}Z", whole, ((ms % 1000) + 1000) % 1000);
+}
+
 Instant wall_clock_now() {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(
         std::chrono::system_clock::now());

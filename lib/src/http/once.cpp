@@ -7,6 +7,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <optional>
 
@@ -185,6 +186,7 @@ struct OnceConnection::Impl {
     curl_socket_t socket = CURL_SOCKET_BAD;
     std::string origin;
     double connect_ms = 0;
+    std::atomic<std::int64_t> tcp_round_trip_us{0}; // 0: none yet; read from other threads
 
     void close() {
         if (easy != nullptr) curl_easy_cleanup(easy);
@@ -257,6 +259,13 @@ struct OnceConnection::Impl {
         }
         origin = target.origin;
         connect_ms = ms_since(start, clock);
+        // SYN to SYN-ACK: the time to the TCP connection less the name's look-up.
+        curl_off_t connected = 0;
+        curl_off_t looked_up = 0;
+        if (curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected) == CURLE_OK &&
+            curl_easy_getinfo(easy, CURLINFO_NAMELOOKUP_TIME_T, &looked_up) == CURLE_OK &&
+            connected >= looked_up && connected > 0)
+            tcp_round_trip_us = std::max<std::int64_t>(1, connected - looked_up);
         return {};
     }
 };
@@ -270,6 +279,12 @@ OnceConnection::~OnceConnection() {
 
 bool OnceConnection::open() const {
     return m->easy != nullptr;
+}
+
+std::optional<std::chrono::microseconds> OnceConnection::handshake_round_trip() const {
+    std::int64_t us = m->tcp_round_trip_us;
+    if (us == 0) return std::nullopt;
+    return std::chrono::microseconds(us);
 }
 
 std::expected<void, HttpError> OnceConnection::warm(const std::string& url,

@@ -34,6 +34,10 @@ class OnceConnection {
     // Whether a connection is open (as far as can be known without reading from it).
     bool open() const;
 
+    // The TCP handshake of the last connection opened: one network round trip, with no
+    // server's work in it (none before the first). Safe to call from any thread.
+    std::optional<std::chrono::microseconds> handshake_round_trip() const;
+
     // Sends `request` once on the warm connection (connecting first when there is none) and
     // reads the whole answer (Content-Length, chunked, or until the server closes).
     HttpResult send_once(const HttpRequest& request, const HttpBounds& bounds);

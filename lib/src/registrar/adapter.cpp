@@ -129,6 +129,10 @@ void Adapter::note_date(const HttpResult& result, Clock::Wall::time_point sent,
     if (m_offset->low > m_offset->high) m_offset = seen; // the clock moved: start again
 }
 
+std::optional<std::chrono::microseconds> Adapter::network_round_trip() const {
+    return m_creates.handshake_round_trip();
+}
+
 std::optional<ClockOffset> Adapter::clock_offset() const {
     std::lock_guard lock(m_offset_mutex);
     return m_offset;

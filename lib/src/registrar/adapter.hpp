@@ -44,6 +44,7 @@ class Adapter : public Registrar {
     Clock::time_point next_free(RequestClass kind) override;
     std::expected<void, Error> warm(const Call& call) override;
     std::optional<ClockOffset> clock_offset() const override;
+    std::optional<std::chrono::microseconds> network_round_trip() const override;
 
   protected:
     explicit Adapter(AdapterParts parts);
