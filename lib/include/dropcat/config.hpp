@@ -88,12 +88,44 @@ struct CatchSettings {
     int accounts_per_name = 0; // 0: every account that serves the TLD and may catch
 };
 
+// [operator]: who offers come from (dropcat offer). Every offer shows the company, its
+// postal address and telephone, and comes from the sender; each may be missing from the file
+// (offer draft then says which), and a value given must be right.
+struct OperatorSettings {
+    std::string company; // the legal name
+    std::string address; // the postal address (may span lines)
+    std::string phone;   // international form, a number libphonenumber takes
+    std::string sender_name;
+    std::string sender_email;
+    std::string reply_to;           // empty: sender_email
+    std::string unsubscribe_mailto; // empty: sender_email
+    // https://HOST/PATH/: the one-click endpoint (offer serve) behind a TLS proxy, the
+    // token appended; empty: no one-click URI (mailto only).
+    std::string unsubscribe_url_base;
+    // The environment variable (or secrets-file entry) holding the opt-out tokens' secret.
+    std::string token_secret_env = "DROPCAT_OPTOUT_SECRET";
+    std::size_t line = 0; // where [operator] starts in the file; 0: no table
+};
+
+// [smtp]: how offers and notices are handed to a mail server.
+struct SmtpSettings {
+    std::string url;              // smtp://HOST[:PORT] (STARTTLS required) or smtps://HOST[:PORT]
+    std::string username;         // empty: no AUTH
+    std::string password_env;     // the variable holding the password
+    bool allow_plaintext = false; // smtp:// without STARTTLS: only to 127.0.0.1, ::1, localhost
+    int per_minute = 20;          // messages handed over in any minute, at most
+    int timeout_ms = 30000;       // one message, connection included
+    std::string ca_file;          // PEM CAs to trust instead of the system's
+};
+
 struct Config {
     std::filesystem::path path; // empty when there was no file
     std::optional<std::filesystem::path> secrets_file;
     std::vector<RegistrarAccount> registrars;
     RdapSettings rdap;
     CatchSettings catching;
+    OperatorSettings operator_identity;
+    SmtpSettings smtp;
 };
 
 // ${XDG_CONFIG_HOME:-~/.config}/dropcat/config.toml. Kind `config` when neither

@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "config/catch_config.hpp"
+#include "config/offer_config.hpp"
 #include "config/rdap_config.hpp"
 
 #include <cerrno>
@@ -442,15 +443,15 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
                                                    e.source().begin.line, e.description()));
     }
     for (auto&& [key, value] : root) {
-        if (key.str() == "registrar" || key.str() == "secrets_file" || key.str() == "rdap" ||
-            key.str() == "catch")
+        static constexpr std::string_view k_top_keys[] = {
+            "registrar", "secrets_file", "rdap", "catch", "operator", "smtp"};
+        if (std::find(std::begin(k_top_keys), std::end(k_top_keys), key.str()) !=
+            std::end(k_top_keys))
             continue;
         for (std::string_view secret : k_secret_keys)
             if (key.str() == secret)
                 return p.at(value.source(), key.str(),
                             "secrets do not go in the configuration file: use secrets_file");
-        static constexpr std::string_view k_top_keys[] = {"registrar", "secrets_file", "rdap",
-                                                          "catch"};
         return p.at(value.source(), key.str(), "unknown key" + did_you_mean(key.str(), k_top_keys));
     }
     if (const toml::node* s = root.get("secrets_file")) {
@@ -485,6 +486,16 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
         auto catching = config::read_catch(*c, path);
         if (!catching) return std::unexpected(catching.error());
         config.catching = std::move(*catching);
+    }
+    if (const toml::node* o = root.get("operator")) {
+        auto identity = config::read_operator(*o, path);
+        if (!identity) return std::unexpected(identity.error());
+        config.operator_identity = std::move(*identity);
+    }
+    if (const toml::node* s = root.get("smtp")) {
+        auto smtp = config::read_smtp(*s, path);
+        if (!smtp) return std::unexpected(smtp.error());
+        config.smtp = std::move(*smtp);
     }
     return config;
 }

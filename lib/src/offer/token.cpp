@@ -1,0 +1,47 @@
+// The opt-out token of an address: HMAC-SHA256 under the operator's secret, so that a token
+// can be checked but not made, nor a list of them walked.
+#include "dropcat/mail.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
+
+namespace dropcat {
+
+namespace {
+
+constexpr std::string_view k_base64url =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+} // namespace
+
+std::string optout_token(std::string_view secret, std::string_view address) {
+    std::string key = canonical_address(address);
+    std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+    unsigned int size = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(key.data()), key.size(), mac.data(), &size);
+    std::string out;
+    unsigned bits = 0;
+    int held = 0;
+    for (unsigned i = 0; i < size; ++i) {
+        bits = (bits << 8) | mac[i];
+        held += 8;
+        while (held >= 6) {
+            held -= 6;
+            out += k_base64url[(bits >> held) & 63];
+        }
+    }
+    if (held > 0) out += k_base64url[(bits << (6 - held)) & 63];
+    return out;
+}
+
+bool token_shaped(std::string_view token) {
+    if (token.size() != 43) return false;
+    for (char c : token)
+        if (k_base64url.find(c) == std::string_view::npos) return false;
+    return true;
+}
+
+} // namespace dropcat
