@@ -33,7 +33,9 @@ names=${NAMES:-200}
 span_ms=${SPAN_MS:-60000}
 
 # scenario T0 COMPETITOR_MS KNOWN: the simulator's scenario and the release instants. Known:
-# whole seconds (a drop list's times); window: evenly over the span.
+# whole seconds (a drop list's times); window: one name in each equal slot of the span, at a
+# place in it drawn from a fixed seed (a registry's deletions fall on no round times, and a
+# grid of checks must not meet releases on its own points by the benchmark's design).
 scenario() {
   local t0=$1 comp=$2 known=$3
   cat >"$work/scenario.toml" <<TOML
@@ -72,16 +74,20 @@ creates = 1
 per = "1s"
 TOML
   python3 - "$t0" "$comp" "$known" "$names" "$span_ms" "$work" <<'PY'
+import random
 import sys
 from datetime import datetime, timezone
 t0, comp, known, n, span, work = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 with open(f"{work}/scenario.toml", "a") as s, open(f"{work}/releases", "w") as r, \
      open(f"{work}/list.csv", "w") as l, open(f"{work}/names", "w") as names:
     l.write("domain,drop_date\n")
+    draw = random.Random(20261203)
     for i in range(n):
         off = span * i / n / 1000.0
         if known:
             off = float(int(off))
+        else:
+            off += round(draw.random() * span / n) / 1000.0
         at = t0 + off
         name = f"bench{i:03d}.com"
         iso = datetime.fromtimestamp(at, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

@@ -233,8 +233,9 @@ class Registrar {
     // unclear create is settled. Fails only when the account itself is unusable.
     virtual Result<std::vector<OwnsResult>> owns(std::span<const std::string> names,
                                                  const Call& call) = 0;
-    // Opens the connection creates ride on (TCP and TLS) now, unless it is open and alive, so
-    // that a create shortly after pays neither. Sends no request.
+    // Opens the connection creates ride on (TCP and TLS) now, unless it is open, alive and
+    // used in the last 3 s (a server may close a connection idle for longer), so that a
+    // create shortly after pays neither. Sends no request.
     virtual std::expected<void, Error> warm(const Call& call) = 0;
     // Sends one create at once, on the warm connection (opened first when it is not), with no
     // check before it: refused unsent when the quote
@@ -244,8 +245,9 @@ class Registrar {
     // The offset of the registrar's clock, from the Date headers of its answers so far (the
     // narrowest bounds seen); none before an answer with one.
     virtual std::optional<ClockOffset> clock_offset() const { return std::nullopt; }
-    // One network round trip to the registrar: the TCP handshake of the connection creates
-    // ride on (warm opens it), with no server's work in it; none before it is opened.
+    // About one network round trip to the registrar: the TCP handshake of the connection
+    // creates ride on (warm opens it), with no server's work in it, longer when a SYN was
+    // lost; none before it is opened.
     virtual std::optional<std::chrono::microseconds> network_round_trip() const {
         return std::nullopt;
     }

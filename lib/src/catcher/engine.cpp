@@ -162,14 +162,23 @@ void Engine::measure_trip(Account& a) {
     auto rtt = a.reg->network_round_trip();
     if (!rtt) return;
     std::lock_guard lock(m_mutex);
-    a.one_way = *rtt / 2;
+    microseconds before = a.one_way;
+    // A handshake that met a lost SYN or a dual-stack fallback is no measure of the trip:
+    // the bound holds it.
+    microseconds measured = std::min(*rtt / 2, a.one_way_bound);
     for (auto& t : m_live) {
         if (t.ended() || !t.plan->known_instant()) continue;
-        for (auto& s : t.sides)
-            if (s.account == a.name && s.creates == 0 && !s.in_flight && !s.check_first &&
-                s.next_create != k_never)
-                s.next_create = first_send(a, t);
+        for (auto& s : t.sides) {
+            if (s.account != a.name || s.creates > 0 || s.in_flight || s.check_first) continue;
+            // Only a create still timed by the old estimate: one brought forward (a check
+            // found the name free) stays.
+            a.one_way = before;
+            Steady old = first_send(a, t);
+            a.one_way = measured;
+            if (s.next_create == old) s.next_create = first_send(a, t);
+        }
     }
+    a.one_way = measured;
 }
 
 void Engine::work(Account& a) {
@@ -194,6 +203,12 @@ void Engine::work(Account& a) {
         {
             std::lock_guard lock(m_mutex);
             a.wake = source;
+            int open_windows = 0;
+            for (const auto& t : m_live)
+                if (!t.ended() && !t.plan->known_instant() && t.state != TargetState::ambiguous)
+                    for (const auto& s : t.sides)
+                        open_windows += s.account == a.name && !s.done && !s.blocked;
+            a.open_windows = open_windows;
             for (auto& t : m_live) {
                 if (t.ended()) continue;
                 for (auto& s : t.sides) {
@@ -209,10 +224,13 @@ void Engine::work(Account& a) {
                     if (t.in_flight == 0) window_ended(t);
                     continue; // an answer in flight wakes everyone when it comes
                 }
+                // A window name another account is creating: this one stands by for the
+                // answer (fire wakes every account when it comes).
+                bool standby = !t.plan->known_instant() && t.in_flight > 0;
                 for (auto& s : t.sides) {
                     if (s.account != a.name || s.done || s.blocked) continue;
                     left = true;
-                    if (s.in_flight) continue;
+                    if (s.in_flight || (standby && s.next_create <= now + k_write_ahead)) continue;
                     if (s.next_create <= now + k_write_ahead) {
                         creates.emplace_back(&t, &s);
                         continue;
@@ -238,8 +256,7 @@ void Engine::work(Account& a) {
         std::stop_callback relay(m_o.stop, [&source] { source.request_stop(); });
         Steady until = std::min(wake, m_clock.now() + std::chrono::seconds(1));
         if (m_o.until) until = std::min(until, steady(*m_o.until));
-        // Never a spin: a wake time already past (a slot held back for a fresher one)
-        // is looked at again a moment later.
+        // Never a spin: a wake time already past is looked at again a moment later.
         until = std::max(until, m_clock.now() + milliseconds(2));
         m_clock.sleep_until(until, source.get_token());
     }
@@ -247,9 +264,23 @@ void Engine::work(Account& a) {
 
 // Which due create goes first (to the front of `due`): one on time (a known instant's
 // first create within k_on_time of it, or a name found free), then more backorders, higher
-// priority, and the freshest instant. A late create goes only when it costs none of the
-// account's on-time creates still to come. False when nothing should be fired now (`wake`
-// says when to look again).
+// priority, and the freshest (the latest found free by a check, else the latest instant). A late
+// create goes only when it costs none of the account's on-time creates still to come. False when
+// nothing should be fired now (`wake` says when to look again).
+namespace {
+
+// Which of two targets was released later, as far as is known: the moment a check first found
+// it free, else its instant (window targets share their window's start, so only the checks
+// tell them apart).
+bool fresher(const Live& x, const Live& y) {
+    Instant tx = x.released_at.value_or(Instant::min());
+    Instant ty = y.released_at.value_or(Instant::min());
+    if (tx != ty) return tx > ty;
+    return x.start > y.start;
+}
+
+} // namespace
+
 bool Engine::pick_create(const Account& a, std::vector<std::pair<Live*, Side*>>& due, Steady now,
                          Steady& wake) {
     std::lock_guard lock(m_mutex);
@@ -268,20 +299,22 @@ bool Engine::pick_create(const Account& a, std::vector<std::pair<Live*, Side*>>&
         const CatchTarget& q = y.first->plan->target;
         if (p.backorders != q.backorders) return p.backorders > q.backorders;
         if (p.top_priority != q.top_priority) return p.top_priority > q.top_priority;
-        return x.first->start > y.first->start;
+        return fresher(*x.first, *y.first);
     });
     if (on_time(*due.front().first, *due.front().second)) return true;
-    // Late: would its create hold the budget past the instant of a first create that can
-    // still be on time?
-    Steady busy_until = send_at(*due.front().second) + a.create_every;
+    // Late: would it hold the create budget (until its answer, then one create interval)
+    // past the moment a first create that can still be on time is to leave?
+    const Side* late = due.front().second;
+    Steady busy_until = send_at(*late) + a.answer_time + a.create_every;
     for (auto& t : m_live) {
-        if (t.ended() || !t.plan->known_instant() || t.start + k_on_time <= now) continue;
+        if (t.ended() || t.state == TargetState::ambiguous || !t.plan->known_instant()) continue;
         for (auto& s : t.sides) {
-            if (s.account != a.name || s.done || s.blocked || s.in_flight || s.creates > 0 ||
-                s.next_create == k_never)
+            if (&s == late || s.account != a.name || s.done || s.blocked || s.in_flight ||
+                s.creates > 0 || s.next_create == k_never)
                 continue;
-            Steady deadline = t.start + k_on_time;
-            if (free <= deadline && busy_until > deadline) {
+            Steady leaves = std::max(s.next_create, free);
+            if (leaves - t.start > k_on_time || leaves <= now) continue; // late itself, or due
+            if (busy_until > leaves) {
                 wake = std::min(wake, s.next_create - k_write_ahead);
                 return false;
             }

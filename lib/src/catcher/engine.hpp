@@ -69,8 +69,17 @@ struct Account {
     nanoseconds check_every{};
     nanoseconds create_every{};
     microseconds one_way{};
+    microseconds one_way_bound{};
+    // How long a create's answer took, the last one (a create holds the create budget from
+    // its answer); until one has come, the ping's round trip.
+    nanoseconds answer_time{};
     std::map<std::string, Money> prices; // per TLD, from a probe before the first window
-    std::stop_source wake;               // replaced for each sleep
+    int open_windows = 0; // window targets the account still checks (work counts, m_mutex)
+    // The account's check ticks: one request per tick at most, `check_every` apart, from
+    // just after the earliest window's start, shifted by the account's share of the
+    // interval (its place among the accounts) so that accounts look at different moments.
+    Steady tick_anchor{};
+    std::stop_source wake; // replaced for each sleep
 };
 
 class Engine {
@@ -90,12 +99,17 @@ class Engine {
                 1e9 / requests_per_second(a->limits.checks, a->limits.all)));
             a->create_every = create_gap(requests_per_second(a->limits.creates, a->limits.all));
             double rtt = facts.count(name) ? facts[name].round_trip_ms : 0;
-            // Until the create connection's handshake measures it (work, after warm): a
-            // quarter of the ping's round trip, at most 2 ms. That ping may have paid for its
-            // connection and the registrar's work, and a create that arrives early is refused
-            // and costs a whole create interval, while one that arrives late still counts.
-            a->one_way = microseconds(
-                std::clamp<std::int64_t>(static_cast<std::int64_t>(rtt * 250), 0, 2000));
+            // The one-way trip is never taken longer than half the ping's round trip (which
+            // holds the registrar's work too, so it is longer than the network's), or 2 ms
+            // when there was no ping: a create that arrives early is refused and costs a
+            // whole create interval, while one that arrives late still counts. Until the
+            // create connection's handshake measures it (measure_trip): a quarter of the
+            // ping, within that bound.
+            a->one_way_bound =
+                rtt > 0 ? microseconds(static_cast<std::int64_t>(rtt * 500)) : microseconds(2000);
+            a->one_way =
+                std::min(microseconds(static_cast<std::int64_t>(rtt * 250)), a->one_way_bound);
+            a->answer_time = microseconds(static_cast<std::int64_t>(rtt * 1000));
             m_accounts.emplace(name, std::move(a));
         }
         for (const auto& p : plan.targets) {
@@ -111,6 +125,18 @@ class Engine {
                 t.sides.push_back(std::move(s));
             }
             m_live.push_back(std::move(t));
+        }
+        std::size_t index = 0;
+        for (auto& [name, a] : m_accounts) {
+            Steady first = k_never;
+            for (const auto& t : m_live)
+                for (const auto& s : t.sides)
+                    if (s.account == name && !t.plan->known_instant())
+                        first = std::min(first, t.start);
+            if (first == k_never) first = m_steady0;
+            a->tick_anchor = first + k_arrive_after +
+                             a->check_every * static_cast<std::int64_t>(index++) /
+                                 static_cast<std::int64_t>(m_accounts.size());
         }
     }
 
@@ -166,8 +192,9 @@ class Engine {
 
     // Which due create goes first (to the front of `due`): one on time (a known instant's
     // first create within k_on_time of it, or a name found free), then more backorders,
-    // higher priority, and the freshest instant: a name released long ago has likely been
-    // taken, a name released now may still be had. A late create goes only when it costs
+    // higher priority, and the freshest (the latest found free by a check, else the latest
+    // instant): a name released long ago has likely been taken, one released now may still
+    // be had. A late create goes only when it costs
     // none of the account's on-time creates still to come. False when nothing should be
     // fired now (`wake` says when to look again).
     bool pick_create(const Account& a, std::vector<std::pair<Live*, Side*>>& due, Steady now,
@@ -188,6 +215,17 @@ class Engine {
     void check(Account& a, std::vector<std::pair<Live*, Side*>>& due);
 
     nanoseconds every(const Account& a, const Live& t, Steady now) const;
+
+    // The account's next check of a target it checked at `after`: the first of its ticks
+    // (Account::tick_anchor) at least one interval of the target's phase later, so that the
+    // window names share the ticks in turn. A known instant checked first: every tick.
+    Steady next_check_after(const Account& a, const Live& t, Steady after) const;
+
+    // The account's first tick after `after`: where a check that found no room goes. Missed
+    // ticks are skipped, never fired in a burst.
+    Steady next_tick(const Account& a, Steady after) const {
+        return next_on_grid(a.tick_anchor, a.check_every, after);
+    }
 
     void fire(Account& a, Live& t, Side& s);
 

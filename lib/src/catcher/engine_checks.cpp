@@ -17,9 +17,8 @@ void Engine::check(Account& a, std::vector<std::pair<Live*, Side*>>& due) {
             if (free > now || asked.size() >= batch) {
                 // Missed slots are skipped: the next grid point after the account is free.
                 // A check that settles a refused create goes as soon as there is room.
-                s->next_check = t->refused_after_instant
-                                    ? room + std::chrono::milliseconds(1)
-                                    : next_on_grid(t->start, every(a, *t, now), room);
+                s->next_check = t->refused_after_instant ? room + std::chrono::milliseconds(1)
+                                                         : next_tick(a, room);
                 continue;
             }
             asked.emplace_back(t, s);
@@ -35,7 +34,7 @@ void Engine::check(Account& a, std::vector<std::pair<Live*, Side*>>& due) {
     std::lock_guard lock(m_mutex);
     for (std::size_t i = 0; i < asked.size(); ++i) {
         auto [t, s] = asked[i];
-        s->next_check = next_on_grid(t->start, every(a, *t, after), after);
+        s->next_check = next_check_after(a, *t, after);
         if (t->plan->known_instant() && !s->check_first) {
             // A settling check: the creates go on at their cadence unless it says more.
             s->next_check = k_never;
@@ -88,15 +87,33 @@ void Engine::check(Account& a, std::vector<std::pair<Live*, Side*>>& due) {
     }
 }
 
+Steady Engine::next_check_after(const Account& a, const Live& t, Steady after) const {
+    return next_tick(a, after + every(a, t, after) - a.check_every);
+}
+
 nanoseconds Engine::every(const Account& a, const Live& t, Steady now) const {
     // A known instant checked first (no price to send blind): as dense as the account's
     // check budget allows, for the names it checks at once.
     if (t.plan->known_instant()) return a.check_every;
+    // Hot: as dense as the budget allows for the window names still open on this account
+    // (the plan's cadence was for all of them; names caught or lost free their share).
+    std::int64_t batch = std::max(1, a.limits.batch);
+    std::int64_t rounds = std::max<std::int64_t>(1, (a.open_windows + batch - 1) / batch);
+    nanoseconds hot = a.check_every * rounds;
     Instant wall = std::chrono::time_point_cast<milliseconds>(m_wall0) +
                    duration_cast<milliseconds>(now - m_steady0);
-    for (const auto& c : t.plan->cadence)
-        if (wall >= c.from && wall < c.to) return duration_cast<nanoseconds>(c.every);
-    return std::max(a.check_every, duration_cast<nanoseconds>(m_config.catching.post_interval));
+    for (const auto& c : t.plan->cadence) {
+        if (wall < c.from || wall >= c.to) continue;
+        switch (c.phase) {
+        case CatchPhase::hot:
+            return hot;
+        case CatchPhase::warm:
+            return std::max(hot, duration_cast<nanoseconds>(m_config.catching.warm_interval));
+        default:
+            return std::max(hot, duration_cast<nanoseconds>(m_config.catching.post_interval));
+        }
+    }
+    return std::max(hot, duration_cast<nanoseconds>(m_config.catching.post_interval));
 }
 
 } // namespace dropcat::catcher

@@ -57,6 +57,7 @@ void Engine::fire(Account& a, Live& t, Side& s) {
                         false,
                         std::nullopt});
         finish_if_spent(t);
+        if (!t.plan->known_instant()) wake_all();
         return;
     }
     std::int64_t create_id = 0;
@@ -97,6 +98,7 @@ void Engine::fire(Account& a, Live& t, Side& s) {
             } else {
                 s.next_create = m_clock.now() + a.create_every;
             }
+            if (!t.plan->known_instant()) wake_all();
             return;
         }
         t.state = TargetState::registering;
@@ -121,6 +123,7 @@ void Engine::fire(Account& a, Live& t, Side& s) {
             },
             "a create that was not sent");
         step_back(t);
+        if (!t.plan->known_instant()) wake_all();
         return;
     }
     std::int64_t sent_us = wall_us();
@@ -144,6 +147,7 @@ void Engine::fire(Account& a, Live& t, Side& s) {
     s.in_flight = false;
     --t.in_flight;
     ++s.creates;
+    if (r.sent) a.answer_time = microseconds(answered_us - sent_us);
     emit(CatchEvent{{},
                     "create",
                     domain,
@@ -197,6 +201,8 @@ void Engine::fire(Account& a, Live& t, Side& s) {
     }
     step_back(t);
     finish_if_spent(t);
+    // Accounts standing by for this answer look again.
+    if (!t.plan->known_instant()) wake_all();
 }
 
 // With m_mutex held: a target left registering once nothing is in flight and no create

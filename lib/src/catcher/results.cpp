@@ -14,6 +14,8 @@ constexpr std::int64_t k_registration_slack_us = 60'000'000;
 CatchTiming catch_timing(const TargetRow& target, std::span<const AttemptRow> attempts,
                          std::span<const ObservationRow> observations) {
     CatchTiming out;
+    // A known instant is the registry's; a check's time is this machine's, and an arrival
+    // from RDAP is then measured against it across the two clocks.
     out.released = target.release_at ? target.release_at : target.released_at;
     const AttemptRow* accepted = nullptr;
     for (const auto& a : attempts)

@@ -187,6 +187,7 @@ struct OnceConnection::Impl {
     std::string origin;
     double connect_ms = 0;
     std::atomic<std::int64_t> tcp_round_trip_us{0}; // 0: none yet; read from other threads
+    Clock::time_point last_used{};                  // connected, or an answer read whole
 
     void close() {
         if (easy != nullptr) curl_easy_cleanup(easy);
@@ -259,7 +260,10 @@ struct OnceConnection::Impl {
         }
         origin = target.origin;
         connect_ms = ms_since(start, clock);
-        // SYN to SYN-ACK: the time to the TCP connection less the name's look-up.
+        last_used = clock.now();
+        // About one network round trip (SYN to SYN-ACK): the time to the TCP connection
+        // less the name's look-up; longer when a SYN was lost or an address family failed
+        // first, which callers bound.
         curl_off_t connected = 0;
         curl_off_t looked_up = 0;
         if (curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected) == CURLE_OK &&
@@ -288,12 +292,15 @@ std::optional<std::chrono::microseconds> OnceConnection::handshake_round_trip() 
 }
 
 std::expected<void, HttpError> OnceConnection::warm(const std::string& url,
-                                                    const HttpBounds& bounds) {
+                                                    const HttpBounds& bounds,
+                                                    std::chrono::milliseconds reopen_idle) {
     auto target = target_of(url);
     if (!target)
         return std::unexpected(HttpError{TransportStage::not_sent,
                                          "not an http or https URL: " + m->redactor.redact(url)});
-    if (m->origin == target->origin && m->alive()) return {};
+    if (m->origin == target->origin && m->alive() &&
+        (reopen_idle.count() == 0 || m->options.clock->now() - m->last_used < reopen_idle))
+        return {};
     return m->connect(*target, bounds);
 }
 
@@ -404,6 +411,7 @@ HttpResult OnceConnection::send_once(const HttpRequest& request, const HttpBound
         }
         if (p.complete) {
             if (p.close || eof) m->close();
+            m->last_used = clock.now();
             p.response.total_ms = ms_since(start, clock);
             entry.status = p.response.status;
             entry.total_ms = p.response.total_ms;

@@ -2,6 +2,7 @@
 
 #include "dropcat/http.hpp"
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -28,14 +29,18 @@ class OnceConnection {
     OnceConnection& operator=(const OnceConnection&) = delete;
 
     // Connects (TCP, and TLS for https) to the origin of `url` now, unless a live connection
-    // to it is open. A failure is never a sent request.
-    std::expected<void, HttpError> warm(const std::string& url, const HttpBounds& bounds);
+    // to it is open and, when `reopen_idle` is not zero, was used less than that long ago: a
+    // server closes a connection idle for its keep-alive time, and one about to be closed is
+    // opened afresh. A failure is never a sent request.
+    std::expected<void, HttpError> warm(const std::string& url, const HttpBounds& bounds,
+                                        std::chrono::milliseconds reopen_idle = {});
 
     // Whether a connection is open (as far as can be known without reading from it).
     bool open() const;
 
-    // The TCP handshake of the last connection opened: one network round trip, with no
-    // server's work in it (none before the first). Safe to call from any thread.
+    // The TCP handshake of the last connection opened: about one network round trip, with
+    // no server's work in it, or longer when a SYN was lost (none before the first). Safe to
+    // call from any thread.
     std::optional<std::chrono::microseconds> handshake_round_trip() const;
 
     // Sends `request` once on the warm connection (connecting first when there is none) and

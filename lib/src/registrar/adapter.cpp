@@ -13,12 +13,8 @@ namespace dropcat::registrar {
 namespace {
 
 RateLimiter::Rules rules_of(const RegistrarLimits& limits, ratelimit::AccountLedger* ledger) {
-    RateLimiter::Rules rules{limits.checks,
-                             limits.creates,
-                             limits.all,
-                             limits.max_in_flight,
-                             std::chrono::milliseconds(50),
-                             {}};
+    RateLimiter::Rules rules{limits.checks,        limits.creates,   limits.all,
+                             limits.max_in_flight, k_limiter_margin, {}};
     if (ledger != nullptr) rules.journal = [ledger](const LimiterEvent& e) { ledger->append(e); };
     return rules;
 }
@@ -69,7 +65,10 @@ Clock::time_point Adapter::next_free(RequestClass kind) {
 
 std::expected<void, Error> Adapter::warm(const Call& call) {
     std::lock_guard lock(m_creates_mutex);
-    auto warmed = m_creates.warm(m_endpoint + "/", HttpBounds{call.deadline, call.stop});
+    // Opened afresh when idle a few seconds: servers close idle connections after their
+    // keep-alive time (Apache's default is 5 s), and a create should not meet that close.
+    auto warmed = m_creates.warm(m_endpoint + "/", HttpBounds{call.deadline, call.stop},
+                                 std::chrono::seconds(3));
     if (!warmed)
         return fail(warmed.error().interrupted ? ErrorKind::interrupted : ErrorKind::unavailable,
                     fmt::format("{}: cannot open a connection for creates: {}", m_account.name,
