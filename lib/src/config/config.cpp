@@ -443,8 +443,8 @@ Result<Config> load_config(const std::filesystem::path& path, bool must_exist) {
                                                    e.source().begin.line, e.description()));
     }
     for (auto&& [key, value] : root) {
-        static constexpr std::string_view k_top_keys[] = {
-            "registrar", "secrets_file", "rdap", "catch", "operator", "smtp"};
+        static constexpr std::string_view k_top_keys[] = {"registrar", "secrets_file", "rdap",
+                                                          "catch",     "operator",     "smtp"};
         if (std::find(std::begin(k_top_keys), std::end(k_top_keys), key.str()) !=
             std::end(k_top_keys))
             continue;
