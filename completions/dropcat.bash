@@ -9,7 +9,7 @@ _dropcat() {
             --db=*) db=${COMP_WORDS[i]#--db=} ;;
             --config) config=${COMP_WORDS[i+1]}; ((i++)) ;;
             --config=*) config=${COMP_WORDS[i]#--config=} ;;
-            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--date-order|--timezone|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--new-since|--sort|--columns|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--since|--registrar|--target|--accounts-per-name|--until|--max-price|--years) ((i++)) ;;
+            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--date-order|--timezone|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--new-since|--sort|--columns|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--since|--registrar|--target|--accounts-per-name|--until|--reason|--max-price|--years) ((i++)) ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;
         esac
@@ -20,7 +20,7 @@ _dropcat() {
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     esac
     case $cmd in
-        '') COMPREPLY=($(compgen -W "import drops backorder status catch registrar --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur")) ;;
+        '') COMPREPLY=($(compgen -W "import drops backorder status catch offer registrar --version -h --help --db --config -q --quiet -v --verbose --color" -- "$cur")) ;;
         import)
             case $prev in
                 --input-format) COMPREPLY=($(compgen -W "auto lines se-txt csv nominet hexonet se-json auda" -- "$cur")); return ;;
@@ -255,6 +255,52 @@ _dropcat() {
                         COMPREPLY=($(compgen -W "-h --help --caught --lost --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
                     else
                         COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete backordered-domains 2>/dev/null)" -- "$cur"))
+                    fi
+                    ;;
+            esac ;;
+        offer)
+            case $sub in
+                '') case $prev in
+                    esac
+                    COMPREPLY=($(compgen -W "optout optouts import-optouts hold --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur")) ;;
+                optout)
+                    case $prev in
+                        --reason) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --reason --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                optouts)
+                    case $prev in
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                import-optouts)
+                    case $prev in
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=($(compgen -f -- "$cur"))
+                    fi
+                    ;;
+                hold)
+                    case $prev in
+                        --note) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --note --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
                     fi
                     ;;
             esac ;;

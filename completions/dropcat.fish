@@ -11,7 +11,7 @@ function __dropcat_words
             continue
         end
         switch $w
-            case --db --config --color --input-format --domain-column --date-column --drop-date --date-order --timezone --source --max-rejected --format --date --from --to --tld --min-length --max-length --match --limit --new-since --sort --columns --by --email --name --company --phone --priority --note --status --domain --due --due-within --grace --since --registrar --target --accounts-per-name --until --max-price --years
+            case --db --config --color --input-format --domain-column --date-column --drop-date --date-order --timezone --source --max-rejected --format --date --from --to --tld --min-length --max-length --match --limit --new-since --sort --columns --by --email --name --company --phone --priority --note --status --domain --due --due-within --grace --since --registrar --target --accounts-per-name --until --reason --max-price --years
                 set skip 1
             case '-*'
             case '*'
@@ -57,6 +57,7 @@ complete -c dropcat -n '__dropcat_in -x' -a drops -d 'list drops by date, TLD, l
 complete -c dropcat -n '__dropcat_in -x' -a backorder -d 'customers\' backorders: add, list, show, cancel, forget'
 complete -c dropcat -n '__dropcat_in -x' -a status -d 'registry state over RDAP and the predicted drop'
 complete -c dropcat -n '__dropcat_in -x' -a catch -d 'at drop time, register backordered names within each account\'s limits'
+complete -c dropcat -n '__dropcat_in -x' -a offer -d 'offers to interested parties: opt-outs and names held (so far)'
 complete -c dropcat -n '__dropcat_in -x' -a registrar -d 'registrar accounts from the configuration'
 complete -c dropcat -l version -d 'print the version and exit'
 complete -c dropcat -s h -l help -d 'print this help and exit'
@@ -208,6 +209,22 @@ complete -c dropcat -n '__dropcat_in catch resolve' -s h -l help -d 'print this 
 complete -c dropcat -n '__dropcat_in catch resolve' -x -a '(__dropcat_live backordered-domains)'
 complete -c dropcat -n '__dropcat_in catch resolve' -l caught -d 'an account of ours has it'
 complete -c dropcat -n '__dropcat_in catch resolve' -l lost -d 'another party has it'
+complete -c dropcat -n '__dropcat_in -x offer' -a optout -d 'no offer or notice goes to EMAIL, ever'
+complete -c dropcat -n '__dropcat_in -x offer' -a optouts -d 'every address opted out'
+complete -c dropcat -n '__dropcat_in -x offer' -a import-optouts -d 'opt out every address in FILE (- for stdin), one a line'
+complete -c dropcat -n '__dropcat_in -x offer' -a hold -d 'a name you hold, which may be offered'
+complete -c dropcat -n '__dropcat_in offer' -s h -l help -d 'print this help and exit'
+complete -c dropcat -n '__dropcat_in offer optout' -s h -l help -d 'print this help and exit'
+complete -c dropcat -n '__dropcat_in offer optout' -l reason -x -d 'why, for the record'
+complete -c dropcat -n '__dropcat_in offer optouts' -s h -l help -d 'print this help and exit'
+complete -c dropcat -n '__dropcat_in offer optouts' -l format -x -a 'table tsv csv json' -d 'output format (default: table on a terminal, else tsv)'
+complete -c dropcat -n '__dropcat_in offer optouts' -l columns -x -d 'only these columns, in this order (comma-separated): address,address_hash,source,reason,created_at'
+complete -c dropcat -n '__dropcat_in offer optouts' -l no-header -d 'no header line (table, tsv, csv)'
+complete -c dropcat -n '__dropcat_in offer optouts' -l no-pager -d 'do not page a long table on a terminal through $PAGER'
+complete -c dropcat -n '__dropcat_in offer import-optouts' -s h -l help -d 'print this help and exit'
+complete -c dropcat -n '__dropcat_in offer import-optouts' -F
+complete -c dropcat -n '__dropcat_in offer hold' -s h -l help -d 'print this help and exit'
+complete -c dropcat -n '__dropcat_in offer hold' -l note -x -d 'how you came to hold it'
 complete -c dropcat -n '__dropcat_in -x registrar' -a list -d 'the configured accounts, limits and catch policy'
 complete -c dropcat -n '__dropcat_in -x registrar' -a ping -d 'check credentials, IP whitelist and balance'
 complete -c dropcat -n '__dropcat_in -x registrar' -a check -d 'availability and price of names, within limits'

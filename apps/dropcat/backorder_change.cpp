@@ -136,7 +136,11 @@ int run_forget(const ForgetOptions& options, const BackorderGroup& group, Contex
                 out->leftover = purged.error();
         }
     }
-    if (!out->found) {
+    if (out->opted_out)
+        ctx.report.note(fmt::format("{} had opted out of offers: the opt-out is kept by the "
+                                    "address's hash alone",
+                                    *email));
+    if (!out->found && !out->opted_out) {
         // An earlier forget's leftovers, if any, were purged or are said here too.
         if (out->leftover) ctx.report.warning(out->leftover->message);
         return ctx.failed(

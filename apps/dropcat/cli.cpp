@@ -10,6 +10,7 @@
 #include "output.hpp"
 #include "signals.hpp"
 #include "catch_cmd.hpp"
+#include "offer_cmd.hpp"
 #include "status_cmd.hpp"
 #include "suggest.hpp"
 
@@ -36,6 +37,8 @@ constexpr std::array k_commands{
     CommandInfo{"status", "registry state over RDAP and the predicted drop", add_status_command},
     CommandInfo{"catch", "at drop time, register backordered names within each account's limits",
                 add_catch_command},
+    CommandInfo{"offer", "offers to interested parties: opt-outs and names held (so far)",
+                add_offer_command},
     CommandInfo{"registrar", "registrar accounts from the configuration", add_registrar_command},
     CommandInfo{"generate", "write man page option lists and completions", add_generate_command,
                 true},

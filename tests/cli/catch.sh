@@ -221,10 +221,13 @@ TOML
 # the second instant would cost the third its instant (the limiter keeps 1.05 s between
 # creates), so it waits until the third's create has gone.
 ontime() {
-  local db=$SIM_DIR/s.db t1 t2 t3
-  t1=$(at 10)
-  t2=$(at 11)
-  t3=$(at 12)
+  local db=$SIM_DIR/s.db t1 t2 t3 base
+  # One reading of the clock: three calls of `at` may straddle a second and space the
+  # instants 2 s apart, which leaves every one on time.
+  base=$(date +%s)
+  t1=$(date -u -d "@$((base + 10))" +%Y-%m-%dT%H:%M:%SZ)
+  t2=$(date -u -d "@$((base + 11))" +%Y-%m-%dT%H:%M:%SZ)
+  t3=$(date -u -d "@$((base + 12))" +%Y-%m-%dT%H:%M:%SZ)
   { sim_head com net; cat <<TOML
 [[domain]]
 name = "one.com"
@@ -258,15 +261,18 @@ three.com,%s
     "the plan says which instant cannot be on time"
   expect_equal "$(jq -r 'select(.domain == "three.com") | .warnings | length' "$OUT")" 0 \
     "the third is on time"
-  run --db "$db" catch run --live --registrar dyn-main --format tsv
+  run --db "$db" catch run --live --registrar dyn-main --format json
   expect_rc 0 "on time first"
+  cp "$OUT" "$SIM_DIR/ontime.jsonl"
+  run --db "$db" catch results --format tsv
   expect_out "one.com	caught"
   expect_out "two.com	caught"
   expect_out "three.com	caught"
   # Under the sanitizers a slow set-up may start the run after the first instant.
   [ -n "${ASAN_OPTIONS:-}" ] ||
     expect_equal "$(jq -r 'select(.command == "create") | .domain' "$SIM_LOG" | tr '\n' ' ')" \
-      "one.com three.com two.com " "the late create went after the on-time one"
+      "one.com three.com two.com " \
+      "the late create went after the on-time one (the run: $(jq -c '[.event, .domain, .outcome, .time]' "$SIM_DIR/ontime.jsonl" | tr '\n' ' '); the simulator: $(jq -c '[.command, .domain, .outcome, .time]' "$SIM_LOG" | tr '\n' ' '))"
   stop_sim
 }
 

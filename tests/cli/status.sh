@@ -182,14 +182,14 @@ tlds = ["com", "net"]
 name = "moving.com"
 statuses = ["pending delete", "redemption period"]
 [[domain.phase]]
-at = "+1500ms"
+at = "+4s"
 statuses = ["pending delete"]
 
 [[domain]]
 name = "comeback.com"
 statuses = ["pending delete", "redemption period"]
 [[domain.phase]]
-at = "+1500ms"
+at = "+4s"
 statuses = ["client transfer prohibited"]
 
 [[domain]]
@@ -224,7 +224,10 @@ l = datetime.fromisoformat(r["drop_latest"].replace("Z", "+00:00"))
 assert (e.hour, e.minute) == (6, 30), r
 assert l - e == timedelta(days=2, minutes=15), r
 PY
-  sleep 1.6
+  # The registry's change comes 4 s after the simulator started: the set-up above (four
+  # commands, each opening the store; slower on PostgreSQL on a busy machine) must see the
+  # names before it.
+  sleep 4.1
   run status moving.com comeback.com --format json
   expect_rc 0
   predicted=$(jq -r 'select(.domain == "moving.com") | .drop_earliest[0:10]' "$OUT")
@@ -310,8 +313,13 @@ interrupt() {
   run status --refresh-bootstrap
   seq 1 40 | sed 's/^/n/; s/$/.com/' >"$SIM_DIR/names.txt"
   "$DROPCAT" status - --format tsv --no-header <"$SIM_DIR/names.txt" >"$OUT" 2>"$ERR" &
-  local pid=$! rc=0
-  sleep 1
+  local pid=$! rc=0 waited
+  # Ctrl-C once the registry has answered three look-ups (the store's set-up takes a while
+  # on a busy machine), at most 10 s on; the 40 take 4 s at 10 a second.
+  for waited in $(seq 1 100); do
+    [ "$(grep -c '"command":"lookup"' "$SIM_LOG")" -ge 3 ] && break
+    sleep 0.1
+  done
   kill -INT "$pid"
   wait "$pid" || rc=$?
   expect_equal "$rc" 130 "Ctrl-C exits 130"

@@ -148,6 +148,8 @@ TEST_CASE("mail: addresses, dates and tokens", "[mail]") {
     // RFC 4231 test case 2: HMAC-SHA256("Jefe", "what do ya want for nothing?"), base64url.
     CHECK(optout_token("Jefe", "what do ya want for nothing?") ==
           "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM");
+    CHECK(address_hash(" Bob@Example.NET") ==
+          "e7b3b708168e80fd10abb34296e9863d4cc0c191c84b4fe934c92fce9bcfdd18");
     CHECK_FALSE(token_shaped("short"));
     CHECK_FALSE(token_shaped(std::string(43, '.')));
 }

@@ -68,6 +68,7 @@ struct AddOutcome {
 struct ForgetOutcome {
     bool found = false;
     std::size_t backorders = 0; // kept, without personal data
+    bool opted_out = false;     // the address was opted out: the opt-out is kept by its hash
     // Set when the data was erased from the tables but old copies of it remain in the store's
     // files (see Store::purge_erased): `temporary` when another reader holds them and purge()
     // may succeed a little later, `failed` when it cannot.
@@ -125,8 +126,9 @@ class Backorders {
                             std::optional<std::string> note, std::string_view actor, Instant now);
 
     // Erases a customer's personal data (email, name, company, phone, notes); backorders and
-    // events stay, anonymous. Afterwards the store holds no trace of the address (see
-    // Store::purge_erased for what each backend does).
+    // events stay, anonymous; an opt-out of the address is kept by its hash alone. Afterwards
+    // the store holds no trace of the address (see Store::purge_erased for what each backend
+    // does).
     Result<ForgetOutcome> forget(std::string_view email, std::string_view actor, Instant now);
     // Joins customers whose addresses differ only in case (stores from before addresses were
     // matched case-insensitively): the oldest keeps its address as first given, takes the

@@ -65,6 +65,10 @@ std::string quoted_printable(std::string_view text);
 // base64url without padding (43 characters). Cannot be made without the secret.
 std::string optout_token(std::string_view secret, std::string_view address);
 
+// The hex SHA-256 of an address's canonical form: how suppression keeps an address once the
+// address itself is erased.
+std::string address_hash(std::string_view address);
+
 // Whether `token` has the shape optout_token gives (before any look-up).
 bool token_shaped(std::string_view token);
 

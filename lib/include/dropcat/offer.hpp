@@ -9,6 +9,9 @@
 #include "dropcat/date.hpp"
 #include "dropcat/error.hpp"
 #include "dropcat/money.hpp"
+#include "dropcat/store.hpp"
+
+#include <istream>
 
 #include <string>
 #include <string_view>
@@ -65,6 +68,26 @@ std::string optout_text(const OperatorSettings& identity, std::string_view token
 // The List-Unsubscribe URIs for a recipient's token: the mailto first, then the https URL
 // when configured.
 std::vector<std::string> unsubscribe_uris(const OperatorSettings& identity, std::string_view token);
+
+// Suppresses an address for every future offer and notice, at once (`source`: command,
+// one-click, import). False when it already was. Kind `data` when it is not an address.
+Result<bool> suppress_address(Store& store, std::string_view address, std::string_view source,
+                              std::string_view reason, Instant now);
+
+struct OptOutImport {
+    std::size_t added = 0;
+    std::size_t already = 0; // suppressed before
+};
+
+// `dropcat offer import-optouts`: one address a line (blank lines and # comments skipped),
+// all or nothing: a line that is not an address is kind `data`, "NAME:LINE: ...", and
+// nothing is written.
+Result<OptOutImport> import_optouts(Store& store, std::istream& in, std::string_view name,
+                                    Instant now);
+
+// `dropcat offer hold`: a name the operator holds and may offer (an A-label). False when it
+// was held already.
+Result<bool> hold_name(Store& store, std::string_view domain, std::string_view note, Instant now);
 
 } // namespace dropcat
 

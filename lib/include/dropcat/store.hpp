@@ -54,6 +54,7 @@ class ReadTx {
     const CreatesTable creates() const { return CreatesTable(m_connection); }
     const ObservationsTable observations() const { return ObservationsTable(m_connection); }
     const CatchTable catches() const { return CatchTable(m_connection); }
+    const OptOutsTable optouts() const { return OptOutsTable(m_connection); }
 
   protected:
     store::Connection& m_connection;
@@ -71,6 +72,7 @@ class Tx : public ReadTx {
     CreatesTable creates() { return CreatesTable(m_connection); }
     ObservationsTable observations() { return ObservationsTable(m_connection); }
     CatchTable catches() { return CatchTable(m_connection); }
+    OptOutsTable optouts() { return OptOutsTable(m_connection); }
     // Roll back at the end even when the body succeeds (a dry run).
     void rollback_at_end() { m_rollback = true; }
     bool rolls_back() const { return m_rollback; }

@@ -473,6 +473,51 @@ class CatchTable {
     store::Connection& m_connection;
 };
 
+// An address no offer or notice goes to, ever (dropcat offer optout).
+struct Suppression {
+    std::string address_hash;           // hex SHA-256 of the canonical address
+    std::optional<std::string> address; // none once erased
+    std::string source;                 // command, one-click, import
+    std::string reason;
+    Instant created_at{};
+};
+
+struct Holding {
+    std::string domain; // A-label
+    Instant since{};
+    std::string note;
+};
+
+class OptOutsTable {
+  public:
+    explicit OptOutsTable(store::Connection& connection) : m_connection(connection) {}
+
+    // Suppresses the address (by its hash, with the address while it is not erased); false
+    // when it already was, changing nothing.
+    bool suppress(const Suppression& s);
+    bool suppressed(std::string_view address_hash) const;
+    // Every suppression, oldest first.
+    std::vector<Suppression> list() const;
+    // Erases the address itself from suppressions and tokens, keeping the hash: the
+    // suppression holds after `backorder forget`. True when an address was there to erase.
+    bool erase_address(std::string_view address_hash);
+
+    // The token of an address, kept so that a one-click opt-out can find its hash.
+    void remember_token(std::string_view token, std::string_view address_hash,
+                        std::string_view address);
+    // The hash (and the address, unless erased) a token leads to.
+    std::optional<std::pair<std::string, std::optional<std::string>>>
+    token(std::string_view token) const;
+
+    // Names the operator holds and may offer (dropcat offer hold); true when added.
+    bool hold(const Holding& h);
+    bool held(std::string_view domain) const;
+    std::vector<Holding> holdings() const;
+
+  private:
+    store::Connection& m_connection;
+};
+
 } // namespace dropcat
 
 DROPCAT_PUBLIC_END

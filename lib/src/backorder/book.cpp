@@ -1,4 +1,5 @@
 #include "dropcat/backorder.hpp"
+#include "dropcat/mail.hpp"
 
 #include "core/text.hpp"
 
@@ -214,6 +215,8 @@ Result<ForgetOutcome> Backorders::forget(std::string_view email, std::string_vie
     if (auto ok = check_actor(actor); !ok) return std::unexpected(ok.error());
     auto out = m_store.write([&](Tx& tx) -> Result<ForgetOutcome> {
         ForgetOutcome o;
+        // An opt-out outlives the address: kept by its hash, the address itself erased.
+        o.opted_out = tx.optouts().erase_address(address_hash(email));
         // Every address differing only in case is the same person.
         for (std::int64_t id : tx.customers().ids_by_email(email)) {
             o.found = true;

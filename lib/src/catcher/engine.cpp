@@ -262,11 +262,6 @@ void Engine::work(Account& a) {
     }
 }
 
-// Which due create goes first (to the front of `due`): one on time (a known instant's
-// first create within k_on_time of it, or a name found free), then more backorders, higher
-// priority, and the freshest (the latest found free by a check, else the latest instant). A late
-// create goes only when it costs none of the account's on-time creates still to come. False when
-// nothing should be fired now (`wake` says when to look again).
 namespace {
 
 // Which of two targets was released later, as far as is known: the moment a check first found
@@ -281,6 +276,11 @@ bool fresher(const Live& x, const Live& y) {
 
 } // namespace
 
+// Which due create goes first (to the front of `due`): one on time (a known instant's
+// first create within k_on_time of it, or a name found free), then more backorders, higher
+// priority, and the freshest (the latest found free by a check, else the latest instant). A late
+// create goes only when it costs none of the account's on-time creates still to come. False when
+// nothing should be fired now (`wake` says when to look again).
 bool Engine::pick_create(const Account& a, std::vector<std::pair<Live*, Side*>>& due, Steady now,
                          Steady& wake) {
     std::lock_guard lock(m_mutex);

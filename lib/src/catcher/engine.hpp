@@ -29,6 +29,10 @@ inline constexpr Steady k_never = Steady::max();
 // when the instant comes, even when several accounts' writes wait for one another on a
 // busy store (every write takes the store's write lock).
 inline constexpr milliseconds k_write_ahead{150};
+// The longest one-way trip a create is sent ahead by (see the Engine's constructor): no more
+// than k_arrive_after, so that a create never leaves before its instant whatever the
+// estimate says.
+inline constexpr microseconds k_max_one_way{1000};
 
 // One account's part in one target.
 struct Side {
@@ -100,13 +104,16 @@ class Engine {
             a->create_every = create_gap(requests_per_second(a->limits.creates, a->limits.all));
             double rtt = facts.count(name) ? facts[name].round_trip_ms : 0;
             // The one-way trip is never taken longer than half the ping's round trip (which
-            // holds the registrar's work too, so it is longer than the network's), or 2 ms
-            // when there was no ping: a create that arrives early is refused and costs a
-            // whole create interval, while one that arrives late still counts. Until the
-            // create connection's handshake measures it (measure_trip): a quarter of the
-            // ping, within that bound.
+            // holds the registrar's work too, so it is longer than the network's), nor than
+            // 1 ms: a create that arrives early is refused and costs a whole create interval,
+            // while one that arrives late still counts; on a busy machine both the ping
+            // and the handshake's timing grow with the machine's delays, not the network's
+            // (creates sent 23 ms early were seen so). Until the create connection's
+            // handshake measures it (measure_trip): a quarter of the ping, within that bound.
             a->one_way_bound =
-                rtt > 0 ? microseconds(static_cast<std::int64_t>(rtt * 500)) : microseconds(2000);
+                rtt > 0
+                    ? std::min(microseconds(static_cast<std::int64_t>(rtt * 500)), k_max_one_way)
+                    : k_max_one_way;
             a->one_way =
                 std::min(microseconds(static_cast<std::int64_t>(rtt * 250)), a->one_way_bound);
             a->answer_time = microseconds(static_cast<std::int64_t>(rtt * 1000));

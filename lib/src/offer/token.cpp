@@ -37,6 +37,20 @@ std::string optout_token(std::string_view secret, std::string_view address) {
     return out;
 }
 
+std::string address_hash(std::string_view address) {
+    std::string key = canonical_address(address);
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    EVP_Digest(key.data(), key.size(), digest.data(), &size, EVP_sha256(), nullptr);
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < size; ++i) {
+        out += k_hex[digest[i] >> 4];
+        out += k_hex[digest[i] & 15];
+    }
+    return out;
+}
+
 bool token_shaped(std::string_view token) {
     if (token.size() != 43) return false;
     for (char c : token)

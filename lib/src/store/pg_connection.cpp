@@ -355,25 +355,27 @@ Result<void> PgConnection::purge_erased() {
         // VACUUM skips, with only a warning, a table the role does not own.
         // (The database's owner may vacuum every table in it too.)
         auto owned = query("SELECT count(*) FROM pg_catalog.pg_class WHERE oid IN "
-                           "(to_regclass('customers'), to_regclass('backorders')) AND "
+                           "(to_regclass('customers'), to_regclass('backorders'), "
+                           "to_regclass('suppressions'), to_regclass('optout_tokens')) AND "
                            "(pg_has_role(relowner, 'USAGE') OR pg_has_role((SELECT datdba FROM "
                            "pg_catalog.pg_database WHERE datname = current_database()), 'USAGE'))");
-        if (owned->single_integer() != 2) {
+        if (owned->single_integer() != 4) {
             auto who = query("SELECT current_user");
             who->next();
-            return fail(ErrorKind::failed,
-                        fmt::format("the personal data is erased from the store's tables, but "
-                                    "the PostgreSQL role {} does not own them, so it cannot "
-                                    "rewrite them and old copies of the rows remain in the "
-                                    "database's files; have their owner run 'VACUUM FULL "
-                                    "customers, backorders' in the store {}",
-                                    who->text(0), m_name));
+            return fail(
+                ErrorKind::failed,
+                fmt::format("the personal data is erased from the store's tables, but "
+                            "the PostgreSQL role {} does not own them, so it cannot "
+                            "rewrite them and old copies of the rows remain in the "
+                            "database's files; have their owner run 'VACUUM FULL "
+                            "customers, backorders, suppressions, optout_tokens' in the store {}",
+                            who->text(0), m_name));
         }
         exec(fmt::format("SET lock_timeout = {}", m_options.busy_wait.count()));
         notices.clear();
         collecting = true;
         try {
-            exec("VACUUM (FULL, VERBOSE) customers, backorders");
+            exec("VACUUM (FULL, VERBOSE) customers, backorders, suppressions, optout_tokens");
         } catch (...) {
             collecting = false;
             PQclear(PQexec(m_conn, "RESET lock_timeout"));
@@ -388,7 +390,8 @@ Result<void> PgConnection::purge_erased() {
                         "the personal data is erased from the store's tables and they were "
                         "rewritten, but the server's VACUUM report is not in English, so dropcat "
                         "cannot tell whether another session made it keep old copies of the "
-                        "rows; check with 'VACUUM (FULL, VERBOSE) customers, backorders' (no "
+                        "rows; check with 'VACUUM (FULL, VERBOSE) customers, backorders, "
+                        "suppressions, optout_tokens' (no "
                         "dead row versions kept) or set lc_messages to English for this role");
         if (kept > 0)
             return fail(ErrorKind::temporary,

@@ -21,7 +21,7 @@ struct Migration {
 // ms of its 00:00 UTC.
 // Migration i takes a store from version i to i + 1 (SQLite: PRAGMA user_version; PostgreSQL:
 // the rows of dropcat_schema). Never edit a released migration; add the next one.
-inline constexpr std::array<Migration, 6> k_migrations{
+inline constexpr std::array<Migration, 7> k_migrations{
     {{R"sql(
 CREATE TABLE sources (
     id   INTEGER PRIMARY KEY,
@@ -312,6 +312,50 @@ CREATE TABLE run_locks (
     name   TEXT COLLATE "C" PRIMARY KEY,
     holder TEXT NOT NULL,
     since  BIGINT NOT NULL
+);
+)sql"},
+     // 7: offers' opt-outs and holdings (dropcat offer). An opt-out is kept forever, by the
+     // SHA-256 of the canonical address, with the address itself until it is erased; the
+     // tokens of one-click opt-outs lead to that hash; holdings are names the operator holds
+     // and may offer besides those dropcat caught.
+     {R"sql(
+CREATE TABLE suppressions (
+    address_hash TEXT PRIMARY KEY NOT NULL,  -- hex SHA-256 of the canonical address
+    address      TEXT,                       -- the canonical address; NULL once erased
+    source       TEXT NOT NULL,              -- command, one-click, import
+    reason       TEXT NOT NULL DEFAULT '',
+    created_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE optout_tokens (
+    token        TEXT PRIMARY KEY NOT NULL,  -- the HMAC token in an offer's opt-out URL
+    address_hash TEXT NOT NULL,
+    address      TEXT                        -- NULL once erased
+) WITHOUT ROWID;
+CREATE INDEX optout_tokens_by_hash ON optout_tokens (address_hash);
+CREATE TABLE holdings (
+    domain TEXT PRIMARY KEY NOT NULL,        -- A-label
+    since  INTEGER NOT NULL,
+    note   TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+)sql",
+      R"sql(
+CREATE TABLE suppressions (
+    address_hash TEXT COLLATE "C" PRIMARY KEY,
+    address      TEXT,
+    source       TEXT NOT NULL,
+    reason       TEXT NOT NULL DEFAULT '',
+    created_at   BIGINT NOT NULL
+);
+CREATE TABLE optout_tokens (
+    token        TEXT COLLATE "C" PRIMARY KEY,
+    address_hash TEXT COLLATE "C" NOT NULL,
+    address      TEXT
+);
+CREATE INDEX optout_tokens_by_hash ON optout_tokens (address_hash);
+CREATE TABLE holdings (
+    domain TEXT COLLATE "C" PRIMARY KEY,
+    since  BIGINT NOT NULL,
+    note   TEXT NOT NULL DEFAULT ''
 );
 )sql"}}};
 
