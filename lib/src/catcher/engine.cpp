@@ -98,7 +98,7 @@ Result<void> Engine::arm() {
         }
         for (auto& s : t.sides) {
             if (t.plan->known_instant())
-                s.next_create = first_send(*m_accounts.at(s.account), t);
+                s.next_create = first_send(t.start, m_accounts.at(s.account)->one_way);
             else
                 s.next_check =
                     std::max(t.start - duration_cast<nanoseconds>(m_config.catching.warm_lead),
@@ -162,21 +162,17 @@ void Engine::measure_trip(Account& a) {
     auto rtt = a.reg->network_round_trip();
     if (!rtt) return;
     std::lock_guard lock(m_mutex);
-    microseconds before = a.one_way;
     // A handshake that met a lost SYN or a dual-stack fallback is no measure of the trip:
     // the bound holds it.
     microseconds measured = std::min(*rtt / 2, a.one_way_bound);
+    // Every first create still timed by the old estimate is timed by the new one; one
+    // brought forward (a check found the name free) stays.
     for (auto& t : m_live) {
         if (t.ended() || !t.plan->known_instant()) continue;
-        for (auto& s : t.sides) {
-            if (s.account != a.name || s.creates > 0 || s.in_flight || s.check_first) continue;
-            // Only a create still timed by the old estimate: one brought forward (a check
-            // found the name free) stays.
-            a.one_way = before;
-            Steady old = first_send(a, t);
-            a.one_way = measured;
-            if (s.next_create == old) s.next_create = first_send(a, t);
-        }
+        for (auto& s : t.sides)
+            if (s.account == a.name && s.creates == 0 && !s.in_flight && !s.check_first &&
+                s.next_create == first_send(t.start, a.one_way))
+                s.next_create = first_send(t.start, measured);
     }
     a.one_way = measured;
 }
@@ -203,12 +199,7 @@ void Engine::work(Account& a) {
         {
             std::lock_guard lock(m_mutex);
             a.wake = source;
-            int open_windows = 0;
-            for (const auto& t : m_live)
-                if (!t.ended() && !t.plan->known_instant() && t.state != TargetState::ambiguous)
-                    for (const auto& s : t.sides)
-                        open_windows += s.account == a.name && !s.done && !s.blocked;
-            a.open_windows = open_windows;
+            a.open_windows = 0;
             for (auto& t : m_live) {
                 if (t.ended()) continue;
                 for (auto& s : t.sides) {
@@ -220,6 +211,9 @@ void Engine::work(Account& a) {
                         wake = std::min(wake, s.settle_at);
                 }
                 if (t.state == TargetState::ambiguous) continue;
+                if (!t.plan->known_instant())
+                    for (const auto& s : t.sides)
+                        a.open_windows += s.account == a.name && !s.done && !s.blocked;
                 if (now >= t.end) {
                     if (t.in_flight == 0) window_ended(t);
                     continue; // an answer in flight wakes everyone when it comes

@@ -186,8 +186,8 @@ class Engine {
 
     // When a known instant's first create leaves: one one-way trip before it should arrive,
     // just after the instant (k_arrive_after, and an eighth of the trip for its jitter).
-    Steady first_send(const Account& a, const Live& t) const {
-        return t.start + k_arrive_after + a.one_way / 8 - a.one_way;
+    static Steady first_send(Steady instant, microseconds one_way) {
+        return instant + k_arrive_after + one_way / 8 - one_way;
     }
 
     // The one-way trip from the create connection's TCP handshake, once warm has opened it,

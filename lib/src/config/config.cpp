@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "config/catch_config.hpp"
+#include "config/env_name.hpp"
 #include "config/offer_config.hpp"
 #include "config/rdap_config.hpp"
 
@@ -52,13 +53,6 @@ class Problems {
   private:
     std::filesystem::path m_path;
 };
-
-bool valid_env_name(std::string_view name) {
-    if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
-    for (char c : name)
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
-    return true;
-}
 
 bool valid_label(std::string_view name) {
     if (name.empty() || name.size() > 40) return false;
@@ -218,7 +212,7 @@ Result<void> kind_key_of(const toml::node& value, const KindKey& key, const Prob
     case KeyForm::secret_env:
         // The value is not echoed: an operator who put the secret itself here would see it
         // printed, and logged wherever stderr goes.
-        if (!valid_env_name(*text))
+        if (!config::valid_env_name(*text))
             return p.at(value.source(), key.name,
                         "must name the environment variable that holds the secret (A-Z, 0-9 "
                         "and _), not the secret itself");

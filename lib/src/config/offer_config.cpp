@@ -1,5 +1,7 @@
 #include "config/offer_config.hpp"
 
+#include "config/env_name.hpp"
+
 #include "dropcat/backorder.hpp"
 #include "dropcat/mail.hpp"
 #include "rdap/profile_table.hpp"
@@ -35,13 +37,6 @@ std::string url_host(std::string_view url) {
     if (auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
     if (rest.starts_with("[")) return std::string(rest.substr(1, rest.find(']') - 1));
     return std::string(rest.substr(0, rest.find(':')));
-}
-
-bool secret_like(std::string_view name) {
-    if (name.empty()) return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    });
 }
 
 } // namespace
@@ -89,7 +84,7 @@ Result<OperatorSettings> read_operator(const toml::node& node, const std::filesy
     if (!s.unsubscribe_url_base.empty() && !s.unsubscribe_url_base.starts_with("https://"))
         return at(*t->get("unsubscribe_url_base"), "unsubscribe_url_base",
                   "must be an https:// URL (one-click unsubscribe needs HTTPS, RFC 8058)");
-    if (!secret_like(s.token_secret_env))
+    if (!valid_env_name(s.token_secret_env))
         return at(*t->get("token_secret_env"), "token_secret_env",
                   "must name an environment variable (A-Z, 0-9, _), not hold the secret");
     return s;
@@ -147,7 +142,7 @@ Result<SmtpSettings> read_smtp(const toml::node& node, const std::filesystem::pa
                                   "localhost), not {}: mail to others goes over TLS",
                                   host));
     }
-    if (!s.password_env.empty() && !secret_like(s.password_env))
+    if (!s.password_env.empty() && !valid_env_name(s.password_env))
         return at(*t->get("password_env"), "password_env",
                   "must name an environment variable (A-Z, 0-9, _), not hold the password");
     return s;

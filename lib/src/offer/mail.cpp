@@ -3,6 +3,7 @@
 #include "dropcat/mail.hpp"
 
 #include "core/text.hpp"
+#include "offer/base64.hpp"
 
 #include <fmt/format.h>
 
@@ -13,31 +14,6 @@
 namespace dropcat {
 
 namespace {
-
-constexpr std::string_view k_base64 =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64(std::string_view bytes) {
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        auto n = static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16 |
-                 static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8 |
-                 static_cast<unsigned char>(bytes[i + 2]);
-        for (int shift : {18, 12, 6, 0})
-            out += k_base64[(n >> shift) & 63];
-    }
-    if (i < bytes.size()) {
-        unsigned n = static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16;
-        if (i + 1 < bytes.size())
-            n |= static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-        out += k_base64[(n >> 18) & 63];
-        out += k_base64[(n >> 12) & 63];
-        out += i + 1 < bytes.size() ? k_base64[(n >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
-}
 
 bool printable_ascii(std::string_view s) {
     for (char c : s)
@@ -74,7 +50,7 @@ std::string encoded_words(std::string_view utf8) {
             take += n;
         }
         if (!out.empty()) out += "\r\n ";
-        out += "=?UTF-8?B?" + base64(utf8.substr(0, take)) + "?=";
+        out += "=?UTF-8?B?" + offer::base64(utf8.substr(0, take)) + "?=";
         utf8.remove_prefix(take);
     }
     return out;

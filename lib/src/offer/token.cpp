@@ -2,6 +2,8 @@
 // can be checked but not made, nor a list of them walked.
 #include "dropcat/mail.hpp"
 
+#include "offer/base64.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -22,19 +24,8 @@ std::string optout_token(std::string_view secret, std::string_view address) {
     unsigned int size = 0;
     HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
          reinterpret_cast<const unsigned char*>(key.data()), key.size(), mac.data(), &size);
-    std::string out;
-    unsigned bits = 0;
-    int held = 0;
-    for (unsigned i = 0; i < size; ++i) {
-        bits = (bits << 8) | mac[i];
-        held += 8;
-        while (held >= 6) {
-            held -= 6;
-            out += k_base64url[(bits >> held) & 63];
-        }
-    }
-    if (held > 0) out += k_base64url[(bits << (6 - held)) & 63];
-    return out;
+    return offer::base64url(std::string_view(reinterpret_cast<const char*>(mac.data()),
+                                             static_cast<std::size_t>(size)));
 }
 
 std::string address_hash(std::string_view address) {
