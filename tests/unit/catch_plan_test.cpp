@@ -238,6 +238,19 @@ TEST_CASE("catch: results time a catch from the release to the registry's arriva
     REQUIRE(measured.release_to_create_ms);
     CHECK(*measured.release_to_create_ms == Approx(2.0));
 
+    // A registration on a whole second that falls within the create's round trip is the
+    // registry's time to the millisecond (a create that arrived under a millisecond after a
+    // whole-second instant).
+    AttemptRow on_the_second = accepted;
+    on_the_second.sent_us = unix_ms(utc(13, 0)) * 1000 - 300;
+    on_the_second.answered_us = on_the_second.sent_us + 2000;
+    ObservationRow exact = later;
+    exact.events = {{"registration", utc(13, 0)}};
+    auto whole = catch_timing(t, std::vector{refused, on_the_second}, std::vector{exact});
+    CHECK(whole.arrived_from == "rdap");
+    REQUIRE(whole.release_to_create_ms);
+    CHECK(*whole.release_to_create_ms == Approx(0.0));
+
     // Whole seconds (most registries), a look-up before the create, or another registration
     // (an hour off) leave the estimate.
     ObservationRow seconds = later;

@@ -28,8 +28,11 @@ CatchTiming catch_timing(const TargetRow& target, std::span<const AttemptRow> at
         for (const auto& e : it->events) {
             std::int64_t at_us = unix_ms(e.at) * 1000;
             // Whole seconds (most registries) say nothing at this scale; the look-up still
-            // confirms the registration, and the estimate stands.
-            if (e.action == "registration" && unix_ms(e.at) % 1000 != 0 &&
+            // confirms the registration, and the estimate stands. A time on a whole second
+            // is still the registry's to the millisecond when it falls between the create's
+            // leaving and its answer (a whole-second time would lie before it left).
+            bool within = at_us >= accepted->sent_us && at_us <= answered;
+            if (e.action == "registration" && (unix_ms(e.at) % 1000 != 0 || within) &&
                 at_us >= accepted->sent_us - k_registration_slack_us &&
                 at_us <= answered + k_registration_slack_us) {
                 out.arrived_us = at_us;
