@@ -87,19 +87,16 @@ std::expected<CatchJob, int> catch_job(const CatchOptions& o, const Store& store
     return job;
 }
 
-std::map<std::string, std::unique_ptr<Registrar>>
-open_plan_accounts(const CatchJob& job, bool sandbox, Context& ctx,
-                   const std::set<std::string>& more) {
+std::map<std::string, std::unique_ptr<Registrar>> open_accounts(const Config& config,
+                                                                const std::set<std::string>& names,
+                                                                bool sandbox, Context& ctx) {
     std::map<std::string, std::unique_ptr<Registrar>> out;
     NetOptions net;
     net.sandbox = sandbox;
-    std::set<std::string> names = more;
-    for (const auto& p : job.plan.targets)
-        names.insert(p.accounts.begin(), p.accounts.end());
     for (const auto& name : names) {
-        const RegistrarAccount* a = find_account(job.config, name);
+        const RegistrarAccount* a = find_account(config, name);
         if (a == nullptr) continue; // an account no longer configured: recovery says so
-        auto r = open_account(job.config, *a, net, ctx);
+        auto r = open_account(config, *a, net, ctx);
         if (!r) {
             ctx.report.warning(fmt::format("{} left out: {}", name, r.error().message));
             continue;
@@ -107,6 +104,14 @@ open_plan_accounts(const CatchJob& job, bool sandbox, Context& ctx,
         out.emplace(name, std::move(*r));
     }
     return out;
+}
+
+std::map<std::string, std::unique_ptr<Registrar>> open_plan_accounts(const CatchJob& job,
+                                                                     bool sandbox, Context& ctx) {
+    std::set<std::string> names;
+    for (const auto& p : job.plan.targets)
+        names.insert(p.accounts.begin(), p.accounts.end());
+    return open_accounts(job.config, names, sandbox, ctx);
 }
 
 int run_catch_plan(const CatchOptions& o, Context& ctx) {

@@ -48,11 +48,13 @@ struct CatchJob {
 // On failure the exit code (the error already said).
 std::expected<CatchJob, int> catch_job(const CatchOptions& o, const Store& store, Context& ctx);
 
-// Opens every account the plan fires from and the `more` named, once each; accounts that
-// cannot be opened are warned about and left out.
+// Opens the named accounts, once each; accounts that cannot be opened (not configured, or in
+// use by another process past the lock wait) are warned about and left out.
 std::map<std::string, std::unique_ptr<Registrar>>
-open_plan_accounts(const CatchJob& job, bool sandbox, Context& ctx,
-                   const std::set<std::string>& more = {});
+open_accounts(const Config& config, const std::set<std::string>& names, bool sandbox, Context& ctx);
+// Opens every account the plan fires from.
+std::map<std::string, std::unique_ptr<Registrar>> open_plan_accounts(const CatchJob& job,
+                                                                     bool sandbox, Context& ctx);
 
 int run_catch_plan(const CatchOptions& o, Context& ctx);
 int run_catch_run(const CatchOptions& o, Context& ctx);

@@ -145,20 +145,23 @@ int run_catch_run(const CatchOptions& o, Context& ctx) {
         ctx.report.verbose(fmt::format("nothing to catch on {}", format_day(job->date)));
         return 0;
     }
-    for (const auto& w : job->plan.warnings)
-        ctx.report.warning(w);
-    auto opened = open_plan_accounts(*job, o.sandbox, ctx, to_ask);
-    std::map<std::string, Registrar*> accounts;
-    for (auto& [name, r] : opened)
-        accounts.emplace(name, r.get());
     Call call;
     call.stop = interrupt_token();
     call.deadline = real_clock().now() + std::chrono::seconds(60);
-    // What a killed run left is settled first, by asking, whatever the day.
+    // What a killed run left is settled first, by asking, whatever the day. The accounts asked
+    // are closed again: none is held (its lock keeping other commands out) while asleep.
     if (!to_ask.empty()) {
-        auto recovered = recover_targets(*store, accounts, call, "dropcat catch");
-        if (!recovered) return ctx.failed(recovered.error());
-        for (const auto& r : *recovered) {
+        std::vector<Recovered> recovered;
+        {
+            auto asked = open_accounts(job->config, to_ask, o.sandbox, ctx);
+            std::map<std::string, Registrar*> accounts;
+            for (auto& [name, r] : asked)
+                accounts.emplace(name, r.get());
+            auto settled = recover_targets(*store, accounts, call, "dropcat catch");
+            if (!settled) return ctx.failed(settled.error());
+            recovered = std::move(*settled);
+        }
+        for (const auto& r : recovered) {
             ctx.report.note(fmt::format("{}: {}", r.domain, r.detail));
             if (r.state == TargetState::ambiguous) still_ambiguous = true;
         }
@@ -167,6 +170,8 @@ int run_catch_run(const CatchOptions& o, Context& ctx) {
         if (!job) return job.error();
     }
     if (job->plan.targets.empty()) return still_ambiguous ? exit_code(ErrorKind::unresolved) : 0;
+    for (const auto& w : job->plan.warnings)
+        ctx.report.warning(w);
     // Asleep until shortly before the first window.
     Instant first = job->plan.targets.front().target.window.start;
     for (const auto& p : job->plan.targets)
@@ -180,6 +185,11 @@ int run_catch_run(const CatchOptions& o, Context& ctx) {
         if (!real_clock().sleep_until(steady, interrupt_token()))
             return exit_code(ErrorKind::interrupted);
     }
+    // The accounts are opened (their locks taken) only now, awake.
+    auto opened = open_plan_accounts(*job, o.sandbox, ctx);
+    std::map<std::string, Registrar*> accounts;
+    for (auto& [name, r] : opened)
+        accounts.emplace(name, r.get());
     std::map<std::string, AccountFacts> facts;
     call.deadline = real_clock().now() + std::chrono::seconds(60);
     for (auto& [name, r] : accounts)

@@ -473,7 +473,10 @@ TOML
   expect_no_out "lambda.com" "a dry run writes no target"
   run --db "$db" backorder list --format tsv
   expect_out "lambda.com	lambda.com	buyer@lambda.com		0	active"
-  # A run waiting for a window an hour away holds the store.
+  # A run waiting for a window an hour away holds the store (and no account: it opens them
+  # only when it wakes).
+  run --db "$db" backorder cancel --domain lambda.com --email buyer@lambda.com
+  expect_rc 0 "lambda.com's backorder cancelled"
   backorders "$db" later.com
   "$DROPCAT" --db "$db" -v catch run --live >"$SIM_DIR/holder.out" 2>&1 &
   pid=$!
@@ -488,6 +491,10 @@ TOML
   # A dry run takes no lock: a rehearsal never keeps the live run out, nor is kept out.
   run --db "$db" catch run --registrar dyn-main --until "$(date -u -d '+2 sec' +%H:%M:%S)"
   expect_rc 0 "a dry run beside a live one"
+  expect_no_err "in use by another dropcat process" "an asleep run holds no account"
+  # Nor does it keep a registrar command out.
+  run --db "$db" registrar check --registrar dyn-main later.com
+  expect_rc 0 "registrar check beside an asleep run"
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null
   # Cron: --until already past, or nothing due, exits 0 and says nothing.
