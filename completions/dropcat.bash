@@ -9,7 +9,7 @@ _dropcat() {
             --db=*) db=${COMP_WORDS[i]#--db=} ;;
             --config) config=${COMP_WORDS[i+1]}; ((i++)) ;;
             --config=*) config=${COMP_WORDS[i]#--config=} ;;
-            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--date-order|--timezone|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--new-since|--sort|--columns|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--since|--registrar|--target|--accounts-per-name|--until|--reason|--max-price|--years) ((i++)) ;;
+            --db|--config|--color|--input-format|--domain-column|--date-column|--drop-date|--date-order|--timezone|--source|--max-rejected|--format|--date|--from|--to|--tld|--min-length|--max-length|--match|--limit|--new-since|--sort|--columns|--by|--email|--name|--company|--phone|--priority|--note|--status|--domain|--due|--due-within|--grace|--since|--registrar|--target|--accounts-per-name|--until|--price|--currency|--template|--valid-days|--reason|--kind|--listen|--max-price|--years) ((i++)) ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;
         esac
@@ -262,7 +262,105 @@ _dropcat() {
             case $sub in
                 '') case $prev in
                     esac
-                    COMPREPLY=($(compgen -W "optout optouts import-optouts hold --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur")) ;;
+                    COMPREPLY=($(compgen -W "draft list show approve send mark notify serve optout optouts import-optouts hold --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur")) ;;
+                draft)
+                    case $prev in
+                        --to) COMPREPLY=(); return ;;
+                        --price) COMPREPLY=(); return ;;
+                        --currency) COMPREPLY=(); return ;;
+                        --template) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                        --valid-days) COMPREPLY=(); return ;;
+                        --reason) COMPREPLY=(); return ;;
+                        --by) COMPREPLY=(); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --to --price --currency --template --valid-days --reason --by --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete backordered-domains 2>/dev/null)" -- "$cur"))
+                    fi
+                    ;;
+                list)
+                    case $prev in
+                        --status) COMPREPLY=($(compgen -W "draft approved sending sent failed unknown replied accepted declined withdrawn" -- "$cur")); return ;;
+                        --kind) COMPREPLY=($(compgen -W "offer caught lost" -- "$cur")); return ;;
+                        --domain) COMPREPLY=($(compgen -W "$(dropcat ${db:+--db "$db"} ${config:+--config "$config"} __complete backordered-domains 2>/dev/null)" -- "$cur")); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --status --kind --domain --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                show)
+                    case $prev in
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                approve)
+                    case $prev in
+                        --by) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --by --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                send)
+                    case $prev in
+                        --limit) COMPREPLY=(); return ;;
+                        --by) COMPREPLY=(); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --limit --send --by --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                mark)
+                    case $prev in
+                        --note) COMPREPLY=(); return ;;
+                        --by) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --note --by --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                notify)
+                    case $prev in
+                        --date) COMPREPLY=(); return ;;
+                        --by) COMPREPLY=(); return ;;
+                        --format) COMPREPLY=($(compgen -W "table tsv csv json" -- "$cur")); return ;;
+                        --columns) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --date --send --by --format --columns --no-header --no-pager --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
+                serve)
+                    case $prev in
+                        --listen) COMPREPLY=(); return ;;
+                    esac
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "-h --help --listen --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
+                    else
+                        COMPREPLY=()
+                    fi
+                    ;;
                 optout)
                     case $prev in
                         --reason) COMPREPLY=(); return ;;

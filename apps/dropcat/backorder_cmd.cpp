@@ -1,18 +1,11 @@
 #include "backorder_cmd.hpp"
 
-#include <cstdlib>
-#include <pwd.h>
-#include <unistd.h>
+#include "actor.hpp"
 
 namespace dropcat::cli {
 
 std::string BackorderGroup::actor() const {
-    if (!by.empty()) return by;
-    if (const char* login = getlogin(); login != nullptr && *login != '\0') return login;
-    if (const passwd* pw = getpwuid(getuid()); pw != nullptr && pw->pw_name != nullptr)
-        return pw->pw_name;
-    if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
-    return "unknown";
+    return actor_name(by);
 }
 
 CLI::App* add_backorder_command(CLI::App& parent, Context& ctx) {

@@ -27,8 +27,9 @@ enum class Handoff {
 
 struct HandoffResult {
     Handoff outcome = Handoff::refused;
-    std::string detail; // the server's words or the connection's failure
-    int code = 0;       // the server's last reply code, 0 when none
+    std::string detail;    // the server's words or the connection's failure
+    int code = 0;          // the server's last reply code, 0 when none
+    bool data_out = false; // the whole message was handed to the connection
 };
 
 class SmtpSender {
@@ -45,6 +46,8 @@ class SmtpSender {
                        std::stop_token stop = {});
 
   private:
+    HandoffResult send_once(std::string_view from, std::string_view to, std::string_view message,
+                            std::stop_token stop);
     struct Impl;
     std::unique_ptr<Impl> m;
 };

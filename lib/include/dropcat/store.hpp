@@ -55,6 +55,7 @@ class ReadTx {
     const ObservationsTable observations() const { return ObservationsTable(m_connection); }
     const CatchTable catches() const { return CatchTable(m_connection); }
     const OptOutsTable optouts() const { return OptOutsTable(m_connection); }
+    const OffersTable offers() const { return OffersTable(m_connection); }
 
   protected:
     store::Connection& m_connection;
@@ -73,6 +74,7 @@ class Tx : public ReadTx {
     ObservationsTable observations() { return ObservationsTable(m_connection); }
     CatchTable catches() { return CatchTable(m_connection); }
     OptOutsTable optouts() { return OptOutsTable(m_connection); }
+    OffersTable offers() { return OffersTable(m_connection); }
     // Roll back at the end even when the body succeeds (a dry run).
     void rollback_at_end() { m_rollback = true; }
     bool rolls_back() const { return m_rollback; }

@@ -248,7 +248,7 @@ class BackordersTable {
 
 // ---- events: every state change appends one (who, when, what); never personal data
 
-enum class EventSubject { backorder, customer, catch_target };
+enum class EventSubject { backorder, customer, catch_target, offer };
 
 struct EventRecord {
     Instant at{};
@@ -513,6 +513,121 @@ class OptOutsTable {
     bool hold(const Holding& h);
     bool held(std::string_view domain) const;
     std::vector<Holding> holdings() const;
+
+  private:
+    store::Connection& m_connection;
+};
+
+// ---- offers and notices: each message from its draft to its outcome, and the send ledger
+
+// `offer`: a commercial offer a person approves; `caught` and `lost`: the notices a catch's
+// end sends its backorderers (no price, no sales text, no approval).
+enum class OfferKind { offer, caught, lost };
+std::string_view offer_kind_name(OfferKind kind);
+std::optional<OfferKind> parse_offer_kind(std::string_view name);
+
+// draft -> approved -> sending -> sent | failed | unknown; a sent offer -> replied, accepted,
+// declined; any open one -> withdrawn. `sending`: handed over, no answer recorded yet.
+enum class OfferStatus {
+    draft,
+    approved,
+    sending,
+    sent,
+    failed,
+    unknown,
+    replied,
+    accepted,
+    declined,
+    withdrawn
+};
+std::string_view offer_status_name(OfferStatus status);
+std::optional<OfferStatus> parse_offer_status(std::string_view name);
+std::span<const std::string_view> offer_status_names();
+
+struct OfferRow {
+    std::int64_t id = 0;
+    OfferKind kind = OfferKind::offer;
+    std::string domain;                   // A-label
+    std::optional<std::string> recipient; // canonical address; none once erased
+    std::string recipient_hash;
+    std::string recipient_name;
+    std::optional<std::int64_t> backorder_id;
+    std::int64_t round = 0; // earlier messages of this kind to the recipient about the name
+    OfferStatus status = OfferStatus::draft;
+    std::string price; // "1500.00 USD"; empty for a notice
+    std::optional<Day> valid_until;
+    std::string subject;
+    std::string body;
+    std::string message_id;
+    std::string token;
+    std::string reason;
+    bool first_contact = false;
+    std::optional<Instant> shown_at;
+    std::string approved_by;
+    std::optional<Instant> approved_at;
+    std::optional<Instant> sent_at;
+    std::string detail; // the mail server's words, or why it failed
+    std::string note;   // the operator's, from offer mark
+    Instant created_at{};
+    Instant updated_at{};
+};
+
+struct OfferQuery {
+    std::optional<OfferStatus> status;
+    std::optional<std::string> domain; // A-label
+    std::optional<OfferKind> kind;
+    bool notices = false; // only caught and lost notices (kind aside)
+};
+
+// What a status change sets besides the status; absent fields are left as they are.
+struct OfferUpdate {
+    std::optional<std::string> approved_by;
+    std::optional<Instant> approved_at;
+    std::optional<Instant> sent_at;
+    std::optional<std::string> detail;
+    std::optional<std::string> note;
+};
+
+// The ledger's states: `handing-over` is written before the message leaves.
+enum class SendState { handing_over, sent, refused, unknown };
+std::string_view send_state_name(SendState state);
+
+struct SendRow {
+    std::int64_t offer_id = 0;
+    SendState state = SendState::handing_over;
+    Instant started_at{};
+    std::optional<Instant> finished_at;
+    std::string detail;
+};
+
+class OffersTable {
+  public:
+    explicit OffersTable(store::Connection& connection) : m_connection(connection) {}
+
+    // Adds a message; its id.
+    std::int64_t add(const OfferRow& row);
+    std::optional<OfferRow> get(std::int64_t id) const;
+    // The messages the query selects, by id.
+    std::vector<OfferRow> list(const OfferQuery& query) const;
+    // Every message of any kind to the recipient about the name, by id.
+    std::vector<OfferRow> to(std::string_view recipient_hash, std::string_view domain) const;
+    // Moves the message to `to` when it is in one of `from` (a compare-and-set); false,
+    // changing nothing, when it is not.
+    bool move(std::int64_t id, std::span<const OfferStatus> from, OfferStatus to,
+              const OfferUpdate& update, Instant now);
+    void mark_shown(std::int64_t id, Instant now);
+    // Erases the recipient's address, name and the messages' text, keeping the hash.
+    std::size_t erase_recipient(std::string_view recipient_hash, Instant now);
+
+    // The ledger. Writes (recipient, domain, kind, round) as handing-over before the message
+    // leaves. True when it may leave: no row was there, or the one there says the server
+    // refused it (nothing delivered). False, changing nothing, when a row says it was sent,
+    // may have been, or is being handed over.
+    bool begin_send(const OfferRow& row, Instant now);
+    void finish_send(std::int64_t offer_id, SendState state, std::string_view detail, Instant now);
+    std::optional<SendRow> send_of(std::int64_t offer_id) const;
+    // When the hand-offs started at or after `since` started, oldest first.
+    std::vector<Instant> sends_since(Instant since) const;
 
   private:
     store::Connection& m_connection;

@@ -217,6 +217,8 @@ Result<ForgetOutcome> Backorders::forget(std::string_view email, std::string_vie
         ForgetOutcome o;
         // An opt-out outlives the address: kept by its hash, the address itself erased.
         o.opted_out = tx.optouts().erase_address(address_hash(email));
+        // Offers and notices to the address keep their hash and status, not the person.
+        tx.offers().erase_recipient(address_hash(email), now);
         // Every address differing only in case is the same person.
         for (std::int64_t id : tx.customers().ids_by_email(email)) {
             o.found = true;

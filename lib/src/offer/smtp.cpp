@@ -15,7 +15,6 @@ namespace {
 struct Upload {
     std::string_view data;
     std::size_t at = 0;
-    bool ended = false; // the reader said "no more": the end of the data is on its way
     std::stop_token stop;
 };
 
@@ -25,7 +24,6 @@ std::size_t read_message(char* buffer, std::size_t size, std::size_t count, void
     std::size_t n = std::min(size * count, up->data.size() - up->at);
     std::memcpy(buffer, up->data.data() + up->at, n);
     up->at += n;
-    if (n == 0) up->ended = true;
     return n;
 }
 
@@ -66,12 +64,24 @@ std::string_view handoff_name(Handoff outcome) {
 
 HandoffResult SmtpSender::send(std::string_view from, std::string_view to, std::string_view message,
                                std::stop_token stop) {
+    // A connection kept from the last message may have been closed by the server meanwhile:
+    // when it fails before any of the message went out, once more on a new one.
+    bool kept = m->easy != nullptr;
+    HandoffResult out = send_once(from, to, message, stop);
+    if (kept && out.outcome == Handoff::refused && out.code == 0 && !out.data_out &&
+        !stop.stop_requested())
+        out = send_once(from, to, message, stop);
+    return out;
+}
+
+HandoffResult SmtpSender::send_once(std::string_view from, std::string_view to,
+                                    std::string_view message, std::stop_token stop) {
     const SmtpSettings& s = m->settings;
     // The same handle, so that libcurl keeps the connection between messages.
     if (m->easy == nullptr) m->easy = curl_easy_init();
     CURL* easy = m->easy;
     curl_easy_reset(easy);
-    Upload up{message, 0, false, stop};
+    Upload up{message, 0, stop};
     std::string from_path = fmt::format("<{}>", from);
     std::string to_path = fmt::format("<{}>", to);
     curl_slist* rcpt = curl_slist_append(nullptr, to_path.c_str());
@@ -118,11 +128,12 @@ HandoffResult SmtpSender::send(std::string_view from, std::string_view to, std::
         out.detail = fmt::format("{} accepted", reply);
         return out;
     }
-    // The data went out whole and the end of it with it, yet no answer came (the connection
-    // dropped, or time ran out): the server may have the message.
-    bool data_out = up.ended && up.at == message.size();
+    // The whole message was handed to libcurl, yet no answer came (the connection dropped, or
+    // time ran out): the end of the data may have reached the server, which may then have the
+    // message. Only a message that never went out whole is safe to send again.
+    out.data_out = up.at == message.size();
     bool answered = reply >= 400 && reply < 600;
-    out.outcome = data_out && !answered ? Handoff::unknown : Handoff::refused;
+    out.outcome = out.data_out && !answered ? Handoff::unknown : Handoff::refused;
     out.detail = answered ? fmt::format("the server answered {}: {}", reply, why) : why;
     // A connection that failed is not reused.
     curl_easy_cleanup(easy);

@@ -375,7 +375,7 @@ Result<void> PgConnection::purge_erased() {
         notices.clear();
         collecting = true;
         try {
-            exec("VACUUM (FULL, VERBOSE) customers, backorders, suppressions, optout_tokens");
+            exec("VACUUM (FULL, VERBOSE) customers, backorders, suppressions, optout_tokens, offers");
         } catch (...) {
             collecting = false;
             PQclear(PQexec(m_conn, "RESET lock_timeout"));
@@ -391,7 +391,7 @@ Result<void> PgConnection::purge_erased() {
                         "rewritten, but the server's VACUUM report is not in English, so dropcat "
                         "cannot tell whether another session made it keep old copies of the "
                         "rows; check with 'VACUUM (FULL, VERBOSE) customers, backorders, "
-                        "suppressions, optout_tokens' (no "
+                        "suppressions, optout_tokens, offers' (no "
                         "dead row versions kept) or set lc_messages to English for this role");
         if (kept > 0)
             return fail(ErrorKind::temporary,

@@ -16,6 +16,8 @@ std::string_view subject_name(EventSubject subject) {
         return "customer";
     case EventSubject::catch_target:
         return "catch-target";
+    case EventSubject::offer:
+        return "offer";
     }
     return "backorder";
 }
