@@ -375,7 +375,8 @@ Result<void> PgConnection::purge_erased() {
         notices.clear();
         collecting = true;
         try {
-            exec("VACUUM (FULL, VERBOSE) customers, backorders, suppressions, optout_tokens, offers");
+            exec("VACUUM (FULL, VERBOSE) customers, backorders, suppressions, optout_tokens, "
+                 "offers");
         } catch (...) {
             collecting = false;
             PQclear(PQexec(m_conn, "RESET lock_timeout"));
