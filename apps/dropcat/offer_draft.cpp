@@ -181,14 +181,14 @@ int run_offer_show(const OfferOptions& o, Context& ctx) {
     if (!text.ends_with('\n')) text += '\n';
     Out::write(text);
     Out::flush();
-    ctx.report.note(fmt::format("offer {} ({}{}): the Date is set again when it is sent{}", row->id,
-                                offer_status_name(row->status),
-                                row->first_contact ? ", first contact" : "",
-                                row->status == OfferStatus::draft
-                                    ? fmt::format("; approve it with 'dropcat offer approve {} "
-                                                  "--by NAME'",
-                                                  row->id)
-                                    : ""));
+    bool unsent = row->status == OfferStatus::draft || row->status == OfferStatus::approved;
+    ctx.report.note(fmt::format(
+        "offer {} ({}{}){}{}", row->id, offer_status_name(row->status),
+        row->first_contact ? ", first contact" : "",
+        unsent ? ": the Date is set again when it is sent" : "",
+        row->status == OfferStatus::draft
+            ? fmt::format("; approve it with 'dropcat offer approve {} --by NAME'", row->id)
+            : ""));
     return 0;
 }
 
