@@ -242,6 +242,16 @@ send_part() {
   expect_rc 65 "an unknown offer"
   run --db "$db" offer list --status accepted --format tsv --no-header --columns id,note
   expect_equal "$(cat "$OUT")" "1	paid by invoice" "list by status"
+  # Forgetting the customer erases the address, name and text of the offers to them; their
+  # status stays.
+  run --db "$db" backorder forget ann@buyer.example --yes
+  expect_rc 0 "forget a customer who had an offer"
+  run --db "$db" offer list --format tsv --no-header --columns id,recipient,status
+  expect_out "1	(erased)	accepted"
+  local left
+  # shellcheck disable=SC2046 # one file name per line, no spaces
+  left=$(grep -laE 'ann@buyer|Ödman|=C3=96dman' -- $(store_files "$db"))
+  [ -z "$left" ] && ok || bad "the forgotten customer is still in $left"
 }
 
 # ---- offers in turn: --to next, the next in allocation order with no open or declined offer
