@@ -267,8 +267,11 @@ turn_part() {
   expect_equal "$(cat "$OUT")" p1@buyer.example "the first in allocation order"
   run --db "$db" offer show 1
   run --db "$db" offer approve 1 --by anna
-  run --db "$db" offer send --send
-  expect_out "1 sent"
+  # On a terminal: each message as it goes, then the summary.
+  script -qec "'$DROPCAT' --db '$db' offer send --send" /dev/null >"$OUT" 2>&1
+  expect_out "[1/1] offer 1 of delta.com to p1@buyer.example: handing over"
+  expect_out "[1/1] offer 1 of delta.com to p1@buyer.example: sent (250 accepted)"
+  expect_out "offer send: 1 sent"
   run --db "$db" offer mark 1 declined
   expect_rc 0 "declined"
   run --db "$db" offer draft delta.com --to next --price 900 --currency EUR --format tsv --no-header --columns recipient
