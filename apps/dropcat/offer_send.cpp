@@ -23,14 +23,8 @@ Result<std::string> smtp_password(const Config& config) {
         return fail(ErrorKind::config, "[smtp] url is not set: offers and notices are handed to "
                                        "a mail server (smtp://HOST:587 with STARTTLS, or "
                                        "smtps://HOST:465)");
-    if (auto missing = missing_identity(config.operator_identity); !missing.empty()) {
-        std::string keys;
-        for (const auto& k : missing)
-            keys += (keys.empty() ? "" : ", ") + k;
-        return fail(ErrorKind::config, fmt::format("[operator] lacks {}: nothing is sent without "
-                                                   "the operator's identity",
-                                                   keys));
-    }
+    if (auto ok = check_identity(config.operator_identity, "nothing is sent"); !ok)
+        return std::unexpected(ok.error());
     if (config.smtp.username.empty()) return std::string();
     return resolve_secret(config, config.smtp.password_env);
 }

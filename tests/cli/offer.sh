@@ -125,6 +125,23 @@ mail_count() { find "$SIM_DIR/mail" -name '*.eml' 2>/dev/null | wc -l; }
 # status_of DB ID: an offer's status.
 status_of() { "$DROPCAT" --db "$1" offer list --format json | jq -r --argjson id "$2" 'select(.id == $id) | .status'; }
 
+# approved_offers DB DOMAIN PREFIX: DOMAIN held, three backorderers PREFIX1@buyer.example ...
+# (in that allocation order), and their offers (1, 2, 3) drafted, shown and approved.
+approved_offers() {
+  local db=$1 domain=$2 prefix=$3 i
+  "$DROPCAT" --db "$db" offer hold "$domain" >/dev/null 2>&1
+  for i in 1 2 3; do
+    "$DROPCAT" --db "$db" backorder add "$domain" --email "$prefix$i@buyer.example" \
+      --priority $((10 - i)) >/dev/null 2>&1 || bad "setup backorder $i"
+  done
+  run --db "$db" offer draft "$domain" --price 100 --currency USD
+  for i in 1 2 3; do
+    "$DROPCAT" --db "$db" offer show "$i" >/dev/null 2>&1
+  done
+  run --db "$db" offer approve 1 2 3 --by anna
+  expect_rc 0 "approve three"
+}
+
 # ---- drafting, approving and sending; suppression at each step; the message as parsed
 send_part() {
   local db=$SIM_DIR/s.db msg
@@ -145,6 +162,9 @@ send_part() {
   run --config "$SIM_DIR/thin.toml" --db "$db" offer draft gamma.com --price 1500 --currency USD
   expect_rc 78 "no identity"
   expect_err "[operator] lacks address, phone, sender_email"
+  DROPCAT_OPTOUT_SECRET='' run --db "$db" offer draft gamma.com --price 1500 --currency USD
+  expect_rc 78 "no secret for the opt-out links"
+  expect_err "set the environment variable DROPCAT_OPTOUT_SECRET"
   # A template without the opt-out is refused with what is missing.
   printf 'Buy {domain} for {price} from {company}, {address}, {phone}.\n' >"$SIM_DIR/bad.txt"
   run --db "$db" offer draft gamma.com --price 1500 --currency USD --template "$SIM_DIR/bad.txt"
@@ -287,16 +307,7 @@ crash_part() {
   local db=$SIM_DIR/s.db i pid
   start_sink - 2 # the second message's answer is held: the sender is killed waiting
   offer_config
-  "$DROPCAT" --db "$db" offer hold eps.com >/dev/null 2>&1
-  for i in 1 2 3; do
-    "$DROPCAT" --db "$db" backorder add eps.com --email "c$i@buyer.example" --priority $((10 - i)) >/dev/null 2>&1
-  done
-  run --db "$db" offer draft eps.com --price 100 --currency USD
-  for i in 1 2 3; do
-    "$DROPCAT" --db "$db" offer show "$i" >/dev/null 2>&1
-  done
-  run --db "$db" offer approve 1 2 3 --by anna
-  expect_rc 0 "approve three"
+  approved_offers "$db" eps.com c
   "$DROPCAT" --db "$db" offer send --send >"$SIM_DIR/crash.out" 2>&1 &
   pid=$!
   for i in $(seq 1 200); do
@@ -329,18 +340,10 @@ crash_part() {
 
 # ---- a server that drops the connection mid-batch: unknown, never resent
 drop_part() {
-  local db=$SIM_DIR/s.db i
+  local db=$SIM_DIR/s.db
   start_sink 1
   offer_config
-  "$DROPCAT" --db "$db" offer hold zeta.com >/dev/null 2>&1
-  for i in 1 2 3; do
-    "$DROPCAT" --db "$db" backorder add zeta.com --email "d$i@buyer.example" >/dev/null 2>&1
-  done
-  run --db "$db" offer draft zeta.com --price 100 --currency USD
-  for i in 1 2 3; do
-    "$DROPCAT" --db "$db" offer show "$i" >/dev/null 2>&1
-  done
-  run --db "$db" offer approve 1 2 3 --by anna
+  approved_offers "$db" zeta.com d
   run --db "$db" offer send --send
   expect_rc 3 "unknown outcomes need a person"
   expect_out "1 sent, 0 refused (tried again next time), 0 failed, 2 unknown"

@@ -29,6 +29,11 @@ namespace dropcat {
 // The [operator] keys an offer cannot be made without, missing or empty: company, address,
 // phone, sender_name, sender_email. Empty: all there.
 std::vector<std::string> missing_identity(const OperatorSettings& identity);
+// Kind `config` naming each missing key: "`what` cannot be ... [operator] lacks address, phone".
+// `what`: "an offer", "a notice", "nothing is sent".
+Result<void> check_identity(const OperatorSettings& identity, std::string_view what);
+// Kind `config` when the opt-out tokens' secret is empty, naming its variable.
+Result<void> check_token_secret(const OperatorSettings& identity, std::string_view secret);
 
 // What an offer's text is made of: each is a template field ({domain}, {price}, ...).
 struct OfferFields {

@@ -115,6 +115,26 @@ std::vector<std::string> missing_identity(const OperatorSettings& o) {
     return missing;
 }
 
+Result<void> check_identity(const OperatorSettings& identity, std::string_view what) {
+    auto missing = missing_identity(identity);
+    if (missing.empty()) return {};
+    std::string keys;
+    for (const auto& k : missing)
+        keys += (keys.empty() ? "" : ", ") + k;
+    return fail(ErrorKind::config,
+                fmt::format("{} without the operator's identity: [operator] lacks {} in the "
+                            "configuration",
+                            what, keys));
+}
+
+Result<void> check_token_secret(const OperatorSettings& identity, std::string_view secret) {
+    if (!secret.empty()) return {};
+    return fail(ErrorKind::config,
+                fmt::format("the opt-out links need a secret: set the environment variable {} "
+                            "([operator] token_secret_env) to a long random value, and keep it",
+                            identity.token_secret_env));
+}
+
 const std::vector<std::string_view>& offer_template_fields() {
     static const std::vector<std::string_view> k = {
         "domain",          "price",          "valid_until",

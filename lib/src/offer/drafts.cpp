@@ -57,20 +57,9 @@ std::string backorder_reason(const BackorderRow& b, std::string_view company) {
 
 Result<DraftOutcome> draft_offers(Store& store, const OperatorSettings& identity,
                                   std::string_view secret, const DraftRequest& r, Instant now) {
-    if (auto missing = missing_identity(identity); !missing.empty()) {
-        std::string keys;
-        for (const auto& k : missing)
-            keys += (keys.empty() ? "" : ", ") + k;
-        return fail(ErrorKind::config,
-                    fmt::format("an offer cannot be drafted without the operator's identity: "
-                                "[operator] lacks {} in the configuration",
-                                keys));
-    }
-    if (secret.empty())
-        return fail(ErrorKind::config,
-                    fmt::format("an offer's opt-out token needs a secret: set the environment "
-                                "variable {} ([operator] token_secret_env) to a long random value",
-                                identity.token_secret_env));
+    if (auto ok = check_identity(identity, "an offer cannot be drafted"); !ok)
+        return std::unexpected(ok.error());
+    if (auto ok = check_token_secret(identity, secret); !ok) return std::unexpected(ok.error());
     std::string text =
         r.template_text.empty() ? std::string(default_offer_template()) : r.template_text;
     if (auto ok = check_offer_template(text); !ok) return std::unexpected(ok.error());

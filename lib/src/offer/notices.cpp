@@ -39,20 +39,9 @@ std::string notice_body(OfferKind kind, const OfferRow& row, const OperatorSetti
 Result<std::vector<OfferRow>> notices_due(const Store& store, const OperatorSettings& identity,
                                           std::string_view secret, std::optional<Day> cycle,
                                           Instant now) {
-    if (auto missing = missing_identity(identity); !missing.empty()) {
-        std::string keys;
-        for (const auto& k : missing)
-            keys += (keys.empty() ? "" : ", ") + k;
-        return fail(ErrorKind::config,
-                    fmt::format("a notice cannot be written without the operator's identity: "
-                                "[operator] lacks {} in the configuration",
-                                keys));
-    }
-    if (secret.empty())
-        return fail(ErrorKind::config,
-                    fmt::format("a notice's opt-out token needs a secret: set the environment "
-                                "variable {} ([operator] token_secret_env) to a long random value",
-                                identity.token_secret_env));
+    if (auto ok = check_identity(identity, "a notice cannot be written"); !ok)
+        return std::unexpected(ok.error());
+    if (auto ok = check_token_secret(identity, secret); !ok) return std::unexpected(ok.error());
     return store.read([&](const ReadTx& tx) -> Result<std::vector<OfferRow>> {
         std::vector<OfferRow> out;
         std::set<std::pair<std::string, std::string>> planned; // (hash, domain)
