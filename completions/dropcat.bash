@@ -335,7 +335,7 @@ _dropcat() {
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "-h --help --note --by --version -h --help --db --config -q --quiet -v --verbose --color -h --help" -- "$cur"))
                     else
-                        COMPREPLY=()
+                        COMPREPLY=($(compgen -W "replied accepted declined withdrawn sent failed" -- "$cur"))
                     fi
                     ;;
                 notify)

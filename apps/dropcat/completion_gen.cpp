@@ -55,10 +55,16 @@ std::vector<std::string> value_options(const CLI::App& root) {
     return out;
 }
 
+// The argument whose values bash completes: the first that has any to offer (for `offer mark
+// ID OUTCOME`, the OUTCOME), else the first.
 const OptionModel* positional_of(const CommandModel& c) {
-    for (const auto& o : c.options)
-        if (!o.positional.empty()) return &o;
-    return nullptr;
+    const OptionModel* first = nullptr;
+    for (const auto& o : c.options) {
+        if (o.positional.empty()) continue;
+        if (!o.live.empty() || !o.choices.empty() || o.files || o.directories) return &o;
+        if (first == nullptr) first = &o;
+    }
+    return first;
 }
 
 // bash ---------------------------------------------------------------------------------------
@@ -132,10 +138,12 @@ std::string zsh_action(const OptionModel& o) {
 
 std::string zsh_specs(const std::vector<OptionModel>& options, std::string_view indent) {
     std::string out;
+    int position = 0;
     for (const auto& o : options) {
         if (!o.positional.empty()) {
-            out += fmt::format("{}'{}:{}:{}' \\\n", indent, o.repeatable ? "*" : "1",
-                               zsh_escape(o.positional), zsh_action(o));
+            std::string at = o.repeatable ? "*" : std::to_string(++position);
+            out += fmt::format("{}'{}:{}:{}' \\\n", indent, at, zsh_escape(o.positional),
+                               zsh_action(o));
             continue;
         }
         for (const auto& n : o.names) {
@@ -204,6 +212,8 @@ std::string fish_lines(const std::vector<OptionModel>& options, const std::strin
         if (!o.positional.empty()) {
             if (!o.live.empty())
                 out += line + fmt::format(" -x -a '(__dropcat_live {})'\n", o.live);
+            else if (!o.choices.empty())
+                out += line + fmt::format(" -x -a '{}'\n", join(o.choices, " "));
             else if (o.files)
                 out += line + " -F\n";
             continue;

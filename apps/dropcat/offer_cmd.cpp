@@ -201,16 +201,20 @@ CLI::App* add_offer_command(CLI::App& parent, Context& ctx) {
     action(send, send_o, run_offer_send);
 
     auto mark_o = std::make_shared<OfferOptions>();
-    auto* mark = cmd->add_subcommand("mark", "record a reply: replied, accepted, declined, or "
-                                             "withdraw");
+    auto* mark = cmd->add_subcommand("mark", "record what came of an offer: replied, accepted, "
+                                             "declined, withdrawn");
     mark->add_option("ID", mark_o->id, "the offer")->required();
-    add_choice(*mark, "OUTCOME", mark_o->status, {"replied", "accepted", "declined", "withdrawn"},
+    add_choice(*mark, "OUTCOME", mark_o->status,
+               {"replied", "accepted", "declined", "withdrawn", "sent", "failed"},
                "what came of it")
         ->required();
     mark->add_option("--note", mark_o->note, "what was said, for the record")->type_name("TEXT");
     mark->add_option("--by", mark_o->by, "who records it (default: login)")->type_name("NAME");
-    mark->footer("Accepting one offer withdraws the name's other open offers.\n"
-                 "Example:\n  dropcat offer mark 12 accepted --note \"paid by invoice\"");
+    mark->footer("Accepting one offer withdraws the name's other open offers. An offer or notice "
+                 "whose\nhand-off is unknown is marked sent or failed by a person who checked the "
+                 "mail\nserver's log.\n"
+                 "Examples:\n  dropcat offer mark 12 accepted --note \"paid by invoice\"\n"
+                 "  dropcat offer mark 14 sent --note \"in the server's log, queued\"");
     action(mark, mark_o, run_offer_mark);
 
     auto notify_o = std::make_shared<OfferOptions>();

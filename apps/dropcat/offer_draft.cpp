@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <unistd.h>
 #include <sstream>
 
 namespace dropcat::cli {
@@ -124,6 +125,10 @@ int run_offer_draft(const OfferOptions& o, Context& ctx) {
     auto out =
         draft_offers(*store, setup->first.operator_identity, setup->second, r, wall_clock_now());
     if (!out) return ctx.failed(out.error());
+    if (out->accepted)
+        ctx.report.warning(fmt::format("an offer of {} was accepted (offer {}): make sure it "
+                                       "stands no more before sending these",
+                                       r.domain, *out->accepted));
     for (const auto& s : out->skipped)
         ctx.report.warning(fmt::format("skipped {}: {}", s.recipient, s.why));
     write_offers(out->drafted, o, ctx, view);
@@ -167,7 +172,7 @@ int run_offer_show(const OfferOptions& o, Context& ctx) {
     auto store = ctx.open_store(code);
     if (!store) return code;
     Instant now = wall_clock_now();
-    auto row = show_offer(*store, o.id, now);
+    auto row = get_offer(*store, o.id);
     if (!row) return ctx.failed(row.error());
     auto message = offer_message(*row, config->operator_identity, now);
     if (!message) return ctx.failed(message.error());
@@ -181,6 +186,17 @@ int run_offer_show(const OfferOptions& o, Context& ctx) {
     if (!text.ends_with('\n')) text += '\n';
     Out::write(text);
     Out::flush();
+    // Displayed to a person: written whole to a terminal. Written to a pipe or a file it may
+    // be read later, or never: not recorded.
+    bool seen = isatty(STDOUT_FILENO) == 1;
+    if (seen) {
+        if (auto shown = record_shown(*store, row->id, now); !shown)
+            return ctx.failed(shown.error());
+    } else if (row->first_contact && row->status == OfferStatus::draft && !row->shown_at) {
+        ctx.report.warning("standard output is not a terminal, so this is not recorded as "
+                           "displayed: a first contact is approved after 'dropcat offer show' "
+                           "on a terminal");
+    }
     bool unsent = row->status == OfferStatus::draft || row->status == OfferStatus::approved;
     ctx.report.note(fmt::format(
         "offer {} ({}{}){}{}", row->id, offer_status_name(row->status),
@@ -208,8 +224,8 @@ int run_offer_approve(const OfferOptions& o, Context& ctx) {
 int run_offer_mark(const OfferOptions& o, Context& ctx) {
     auto to = parse_offer_status(o.status);
     if (!to)
-        return ctx.failed(Error{ErrorKind::usage, "give replied, accepted, declined or "
-                                                  "withdrawn"});
+        return ctx.failed(Error{ErrorKind::usage, "give replied, accepted, declined, withdrawn, "
+                                                  "sent or failed"});
     int code = 0;
     auto store = ctx.open_store(code);
     if (!store) return code;

@@ -42,9 +42,10 @@ int send_approved(Store& store, const Config& config, bool notices, const OfferO
     so.notices = notices;
     if (o.limit > 0) so.limit = static_cast<std::size_t>(o.limit);
     so.per_minute = config.smtp.per_minute;
-    // A live hand-off ends within the server's timeout: one older without an outcome was cut
-    // off by a process that ended.
-    so.stale = std::chrono::milliseconds(config.smtp.timeout_ms) + std::chrono::seconds(1);
+    // A live hand-off ends within two of the server's timeouts (a kept connection that failed
+    // is tried once more on a new one): one older without an outcome was cut off by a process
+    // that ended.
+    so.stale = 2 * std::chrono::milliseconds(config.smtp.timeout_ms) + std::chrono::seconds(1);
     so.stop = interrupt_token();
     so.actor = actor_name(o.by);
     so.on_message = [&](const OfferRow& row, std::string_view outcome, std::string_view detail,

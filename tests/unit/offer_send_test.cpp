@@ -56,7 +56,7 @@ std::vector<std::int64_t> approved_offers(Store& store, const VirtualClock& cloc
     std::vector<std::int64_t> ids;
     for (const auto& d : drafted->drafted) {
         ids.push_back(d.id);
-        REQUIRE(show_offer(store, d.id, wall(clock)));
+        REQUIRE(record_shown(store, d.id, wall(clock)));
     }
     REQUIRE(approve_offers(store, ids, "anna", wall(clock)));
     return ids;
@@ -214,7 +214,7 @@ TEST_CASE("offers: approval needs the message shown first; accepting withdraws t
     REQUIRE(drafted->drafted.size() == 2);
     auto x = drafted->drafted[0].id, y = drafted->drafted[1].id;
     std::vector<std::int64_t> both{x, y};
-    REQUIRE(show_offer(store, x, wall(clock)));
+    REQUIRE(record_shown(store, x, wall(clock)));
     auto refused = approve_offers(store, both, "anna", wall(clock));
     REQUIRE_FALSE(refused);
     CHECK(refused.error().message.find("offer " + std::to_string(y) + " is a first contact") !=
@@ -227,7 +227,87 @@ TEST_CASE("offers: approval needs the message shown first; accepting withdraws t
     REQUIRE(marked);
     CHECK(marked->withdrawn == std::vector<std::int64_t>{y});
     CHECK(status(store, y) == OfferStatus::withdrawn);
+    // A person may draft again (the buyer backed out): the outcome says it was accepted.
+    r.addresses = {"z@buyer.example"};
     auto again = draft_offers(store, identity(), "secret", r, wall(clock));
-    REQUIRE_FALSE(again);
-    CHECK(again.error().kind == ErrorKind::failed);
+    REQUIRE(again);
+    CHECK(again->accepted == std::optional<std::int64_t>(x));
+    CHECK(again->drafted.size() == 1);
+    REQUIRE(mark_offer(store, x, OfferStatus::withdrawn, "backed out", "anna", wall(clock)));
+}
+
+TEST_CASE("offer send: an opt-out or a forget during a run stops the messages still to go",
+          "[store]") {
+    NewStore s;
+    auto store = s.open();
+    VirtualClock clock;
+    auto ids = approved_offers(store, clock, 3);
+    Server server{clock, {}, {}, {}};
+    SendOptions o;
+    // After the first message: a2 opts out, a3 is forgotten (backorder forget's erasure).
+    o.on_message = [&](const OfferRow& row, std::string_view outcome, std::string_view, std::size_t,
+                       std::size_t) {
+        if (row.id != ids[0] || outcome.empty()) return;
+        REQUIRE(suppress_address(store, "a2@buyer.example", "command", "", wall(clock)));
+        REQUIRE(store.write([&](Tx& tx) -> Result<void> {
+            tx.offers().erase_recipient(address_hash("a3@buyer.example"), wall(clock));
+            return {};
+        }));
+    };
+    auto sum = send_offers(store, identity(), server.deliver(), o, clock);
+    REQUIRE(sum);
+    CHECK(sum->sent == 1);
+    CHECK(sum->suppressed == 1);
+    REQUIRE(server.got.size() == 1);
+    CHECK(server.got[0].first == "a1@buyer.example");
+    CHECK(status(store, ids[1]) == OfferStatus::withdrawn);
+    CHECK(status(store, ids[2]) == OfferStatus::failed); // no address left to write to
+}
+
+TEST_CASE("offer mark: an unknown outcome is settled by a person; notices only so", "[store]") {
+    NewStore s;
+    auto store = s.open();
+    VirtualClock clock;
+    auto ids = approved_offers(store, clock, 2);
+    Server server{clock, {}, {}, {}};
+    server.answer["a1@buyer.example"] = Handoff::unknown;
+    REQUIRE(send_offers(store, identity(), server.deliver(), SendOptions{}, clock));
+    REQUIRE(status(store, ids[0]) == OfferStatus::unknown);
+    auto early = mark_offer(store, ids[1], OfferStatus::sent, "", "anna", wall(clock));
+    CHECK(status(store, ids[1]) == OfferStatus::sent); // it was sent: nothing to settle
+    REQUIRE_FALSE(early);
+    REQUIRE(mark_offer(store, ids[0], OfferStatus::sent, "in the log", "anna", wall(clock)));
+    CHECK(status(store, ids[0]) == OfferStatus::sent);
+    auto ledger = store.read([&](const ReadTx& tx) -> Result<std::optional<SendRow>> {
+        return tx.offers().send_of(ids[0]);
+    });
+    REQUIRE(ledger);
+    REQUIRE(*ledger);
+    CHECK((*ledger)->state == SendState::sent);
+}
+
+TEST_CASE("offers: a name that would add a header gets no draft", "[store]") {
+    NewStore s;
+    auto store = s.open();
+    VirtualClock clock;
+    REQUIRE(hold_name(store, "eta.com", "", wall(clock)));
+    REQUIRE(store.write([&](Tx& tx) -> Result<void> {
+        auto bad = tx.customers().add(
+            Contact{"mallory@buyer.example", "Mallory\r\nBcc: all@example.net", "", ""},
+            wall(clock));
+        tx.backorders().add("eta.com", bad, 0, "", wall(clock));
+        auto good = tx.customers().add(Contact{"olga@buyer.example", "Olga", "", ""}, wall(clock));
+        tx.backorders().add("eta.com", good, 0, "", wall(clock));
+        return {};
+    }));
+    DraftRequest r;
+    r.domain = "eta.com";
+    r.price = Money{10000, "USD"};
+    auto drafted = draft_offers(store, identity(), "secret", r, wall(clock));
+    REQUIRE(drafted);
+    REQUIRE(drafted->drafted.size() == 1);
+    CHECK(drafted->drafted[0].recipient == std::optional<std::string>("olga@buyer.example"));
+    REQUIRE(drafted->skipped.size() == 1);
+    CHECK(drafted->skipped[0].recipient == "mallory@buyer.example");
+    CHECK(drafted->skipped[0].why.find("To name holds a line break") != std::string::npos);
 }

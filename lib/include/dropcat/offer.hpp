@@ -59,8 +59,9 @@ const std::vector<std::string_view>& offer_template_fields();
 // The plain-text template offers use unless --template gives another.
 std::string_view default_offer_template();
 
-// A custom template must name {company}, {address}, {phone}, {domain}, {price} and {optout}
-// (who writes, what is offered, how to stop further mail), and no field dropcat lacks.
+// A custom template must name {company}, {address}, {phone}, {domain}, {price}, {accept},
+// {valid_until} or {valid_days}, and {optout} (who writes, what is offered for how long, how
+// to accept, how to stop further mail), and no field dropcat lacks.
 // Kind `data`, the message listing each part missing and each unknown field (with its line).
 Result<void> check_offer_template(std::string_view text);
 
@@ -125,13 +126,14 @@ struct SkippedRecipient {
 struct DraftOutcome {
     std::vector<OfferRow> drafted;
     std::vector<SkippedRecipient> skipped;
+    std::optional<std::int64_t> accepted; // an offer of the name was accepted already
 };
 
 // One draft per recipient, all in one transaction. Kind `config` when the identity lacks a
 // key (each named) or `secret` is empty; `data` for a template that cannot be used, an
 // address that is not one, or an address with no backorder and no reason; `failed` when the
-// name is not held (caught by dropcat or added with hold_name) or an offer of it was
-// accepted. Suppressed recipients, and those with an open offer of the name, are skipped.
+// name is not held (caught by dropcat or added with hold_name). Suppressed recipients, those
+// with an open offer of the name, and those whose message cannot be made, are skipped.
 Result<DraftOutcome> draft_offers(Store& store, const OperatorSettings& identity,
                                   std::string_view secret, const DraftRequest& request,
                                   Instant now);
@@ -141,9 +143,10 @@ Result<DraftOutcome> draft_offers(Store& store, const OperatorSettings& identity
 Result<std::string> offer_message(const OfferRow& row, const OperatorSettings& identity,
                                   Instant date);
 
-// `offer show`: the row, recorded as shown (a first contact may be approved only after).
-// Kind `data` when there is no such offer.
-Result<OfferRow> show_offer(Store& store, std::int64_t id, Instant now);
+// An offer or notice; kind `data` when there is no such one.
+Result<OfferRow> get_offer(const Store& store, std::int64_t id);
+// `offer show` displayed the whole message to a person: a first contact may be approved now.
+Result<void> record_shown(Store& store, std::int64_t id, Instant now);
 
 // `offer approve`: all or nothing. Each must be a draft offer; a first contact (no earlier
 // offer to the address about the name was sent) must have been shown. Kind `data` for an
@@ -156,9 +159,10 @@ struct MarkOutcome {
     std::vector<std::int64_t> withdrawn; // the other open offers of the name, when accepted
 };
 
-// `offer mark`: replied, accepted or declined (an offer that was sent), or withdrawn (any
-// open one). Accepting withdraws the name's other open offers. Kind `data` for an unknown
-// id or another status; `failed` when the offer is not in a state that allows it.
+// `offer mark`: replied, accepted or declined (an offer that was sent), withdrawn (any open or
+// accepted one), or sent or failed (an unknown outcome a person settled from the mail
+// server's log; notices too). Accepting withdraws the name's other open offers. Kind `data`
+// for an unknown id, `usage` for another status, `failed` when the state does not allow it.
 Result<MarkOutcome> mark_offer(Store& store, std::int64_t id, OfferStatus to, std::string_view note,
                                std::string_view actor, Instant now);
 
@@ -204,7 +208,8 @@ struct SendSummary {
     bool stopped = false;
 };
 
-// The approved messages `send_offers` would send, in order, at most `limit`.
+// The approved messages `send_offers` would send, in order, at most `limit` (those whose
+// recipient opted out since approval left out: they are withdrawn when sent).
 Result<std::vector<OfferRow>> sendable(const Store& store, bool notices,
                                        std::optional<std::size_t> limit);
 

@@ -36,7 +36,8 @@ const std::vector<std::pair<std::string_view, std::string_view>>& required() {
     static const std::vector<std::pair<std::string_view, std::string_view>> k = {
         {"company", "who is writing"}, {"address", "the postal address"},
         {"phone", "the telephone"},    {"domain", "the name offered"},
-        {"price", "the price"},        {"optout", "how to stop further mail"}};
+        {"price", "the price"},        {"optout", "how to stop further mail"},
+        {"accept", "how to accept"}};
     return k;
 }
 
@@ -164,6 +165,8 @@ Result<void> check_offer_template(std::string_view text) {
     for (auto [field, what] : required())
         if (!named.count(std::string(field)))
             problems.push_back(fmt::format("{} ({{{}}}) is missing", what, field));
+    if (!named.count("valid_until") && !named.count("valid_days"))
+        problems.push_back("how long the offer stands ({valid_until} or {valid_days}) is missing");
     if (problems.empty()) return {};
     std::string message = "the template cannot be used: ";
     for (std::size_t i = 0; i < problems.size(); ++i)

@@ -81,12 +81,11 @@ Result<DraftOutcome> draft_offers(Store& store, const OperatorSettings& identity
                         fmt::format("{} is not held: only a name dropcat caught, or one added "
                                     "with 'dropcat offer hold', can be offered",
                                     r.domain));
-        for (const auto& o : tx.offers().list(OfferQuery{OfferStatus::accepted, r.domain, {}}))
-            return fail(ErrorKind::failed,
-                        fmt::format("{} was accepted (offer {}): no further offer of it is "
-                                    "drafted",
-                                    r.domain, o.id));
         DraftOutcome out;
+        // A person may draft again after an acceptance (the buyer backed out); the caller says
+        // so.
+        for (const auto& o : tx.offers().list(OfferQuery{OfferStatus::accepted, r.domain, {}}))
+            out.accepted = o.id;
         std::vector<Recipient> recipients;
         std::vector<BackorderRow> backorders;
         for (auto& b : tx.backorders().on_domain(r.domain))
@@ -192,6 +191,12 @@ Result<DraftOutcome> draft_offers(Store& store, const OperatorSettings& identity
             row.first_contact = first;
             row.created_at = now;
             row.updated_at = now;
+            // A field that cannot go in a message (a CR or LF in the customer's name): no
+            // draft, said why.
+            if (auto message = offer_message(row, identity, now); !message) {
+                out.skipped.push_back({rec.address, message.error().message});
+                continue;
+            }
             row.id = tx.offers().add(row);
             tx.optouts().remember_token(token, hash, rec.address);
             offer_event(
@@ -223,15 +228,18 @@ Result<std::string> offer_message(const OfferRow& row, const OperatorSettings& i
     return format_message(m);
 }
 
-Result<OfferRow> show_offer(Store& store, std::int64_t id, Instant now) {
-    return store.write([&](Tx& tx) -> Result<OfferRow> {
+Result<OfferRow> get_offer(const Store& store, std::int64_t id) {
+    return store.read([&](const ReadTx& tx) -> Result<OfferRow> {
         auto row = tx.offers().get(id);
         if (!row) return fail(ErrorKind::data, fmt::format("there is no offer {}", id));
-        if (!row->shown_at) {
-            tx.offers().mark_shown(id, now);
-            row->shown_at = now;
-        }
         return *row;
+    });
+}
+
+Result<void> record_shown(Store& store, std::int64_t id, Instant now) {
+    return store.write([&](Tx& tx) -> Result<void> {
+        tx.offers().mark_shown(id, now);
+        return {};
     });
 }
 
@@ -283,9 +291,11 @@ Result<MarkOutcome> mark_offer(Store& store, std::int64_t id, OfferStatus to, st
                                std::string_view actor, Instant now) {
     static constexpr std::array answered_from = {OfferStatus::sent, OfferStatus::unknown,
                                                  OfferStatus::replied};
-    static constexpr std::array withdraw_from = {OfferStatus::draft,   OfferStatus::approved,
-                                                 OfferStatus::sent,    OfferStatus::unknown,
-                                                 OfferStatus::replied, OfferStatus::failed};
+    static constexpr std::array withdraw_from = {
+        OfferStatus::draft,   OfferStatus::approved, OfferStatus::sent,    OfferStatus::unknown,
+        OfferStatus::replied, OfferStatus::failed,   OfferStatus::accepted};
+    // A person who checked the mail server's log settles an unclear hand-off.
+    static constexpr std::array settled_from = {OfferStatus::unknown};
     std::span<const OfferStatus> from;
     switch (to) {
     case OfferStatus::replied:
@@ -296,27 +306,41 @@ Result<MarkOutcome> mark_offer(Store& store, std::int64_t id, OfferStatus to, st
     case OfferStatus::withdrawn:
         from = withdraw_from;
         break;
+    case OfferStatus::sent:
+    case OfferStatus::failed:
+        from = settled_from;
+        break;
     default:
         return fail(ErrorKind::usage, fmt::format("an offer is marked replied, accepted, "
-                                                  "declined or withdrawn, not {}",
+                                                  "declined, withdrawn, or (when unknown) sent "
+                                                  "or failed, not {}",
                                                   offer_status_name(to)));
     }
+    bool settling = to == OfferStatus::sent || to == OfferStatus::failed;
     return store.write([&](Tx& tx) -> Result<MarkOutcome> {
         auto row = tx.offers().get(id);
         if (!row) return fail(ErrorKind::data, fmt::format("there is no offer {}", id));
-        if (row->kind != OfferKind::offer)
+        if (row->kind != OfferKind::offer && !settling)
             return fail(ErrorKind::failed,
-                        fmt::format("{} is a notice: only offers are marked", id));
+                        fmt::format("{} is a notice: a notice is only marked sent or failed, "
+                                    "when its outcome was unknown",
+                                    id));
         if (!in(row->status, from))
             return fail(ErrorKind::failed,
                         fmt::format("offer {} is {}: it cannot be marked {}{}", id,
                                     offer_status_name(row->status), offer_status_name(to),
                                     to == OfferStatus::withdrawn ? ""
-                                                                 : " (only an offer that was "
-                                                                   "sent has an answer)"));
+                                    : settling ? " (only an unknown outcome is settled by hand)"
+                                               : " (only an offer that was sent has an "
+                                                 "answer)"));
         OfferUpdate u;
         if (!note.empty()) u.note = std::string(note);
+        if (to == OfferStatus::sent) u.sent_at = now;
         tx.offers().move(id, from, to, u, now);
+        if (settling)
+            tx.offers().finish_send(id,
+                                    to == OfferStatus::sent ? SendState::sent : SendState::refused,
+                                    "settled by a person", now);
         offer_event(tx, now, actor, id, offer_status_name(to), "");
         MarkOutcome out;
         out.row = *tx.offers().get(id);

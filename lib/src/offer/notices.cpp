@@ -25,7 +25,8 @@ std::string notice_body(OfferKind kind, const OfferRow& row, const OperatorSetti
                           "do nothing now.",
                           o.company, name, when, o.company)
             : fmt::format("You asked {} to try to register {} for you when it was deleted.\n"
-                          "Another party registered it first, on {}, so we do not have it.\n\n"
+                          "It was released on {} and another party registered it first, so we do "
+                          "not have it.\n\n"
                           "Your backorder of it is closed. You need do nothing.",
                           o.company, name, when);
     return fmt::format("{}\n\n{}\n\nWhy you are receiving this: your backorder of {} with {}.\n\n"
@@ -50,7 +51,11 @@ Result<std::vector<OfferRow>> notices_due(const Store& store, const OperatorSett
             OfferKind kind = t.state == TargetState::caught ? OfferKind::caught : OfferKind::lost;
             BackorderStatus wanted =
                 kind == OfferKind::caught ? BackorderStatus::caught : BackorderStatus::lost;
-            std::string when = format_day(day_of(t.caught_at.value_or(t.updated_at)));
+            // Caught: when our create was taken. Lost: the day the name was released, which
+            // is when the other party could register it.
+            std::string when = format_day(day_of(kind == OfferKind::caught
+                                                     ? t.caught_at.value_or(t.updated_at)
+                                                     : t.released_at.value_or(t.window_start)));
             for (const auto& b : tx.backorders().on_domain(t.domain)) {
                 if (b.status != wanted || b.email.empty()) continue;
                 std::string address = canonical_address(b.email);

@@ -22,6 +22,7 @@ void event(Tx& tx, Instant now, std::string_view actor, std::int64_t id, std::st
 
 constexpr std::array k_approved = {OfferStatus::approved};
 constexpr std::array k_sending = {OfferStatus::sending};
+constexpr std::array k_finishing = {OfferStatus::sending, OfferStatus::unknown};
 
 // Hand-offs a process began and never finished: it ended between the hand-off and writing
 // the outcome, so the server may have the message. Recorded unknown, never resent by itself.
@@ -45,19 +46,27 @@ Result<std::size_t> settle_cut_off(Store& store, const SendOptions& o, Instant n
     });
 }
 
-} // namespace
-
-Result<std::vector<OfferRow>> sendable(const Store& store, bool notices,
-                                       std::optional<std::size_t> limit) {
+// The approved messages of one sort, in order, at most `limit`; with `suppressed`, also those
+// whose recipient opted out since (send_offers withdraws them).
+Result<std::vector<OfferRow>> approved(const Store& store, bool notices,
+                                       std::optional<std::size_t> limit, bool suppressed) {
     return store.read([&](const ReadTx& tx) -> Result<std::vector<OfferRow>> {
         std::vector<OfferRow> out;
         for (auto& row : tx.offers().list(OfferQuery{OfferStatus::approved, {}, {}})) {
             if ((row.kind != OfferKind::offer) != notices) continue;
+            if (!suppressed && tx.optouts().suppressed(row.recipient_hash)) continue;
             if (limit && out.size() >= *limit) break;
             out.push_back(std::move(row));
         }
         return out;
     });
+}
+
+} // namespace
+
+Result<std::vector<OfferRow>> sendable(const Store& store, bool notices,
+                                       std::optional<std::size_t> limit) {
+    return approved(store, notices, limit, false);
 }
 
 Result<SendSummary> send_offers(Store& store, const OperatorSettings& identity,
@@ -68,7 +77,7 @@ Result<SendSummary> send_offers(Store& store, const OperatorSettings& identity,
     auto cut = settle_cut_off(store, o, wall(clock));
     if (!cut) return std::unexpected(cut.error());
     sum.cut_off = *cut;
-    auto todo = sendable(store, o.notices, o.limit);
+    auto todo = approved(store, o.notices, o.limit, true);
     if (!todo) return std::unexpected(todo.error());
     int per_minute = std::max(1, o.per_minute);
     for (std::size_t i = 0; i < todo->size(); ++i) {
@@ -91,12 +100,16 @@ Result<SendSummary> send_offers(Store& store, const OperatorSettings& identity,
             break;
         }
         Instant now = wall(clock);
-        auto message = offer_message(planned, identity, now);
-        // Right before the hand-off: still approved, not suppressed, and the ledger row.
+        // Right before the hand-off, from the row as it is now: still approved, its recipient
+        // not erased (backorder forget) nor opted out; then the ledger row.
         enum class Go { send, suppressed, gone, ledger } go = Go::send;
+        Result<std::string> message = std::unexpected(Error{});
+        std::string recipient;
         auto begun = store.write([&](Tx& tx) -> Result<Go> {
             auto row = tx.offers().get(planned.id);
             if (!row || row->status != OfferStatus::approved) return Go::gone;
+            message = offer_message(*row, identity, now);
+            recipient = row->recipient.value_or("");
             if (tx.optouts().suppressed(row->recipient_hash)) {
                 OfferUpdate u;
                 u.detail = "the recipient opted out before it was sent";
@@ -134,7 +147,7 @@ Result<SendSummary> send_offers(Store& store, const OperatorSettings& identity,
         }
         if (go != Go::send) continue;
         if (o.on_message) o.on_message(planned, "", "", i, todo->size());
-        HandoffResult h = deliver(identity.sender_email, planned.recipient.value_or(""), *message);
+        HandoffResult h = deliver(identity.sender_email, recipient, *message);
         Instant done = wall(clock);
         OfferStatus status = OfferStatus::sent;
         SendState state = SendState::sent;
@@ -153,7 +166,9 @@ Result<SendSummary> send_offers(Store& store, const OperatorSettings& identity,
             OfferUpdate u;
             u.detail = h.detail;
             if (status == OfferStatus::sent) u.sent_at = done;
-            tx.offers().move(planned.id, k_sending, status, u, done);
+            // From unknown too: a second run may have taken this hand-off for cut off, and
+            // the server's answer is the better record.
+            tx.offers().move(planned.id, k_finishing, status, u, done);
             tx.offers().finish_send(planned.id, state, h.detail, done);
             event(tx, done, o.actor, planned.id, outcome,
                   h.code ? fmt::format("server answered {}", h.code) : "");

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include <poll.h>
@@ -347,6 +348,14 @@ int PgConnection::schema_version() {
         query("SELECT coalesce(max(version), 0) FROM dropcat_schema")->single_integer());
 }
 
+namespace {
+
+// The tables whose rows hold personal data that erasure overwrites.
+constexpr std::string_view k_personal_tables =
+    "customers, backorders, suppressions, optout_tokens, offers, offer_sends";
+
+} // namespace
+
 Result<void> PgConnection::purge_erased() {
     // An UPDATE leaves the old row version in the table's and its indexes' pages until they
     // are vacuumed, and even a plain VACUUM only marks the space free. VACUUM FULL writes the
@@ -354,12 +363,14 @@ Result<void> PgConnection::purge_erased() {
     try {
         // VACUUM skips, with only a warning, a table the role does not own.
         // (The database's owner may vacuum every table in it too.)
-        auto owned = query("SELECT count(*) FROM pg_catalog.pg_class WHERE oid IN "
-                           "(to_regclass('customers'), to_regclass('backorders'), "
-                           "to_regclass('suppressions'), to_regclass('optout_tokens')) AND "
+        auto owned = query("SELECT count(*) FROM pg_catalog.pg_class WHERE oid IN (SELECT "
+                           "to_regclass(btrim(t)) FROM unnest(string_to_array($1, ',')) AS t) AND "
                            "(pg_has_role(relowner, 'USAGE') OR pg_has_role((SELECT datdba FROM "
                            "pg_catalog.pg_database WHERE datname = current_database()), 'USAGE'))");
-        if (owned->single_integer() != 4) {
+        owned->bind(1, k_personal_tables);
+        std::int64_t tables =
+            std::count(k_personal_tables.begin(), k_personal_tables.end(), ',') + 1;
+        if (owned->single_integer() != tables) {
             auto who = query("SELECT current_user");
             who->next();
             return fail(
@@ -367,16 +378,15 @@ Result<void> PgConnection::purge_erased() {
                 fmt::format("the personal data is erased from the store's tables, but "
                             "the PostgreSQL role {} does not own them, so it cannot "
                             "rewrite them and old copies of the rows remain in the "
-                            "database's files; have their owner run 'VACUUM FULL "
-                            "customers, backorders, suppressions, optout_tokens' in the store {}",
-                            who->text(0), m_name));
+                            "database's files; have their owner run 'VACUUM FULL {}' in the "
+                            "store {}",
+                            who->text(0), k_personal_tables, m_name));
         }
         exec(fmt::format("SET lock_timeout = {}", m_options.busy_wait.count()));
         notices.clear();
         collecting = true;
         try {
-            exec("VACUUM (FULL, VERBOSE) customers, backorders, suppressions, optout_tokens, "
-                 "offers");
+            exec(fmt::format("VACUUM (FULL, VERBOSE) {}", k_personal_tables));
         } catch (...) {
             collecting = false;
             PQclear(PQexec(m_conn, "RESET lock_timeout"));
@@ -388,12 +398,13 @@ Result<void> PgConnection::purge_erased() {
         long kept = kept_dead_rows(notices);
         if (kept < 0)
             return fail(ErrorKind::failed,
-                        "the personal data is erased from the store's tables and they were "
-                        "rewritten, but the server's VACUUM report is not in English, so dropcat "
-                        "cannot tell whether another session made it keep old copies of the "
-                        "rows; check with 'VACUUM (FULL, VERBOSE) customers, backorders, "
-                        "suppressions, optout_tokens, offers' (no "
-                        "dead row versions kept) or set lc_messages to English for this role");
+                        fmt::format("the personal data is erased from the store's tables and "
+                                    "they were rewritten, but the server's VACUUM report is not "
+                                    "in English, so dropcat cannot tell whether another session "
+                                    "made it keep old copies of the rows; check with 'VACUUM "
+                                    "(FULL, VERBOSE) {}' (no dead row versions kept) or set "
+                                    "lc_messages to English for this role",
+                                    k_personal_tables));
         if (kept > 0)
             return fail(ErrorKind::temporary,
                         "the personal data is erased from the store's tables, but another "

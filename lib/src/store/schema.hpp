@@ -454,6 +454,10 @@ CREATE INDEX offer_sends_by_start ON offer_sends (started_at);
 ALTER TABLE offers ALTER COLUMN recipient SET STATISTICS 0;
 ALTER TABLE offers ALTER COLUMN recipient_name SET STATISTICS 0;
 ALTER TABLE offers ALTER COLUMN body SET STATISTICS 0;
+ALTER TABLE offers ALTER COLUMN reason SET STATISTICS 0;
+ALTER TABLE offers ALTER COLUMN detail SET STATISTICS 0;
+ALTER TABLE offers ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE offer_sends ALTER COLUMN detail SET STATISTICS 0;
 )sql"}}};
 
 } // namespace dropcat::store

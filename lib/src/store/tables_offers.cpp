@@ -191,6 +191,11 @@ std::size_t OffersTable::erase_recipient(std::string_view recipient_hash, Instan
     std::size_t n = 0;
     while (q->next())
         ++n;
+    // The mail server's words in the ledger may name the address.
+    auto ledger = m_connection.query(
+        "UPDATE offer_sends SET detail = '' WHERE recipient_hash = $1 AND detail <> ''");
+    ledger->bind(1, recipient_hash);
+    ledger->run();
     return n;
 }
 
