@@ -57,7 +57,7 @@ complete -c dropcat -n '__dropcat_in -x' -a drops -d 'list drops by date, TLD, l
 complete -c dropcat -n '__dropcat_in -x' -a backorder -d 'customers\' backorders: add, list, show, cancel, forget'
 complete -c dropcat -n '__dropcat_in -x' -a status -d 'registry state over RDAP and the predicted drop'
 complete -c dropcat -n '__dropcat_in -x' -a catch -d 'at drop time, register backordered names within each account\'s limits'
-complete -c dropcat -n '__dropcat_in -x' -a offer -d 'offers to interested parties: opt-outs and names held (so far)'
+complete -c dropcat -n '__dropcat_in -x' -a offer -d 'offers of caught names, notices to backorderers, opt-outs'
 complete -c dropcat -n '__dropcat_in -x' -a registrar -d 'registrar accounts from the configuration'
 complete -c dropcat -l version -d 'print the version and exit'
 complete -c dropcat -s h -l help -d 'print this help and exit'

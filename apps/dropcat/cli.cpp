@@ -37,7 +37,7 @@ constexpr std::array k_commands{
     CommandInfo{"status", "registry state over RDAP and the predicted drop", add_status_command},
     CommandInfo{"catch", "at drop time, register backordered names within each account's limits",
                 add_catch_command},
-    CommandInfo{"offer", "offers to interested parties: opt-outs and names held (so far)",
+    CommandInfo{"offer", "offers of caught names, notices to backorderers, opt-outs",
                 add_offer_command},
     CommandInfo{"registrar", "registrar accounts from the configuration", add_registrar_command},
     CommandInfo{"generate", "write man page option lists and completions", add_generate_command,

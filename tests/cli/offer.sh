@@ -215,6 +215,15 @@ send_part() {
   expect_no_out "bob@buyer.example" "an unapproved draft is not sendable"
   expect_err "dry run: 1 approved offer would be sent"
   expect_equal "$(mail_count)" 0 "a dry run sends nothing"
+  # STARTTLS is required unless allow_plaintext: this server offers none, so nothing leaves,
+  # and the offer stays approved for the next run (its ledger row says refused).
+  sed 's/^allow_plaintext = true$/allow_plaintext = false/' \
+    "$XDG_CONFIG_HOME/dropcat/config.toml" >"$SIM_DIR/tls.toml"
+  run --config "$SIM_DIR/tls.toml" --db "$db" offer send --send
+  expect_rc 69 "a server without STARTTLS"
+  expect_out "0 sent, 1 refused"
+  expect_equal "$(mail_count)" 0 "nothing sent in plain text"
+  expect_equal "$(status_of "$db" 1)" approved "still approved"
   # Under cron (stdout a pipe): the summary line only.
   run --db "$db" offer send --send
   expect_rc 0 "send"
