@@ -54,6 +54,9 @@ int run_offer_send(const OfferOptions& o, Context& ctx);
 int run_offer_notify(const OfferOptions& o, Context& ctx);
 int run_offer_serve(const OfferOptions& o, Context& ctx);
 
+// The opt-out tokens' secret ([operator] token_secret_env); empty when unset (the library
+// refuses to draft without it, naming the variable).
+std::string optout_secret(const Config& config);
 // Writes offers as a listing (k_offer_columns).
 void write_offers(const std::vector<OfferRow>& rows, const OfferOptions& o, Context& ctx,
                   const RowView& view);

@@ -36,16 +36,12 @@ Result<std::string> read_template(const std::string& path) {
     return text.str();
 }
 
-// The operator's configuration and the opt-out tokens' secret.
-Result<std::pair<Config, std::string>> identity_and_secret(Context& ctx) {
-    auto config = ctx.load_configuration();
-    if (!config) return std::unexpected(config.error());
-    std::string secret;
-    if (auto s = resolve_secret(*config, config->operator_identity.token_secret_env)) secret = *s;
-    return std::pair{std::move(*config), std::move(secret)};
-}
-
 } // namespace
+
+std::string optout_secret(const Config& config) {
+    auto secret = resolve_secret(config, config.operator_identity.token_secret_env);
+    return secret ? *secret : std::string();
+}
 
 void write_offers(const std::vector<OfferRow>& rows, const OfferOptions& o, Context& ctx,
                   const RowView& view) {
@@ -117,13 +113,13 @@ int run_offer_draft(const OfferOptions& o, Context& ctx) {
         r.template_text = std::move(*text);
     }
     r.actor = actor_name(o.by);
-    auto setup = identity_and_secret(ctx);
-    if (!setup) return ctx.failed(setup.error());
+    auto config = ctx.load_configuration();
+    if (!config) return ctx.failed(config.error());
     int code = 0;
     auto store = ctx.open_store(code);
     if (!store) return code;
-    auto out =
-        draft_offers(*store, setup->first.operator_identity, setup->second, r, wall_clock_now());
+    auto out = draft_offers(*store, config->operator_identity, optout_secret(*config), r,
+                            wall_clock_now());
     if (!out) return ctx.failed(out.error());
     if (out->accepted)
         ctx.report.warning(fmt::format("an offer of {} was accepted (offer {}): make sure it "

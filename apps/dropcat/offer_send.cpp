@@ -128,8 +128,7 @@ int run_offer_notify(const OfferOptions& o, Context& ctx) {
     }
     auto config = ctx.load_configuration();
     if (!config) return ctx.failed(config.error());
-    std::string secret;
-    if (auto s = resolve_secret(*config, config->operator_identity.token_secret_env)) secret = *s;
+    std::string secret = optout_secret(*config);
     int code = 0;
     auto store = ctx.open_store(code, !o.send);
     if (!store) return code;

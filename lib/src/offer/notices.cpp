@@ -13,6 +13,13 @@ namespace dropcat {
 
 namespace {
 
+// Whether the recipient already has a notice of this kind about the name: never two.
+bool noticed(const ReadTx& tx, std::string_view hash, std::string_view domain, OfferKind kind) {
+    for (const auto& e : tx.offers().to(hash, domain))
+        if (e.kind == kind) return true;
+    return false;
+}
+
 std::string notice_body(OfferKind kind, const OfferRow& row, const OperatorSettings& o,
                         std::string_view when) {
     std::string hello = row.recipient_name.empty() ? "Hello," : "Hello " + row.recipient_name + ",";
@@ -63,10 +70,7 @@ Result<std::vector<OfferRow>> notices_due(const Store& store, const OperatorSett
                 std::string hash = address_hash(address);
                 if (!planned.insert({hash, t.domain}).second) continue;
                 if (tx.optouts().suppressed(hash)) continue;
-                bool noticed = false;
-                for (const auto& e : tx.offers().to(hash, t.domain))
-                    if (e.kind == kind) noticed = true;
-                if (noticed) continue;
+                if (noticed(tx, hash, t.domain, kind)) continue;
                 OfferRow row;
                 row.kind = kind;
                 row.domain = t.domain;
@@ -100,10 +104,9 @@ Result<std::vector<OfferRow>> add_notices(Store& store, std::vector<OfferRow> no
         std::vector<OfferRow> out;
         for (auto& row : notices) {
             // Another run may have written it since: one notice of a kind per person and name.
-            bool noticed = false;
-            for (const auto& e : tx.offers().to(row.recipient_hash, row.domain))
-                if (e.kind == row.kind) noticed = true;
-            if (noticed || tx.optouts().suppressed(row.recipient_hash)) continue;
+            if (noticed(tx, row.recipient_hash, row.domain, row.kind) ||
+                tx.optouts().suppressed(row.recipient_hash))
+                continue;
             row.id = tx.offers().add(row);
             tx.optouts().remember_token(row.token, row.recipient_hash, row.recipient.value_or(""));
             tx.events().append(

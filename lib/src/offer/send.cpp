@@ -52,8 +52,9 @@ Result<std::vector<OfferRow>> approved(const Store& store, bool notices,
                                        std::optional<std::size_t> limit, bool suppressed) {
     return store.read([&](const ReadTx& tx) -> Result<std::vector<OfferRow>> {
         std::vector<OfferRow> out;
-        for (auto& row : tx.offers().list(OfferQuery{OfferStatus::approved, {}, {}})) {
-            if ((row.kind != OfferKind::offer) != notices) continue;
+        OfferQuery q{OfferStatus::approved, {}, {}, notices};
+        if (!notices) q.kind = OfferKind::offer;
+        for (auto& row : tx.offers().list(q)) {
             if (!suppressed && tx.optouts().suppressed(row.recipient_hash)) continue;
             if (limit && out.size() >= *limit) break;
             out.push_back(std::move(row));
@@ -102,12 +103,13 @@ Result<SendSummary> send_offers(Store& store, const OperatorSettings& identity,
         Instant now = wall(clock);
         // Right before the hand-off, from the row as it is now: still approved, its recipient
         // not erased (backorder forget) nor opted out; then the ledger row.
-        enum class Go { send, suppressed, gone, ledger } go = Go::send;
+        // `skipped`: no longer approved, its message cannot be made, or the ledger has it.
+        enum class Go { send, suppressed, skipped };
         Result<std::string> message = std::unexpected(Error{});
         std::string recipient;
         auto begun = store.write([&](Tx& tx) -> Result<Go> {
             auto row = tx.offers().get(planned.id);
-            if (!row || row->status != OfferStatus::approved) return Go::gone;
+            if (!row || row->status != OfferStatus::approved) return Go::skipped;
             message = offer_message(*row, identity, now);
             recipient = row->recipient.value_or("");
             if (tx.optouts().suppressed(row->recipient_hash)) {
@@ -122,7 +124,7 @@ Result<SendSummary> send_offers(Store& store, const OperatorSettings& identity,
                 u.detail = message.error().message;
                 tx.offers().move(row->id, k_approved, OfferStatus::failed, u, now);
                 event(tx, now, o.actor, row->id, "failed", "message could not be made");
-                return Go::gone;
+                return Go::skipped;
             }
             if (!tx.offers().begin_send(*row, now)) {
                 auto ledger = tx.offers().send_of(row->id);
@@ -133,13 +135,13 @@ Result<SendSummary> send_offers(Store& store, const OperatorSettings& identity,
                                               : " (another message's row)");
                 tx.offers().move(row->id, k_approved, OfferStatus::unknown, u, now);
                 event(tx, now, o.actor, row->id, "unknown", "already in the send ledger");
-                return Go::ledger;
+                return Go::skipped;
             }
             tx.offers().move(row->id, k_approved, OfferStatus::sending, {}, now);
             return Go::send;
         });
         if (!begun) return std::unexpected(begun.error());
-        go = *begun;
+        Go go = *begun;
         if (go == Go::suppressed) {
             ++sum.suppressed;
             if (o.on_message) o.on_message(planned, "suppressed", "opted out", i, todo->size());
