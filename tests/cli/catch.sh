@@ -378,9 +378,11 @@ TOML
 # ---- SIGKILL in the middle of a run: the next run resumes, no create sent twice
 killed() {
   local db=$SIM_DIR/s.db t1 t2 t3 pid i
-  t1=$(at 4)
-  t2=$(at 7)
-  t3=$(at 8)
+  # Far enough ahead for the set-up under the sanitizers on a loaded machine (at 4 s, the
+  # sanitizer stage of a full CI run once began the run after theta.com's window had ended).
+  t1=$(at 8)
+  t2=$(at 11)
+  t3=$(at 12)
   { sim_head com net; cat <<TOML
 [[domain]]
 name = "theta.com"
@@ -424,7 +426,7 @@ TOML
   # Killed while theta.com's creates are on their way: the store shows it registering (its
   # creates written before they left), and the simulator holds them 3 s.
   local state=
-  for i in $(seq 1 150); do
+  for i in $(seq 1 250); do
     state=$(store_sql "$db" "SELECT state FROM catch_targets WHERE domain = 'theta.com'" 2>/dev/null)
     [ "$state" = registering ] && break
     sleep 0.1
